@@ -1,0 +1,168 @@
+/**
+ * Run an audit programmatically: open the target, settle the benchmark, run the benchmark's features with
+ * cucumber-js in this process, and write compliance.json and Allure results under `out`.
+ */
+import { loadConfiguration, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { openTarget, type TargetOptions } from './targets/index.js';
+import { TargetError, type TraceSink } from './targets/target.js';
+import { BenchmarkChoiceError, openSession, setActiveSession, type Selection } from './engine/session.js';
+import { loadBenchmark } from './engine/catalogue.js';
+import { packageRoot } from './engine/paths.js';
+import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
+
+export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
+  target?: string;
+  benchmark?: string;
+  level?: 1 | 2;
+  scoredOnly?: boolean;
+  /** item ids or section prefixes (5.3 selects every 5.3.x item) */
+  only?: string[];
+  /** an extra cucumber tag expression, and-ed with the selection */
+  tags?: string;
+  out: string;
+  /** write Allure results (default true) */
+  allureResults?: boolean;
+  trace?: TraceSink;
+}
+
+export interface AuditResult {
+  report: ComplianceReport;
+  exitCode: 0 | 1 | 3;
+  outDir: string;
+  compliancePath: string;
+  allureResultsDir?: string;
+}
+
+/** A problem the user must fix before an audit can run (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string, readonly kind: 'usage' | 'unreachable' | 'auth' = 'usage') {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+let supportCache: Promise<{ runConfiguration: IRunConfiguration; support: unknown }> | undefined;
+
+/** Load the step definitions once per process; later runs reuse them. */
+function loadSteps(): Promise<{ runConfiguration: IRunConfiguration; support: unknown }> {
+  supportCache ??= (async () => {
+    const cwd = packageRoot();
+    const { runConfiguration } = await loadConfiguration({
+      file: false,
+      provided: { paths: [], import: ['dist/steps/**/*.js'] },
+    }, { cwd });
+    const support = await loadSupport(runConfiguration, { cwd });
+    return { runConfiguration, support };
+  })();
+  return supportCache;
+}
+
+export function selectionTags(sel: Selection): string | undefined {
+  const parts: string[] = [];
+  if (sel.level === 1) parts.push('@level:1');
+  if (sel.scoredOnly) parts.push('@scored');
+  if (sel.only.length) parts.push(`(${sel.only.map((id) => `@id:${id}`).join(' or ')})`);
+  if (sel.tags) parts.push(`(${sel.tags})`);
+  return parts.length ? parts.join(' and ') : undefined;
+}
+
+/** Expand ids and section prefixes against the catalogue; unknown ones are a usage error. */
+export function expandOnly(benchmarkId: string, only: string[]): string[] {
+  const items = loadBenchmark(benchmarkId).items;
+  const out = new Set<string>();
+  for (const o of only) {
+    const matched = items.filter((i) => i.id === o || i.id.startsWith(`${o}.`));
+    if (!matched.length) throw new UsageError(`--only ${o}: no item or section with that id in ${benchmarkId}`);
+    for (const m of matched) out.add(m.id);
+  }
+  return [...out];
+}
+
+export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const { runConfiguration, support } = await loadSteps();
+  const target = openTargetOrUsage(options);
+  try {
+    await target.connect();
+  } catch (e) {
+    throw asUsage(e);
+  }
+  const outDir = path.resolve(options.out);
+  try {
+    let session;
+    try {
+      session = await openSession(target, options.benchmark, { level: options.level ?? 2, scoredOnly: !!options.scoredOnly, only: [], tags: options.tags ?? null });
+    } catch (e) {
+      if (e instanceof BenchmarkChoiceError) throw new UsageError(e.message);
+      throw asUsage(e);
+    }
+    session.selection.only = options.only?.length ? expandOnly(session.benchmarkId, options.only) : [];
+    await fs.mkdir(outDir, { recursive: true });
+    const compliancePath = path.join(outDir, 'compliance.json');
+    const allureResultsDir = options.allureResults === false ? undefined : path.join(outDir, 'allure-results');
+    const format: Array<string | [string, string]> = [['./dist/src/report/compliance-formatter.js', compliancePath]];
+    if (allureResultsDir) {
+      await fs.rm(allureResultsDir, { recursive: true, force: true });
+      // cucumber sends a formatter without an output file to stdout, and only the last such one is kept;
+      // the Allure formatter writes its own files, so give it a throwaway output target.
+      format.push(['./dist/src/report/allure-formatter.js', path.join(outDir, '.allure-formatter.out')]);
+    }
+    const cwd = packageRoot();
+    setActiveSession(session);
+    try {
+      const { success: _ignored } = await runCucumber({
+        ...runConfiguration,
+        support: support as IRunConfiguration['support'],
+        sources: {
+          ...runConfiguration.sources,
+          paths: [`features/${session.benchmarkId}/**/*.feature`],
+          tagExpression: selectionTags(session.selection) ?? '',
+        },
+        formats: {
+          ...runConfiguration.formats,
+          stdout: 'summary',
+          files: Object.fromEntries(format.map(([f, file]) => [file!, f])),
+          options: JSON.parse(JSON.stringify({
+            cisBdd: { benchmark: session.benchmarkId, selection: session.selection },
+            resultsDir: allureResultsDir,
+          })),
+        },
+        runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId } },
+      }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr });
+    } finally {
+      setActiveSession(undefined);
+    }
+    const report = JSON.parse(await fs.readFile(compliancePath, 'utf8')) as ComplianceReport;
+    if (!report.items) throw new Error(`compliance report was not written: ${JSON.stringify(report)}`);
+    // The formatter sees only what scenarios attached; the run's own counters and warnings are final here.
+    report.run.roundTrips = target.counters.roundTrips;
+    report.run.bytesRead = target.counters.bytesRead;
+    report.run.warnings = session.warnings;
+    report.run.startedAt = session.startedAt.toISOString();
+    report.run.durationMs = Date.parse(report.run.finishedAt) - session.startedAt.getTime();
+    report.target = { kind: target.kind, uri: target.uri, os: session.os ? { id: session.os.id, versionId: session.os.versionId, prettyName: session.os.prettyName } : null };
+    await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);
+    await fs.rm(path.join(outDir, '.allure-formatter.out'), { force: true });
+    return { report, exitCode: exitCodeFor(report), outDir, compliancePath, allureResultsDir };
+  } finally {
+    await target.close();
+  }
+}
+
+function openTargetOrUsage(options: AuditOptions) {
+  try {
+    return openTarget(options.target, options);
+  } catch (e) {
+    throw asUsage(e);
+  }
+}
+
+function asUsage(e: unknown): unknown {
+  if (e instanceof TargetError) {
+    const kind = e.code === 'auth' ? 'auth' : e.code === 'usage' ? 'usage' : 'unreachable';
+    return new UsageError(e.message, kind);
+  }
+  return e;
+}

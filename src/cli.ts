@@ -1,0 +1,129 @@
+/**
+ * cis-bdd command line.
+ *
+ *   cis-bdd audit [--target URI] [--benchmark ID] [--level 1|2] [--scored-only] [--only IDS] [--out DIR]
+ *
+ * Exit codes: 0 every selected scored item passed (or does not apply); 1 at least one failed;
+ * 2 usage error, target unreachable or authentication failed; 3 the audit ran but items ended in error.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { runAudit, UsageError } from './api.js';
+import { formatSummary } from './report/summary.js';
+import { benchmarkIds } from './engine/catalogue.js';
+import { TARGET_FORMS } from './targets/index.js';
+import { toolVersion } from './engine/paths.js';
+
+const HELP = `cis-bdd ${toolVersion()} — CIS benchmarks as executable specifications
+
+Usage:
+  cis-bdd audit [options]       audit one target and write reports
+  cis-bdd --version
+
+Audit options:
+  --target URI                  what to audit (default: local)
+${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
+  --benchmark ID                ${benchmarkIds().join(' | ')}
+                                (default: chosen from the target's /etc/os-release)
+  --level 1|2                   profile level; level 2 includes level 1 (default 2)
+  --scored-only                 only scored items
+  --only IDS                    comma-separated item ids or section prefixes (5.3,6.1.2)
+  --tags EXPR                   an extra cucumber tag expression
+  --out DIR                     report directory (default reports/<timestamp>)
+  --identity FILE               SSH private key (passphrase from CIS_BDD_SSH_PASSPHRASE)
+  --known-hosts FILE            known_hosts file to check the SSH host key (default ~/.ssh/known_hosts)
+  --accept-new-host-key         accept and record an SSH host key not yet known
+  --sudo                        run commands through passwordless sudo (non-root SSH users)
+  --no-html                     do not generate the Allure HTML report
+  --trace                       print each command sent to the target with its time
+
+SSH passwords are read only from CIS_BDD_SSH_PASSWORD, never from the command line.
+Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error, 3 items in error.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${toolVersion()}\n`);
+    return 0;
+  }
+  if (command !== 'audit') {
+    process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        benchmark: { type: 'string' },
+        level: { type: 'string' },
+        'scored-only': { type: 'boolean' },
+        only: { type: 'string' },
+        tags: { type: 'string' },
+        out: { type: 'string' },
+        identity: { type: 'string' },
+        'known-hosts': { type: 'string' },
+        'accept-new-host-key': { type: 'boolean' },
+        sudo: { type: 'boolean' },
+        'no-html': { type: 'boolean' },
+        trace: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    process.stderr.write(`cis-bdd: ${(e as Error).message}\nRun "cis-bdd --help" for the options.\n`);
+    return 2;
+  }
+  if (values.help) { process.stdout.write(HELP); return 0; }
+  if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
+    process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}")\n`);
+    return 2;
+  }
+  const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
+  try {
+    const result = await runAudit({
+      target: values.target,
+      benchmark: values.benchmark,
+      level: values.level ? (Number(values.level) as 1 | 2) : 2,
+      scoredOnly: values['scored-only'],
+      only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      tags: values.tags,
+      out,
+      identityFile: values.identity,
+      knownHostsFile: values['known-hosts'],
+      acceptNewHostKey: values['accept-new-host-key'],
+      sudo: values.sudo,
+      trace: values.trace ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    });
+    const paths = [`compliance.json: ${result.compliancePath}`];
+    if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
+    if (!values['no-html'] && result.allureResultsDir) {
+      try {
+        const { generateAllureHtml } = await import('./report/allure-html.js');
+        const html = await generateAllureHtml(result.allureResultsDir, path.join(result.outDir, 'allure-report'), result.report);
+        paths.push(`Allure report: ${html}`);
+      } catch (e) {
+        paths.push(`Allure report: not generated (${(e as Error).message})`);
+      }
+    }
+    const summary = formatSummary(result.report, paths);
+    await fs.writeFile(path.join(result.outDir, 'summary.txt'), summary);
+    process.stdout.write(summary);
+    return result.exitCode;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
+      process.stderr.write(`cis-bdd: ${label}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Facts are gathered at most once per run and shared: the store memoises each fact's promise, and its
+ * file cache reads each file at most once, batching all declared files into one round trip.
+ */
+import type { FileRead, FileStat, Target } from '../targets/target.js';
+import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
+
+export interface FactContext {
+  target: Target;
+  facts: FactStore;
+}
+
+export interface FactDef<T> {
+  name: string;
+  /** Files (globs allowed in the last component) this fact reads; prefetched together in one round trip. */
+  files?: string[];
+  gather(ctx: FactContext): Promise<T>;
+}
+
+const registry: FactDef<unknown>[] = [];
+
+export function defineFact<T>(name: string, gather: (ctx: FactContext) => Promise<T>, files?: string[]): FactDef<T> {
+  const def: FactDef<T> = { name, gather, files };
+  registry.push(def as FactDef<unknown>);
+  return def;
+}
+
+export class FactStore {
+  private values = new Map<FactDef<unknown>, Promise<unknown>>();
+  private fileCache = new Map<string, FileRead>();
+  private statCache = new Map<string, FileStat | null>();
+
+  constructor(readonly target: Target) {}
+
+  get<T>(def: FactDef<T>): Promise<T> {
+    let p = this.values.get(def as FactDef<unknown>) as Promise<T> | undefined;
+    if (!p) {
+      p = def.gather({ target: this.target, facts: this });
+      this.values.set(def as FactDef<unknown>, p);
+    }
+    return p;
+  }
+
+  /** Read the files every registered fact declares, in one round trip. */
+  async prefetch(): Promise<void> {
+    const all = [...new Set(registry.flatMap((d) => d.files ?? []))];
+    await this.readMany(all);
+  }
+
+  /** Read files (globs allowed), each at most once per run. Returns one entry per match. */
+  async readMany(patterns: string[]): Promise<FileRead[]> {
+    const wanted = patterns.filter((p) => !this.fileCache.has(p));
+    if (wanted.length) {
+      const reads = await this.target.readFiles(wanted);
+      for (const r of reads) this.fileCache.set(r.path, r);
+      // remember which glob produced which files, so a later request for the same glob is served from cache
+      for (const p of wanted) {
+        if (!this.fileCache.has(p)) this.fileCache.set(p, { path: p, state: 'missing' });
+        if (/[*?[]/.test(p)) {
+          const matches = reads.filter((r) => r.path !== p && globMatches(p, r.path)).map((r) => r.path);
+          this.globCache.set(p, matches);
+        }
+      }
+    }
+    const out: FileRead[] = [];
+    for (const p of patterns) {
+      const expanded = /[*?[]/.test(p) ? this.globCache.get(p) ?? [] : [p];
+      for (const e of expanded) out.push(this.fileCache.get(e)!);
+    }
+    return out;
+  }
+  private globCache = new Map<string, string[]>();
+
+  async read(path: string): Promise<FileRead> {
+    return (await this.readMany([path]))[0];
+  }
+
+  /** Read a file's text; missing → null; unreadable → CheckError (an unreadable file never passes). */
+  async text(path: string): Promise<string | null> {
+    const r = await this.read(path);
+    if (r.state === 'missing') return null;
+    if (r.state === 'file') return r.content.toString('utf8');
+    if (r.state === 'directory') throw new CheckError(`${path} is a directory, a file was expected`);
+    throw new CheckError(`${path} cannot be read: ${r.reason}`);
+  }
+
+  /** stat paths (following symlinks), each at most once per run; missing → null. */
+  async stat(paths: string[]): Promise<Map<string, FileStat | null>> {
+    const wanted = paths.filter((p) => !this.statCache.has(p));
+    if (wanted.length) {
+      const found = await this.target.stat(wanted);
+      for (const p of wanted) this.statCache.set(p, found.get(p) ?? null);
+    }
+    return new Map(paths.map((p) => [p, this.statCache.get(p)!]));
+  }
+
+  /** Run a command on a live target; on an offline root filesystem this throws NeedsLiveSystem. */
+  async command(what: string, command: string, timeoutMs?: number) {
+    if (!this.target.canExecute) throw new NeedsLiveSystem(what);
+    return this.target.exec(command, { timeoutMs });
+  }
+}
+
+function globMatches(glob: string, path: string): boolean {
+  const dir = glob.slice(0, glob.lastIndexOf('/') + 1);
+  if (!path.startsWith(dir) || path.slice(dir.length).includes('/')) return false;
+  const re = new RegExp('^' + glob.slice(dir.length).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(path.slice(dir.length));
+}

@@ -1,0 +1,22 @@
+/** The message each scenario attaches with its verdict; the compliance formatter collects them. */
+import type { Evidence, Status } from '../engine/verdict.js';
+
+export const VERDICT_MEDIA_TYPE = 'application/vnd.cis-bdd.verdict+json';
+
+export interface RunInfo {
+  benchmarkId: string;
+  target: { kind: string; uri: string; os: { id: string; versionId: string; prettyName: string } | null };
+  roundTrips: number;
+  bytesRead: number;
+  warnings: string[];
+  startedAt: string;
+}
+
+export interface VerdictMessage {
+  id: string;
+  status: Status;
+  reason?: string;
+  evidence: Evidence[];
+  durationMs: number;
+  run: RunInfo;
+}

@@ -1,0 +1,113 @@
+/**
+ * Containers through the Docker Engine API (dockerode). `docker://NAME` execs into a running container;
+ * `docker-image://IMAGE` starts a throwaway container of a local image with no network, audits it and
+ * removes it. Commands run as root inside the container so that the audit can read what root can.
+ */
+import Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import type { ExecResult, TargetKind, TraceSink } from './target.js';
+import { TargetError } from './target.js';
+import { CommandTarget, type RunOptions } from './command-target.js';
+
+export function dockerClient(): Docker {
+  return new Docker();
+}
+
+export class DockerTarget extends CommandTarget {
+  readonly kind: TargetKind;
+  protected container?: Docker.Container;
+  protected docker = dockerClient();
+
+  constructor(uri: string, protected readonly ref: string, trace?: TraceSink, kind: TargetKind = 'docker') {
+    super(uri, trace);
+    this.kind = kind;
+  }
+
+  async connect(): Promise<void> {
+    await this.ping();
+    const container = this.docker.getContainer(this.ref);
+    let info;
+    try {
+      info = await container.inspect();
+    } catch (e) {
+      throw new TargetError(`container "${this.ref}" not found: ${errorText(e)}`, 'unreachable');
+    }
+    if (!info.State.Running) throw new TargetError(`container "${this.ref}" is not running (state: ${info.State.Status})`, 'unreachable');
+    this.container = container;
+  }
+
+  protected async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (e) {
+      throw new TargetError(`the Docker engine cannot be reached (${errorText(e)}); is dockerd running and DOCKER_HOST set?`, 'unreachable');
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  protected async run(command: string, options: RunOptions): Promise<ExecResult> {
+    if (!this.container) throw new TargetError('not connected', 'usage');
+    const started = Date.now();
+    const exec = await this.container.exec({ Cmd: ['/bin/sh', '-c', command], AttachStdout: true, AttachStderr: true, User: '0' });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: Buffer[] = [];
+    let err = '';
+    stdout.on('data', (c: Buffer) => (options.onStdout ? options.onStdout(c) : out.push(c)));
+    stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new TargetError(`command timed out after ${options.timeoutMs} ms in ${this.ref}`, 'timeout'));
+      }, options.timeoutMs ?? 120_000);
+      stream.on('end', () => { clearTimeout(timer); resolve(); });
+      stream.on('close', () => { clearTimeout(timer); resolve(); });
+      stream.on('error', (e) => { clearTimeout(timer); reject(e); });
+    });
+    const info = await exec.inspect();
+    return { command, exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(out), stderr: err, durationMs: Date.now() - started };
+  }
+}
+
+export class DockerImageTarget extends DockerTarget {
+  constructor(uri: string, private readonly image: string, trace?: TraceSink) {
+    super(uri, image, trace, 'docker-image');
+  }
+
+  override async connect(): Promise<void> {
+    await this.ping();
+    try {
+      await this.docker.getImage(this.image).inspect();
+    } catch (e) {
+      throw new TargetError(`image "${this.image}" is not present in the local Docker engine (cis-bdd never pulls): ${errorText(e)}`, 'unreachable');
+    }
+    // sh blocks on its open stdin, so the container idles without needing a sleep binary in the image.
+    this.container = await this.docker.createContainer({
+      Image: this.image,
+      Entrypoint: ['/bin/sh'],
+      Cmd: [],
+      OpenStdin: true,
+      User: '0',
+      Labels: { 'io.cis-bdd.throwaway': 'true' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    this.trace?.(`[docker-image] started throwaway container ${this.container.id.slice(0, 12)} of ${this.image} (network none)`);
+    await this.container.start();
+  }
+
+  override async close(): Promise<void> {
+    if (!this.container) return;
+    const c = this.container;
+    this.container = undefined;
+    await c.remove({ force: true, v: true }).catch(() => undefined);
+    this.trace?.(`[docker-image] removed throwaway container ${c.id.slice(0, 12)}`);
+  }
+}
+
+function errorText(e: unknown): string {
+  const err = e as { json?: { message?: string }; message?: string; statusCode?: number };
+  return err?.json?.message ?? err?.message ?? String(e);
+}

@@ -1,0 +1,67 @@
+/** Turn a target URI into a transport. */
+import type { Target, TraceSink } from './target.js';
+import { TargetError } from './target.js';
+import { LocalTarget } from './local.js';
+import { RootfsTarget } from './rootfs.js';
+import { DockerImageTarget, DockerTarget } from './docker.js';
+import { SshTarget } from './ssh.js';
+
+export interface TargetOptions {
+  identityFile?: string;
+  knownHostsFile?: string;
+  acceptNewHostKey?: boolean;
+  sudo?: boolean;
+  trace?: TraceSink;
+}
+
+export const TARGET_FORMS = [
+  'local (the machine cis-bdd runs on; the default)',
+  'ssh://[user@]host[:port]',
+  'docker://CONTAINER (a running container)',
+  'docker-image://IMAGE[:TAG] (a local image; a throwaway container is used)',
+  'rootfs:/PATH (a mounted root filesystem; nothing is executed)',
+];
+
+export function openTarget(uri: string | undefined, options: TargetOptions = {}): Target {
+  const spec = uri ?? 'local';
+  if (spec === 'local' || spec === 'local://') return new LocalTarget('local', options.trace);
+  if (spec.startsWith('rootfs:')) {
+    const dir = spec.slice('rootfs:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!dir.startsWith('/')) throw new TargetError(`rootfs target needs an absolute path: rootfs:/PATH (got ${spec})`, 'usage');
+    return new RootfsTarget(`rootfs:${dir}`, dir);
+  }
+  if (spec.startsWith('docker://')) {
+    const name = spec.slice('docker://'.length);
+    if (!name) throw new TargetError('docker:// needs a container name or id', 'usage');
+    return new DockerTarget(spec, name, options.trace);
+  }
+  if (spec.startsWith('docker-image://')) {
+    const image = spec.slice('docker-image://'.length);
+    if (!image) throw new TargetError('docker-image:// needs an image reference', 'usage');
+    return new DockerImageTarget(spec, image, options.trace);
+  }
+  if (spec.startsWith('ssh://')) {
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new TargetError(`not a valid ssh URI: ${spec} (expected ssh://[user@]host[:port])`, 'usage');
+    }
+    if (url.password) throw new TargetError('a password in the target URI is refused: it would show in process lists and logs; set CIS_BDD_SSH_PASSWORD or use a key', 'usage');
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!host) throw new TargetError(`ssh URI without a host: ${spec}`, 'usage');
+    const username = decodeURIComponent(url.username) || process.env.USER || 'root';
+    const port = url.port ? Number(url.port) : 22;
+    const clean = `ssh://${username}@${url.hostname}${url.port ? `:${url.port}` : ''}`;
+    return new SshTarget(clean, {
+      host, port, username,
+      identityFile: options.identityFile,
+      knownHostsFile: options.knownHostsFile,
+      acceptNewHostKey: options.acceptNewHostKey,
+      sudo: options.sudo,
+    }, options.trace);
+  }
+  throw new TargetError(`unknown target "${spec}". Target forms:\n  ${TARGET_FORMS.join('\n  ')}`, 'usage');
+}
+
+export type { Target } from './target.js';

@@ -1,0 +1,176 @@
+/**
+ * A root filesystem mounted or unpacked on the auditing machine. Nothing is ever executed on it: files are
+ * read with the auditing machine's own system calls, and the walk runs the auditing machine's `find`
+ * over the directory. Absolute symlinks inside the tree resolve against the tree's root, not the host's.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs, constants as fsc } from 'node:fs';
+import path from 'node:path';
+import type { ExecResult, FileRead, FileStat, Target, TargetCounters, TargetKind, WalkEntry, WalkOptions } from './target.js';
+import { TargetError } from './target.js';
+import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
+
+const MAX_SYMLINK_HOPS = 40;
+
+export class RootfsTarget implements Target {
+  readonly kind: TargetKind = 'rootfs';
+  readonly canExecute: boolean = false;
+  readonly isLive: boolean = false;
+  readonly counters: TargetCounters = { roundTrips: 0, bytesRead: 0 };
+  readonly root: string;
+
+  constructor(readonly uri: string, root: string) {
+    this.root = path.resolve(root);
+  }
+
+  async connect(): Promise<void> {
+    let st;
+    try {
+      st = await fs.stat(this.root);
+    } catch (e) {
+      throw new TargetError(`root filesystem ${this.root} cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}`, 'unreachable');
+    }
+    if (!st.isDirectory()) throw new TargetError(`root filesystem ${this.root} is not a directory`, 'usage');
+  }
+
+  async close(): Promise<void> {}
+
+  async exec(command: string): Promise<ExecResult> {
+    throw new TargetError(`an offline root filesystem cannot run commands (asked: ${command})`, 'not-executable');
+  }
+
+  /** Map a path of the target system to a path on this machine, following symlinks inside the root. */
+  protected async resolve(targetPath: string, followLast = true): Promise<string | null> {
+    const parts = targetPath.split('/').filter(Boolean);
+    let resolved: string[] = [];
+    let hops = 0;
+    while (parts.length) {
+      const part = parts.shift()!;
+      if (part === '.') continue;
+      if (part === '..') { resolved.pop(); continue; }
+      const hostPath = path.join(this.root, ...resolved, part);
+      let st;
+      try {
+        st = await fs.lstat(hostPath);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+        throw e;
+      }
+      if (st.isSymbolicLink() && (parts.length > 0 || followLast)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new Error(`too many symlinks resolving ${targetPath}`);
+        const link = await fs.readlink(hostPath);
+        const linkParts = link.split('/').filter(Boolean);
+        if (link.startsWith('/')) resolved = [];
+        parts.unshift(...linkParts);
+        continue;
+      }
+      resolved.push(part);
+    }
+    return path.join(this.root, ...resolved);
+  }
+
+  protected async expand(pattern: string): Promise<string[]> {
+    if (!/[*?[]/.test(pattern)) return [pattern];
+    const dir = path.posix.dirname(pattern);
+    const base = path.posix.basename(pattern);
+    if (/[*?[]/.test(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
+    const names = await this.list(dir);
+    if (!names) return [pattern];
+    const re = globToRegExp(base);
+    const matches = names.filter((n) => re.test(n) && !(n.startsWith('.') && !base.startsWith('.'))).sort();
+    return matches.length ? matches.map((n) => path.posix.join(dir, n)) : [pattern];
+  }
+
+  async readFiles(patterns: string[]): Promise<FileRead[]> {
+    this.counters.roundTrips++;
+    const out: FileRead[] = [];
+    for (const pattern of patterns) {
+      for (const p of await this.expand(pattern)) {
+        const host = await this.resolve(p);
+        if (!host) { out.push({ path: p, state: 'missing' }); continue; }
+        try {
+          const st = await fs.stat(host);
+          if (st.isDirectory()) { out.push({ path: p, state: 'directory' }); continue; }
+          const content = await fs.readFile(host);
+          this.counters.bytesRead += content.length;
+          out.push({ path: p, state: 'file', content });
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') out.push({ path: p, state: 'missing' });
+          else out.push({ path: p, state: 'unreadable', reason: code ?? String(e) });
+        }
+      }
+    }
+    return out;
+  }
+
+  async stat(paths: string[]): Promise<Map<string, FileStat>> {
+    this.counters.roundTrips++;
+    const result = new Map<string, FileStat>();
+    for (const p of paths) {
+      const host = await this.resolve(p);
+      if (!host) continue;
+      try {
+        const st = await fs.stat(host);
+        result.set(p, { path: p, type: typeFromModeBits(st.mode), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    return result;
+  }
+
+  async list(dir: string): Promise<string[] | null> {
+    const host = await this.resolve(dir);
+    if (!host) return null;
+    try {
+      return (await fs.readdir(host)).sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw e;
+    }
+  }
+
+  async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
+    this.counters.roundTrips++;
+    const prefix = this.root === '/' ? '' : this.root;
+    await runFind(findArgs(options, prefix), new WalkStreamParser(onEntry, prefix), this.counters);
+  }
+}
+
+/** Run the auditing machine's find and stream its output into the parser. */
+export function runFind(args: string[], parser: WalkStreamParser, counters: TargetCounters): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('find', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      counters.bytesRead += chunk.length;
+      try { parser.push(chunk); } catch (e) { child.kill(); reject(e); }
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      try { parser.end(); resolve(); } catch (e) { reject(e); }
+    });
+  });
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 1);
+      if (close < 0) { re += '\\['; continue; }
+      re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** fs.access-style check, exported for the local target. */
+export async function isReadable(p: string): Promise<boolean> {
+  try { await fs.access(p, fsc.R_OK); return true; } catch { return false; }
+}

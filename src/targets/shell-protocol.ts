@@ -1,0 +1,131 @@
+/**
+ * The few POSIX shell scripts that command-based targets (ssh, docker) use to read files, stat paths and
+ * walk trees in one round trip each, and the pure parsers of their output. Only sh, wc, cat, stat and
+ * find are needed on the target.
+ */
+import type { FileRead, FileStat, WalkEntry, WalkOptions } from './target.js';
+import { shellGlobWord, shellQuote } from './target.js';
+
+const MARK = 'CISBDD';
+
+/** A script that prints, for each pattern's matches, a NUL-framed header then the file's bytes. */
+export function readFilesScript(patterns: string[]): string {
+  const words = patterns.map(shellGlobWord).join(' ');
+  return [
+    `for p in ${words}; do`,
+    `  if [ -d "$p" ]; then printf '\\000${MARK} D %s\\000' "$p";`,
+    `  elif [ -e "$p" ]; then`,
+    `    if n=$(wc -c < "$p" 2>/dev/null); then printf '\\000${MARK} F %s %s\\000' "$n" "$p"; cat "$p" 2>/dev/null;`,
+    `    else printf '\\000${MARK} E %s\\000' "$p"; fi`,
+    `  else printf '\\000${MARK} M %s\\000' "$p"; fi`,
+    `done`,
+  ].join('\n');
+}
+
+/** Parse the output of readFilesScript. Throws on a framing error (a truncated stream). */
+export function parseReadFiles(out: Buffer): FileRead[] {
+  const results: FileRead[] = [];
+  let pos = 0;
+  const header = Buffer.from(`\0${MARK} `);
+  while (pos < out.length) {
+    if (out.indexOf(header, pos) !== pos) throw new Error(`unexpected bytes in file stream at offset ${pos}`);
+    const end = out.indexOf(0, pos + header.length);
+    if (end < 0) throw new Error('truncated file stream header');
+    const line = out.subarray(pos + header.length, end).toString('utf8');
+    pos = end + 1;
+    const kind = line[0];
+    const rest = line.slice(2);
+    if (kind === 'F') {
+      const space = rest.indexOf(' ');
+      const size = Number(rest.slice(0, space).trim());
+      const path = rest.slice(space + 1);
+      if (!Number.isFinite(size) || pos + size > out.length) throw new Error(`truncated content of ${path}`);
+      results.push({ path, state: 'file', content: out.subarray(pos, pos + size) });
+      pos += size;
+    } else if (kind === 'D') results.push({ path: rest, state: 'directory' });
+    else if (kind === 'M') results.push({ path: rest, state: 'missing' });
+    else if (kind === 'E') results.push({ path: rest, state: 'unreadable', reason: 'permission denied or read error' });
+    else throw new Error(`unknown file stream record ${JSON.stringify(line)}`);
+  }
+  return results;
+}
+
+export function statScript(paths: string[]): string {
+  return `stat -L -c '%f %u %g %s %n' -- ${paths.map(shellQuote).join(' ')} 2>/dev/null; true`;
+}
+
+const S_IFMT = 0o170000;
+const TYPE_BY_BITS: Record<number, string> = {
+  0o140000: 's', 0o120000: 'l', 0o100000: 'f', 0o060000: 'b', 0o040000: 'd', 0o020000: 'c', 0o010000: 'p',
+};
+
+export function typeFromModeBits(rawMode: number): string {
+  return TYPE_BY_BITS[rawMode & S_IFMT] ?? '?';
+}
+
+export function parseStat(out: string): Map<string, FileStat> {
+  const result = new Map<string, FileStat>();
+  for (const line of out.split('\n')) {
+    const m = /^([0-9a-f]+) (\d+) (\d+) (\d+) (.+)$/.exec(line);
+    if (!m) continue;
+    const raw = parseInt(m[1], 16);
+    result.set(m[5], {
+      path: m[5], type: typeFromModeBits(raw), mode: raw & 0o7777, uid: Number(m[2]), gid: Number(m[3]), size: Number(m[4]),
+    });
+  }
+  return result;
+}
+
+/** find arguments for one walk; `prefix` is prepended to roots and prunes (a rootfs directory). */
+export function findArgs(options: WalkOptions, prefix = ''): string[] {
+  const args = [...options.roots.map((r) => prefix + r), '-xdev'];
+  const prune = options.prune ?? [];
+  if (prune.length) {
+    args.push('(');
+    prune.forEach((p, i) => { if (i) args.push('-o'); args.push('-path', prefix + p); });
+    args.push(')', '-prune', '-o');
+  }
+  args.push('-printf', '%y %m %U %G %s %p\\0');
+  return args;
+}
+
+export function walkScript(options: WalkOptions): string {
+  return `find ${findArgs(options).map(shellQuote).join(' ')} 2>/dev/null; true`;
+}
+
+/**
+ * A streaming parser for find's NUL-separated records. Feed it chunks; it calls onEntry per record and
+ * keeps only the unfinished tail in memory.
+ */
+export class WalkStreamParser {
+  private tail: Buffer = Buffer.alloc(0);
+  count = 0;
+  constructor(private readonly onEntry: (e: WalkEntry) => void, private readonly stripPrefix = '') {}
+
+  push(chunk: Buffer): void {
+    let buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = buf.indexOf(0, start);
+      if (end < 0) break;
+      this.record(buf.toString('utf8', start, end));
+      start = end + 1;
+    }
+    this.tail = Buffer.from(buf.subarray(start));
+  }
+
+  end(): void {
+    if (this.tail.length) throw new Error('walk output ended inside a record');
+  }
+
+  private record(line: string): void {
+    const m = /^(\S) (\d+) (\d+) (\d+) (\d+) (.*)$/s.exec(line);
+    if (!m) return;
+    let path = m[6];
+    if (this.stripPrefix) {
+      path = path.slice(this.stripPrefix.length) || '/';
+    }
+    this.count++;
+    this.onEntry({ path, type: m[1], mode: parseInt(m[2], 8), uid: Number(m[3]), gid: Number(m[4]), size: Number(m[5]) });
+  }
+}

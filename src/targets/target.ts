@@ -1,0 +1,100 @@
+/**
+ * The transport interface every target kind implements. A target knows how to reach a system and read
+ * from it; it knows nothing of CIS, items or facts.
+ */
+
+export type TargetKind = 'local' | 'ssh' | 'docker' | 'docker-image' | 'rootfs';
+
+export interface ExecResult {
+  command: string;
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+  durationMs: number;
+}
+
+/** One file as read from the target. `missing` and `unreadable` are answers, not exceptions. */
+export type FileRead =
+  | { path: string; state: 'file'; content: Buffer }
+  | { path: string; state: 'missing' }
+  | { path: string; state: 'directory' }
+  | { path: string; state: 'unreadable'; reason: string };
+
+export interface FileStat {
+  path: string;
+  /** 'f' regular, 'd' directory, 'l' symlink, 'c' char device, 'b' block device, 'p' fifo, 's' socket */
+  type: string;
+  /** permission bits including setuid/setgid/sticky, e.g. 0o4755 */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+}
+
+export interface WalkEntry extends FileStat {}
+
+export interface WalkOptions {
+  /** Directories to start from. The walk never crosses into another filesystem (like find -xdev). */
+  roots: string[];
+  /** Paths not to descend into. */
+  prune?: string[];
+}
+
+export interface TargetCounters {
+  roundTrips: number;
+  bytesRead: number;
+}
+
+export type TraceSink = (line: string) => void;
+
+export interface Target {
+  readonly kind: TargetKind;
+  /** The URI as the user gave it, without any secret. */
+  readonly uri: string;
+  /** false for rootfs: nothing is ever executed there. */
+  readonly canExecute: boolean;
+  /** true when the target is a running system (processes, kernel state, mounts can be read). */
+  readonly isLive: boolean;
+  readonly counters: TargetCounters;
+
+  connect(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Run a shell command on the target. Throws NotExecutable on rootfs. */
+  exec(command: string, options?: { timeoutMs?: number }): Promise<ExecResult>;
+
+  /**
+   * Read several files in one round trip. Paths may contain shell-style wildcards (* ? [..]); a pattern
+   * that matches nothing is reported as missing under its own name. Symlinks are followed.
+   */
+  readFiles(paths: string[]): Promise<FileRead[]>;
+
+  /** stat (following symlinks) several paths in one round trip; missing paths are absent from the result. */
+  stat(paths: string[]): Promise<Map<string, FileStat>>;
+
+  /** Names in a directory (not recursive), or null when the directory does not exist. */
+  list(dir: string): Promise<string[] | null>;
+
+  /** Walk the trees under roots in one round trip, streaming entries to onEntry. */
+  walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void>;
+}
+
+export class TargetError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unreachable' | 'auth' | 'usage' | 'not-executable' | 'timeout' | 'io',
+  ) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** Quote a path for sh so that it is taken literally, except for the wildcards * ? [ ] which still expand. */
+export function shellGlobWord(path: string): string {
+  return path.replace(/[^A-Za-z0-9_/.,:=+@%*?[\]-]/g, (c) => `\\${c}`);
+}
+
+/** Quote any string as one literal sh word. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

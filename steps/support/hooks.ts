@@ -1,0 +1,126 @@
+/**
+ * Run and scenario hooks: open (or adopt) the session, label each scenario for Allure, and turn how each
+ * scenario ended into the item's verdict, attached for the compliance formatter.
+ */
+// Registers the Allure runtime; without this import Allure labels and attachments are lost.
+import 'allure-cucumberjs';
+import * as allure from 'allure-js-commons';
+import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as CucumberStatus } from '@cucumber/cucumber';
+import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
+import { loadBenchmark } from '../../src/engine/catalogue.js';
+import { openTarget } from '../../src/targets/index.js';
+import { CheckError, type Status } from '../../src/engine/verdict.js';
+import { VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
+import type { CisParameters, CisWorld } from './world.js';
+
+// Facts are gathered inside the first step that needs them; a filesystem walk can take minutes on a
+// large host. Transports enforce their own time limits per command.
+setDefaultTimeout(30 * 60_000);
+
+let ownedSession: Session | undefined;
+
+BeforeAll(async function (this: { parameters: CisParameters }) {
+  if (activeSession()) return;
+  const p = this.parameters ?? {};
+  const uri = p.target ?? process.env.CIS_BDD_TARGET;
+  const target = openTarget(uri, {
+    identityFile: p.identity ?? process.env.CIS_BDD_IDENTITY,
+    knownHostsFile: p.knownHosts ?? process.env.CIS_BDD_KNOWN_HOSTS,
+    acceptNewHostKey: p.acceptNewHostKey ?? process.env.CIS_BDD_ACCEPT_NEW_HOST_KEY === '1',
+    sudo: p.sudo ?? process.env.CIS_BDD_SUDO === '1',
+    trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
+  });
+  await target.connect();
+  const benchmark = p.benchmark ?? process.env.CIS_BDD_BENCHMARK;
+  ownedSession = await openSession(target, benchmark, { level: 2, scoredOnly: false, only: [], tags: null });
+  setActiveSession(ownedSession);
+});
+
+AfterAll(async function () {
+  if (ownedSession) {
+    await ownedSession.target.close();
+    setActiveSession(undefined);
+    ownedSession = undefined;
+  }
+});
+
+const startedAt = new WeakMap<object, number>();
+
+Before(async function (this: CisWorld, { pickle }) {
+  const session = activeSession();
+  if (!session) throw new CheckError('no audit session: the target was not opened');
+  this.session = session;
+  const tags = pickle.tags.map((t) => t.name);
+  const id = tags.find((t) => t.startsWith('@id:'))?.slice(4);
+  if (!id) throw new CheckError(`scenario "${pickle.name}" has no @id tag`);
+  this.item = {
+    id,
+    level: Number(tags.find((t) => t.startsWith('@level:'))?.slice(7) ?? 0),
+    scored: tags.includes('@scored'),
+  };
+  startedAt.set(this, Date.now());
+  const benchmark = loadBenchmark(session.benchmarkId);
+  const entry = benchmark.items.find((i) => i.id === id);
+  await allure.epic(benchmark.title);
+  if (entry) {
+    await allure.feature(entry.section);
+    await allure.story(`${entry.id} ${entry.title}`);
+  }
+  await allure.severity(this.item.level === 1 ? 'critical' : 'normal');
+  await allure.label('cis_id', id);
+  await allure.label('target', session.target.uri);
+});
+
+After(async function (this: CisWorld, { result }) {
+  if (!this.session || !this.item) return;
+  let status: Status;
+  let reason: string | undefined;
+  switch (result?.status) {
+    case CucumberStatus.PASSED:
+      if (this.offline.length) {
+        status = 'not-applicable';
+        reason = `offline root filesystem: ${this.offline.join('; ')} not checked; the persistent configuration was checked and complies`;
+      } else status = 'pass';
+      break;
+    case CucumberStatus.FAILED:
+      if (this.failure !== undefined) { status = 'fail'; reason = this.failure; }
+      else { status = 'error'; reason = result.message?.split('\n')[0] ?? 'the check failed to run'; }
+      break;
+    case CucumberStatus.SKIPPED:
+      if (this.ended) { status = this.ended.status; reason = this.ended.reason; }
+      else { status = 'error'; reason = 'the check was skipped without a reason'; }
+      break;
+    case CucumberStatus.PENDING:
+      status = 'error'; reason = 'a step of this check is pending (not implemented)';
+      break;
+    case CucumberStatus.UNDEFINED:
+      status = 'error'; reason = 'a step of this check has no definition';
+      break;
+    case CucumberStatus.AMBIGUOUS:
+      status = 'error'; reason = 'a step of this check matches several definitions';
+      break;
+    default:
+      status = 'error'; reason = `unexpected cucumber status ${result?.status}`;
+  }
+  const s = this.session;
+  const message: VerdictMessage = {
+    id: this.item.id,
+    status,
+    reason,
+    evidence: this.evidence,
+    durationMs: Date.now() - (startedAt.get(this) ?? Date.now()),
+    run: {
+      benchmarkId: s.benchmarkId,
+      target: { kind: s.target.kind, uri: s.target.uri, os: s.os ? { id: s.os.id, versionId: s.os.versionId, prettyName: s.os.prettyName } : null },
+      roundTrips: s.target.counters.roundTrips,
+      bytesRead: s.target.counters.bytesRead,
+      warnings: s.warnings,
+      startedAt: s.startedAt.toISOString(),
+    },
+  };
+  if (reason) await allure.label('cis_status', status);
+  for (const e of this.evidence) await allure.attachment(e.source, e.excerpt, 'text/plain');
+  this.attach(JSON.stringify(message), VERDICT_MEDIA_TYPE);
+  if (status === 'not-applicable' || status === 'manual') return 'skipped';
+  return undefined;
+});

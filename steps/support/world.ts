@@ -1,0 +1,99 @@
+/**
+ * The World of one scenario (one benchmark item): the shared session and facts, the evidence collected
+ * while checking, and how the check ended. Steps only read facts and decide; they end a check with
+ * fail(), notApplicable() or manual(), or note that a live-only part was not possible offline.
+ */
+import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import type { Session } from '../../src/engine/session.js';
+import type { FactDef } from '../../src/facts/store.js';
+import { CheckFailed, NeedsLiveSystem, OFFLINE_REASON, type Evidence, type Status } from '../../src/engine/verdict.js';
+
+export interface CisParameters {
+  target?: string;
+  benchmark?: string;
+  identity?: string;
+  knownHosts?: string;
+  acceptNewHostKey?: boolean;
+  sudo?: boolean;
+  trace?: boolean;
+}
+
+export interface ItemRef {
+  id: string;
+  level: number;
+  scored: boolean;
+}
+
+export type EarlyEnd = { status: 'not-applicable' | 'manual'; reason: string };
+
+export class CisWorld extends World<CisParameters> {
+  session!: Session;
+  item!: ItemRef;
+  evidence: Evidence[] = [];
+  /** live-only parts skipped on an offline root filesystem; the persistent parts still ran */
+  offline: string[] = [];
+  ended?: EarlyEnd;
+  failure?: string;
+  /** scenario-local values a Given step put aside for the Then steps */
+  subject: Record<string, unknown> = {};
+
+  constructor(options: IWorldOptions<CisParameters>) {
+    super(options);
+  }
+
+  get facts() {
+    return this.session.facts;
+  }
+
+  get target() {
+    return this.session.target;
+  }
+
+  /** Gather (or reuse) a fact. */
+  fact<T>(def: FactDef<T>): Promise<T> {
+    return this.session.facts.get(def);
+  }
+
+  /**
+   * Gather a fact that needs a running system. On an offline root filesystem it records that this part
+   * was not checked and returns undefined, so the step can move on to the persistent part.
+   */
+  async liveFact<T>(def: FactDef<T>): Promise<T | undefined> {
+    try {
+      return await this.session.facts.get(def);
+    } catch (e) {
+      if (e instanceof NeedsLiveSystem) {
+        this.offline.push(e.what);
+        this.record(e.what, `not checked: ${OFFLINE_REASON}`);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  record(source: string, excerpt: string): void {
+    this.evidence.push({ source, excerpt });
+  }
+
+  /** End the check: the item is not compliant. */
+  fail(message: string): never {
+    this.failure = message;
+    throw new CheckFailed(message);
+  }
+
+  /** End the check: the item does not apply here. Return the result from the step. */
+  notApplicable(reason: string): 'skipped' {
+    this.ended = { status: 'not-applicable', reason };
+    return 'skipped';
+  }
+
+  /** End the check: a person must judge. Say what to look at; the gathered facts are in the evidence. */
+  manual(whatToReview: string): 'skipped' {
+    this.ended = { status: 'manual', reason: whatToReview };
+    return 'skipped';
+  }
+}
+
+setWorldConstructor(CisWorld);
+
+export type { Status };
