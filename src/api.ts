@@ -129,7 +129,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
             resultsDir: allureResultsDir,
           })),
         },
-        runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId } },
+        runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId, managed: true } },
       }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr });
     } finally {
       setActiveSession(undefined);

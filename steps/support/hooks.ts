@@ -22,6 +22,11 @@ let ownedSession: Session | undefined;
 BeforeAll(async function (this: { parameters: CisParameters }) {
   if (activeSession()) return;
   const p = this.parameters ?? {};
+  if (p.managed) {
+    // Run by cis-bdd's API, which opened the session: not finding it means two copies of the engine are
+    // loaded. Never fall back to auditing some other target.
+    throw new Error('cis-bdd session hand-off failed: the steps were loaded from a different copy of the engine');
+  }
   const uri = p.target ?? process.env.CIS_BDD_TARGET;
   const target = openTarget(uri, {
     identityFile: p.identity ?? process.env.CIS_BDD_IDENTITY,
@@ -61,9 +66,12 @@ Before(async function (this: CisWorld, { pickle }) {
   startedAt.set(this, Date.now());
   const benchmark = loadBenchmark(session.benchmarkId);
   const entry = benchmark.items.find((i) => i.id === id);
+  // epic = benchmark, feature = the section's .feature (set by allure-cucumberjs), story = the item.
   await allure.epic(benchmark.title);
+  await allure.parentSuite(session.target.uri);
   if (entry) {
-    await allure.feature(entry.section);
+    await allure.suite(entry.section);
+    await allure.subSuite(pickle.uri.split('/').pop()?.replace(/\.feature$/, '') ?? '');
     await allure.story(`${entry.id} ${entry.title}`);
   }
   await allure.severity(this.item.level === 1 ? 'critical' : 'normal');

@@ -16,6 +16,8 @@ export interface CisParameters {
   acceptNewHostKey?: boolean;
   sudo?: boolean;
   trace?: boolean;
+  /** set by cis-bdd's API, which opens the session itself */
+  managed?: boolean;
 }
 
 export interface ItemRef {

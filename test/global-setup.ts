@@ -1,0 +1,5 @@
+import { ensureUbuntuBase } from './support/fixtures.js';
+
+export default function setup(): void {
+  ensureUbuntuBase();
+}
