@@ -25,7 +25,8 @@ Audit options:
   --target URI                  what to audit (default: local)
 ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --benchmark ID                ${benchmarkIds().join(' | ')}
-                                (default: chosen from the target's /etc/os-release)
+                                (default: chosen from the target's /etc/os-release; "closest" also
+                                accepts another OS of the same family, with a warning in the report)
   --level 1|2                   profile level; level 2 includes level 1 (default 2)
   --scored-only                 only scored items
   --only IDS                    comma-separated item ids or section prefixes (5.3,6.1.2)

@@ -50,7 +50,14 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   const warnings: string[] = [];
   const osName = os ? `${os.prettyName || os.id} (ID=${os.id}, VERSION_ID=${os.versionId})` : 'an unknown OS (no /etc/os-release)';
   let benchmarkId: string;
-  if (requestedBenchmark) {
+  if (requestedBenchmark === 'closest') {
+    const closest = detected ?? closestByFamily(os);
+    if (!closest) {
+      throw new BenchmarkChoiceError(`the target runs ${osName}, and neither benchmark is close to it (${benchmarkIds().join(', ')}); choose one with --benchmark`);
+    }
+    if (!detected) warnings.push(`the target runs ${osName}, which no shipped benchmark covers; audited with the closest one, ${closest}`);
+    benchmarkId = closest;
+  } else if (requestedBenchmark) {
     if (!benchmarkIds().includes(requestedBenchmark)) {
       throw new BenchmarkChoiceError(`unknown benchmark "${requestedBenchmark}"; known: ${benchmarkIds().join(', ')}`);
     }
@@ -64,4 +71,13 @@ export async function openSession(target: Target, requestedBenchmark: string | u
     throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); choose one with --benchmark`);
   }
   return { target, facts, benchmarkId, os, warnings, selection, startedAt };
+}
+
+/** For an OS no benchmark covers: the benchmark of the same package family, if any. */
+function closestByFamily(os: OsRelease | null): string | null {
+  if (!os) return null;
+  const family = [os.id, ...os.idLike];
+  if (family.some((f) => f === 'debian' || f === 'ubuntu')) return 'cis-ubuntu-18.04-v2.1.0';
+  if (family.some((f) => ['rhel', 'centos', 'fedora', 'alinux', 'anolis'].includes(f))) return 'cis-aliyun-linux-2-v1.0.0';
+  return null;
 }
