@@ -14,7 +14,8 @@ const profile = (benchmark) => ({
   paths: [`features/${benchmark}/**/*.feature`],
   import: ['dist/steps/**/*.js'],
   format: [`./dist/src/report/compliance-formatter.js:${process.env.CIS_BDD_COMPLIANCE_JSON ?? 'reports/cucumber/compliance.json'}`],
-  formatOptions: { cisBdd: { benchmark } },
+  // printAttachments: the verdict messages are for the compliance formatter, not for the console
+  formatOptions: { cisBdd: { benchmark }, printAttachments: false },
   worldParameters: { benchmark },
 });
 

@@ -51,6 +51,24 @@ AfterAll(async function () {
 
 const startedAt = new WeakMap<object, number>();
 
+/**
+ * The container rule, one for every item: a container shares the host's kernel and has no bootloader,
+ * partitions or clock of its own. Scenarios (or whole features) tagged @host:<what> are not applicable on
+ * docker:// and docker-image:// targets; the reason names what belongs to the host.
+ */
+const HOST_ONLY: Record<string, string> = {
+  '@host:kernel': 'kernel modules and kernel parameters belong to the host kernel',
+  '@host:bootloader': 'a container has no bootloader',
+  '@host:partitions': 'a container has no partitions or mount table of its own',
+  '@host:time': 'time synchronisation belongs to the host clock',
+};
+
+export function containerRule(kind: string, tags: string[]): string | undefined {
+  if (kind !== 'docker' && kind !== 'docker-image') return undefined;
+  const tag = tags.find((t) => t in HOST_ONLY);
+  return tag ? `container: ${HOST_ONLY[tag]}; audit the host or its root filesystem for this item` : undefined;
+}
+
 Before(async function (this: CisWorld, { pickle }) {
   const session = activeSession();
   if (!session) throw new CheckError('no audit session: the target was not opened');
@@ -77,6 +95,12 @@ Before(async function (this: CisWorld, { pickle }) {
   await allure.severity(this.item.level === 1 ? 'critical' : 'normal');
   await allure.label('cis_id', id);
   await allure.label('target', session.target.uri);
+  const rule = containerRule(session.target.kind, tags);
+  if (rule) {
+    this.record('container applicability rule', rule);
+    return this.notApplicable(rule);
+  }
+  return undefined;
 });
 
 After(async function (this: CisWorld, { result }) {
@@ -126,7 +150,6 @@ After(async function (this: CisWorld, { result }) {
       startedAt: s.startedAt.toISOString(),
     },
   };
-  if (reason) await allure.label('cis_status', status);
   for (const e of this.evidence) await allure.attachment(e.source, e.excerpt, 'text/plain');
   this.attach(JSON.stringify(message), VERDICT_MEDIA_TYPE);
   if (status === 'not-applicable' || status === 'manual') return 'skipped';
