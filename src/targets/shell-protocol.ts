@@ -78,14 +78,16 @@ export function parseStat(out: string): Map<string, FileStat> {
 
 /** find arguments for one walk; `prefix` is prepended to roots and prunes (a rootfs directory). */
 export function findArgs(options: WalkOptions, prefix = ''): string[] {
-  const args = [...options.roots.map((r) => prefix + r), '-xdev'];
+  const args = [...options.roots.map((r) => prefix + r)];
+  if (options.maxDepth !== undefined) args.push('-maxdepth', String(options.maxDepth));
+  args.push('-xdev');
   const prune = options.prune ?? [];
   if (prune.length) {
     args.push('(');
     prune.forEach((p, i) => { if (i) args.push('-o'); args.push('-path', prefix + p); });
     args.push(')', '-prune', '-o');
   }
-  args.push('-printf', '%y %m %U %G %s %p\\0');
+  args.push('-printf', '%y %m %U %G %s %p\\0%l\\0');
   return args;
 }
 
@@ -94,8 +96,8 @@ export function walkScript(options: WalkOptions): string {
 }
 
 /**
- * A streaming parser for find's NUL-separated records. Feed it chunks; it calls onEntry per record and
- * keeps only the unfinished tail in memory.
+ * A streaming parser for find's records: "type mode uid gid size path" NUL "symlink target" NUL.
+ * Feed it chunks; it calls onEntry per record and keeps only the unfinished tail in memory.
  */
 export class WalkStreamParser {
   private tail: Buffer = Buffer.alloc(0);
@@ -108,8 +110,10 @@ export class WalkStreamParser {
     for (;;) {
       const end = buf.indexOf(0, start);
       if (end < 0) break;
-      this.record(buf.toString('utf8', start, end));
-      start = end + 1;
+      const end2 = buf.indexOf(0, end + 1);
+      if (end2 < 0) break;
+      this.record(buf.toString('utf8', start, end), buf.toString('utf8', end + 1, end2));
+      start = end2 + 1;
     }
     this.tail = Buffer.from(buf.subarray(start));
   }
@@ -118,7 +122,7 @@ export class WalkStreamParser {
     if (this.tail.length) throw new Error('walk output ended inside a record');
   }
 
-  private record(line: string): void {
+  private record(line: string, linkTarget: string): void {
     const m = /^(\S) (\d+) (\d+) (\d+) (\d+) (.*)$/s.exec(line);
     if (!m) return;
     let path = m[6];
@@ -126,6 +130,8 @@ export class WalkStreamParser {
       path = path.slice(this.stripPrefix.length) || '/';
     }
     this.count++;
-    this.onEntry({ path, type: m[1], mode: parseInt(m[2], 8), uid: Number(m[3]), gid: Number(m[4]), size: Number(m[5]) });
+    const entry: WalkEntry = { path, type: m[1], mode: parseInt(m[2], 8), uid: Number(m[3]), gid: Number(m[4]), size: Number(m[5]) };
+    if (m[1] === 'l') entry.linkTarget = linkTarget;
+    this.onEntry(entry);
   }
 }

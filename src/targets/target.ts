@@ -31,13 +31,18 @@ export interface FileStat {
   size: number;
 }
 
-export interface WalkEntry extends FileStat {}
+export interface WalkEntry extends FileStat {
+  /** for symlinks ('l'): the link's target as stored (not resolved) */
+  linkTarget?: string;
+}
 
 export interface WalkOptions {
   /** Directories to start from. The walk never crosses into another filesystem (like find -xdev). */
   roots: string[];
   /** Paths not to descend into. */
   prune?: string[];
+  /** Only descend this many levels below each root (find -maxdepth). */
+  maxDepth?: number;
 }
 
 export interface TargetCounters {

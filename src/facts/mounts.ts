@@ -1,0 +1,58 @@
+/**
+ * Mounted filesystems (/proc/self/mounts, live targets only) and the configured ones (/etc/fstab, and
+ * systemd .mount units such as tmp.mount), with their options.
+ */
+import { defineFact } from './store.js';
+import { liveText } from './live-files.js';
+import { CheckError } from '../engine/verdict.js';
+import { systemdUnits } from './systemd-units.js';
+
+export interface MountEntry { source: string; mountpoint: string; fstype: string; options: string[]; file: string; line: number }
+
+const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+
+export function parseMountTable(text: string, file: string): MountEntry[] {
+  const out: MountEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const f = line.split(/\s+/);
+    if (f.length < 4) return;
+    out.push({ source: unescape(f[0]), mountpoint: unescape(f[1]), fstype: f[2], options: f[3].split(','), file, line: i + 1 });
+  });
+  return out;
+}
+
+/** The systemd .mount unit's [Mount] section as a mount entry. */
+export function parseMountUnit(text: string, file: string): MountEntry | null {
+  const get = (k: string) => new RegExp(`^\\s*${k}\\s*=\\s*(.*)$`, 'm').exec(text)?.[1].trim();
+  const where = get('Where');
+  if (!where) return null;
+  return { source: get('What') ?? '', mountpoint: where, fstype: get('Type') ?? '', options: (get('Options') ?? '').split(',').filter(Boolean), file, line: 0 };
+}
+
+export const mountedFilesystems = defineFact('mounts-live', async ({ facts }) => {
+  const text = await liveText(facts, '/proc/self/mounts', 'mounted filesystems (/proc/self/mounts)');
+  if (text === null) throw new CheckError('/proc/self/mounts is missing on a live target');
+  return parseMountTable(text, '/proc/self/mounts');
+});
+
+const MOUNT_UNIT_FILES = ['/etc/systemd/system/*.mount', '/lib/systemd/system/*.mount', '/usr/lib/systemd/system/*.mount'];
+
+/**
+ * Filesystems configured to be mounted at boot: /etc/fstab, then enabled (not masked) .mount units such as
+ * tmp.mount; fstab wins for a mountpoint it names.
+ */
+export const configuredMounts = defineFact('mounts-configured', async ({ facts }) => {
+  const fstab = await facts.text('/etc/fstab');
+  const entries = fstab === null ? [] : parseMountTable(fstab, '/etc/fstab');
+  const units = await facts.get(systemdUnits);
+  for (const r of await facts.readMany(MOUNT_UNIT_FILES)) {
+    if (r.state !== 'file') continue;
+    const state = units.state(r.path.split('/').pop()!);
+    if (state.masked || !state.enabledBy.length || state.path !== r.path) continue;
+    const e = parseMountUnit(r.content.toString('utf8'), r.path);
+    if (e && !entries.some((x) => x.mountpoint === e.mountpoint)) entries.push(e);
+  }
+  return entries;
+}, ['/etc/fstab', ...MOUNT_UNIT_FILES]);
