@@ -1,5 +1,225 @@
-/** Placeholder replaced by the Allure HTML generator. */
+/**
+ * The Allure Report 3 HTML ("awesome" plugin) for an audit's Allure results, generated offline through
+ * Allure's own programmatic API, with the plugin's hard-coded Google Analytics snippet removed.
+ *
+ * - One self-contained index.html (scripts, styles, results and evidence inlined) that an auditor can
+ *   open from disk. Results too large to inline (over SINGLE_FILE_LIMIT_BYTES; the plugin would exit the
+ *   process on a string too long) become a directory report instead, which a browser shows only when
+ *   served over HTTP (e.g. `npx allure open DIR`): from file:// it may not fetch its data files.
+ * - Nothing is fetched: no history, no Allure service, no CDN. The report never calls home either: the
+ *   awesome template appends a gtag.js loader and its inline config whatever the options (only the
+ *   allure2 plugin honours ALLURE_NO_ANALYTICS). Every file of the report is cleaned of those tags, and
+ *   generation fails if any reference to the analytics hosts or gtag() remains anywhere in its code.
+ */
+import { createRequire } from 'node:module';
+import { promises as fs, type Dirent } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ComplianceReport } from './compliance.js';
-export async function generateAllureHtml(_resultsDir: string, _outDir: string, _report: ComplianceReport): Promise<string> {
-  throw new Error('the Allure HTML generator is not built yet');
+
+/** Results directories larger than this are written as a directory report: the single file would hold them base64-encoded in one string. */
+export const SINGLE_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export interface AllureHtmlOptions {
+  /** Force single-file (true) or directory (false) output; by default single file unless the results are too large. */
+  singleFile?: boolean;
+}
+
+/**
+ * Generate the report into outDir (replacing an earlier report there) and return the path of its index.html.
+ */
+export async function generateAllureHtml(resultsDir: string, outDir: string, report: ComplianceReport, options: AllureHtmlOptions = {}): Promise<string> {
+  const results = path.resolve(resultsDir);
+  const out = path.resolve(outDir);
+  const stat = await fs.stat(results).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new Error(`no Allure results directory at ${results}`);
+  await assertReplaceable(out);
+  const singleFile = options.singleFile ?? (await directorySize(results)) <= SINGLE_FILE_LIMIT_BYTES;
+
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  // Allure moves its plugin's directory up into the output only when the output holds nothing else, so
+  // generate into a fresh sibling directory and move it into place once it is complete and clean.
+  const staging = await fs.mkdtemp(path.join(path.dirname(out), `.${path.basename(out)}-`));
+  try {
+    await fs.chmod(staging, 0o755); // mkdtemp makes it private; the report is for handing out
+    await runAllure(results, staging, reportName(report), singleFile);
+    const index = path.join(staging, 'index.html');
+    if (!(await fs.stat(index).catch(() => undefined))?.isFile()) {
+      // the report swallows plugin errors (it only logs them), so a missing index.html is the sign of one
+      throw new Error('Allure did not write index.html (see the error logged above)');
+    }
+    await removeAnalytics(staging);
+    await replaceDirectory(staging, out);
+  } catch (e) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return path.join(out, 'index.html');
+}
+
+/** "<benchmark title> — <target URI>" */
+export function reportName(report: Pick<ComplianceReport, 'benchmark' | 'target'>): string {
+  return `${report.benchmark.title} — ${report.target?.uri ?? 'unknown target'}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Allure
+
+type AllureCore = typeof import('@allurereport/core');
+type AwesomePluginModule = typeof import('@allurereport/plugin-awesome');
+type AwesomePluginOptions = import('@allurereport/plugin-awesome').AwesomePluginOptions;
+
+let modules: Promise<{ core: AllureCore; Awesome: AwesomePluginModule['default'] }> | undefined;
+
+/**
+ * Allure's packages as the `allure` package (the project's dependency) resolves them, so the engine and
+ * the plugin are always the versions that release was built and tested with.
+ */
+function loadAllure() {
+  modules ??= (async () => {
+    const fromAllure = createRequire(createRequire(import.meta.url).resolve('allure'));
+    const load = async <T>(name: string): Promise<T> => (await import(pathToFileURL(fromAllure.resolve(name)).href)) as T;
+    const [core, awesome] = await Promise.all([load<AllureCore>('@allurereport/core'), load<AwesomePluginModule>('@allurereport/plugin-awesome')]);
+    return { core, Awesome: awesome.default };
+  })();
+  return modules;
+}
+
+async function runAllure(resultsDir: string, output: string, name: string, singleFile: boolean): Promise<void> {
+  const { core, Awesome } = await loadAllure();
+  // An empty plugin map: resolveConfig would otherwise add its defaults (awesome, and the "agent" plugin).
+  // No history, no known issues, no quality gate, no Allure service: nothing is read or sent elsewhere.
+  const config = await core.resolveConfig({ name, output }, { plugins: {} });
+  const awesomeOptions: AwesomePluginOptions = {
+    reportName: name,
+    singleFile,
+    reportLanguage: 'en',
+    // the tree: section ("6 System Maintenance") > feature file ("6.1-system-file-permissions") > item
+    groupBy: ['suite', 'subSuite'],
+  };
+  config.plugins = [{ id: 'awesome', enabled: true, options: awesomeOptions, plugin: new Awesome(awesomeOptions) }];
+  const allure = new core.AllureReport(config);
+  await allure.start();
+  await allure.readDirectory(resultsDir);
+  await allure.done();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Analytics
+
+/** What must not be left anywhere in the report's code: the analytics hosts and the gtag() API. */
+export const ANALYTICS_PATTERN = /googletagmanager|google-analytics|\bgtag\s*\(/i;
+
+const SCRIPT_ELEMENT = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
+const LINK_ELEMENT = /<link\b[^>]*>/gi;
+const NOSCRIPT_ELEMENT = /<noscript\b[^>]*>[\s\S]*?<\/noscript\s*>/gi;
+const SRC_ATTRIBUTE = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+const ANALYTICS_HOSTS = /googletagmanager|google-analytics/i;
+/** the loader's identifiers: the gtag() API and its queue (looked for in code, not in string literals) */
+const ANALYTICS_IDENTIFIERS = /\bgtag\b|\bdataLayer\b/;
+const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+
+/**
+ * Remove the analytics tags from an HTML page: external scripts loaded from the analytics hosts, inline
+ * scripts that set up gtag, and any <link> (preconnect, prefetch) or <noscript> fallback pointing at those
+ * hosts. Scripts inlined as data: URIs (the report's application bundle) are left as they are; they are
+ * checked afterwards. Attribute order, quoting and whitespace do not matter.
+ */
+export function stripAnalyticsTags(html: string): { html: string; removed: string[] } {
+  const removed: string[] = [];
+  const drop = (tag: string) => {
+    removed.push(tag.replace(/\s+/g, ' ').slice(0, 120));
+    return '';
+  };
+  let out = html.replace(SCRIPT_ELEMENT, (tag: string, attributes: string, body: string) => {
+    const m = SRC_ATTRIBUTE.exec(attributes);
+    const src = m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
+    if (src.trim().toLowerCase().startsWith('data:')) return tag;
+    if (ANALYTICS_HOSTS.test(src) || ANALYTICS_HOSTS.test(body)) return drop(tag);
+    // the report's own inline scripts carry data in strings (names, CI job and branch names, base64
+    // results): only the code around them can tell a gtag setup
+    return ANALYTICS_IDENTIFIERS.test(body.replace(STRING_LITERAL, '""')) ? drop(tag) : tag;
+  });
+  out = out.replace(LINK_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
+  out = out.replace(NOSCRIPT_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
+  return { html: out, removed };
+}
+
+/**
+ * Strip the analytics from every HTML file of a generated report, then check every file and every payload
+ * inlined in one (base64 data: URIs, the single-file report's data) for what must not remain, and throw
+ * if anything does. Attachments are the evidence read from the audited host, shown as text and never run,
+ * and are the only content not checked.
+ */
+export async function removeAnalytics(reportDir: string): Promise<{ removed: string[] }> {
+  const removed: string[] = [];
+  const files = await listFiles(reportDir);
+  for (const file of files.filter((f) => /\.html?$/i.test(f))) {
+    const html = await fs.readFile(file, 'utf8');
+    const result = stripAnalyticsTags(html);
+    if (result.removed.length) {
+      await fs.writeFile(file, result.html);
+      removed.push(...result.removed.map((tag) => `${path.relative(reportDir, file)}: ${tag}`));
+    }
+  }
+  const offenders: string[] = [];
+  for (const file of files) {
+    const rel = path.relative(reportDir, file).split(path.sep).join('/');
+    if (isAttachment(rel)) continue;
+    const text = await fs.readFile(file, 'latin1');
+    for (const unit of [{ name: rel, text }, ...embeddedPayloads(text, rel)]) {
+      const m = ANALYTICS_PATTERN.exec(unit.text);
+      if (m) offenders.push(`${unit.name}: "${unit.text.slice(Math.max(0, m.index - 40), m.index + 60).replace(/\s+/g, ' ')}"`);
+    }
+  }
+  if (offenders.length) {
+    throw new Error(`the Allure report still refers to analytics after the analytics tags were removed; refusing to keep it:\n  ${offenders.join('\n  ')}`);
+  }
+  return { removed };
+}
+
+const isAttachment = (name: string) => /(^|\/)data\/attachments\//.test(name);
+
+/** Base64 content inlined in a file: data: URIs, and the single-file report's d("name", "base64") entries. */
+function embeddedPayloads(text: string, file: string): Array<{ name: string; text: string }> {
+  const payloads: Array<{ name: string; text: string }> = [];
+  for (const m of text.matchAll(/\bd\(\s*"([^"]+)"\s*,\s*"([A-Za-z0-9+/=]*)"\s*\)/g)) {
+    if (!isAttachment(m[1])) payloads.push({ name: `${file} (inlined ${m[1]})`, text: Buffer.from(m[2], 'base64').toString('latin1') });
+  }
+  for (const m of text.matchAll(/data:([\w.+-]+\/[\w.+-]+)?[^,"'\s]*;base64,([A-Za-z0-9+/=]+)/g)) {
+    payloads.push({ name: `${file} (inlined ${m[1] ?? 'data'} data: URI)`, text: Buffer.from(m[2], 'base64').toString('latin1') });
+  }
+  return payloads;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Files
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries: Dirent[] = await fs.readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const file of await listFiles(dir)) total += (await fs.stat(file)).size;
+  return total;
+}
+
+/** An existing output directory is replaced only if it is empty or an earlier report. */
+async function assertReplaceable(dir: string): Promise<boolean> {
+  const existing = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (existing?.length && !existing.includes('index.html')) {
+    throw new Error(`${dir} exists and does not hold an Allure report; not replacing it`);
+  }
+  return existing !== undefined;
+}
+
+/** Move a finished report into place. */
+async function replaceDirectory(from: string, to: string): Promise<void> {
+  if (await assertReplaceable(to)) await fs.rm(to, { recursive: true, force: true });
+  await fs.rename(from, to);
 }

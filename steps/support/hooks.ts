@@ -19,7 +19,7 @@ setDefaultTimeout(30 * 60_000);
 
 let ownedSession: Session | undefined;
 
-BeforeAll(async function (this: { parameters: CisParameters }) {
+BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters: CisParameters }) {
   if (activeSession()) return;
   const p = this.parameters ?? {};
   if (p.managed) {
@@ -41,7 +41,7 @@ BeforeAll(async function (this: { parameters: CisParameters }) {
   setActiveSession(ownedSession);
 });
 
-AfterAll(async function () {
+AfterAll({ name: 'Close the audit session' }, async function () {
   if (ownedSession) {
     await ownedSession.target.close();
     setActiveSession(undefined);
@@ -69,7 +69,7 @@ export function containerRule(kind: string, tags: string[]): string | undefined 
   return tag ? `container: ${HOST_ONLY[tag]}; audit the host or its root filesystem for this item` : undefined;
 }
 
-Before(async function (this: CisWorld, { pickle }) {
+Before({ name: 'Identify the item and its target' }, async function (this: CisWorld, { pickle }) {
   const session = activeSession();
   if (!session) throw new CheckError('no audit session: the target was not opened');
   this.session = session;
@@ -103,7 +103,7 @@ Before(async function (this: CisWorld, { pickle }) {
   return undefined;
 });
 
-After(async function (this: CisWorld, { result }) {
+After({ name: 'Record the verdict and its evidence' }, async function (this: CisWorld, { result }) {
   if (!this.session || !this.item) return;
   let status: Status;
   let reason: string | undefined;
