@@ -23,6 +23,11 @@ export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   /** an extra cucumber tag expression, and-ed with the selection */
   tags?: string;
   out: string;
+  /**
+   * Evaluate kernel, bootloader, partition and time items in a container as on a host (default false):
+   * for privileged containers that share the host's namespaces, such as a node agent.
+   */
+  containerAsHost?: boolean;
   /** write Allure results (default true) */
   allureResults?: boolean;
   trace?: TraceSink;
@@ -97,6 +102,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     } catch (e) {
       if (e instanceof BenchmarkChoiceError) throw new UsageError(e.message);
       throw asUsage(e);
+    }
+    session.containerRule = !options.containerAsHost;
+    if (options.containerAsHost && (target.kind === 'docker' || target.kind === 'docker-image')) {
+      session.warnings.push('--container-as-host: kernel, bootloader, partition and time items were evaluated inside the container as if it were a host');
     }
     session.selection.only = options.only?.length ? expandOnly(session.benchmarkId, options.only) : [];
     await fs.mkdir(outDir, { recursive: true });

@@ -37,6 +37,8 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --accept-new-host-key         accept and record an SSH host key not yet known
   --sudo                        run commands through passwordless sudo (non-root SSH users)
   --no-html                     do not generate the Allure HTML report
+  --container-as-host           in a container, evaluate kernel, bootloader, partition and time items
+                                as on a host (privileged containers sharing the host's namespaces)
   --trace                       print each command sent to the target with its time
 
 SSH passwords are read only from CIS_BDD_SSH_PASSWORD, never from the command line.
@@ -75,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         'accept-new-host-key': { type: 'boolean' },
         sudo: { type: 'boolean' },
         'no-html': { type: 'boolean' },
+        'container-as-host': { type: 'boolean' },
         trace: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -102,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       knownHostsFile: values['known-hosts'],
       acceptNewHostKey: values['accept-new-host-key'],
       sudo: values.sudo,
+      containerAsHost: values['container-as-host'],
       trace: values.trace ? (line) => process.stderr.write(`${line}\n`) : undefined,
     });
     const paths = [`compliance.json: ${result.compliancePath}`];

@@ -23,6 +23,8 @@ export interface Session {
   warnings: string[];
   selection: Selection;
   startedAt: Date;
+  /** apply the container applicability rule on docker targets (default true) */
+  containerRule: boolean;
 }
 
 let active: Session | undefined;
@@ -70,7 +72,7 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   } else {
     throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); choose one with --benchmark`);
   }
-  return { target, facts, benchmarkId, os, warnings, selection, startedAt };
+  return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true };
 }
 
 /** For an OS no benchmark covers: the benchmark of the same package family, if any. */
