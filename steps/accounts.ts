@@ -7,7 +7,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';
-import { groups, identities, passwd, passwordState, shadow, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
+import { groups, identities, passwd, shadow, type PasswdPasswordField, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
 import { analysePath, homeListings, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
 import type { FileStat } from '../src/targets/target.js';
 
@@ -15,12 +15,11 @@ const accountLine = (u: PasswdEntry) => `/etc/passwd:${u.line} ${u.name} (uid ${
 const groupLine = (g: GroupEntry) => `/etc/group:${g.line} ${g.name} (gid ${g.gid}${g.members.length ? `, members ${g.members.join(',')}` : ''})`;
 
 /** Describe a password field without ever quoting a hash. */
-function passwordFieldText(field: string): string {
+function passwordFieldText(field: PasswdPasswordField): string {
   if (field === 'x') return '"x" (the password is in /etc/shadow)';
-  const state = passwordState(field);
-  if (state === 'empty') return 'empty (no password is needed)';
-  if (state === 'no-login') return `"${field}" (no password can match)`;
-  if (state === 'locked') return 'a locked password hash';
+  if (field === 'empty') return 'empty (no password is needed)';
+  if (field === 'no-login') return 'a marker such as "*" or "!" (no password can match)';
+  if (field === 'locked') return 'a locked password hash';
   return 'a password hash';
 }
 

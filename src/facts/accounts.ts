@@ -5,7 +5,9 @@
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
 
-export interface PasswdEntry { name: string; password: string; uid: number; gid: number; gecos: string; home: string; shell: string; line: number }
+/** The passwd password field, reduced to what checks need: never the hash itself. */
+export type PasswdPasswordField = 'x' | PasswordState;
+export interface PasswdEntry { name: string; password: PasswdPasswordField; uid: number; gid: number; gecos: string; home: string; shell: string; line: number }
 export interface GroupEntry { name: string; password: string; gid: number; members: string[]; line: number }
 export type PasswordState = 'hashed' | 'locked' | 'empty' | 'no-login';
 export interface ShadowEntry {
@@ -24,7 +26,7 @@ export function parsePasswd(text: string, source = '/etc/passwd'): PasswdEntry[]
   return lines(text).map(([l, line]) => {
     const f = l.split(':');
     if (f.length < 7 || !/^\d+$/.test(f[2]) || !/^\d+$/.test(f[3])) throw new CheckError(`${source}:${line} is not a valid passwd line`);
-    return { name: f[0], password: f[1], uid: Number(f[2]), gid: Number(f[3]), gecos: f[4], home: f[5], shell: f[6], line };
+    return { name: f[0], password: f[1] === 'x' ? 'x' : passwordState(f[1]), uid: Number(f[2]), gid: Number(f[3]), gecos: f[4], home: f[5], shell: f[6], line };
   });
 }
 

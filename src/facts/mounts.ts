@@ -11,13 +11,17 @@ export interface MountEntry { source: string; mountpoint: string; fstype: string
 
 const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
 
-export function parseMountTable(text: string, file: string): MountEntry[] {
+/** Parse fstab or /proc/self/mounts; with `strict`, a malformed line is an error instead of skipped. */
+export function parseMountTable(text: string, file: string, strict = false): MountEntry[] {
   const out: MountEntry[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const f = line.split(/\s+/);
-    if (f.length < 4) return;
+    if (f.length < 4) {
+      if (strict) throw new CheckError(`${file}:${i + 1} is not a mount table line: ${line.slice(0, 80)}`);
+      return;
+    }
     out.push({ source: unescape(f[0]), mountpoint: unescape(f[1]), fstype: f[2], options: f[3].split(','), file, line: i + 1 });
   });
   return out;
@@ -34,7 +38,8 @@ export function parseMountUnit(text: string, file: string): MountEntry | null {
 export const mountedFilesystems = defineFact('mounts-live', async ({ facts }) => {
   const text = await liveText(facts, '/proc/self/mounts', 'mounted filesystems (/proc/self/mounts)');
   if (text === null) throw new CheckError('/proc/self/mounts is missing on a live target');
-  return parseMountTable(text, '/proc/self/mounts');
+  // the kernel writes this table: a line it cannot be parsed means something is wrong, never skip it
+  return parseMountTable(text, '/proc/self/mounts', true);
 });
 
 const MOUNT_UNIT_FILES = ['/etc/systemd/system/*.mount', '/lib/systemd/system/*.mount', '/usr/lib/systemd/system/*.mount'];

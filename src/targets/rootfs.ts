@@ -135,7 +135,18 @@ export class RootfsTarget implements Target {
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
     this.counters.roundTrips++;
     const prefix = this.root === '/' ? '' : this.root;
-    await runFind(findArgs(options, prefix), new WalkStreamParser(onEntry, prefix), this.counters);
+    // Start points may pass through symlinks inside the tree (/home -> /data/home): resolve them against
+    // the tree's root, so find never walks a path of the auditing machine. Entries keep the names asked for.
+    for (const root of options.roots) {
+      const host = await this.resolve(root);
+      if (!host) continue;
+      const resolvedInTree = host.slice(prefix.length) || '/';
+      const parser = new WalkStreamParser((e) => {
+        if (resolvedInTree !== root) e.path = root + e.path.slice(resolvedInTree.length);
+        onEntry(e);
+      }, prefix);
+      await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), parser, this.counters);
+    }
   }
 }
 

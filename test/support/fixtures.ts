@@ -49,8 +49,9 @@ export function layerApi(root: string): Layer {
       mkdirSync(path.dirname(abs(p)), { recursive: true });
       rmSync(abs(p), { force: true });
       writeFileSync(abs(p), content);
-      chmodSync(abs(p), mode);
+      // chown before chmod: changing the owner clears set-user-ID and set-group-ID bits
       chownSync(abs(p), uid, gid);
+      chmodSync(abs(p), mode);
     },
     append(p, content) { writeFileSync(abs(p), readFileSync(abs(p), 'utf8') + content); },
     read(p) { return readFileSync(abs(p), 'utf8'); },
@@ -59,8 +60,8 @@ export function layerApi(root: string): Layer {
     remove(p) { rmSync(abs(p), { recursive: true, force: true }); },
     mkdir(p, mode = 0o755, uid = 0, gid = 0) {
       mkdirSync(abs(p), { recursive: true });
-      chmodSync(abs(p), mode);
       chownSync(abs(p), uid, gid);
+      chmodSync(abs(p), mode);
     },
     edit(p, fn) {
       const text = readFileSync(abs(p), 'utf8');
