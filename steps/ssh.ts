@@ -1,0 +1,181 @@
+/**
+ * Steps about the SSH server: whether it is installed, what its effective configuration says, and the
+ * modes of its host key files. Keywords are compared case-insensitively, as sshd reads them; every
+ * decision records the file and line (or `sshd -T`) that gave the value.
+ */
+import { Given, Then } from '@cucumber/cucumber';
+import type { CisWorld } from './support/world.js';
+import type { Owner } from './support/parameter-types.js';
+import { permissionProblems } from './files.js';
+import { installedPackages } from '../src/facts/packages.js';
+import {
+  OPENSSH_VERSION, TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
+  type SshdConfig, type SshdSetting,
+} from '../src/facts/sshd-config.js';
+import { CheckError } from '../src/engine/verdict.js';
+
+/** A quoted sshd keyword: letters and digits only, so these phrases never match other domains' steps. */
+const KW = '"([A-Za-z][A-Za-z0-9]*)"';
+const words = (list: string) => [...list.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+
+Given('the SSH server package {string} is installed, or the section does not apply', async function (this: CisWorld, name: string) {
+  const db = await this.fact(installedPackages);
+  const pkg = db.packages.get(name);
+  if (!pkg) {
+    this.record(db.source, `${name} is not installed`);
+    return this.notApplicable(`the SSH server package ${name} is not installed (${db.source})`);
+  }
+  this.record(`${db.source}:${pkg.line}`, `${name} ${pkg.version} is installed`);
+  return undefined;
+});
+
+Given('the effective SSH daemon configuration', async function (this: CisWorld) {
+  const cfg = await this.fact(sshdEffectiveConfig);
+  this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files[0] ?? 'sshd_config', cfg.how);
+});
+
+/** Look a keyword up and record where its value came from. Undefined when it is not set at all. */
+async function setting(world: CisWorld, keyword: string): Promise<SshdSetting | undefined> {
+  const cfg = await world.fact(sshdEffectiveConfig);
+  const s = cfg.settings.get(keyword.toLowerCase());
+  const { source, excerpt } = describeSetting(cfg, keyword, s);
+  world.record(source, excerpt);
+  return s;
+}
+
+const where = (at: { file: string; line: number }, from?: { file: string }) => (from && at.file === from.file ? `line ${at.line}` : `${at.file}:${at.line}`);
+
+export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting | undefined): { source: string; excerpt: string } {
+  const notes: string[] = [];
+  const lower = keyword.toLowerCase();
+  for (const b of cfg.matchBlocks) {
+    for (const d of b.directives.filter((d) => d.keyword === lower)) {
+      notes.push(`the Match block at ${b.file}:${b.line} (Match ${b.criteria}) sets ${d.written} ${d.args.join(' ')} at line ${d.line} `
+        + (cfg.method === 'sshd -T' ? 'for the connections it matches' : 'for the connections it matches; not applied to the global configuration'));
+    }
+  }
+  if (!s) {
+    const source = cfg.method === 'sshd -T' ? cfg.command! : cfg.files.join(', ');
+    return { source, excerpt: [`${keyword} is not set (it has no default)`, ...notes].join('; ') };
+  }
+  if (s.ignored.length && s.at) {
+    const others = s.ignored.map((i) => `${where(i, s.at)} says ${i.value}`).join(', ');
+    notes.unshift(s.rule === 'last' ? `sshd ${OPENSSH_VERSION} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
+  }
+  if (s.rule === 'all' && s.lines && s.lines.length > 1) {
+    notes.unshift(`lines add up: ${s.lines.map((l) => `${where(l, s.at)} ${l.value}`).join(', ')}`);
+  }
+  if (s.source === 'file') {
+    const value = s.written ? `${s.written} (that is ${s.value})` : s.value;
+    return { source: `${s.at!.file}:${s.at!.line}`, excerpt: [`${s.keyword} ${value}`, ...notes].join('; ') };
+  }
+  if (s.source === 'default') {
+    return {
+      source: `OpenSSH ${OPENSSH_VERSION} compiled-in defaults`,
+      excerpt: [`default of OpenSSH ${OPENSSH_VERSION}: ${s.keyword} ${s.value} (not set in ${cfg.files.join(', ')})`, ...notes].join('; '),
+    };
+  }
+  const origin = s.at ? `set at ${s.at.file}:${s.at.line}${s.written ? ` as ${s.written}` : ''}` : 'not set in the files: the compiled-in default';
+  return { source: cfg.command!, excerpt: [`${s.keyword} ${s.value} (${origin})`, ...notes].join('; ') };
+}
+
+Then(new RegExp(`^${KW} is "([^"]*)"$`), async function (this: CisWorld, keyword: string, expected: string) {
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set; it must be ${expected}`);
+  if (s.value.toLowerCase() !== expected.toLowerCase()) this.fail(`${keyword} is ${s.value}; it must be ${expected}`);
+});
+
+Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, keyword: string, unwanted: string) {
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set`);
+  if (s.value.toLowerCase() === unwanted.toLowerCase()) this.fail(`${keyword} is ${s.value}`);
+});
+
+Then(new RegExp(`^${KW} is one of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
+  const allowed = words(list);
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set; it must be one of ${allowed.join(', ')}`);
+  if (!allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) this.fail(`${keyword} is ${s.value}; it must be one of ${allowed.join(', ')}`);
+});
+
+/** A whole number, or for time keywords a number of seconds; anything else cannot be judged. */
+function numberOf(keyword: string, s: SshdSetting, seconds: boolean): number {
+  if (seconds) {
+    if (!TIME_KEYWORDS.has(keyword.toLowerCase())) throw new CheckError(`${keyword} is not a time keyword`);
+    return sshdSeconds(s.value);
+  }
+  if (!/^\d+$/.test(s.value)) throw new CheckError(`${keyword} is "${s.value}", not a whole number`);
+  return Number(s.value);
+}
+
+Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?$`), async function (this: CisWorld, keyword: string, max: string, unit?: string) {
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set; it must be at most ${max}`);
+  const n = numberOf(keyword, s, !!unit);
+  if (n > Number(max)) this.fail(`${keyword} is ${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}; it must be at most ${max}${unit ?? ''}`);
+});
+
+Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?$`), async function (this: CisWorld, keyword: string, min: string, max: string, unit?: string) {
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`);
+  const n = numberOf(keyword, s, !!unit);
+  const shown = `${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}`;
+  if (n < Number(min) || n > Number(max)) this.fail(`${keyword} is ${shown}; it must be between ${min} and ${max}${unit ?? ''}`);
+});
+
+Then(new RegExp(`^${KW} includes none of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
+  const weak = words(list);
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set`);
+  const offered = s.value.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean);
+  const found = weak.filter((w) => offered.includes(w.toLowerCase()));
+  if (found.length) this.fail(`${keyword} includes ${found.join(', ')}`);
+});
+
+Then(/^at least one of ((?:"[A-Za-z][A-Za-z0-9]*"(?:, | and | or )?)+) is set$/, async function (this: CisWorld, list: string) {
+  const keywords = words(list);
+  const cfg = await this.fact(sshdEffectiveConfig);
+  const set = keywords.filter((k) => cfg.settings.has(k.toLowerCase()));
+  for (const k of set) {
+    const { source, excerpt } = describeSetting(cfg, k, cfg.settings.get(k.toLowerCase()));
+    this.record(source, excerpt);
+  }
+  if (!set.length) {
+    const notes = keywords.map((k) => describeSetting(cfg, k, undefined)).filter((d) => d.excerpt.includes('Match block')).map((d) => d.excerpt);
+    this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files.join(', '), [`none of ${keywords.join(', ')} is set (they have no default)`, ...notes].join('; '));
+    this.fail(`none of ${keywords.join(', ')} is set: every local account may log in over SSH`);
+  }
+});
+
+Then(new RegExp(`^${KW} is (\\d+):(\\d+):(\\d+) or more restrictive$`), async function (this: CisWorld, keyword: string, start: string, rate: string, full: string) {
+  const s = await setting(this, keyword);
+  if (!s) this.fail(`${keyword} is not set`);
+  const v = parseMaxStartups(s.value);
+  const problems: string[] = [];
+  if (v.start > Number(start)) problems.push(`starts refusing after ${v.start} unauthenticated connections, more than ${start}`);
+  if (v.rate < Number(rate)) problems.push(`refuses at a rate of ${v.rate}%, less than ${rate}%`);
+  if (v.full > Number(full)) problems.push(`refuses all only from ${v.full} connections, more than ${full}`);
+  if (problems.length) this.fail(`${keyword} ${s.value}: ${problems.join('; ')}`);
+});
+
+/** A shell-style name pattern (* and ?) of one directory, as a test on full paths. */
+function pathPattern(pattern: string): { dir: string; test: (path: string) => boolean } {
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash);
+  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return { dir, test: (path) => path.slice(0, path.lastIndexOf('/')) === dir && re.test(path.slice(path.lastIndexOf('/') + 1)) };
+}
+
+Then('every SSH host key file matching {string} has mode at most {mode} and is owned by {owners}', async function (this: CisWorld, pattern: string, mode: number, owners: Owner[]) {
+  const p = pathPattern(pattern);
+  if (p.dir !== '/etc/ssh') throw new CheckError(`host key files are looked for in /etc/ssh, not ${p.dir}`);
+  const files = (await this.fact(sshHostKeyFiles)).filter((st) => p.test(st.path));
+  if (!files.length) {
+    this.record(pattern, 'no such file');
+    return this.notApplicable(`no file matches ${pattern} (sshd creates its host keys on first start)`);
+  }
+  const problems: string[] = [];
+  for (const st of files) problems.push(...(await permissionProblems(this, st, mode, owners)));
+  if (problems.length) this.fail(problems.join('; '));
+  return undefined;
+});

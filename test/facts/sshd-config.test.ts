@@ -1,0 +1,150 @@
+/** The sshd_config parser, on the Ubuntu 18.04 fixture's file and on variations that exercise sshd 7.6's rules. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  parseMaxStartups, parseSshdConfig, parseSshdLines, parseSshdTestOutput, resolveAlgorithms, sshdSeconds, OPENSSH_76_DEFAULTS,
+  fromSshdTest,
+} from '../../src/facts/sshd-config.js';
+import { CheckError } from '../../src/engine/verdict.js';
+import { ubuntuBase } from '../support/fixtures.js';
+
+// an excerpt of the fixture's /etc/ssh/sshd_config (comment lines kept to keep line numbers meaningful)
+const STOCK_EXCERPT = `#	$OpenBSD: sshd_config,v 1.101 2017/03/14 07:19:07 djm Exp $
+
+#LoginGraceTime 2m
+#PermitRootLogin prohibit-password
+ChallengeResponseAuthentication no
+UsePAM yes
+X11Forwarding yes
+PrintMotd no
+AcceptEnv LANG LC_*
+Subsystem	sftp	/usr/lib/openssh/sftp-server
+#Match User anoncvs
+#	X11Forwarding no
+`;
+
+const get = (text: string, keyword: string, lookup?: Parameters<typeof parseSshdConfig>[1]) => parseSshdConfig(text, lookup).settings.get(keyword);
+
+describe('parseSshdConfig', () => {
+  it('reads the stock file: set keywords with file and line, the rest from the 7.6 defaults', () => {
+    const cfg = parseSshdConfig(STOCK_EXCERPT);
+    expect(cfg.settings.get('x11forwarding')).toMatchObject({ keyword: 'X11Forwarding', value: 'yes', source: 'file', at: { file: '/etc/ssh/sshd_config', line: 7 } });
+    expect(cfg.settings.get('usepam')).toMatchObject({ value: 'yes', source: 'file', at: { line: 6 } });
+    expect(cfg.settings.get('acceptenv')?.value).toBe('LANG LC_*');
+    expect(cfg.settings.get('subsystem')?.value).toBe('sftp /usr/lib/openssh/sftp-server');
+    expect(cfg.settings.get('permitrootlogin')).toMatchObject({ value: 'prohibit-password', source: 'default' });
+    expect(cfg.settings.get('logingracetime')).toMatchObject({ value: '120', source: 'default' });
+    expect(cfg.settings.get('maxstartups')).toMatchObject({ value: '10:30:100', source: 'default' });
+    expect(cfg.settings.has('allowusers')).toBe(false);
+    expect(cfg.matchBlocks).toEqual([]);
+  });
+
+  it('parses the whole fixture file', () => {
+    const text = readFileSync(path.join(ubuntuBase, 'etc/ssh/sshd_config'), 'utf8');
+    const cfg = parseSshdConfig(text);
+    expect(cfg.directives.map((d) => d.written)).toEqual(['ChallengeResponseAuthentication', 'UsePAM', 'X11Forwarding', 'PrintMotd', 'AcceptEnv', 'Subsystem']);
+    expect(cfg.settings.get('x11forwarding')?.at?.line).toBe(89);
+  });
+
+  it('keeps the first value of a keyword, whatever its case, and lists the ignored lines', () => {
+    const s = get('PERMITROOTLOGIN yes\npermitrootlogin no\n', 'permitrootlogin');
+    expect(s).toMatchObject({ keyword: 'PERMITROOTLOGIN', value: 'yes', at: { line: 1 }, ignored: [{ line: 2, value: 'no' }], rule: 'first' });
+  });
+
+  it('takes the last MaxStartups line, as sshd 7.6 does', () => {
+    expect(get('MaxStartups 5:50:40\nMaxStartups 10:30:100\n', 'maxstartups')).toMatchObject({ value: '10:30:100', rule: 'last', at: { line: 2 } });
+  });
+
+  it('adds up AllowUsers lines', () => {
+    expect(get('AllowUsers alice bob\nAllowUsers carol\n', 'allowusers')).toMatchObject({ value: 'alice bob carol', rule: 'all' });
+  });
+
+  it('accepts Keyword=value and double quotes', () => {
+    expect(get('LogLevel = VERBOSE\n', 'loglevel')?.value).toBe('VERBOSE');
+    expect(get('Banner "/etc/issue.net"\n', 'banner')?.value).toBe('/etc/issue.net');
+  });
+
+  it('ignores Match blocks for the global configuration but lists them', () => {
+    const cfg = parseSshdConfig('PermitRootLogin no\nMatch User backup\n  PermitRootLogin yes\n  MaxAuthTries 2\n');
+    expect(cfg.settings.get('permitrootlogin')?.value).toBe('no');
+    expect(cfg.settings.get('maxauthtries')?.source).toBe('default');
+    expect(cfg.matchBlocks).toHaveLength(1);
+    expect(cfg.matchBlocks[0]).toMatchObject({ line: 2, criteria: 'User backup' });
+    expect(cfg.matchBlocks[0].directives.map((d) => d.keyword)).toEqual(['permitrootlogin', 'maxauthtries']);
+  });
+
+  it('resolves +/- algorithm lists against the 7.6 defaults', () => {
+    const s = get('Ciphers -*cbc,aes128-ctr\nMACs +hmac-md5\n', 'ciphers');
+    expect(s?.written).toBe('-*cbc,aes128-ctr');
+    expect(s?.value).toBe('chacha20-poly1305@openssh.com,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com');
+    expect(get('MACs +hmac-md5,hmac-sha1\n', 'macs')?.value).toBe(`${OPENSSH_76_DEFAULTS.macs},hmac-md5`);
+    expect(resolveAlgorithms('-hmac-sha1*,umac-64?*', OPENSSH_76_DEFAULTS.macs))
+      .toBe('umac-128-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512');
+  });
+
+  it('follows Include in order, with relative paths under /etc/ssh, a Match ending with its file', () => {
+    const files: Record<string, Array<{ path: string; text: string }>> = {
+      '/etc/ssh/sshd_config.d/*.conf': [
+        { path: '/etc/ssh/sshd_config.d/10-root.conf', text: 'PermitRootLogin no\nMatch Address 10.0.0.0/8\n  X11Forwarding yes\n' },
+        { path: '/etc/ssh/sshd_config.d/20-more.conf', text: 'PermitRootLogin yes\n' },
+      ],
+    };
+    const cfg = parseSshdConfig('Include sshd_config.d/*.conf\nX11Forwarding no\n', (p) => files[p] ?? []);
+    expect(cfg.files).toEqual(['/etc/ssh/sshd_config', '/etc/ssh/sshd_config.d/10-root.conf', '/etc/ssh/sshd_config.d/20-more.conf']);
+    expect(cfg.settings.get('permitrootlogin')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config.d/10-root.conf', line: 1 } });
+    expect(cfg.settings.get('x11forwarding')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config', line: 2 } });
+    expect(cfg.includes).toEqual([{ file: '/etc/ssh/sshd_config', line: 1 }]);
+  });
+
+  it('refuses what sshd refuses: no value, garbage after a one-word value, bad keywords, open quotes, include loops', () => {
+    expect(() => parseSshdLines('PermitRootLogin\n', 'f')).toThrow(/f:1: PermitRootLogin has no value/);
+    expect(() => parseSshdLines('PermitRootLogin no # really\n', 'f')).toThrow(/garbage at end of line/);
+    expect(() => parseSshdLines('Permit-Root-Login no\n', 'f')).toThrow(CheckError);
+    expect(() => parseSshdLines('Banner "/etc/issue.net\n', 'f')).toThrow(/unterminated quote/);
+    expect(() => parseSshdConfig('Include /etc/ssh/loop\n', () => [{ path: '/etc/ssh/loop', text: 'Include /etc/ssh/loop\n' }])).toThrow(/nested/);
+  });
+});
+
+describe('sshd -T output', () => {
+  // the relevant part of what the stock image's sshd -T printed once host keys existed
+  const OUTPUT = `port 22
+usepam yes
+logingracetime 120
+maxauthtries 6
+permitrootlogin without-password
+x11forwarding yes
+loglevel INFO
+acceptenv LANG
+acceptenv LC_*
+maxstartups 10:30:100
+`;
+  it('is read into keyword -> value, adding-up keywords joined', () => {
+    const values = parseSshdTestOutput(OUTPUT)!;
+    expect(values.get('permitrootlogin')).toBe('without-password');
+    expect(values.get('acceptenv')).toBe('LANG LC_*');
+  });
+  it('is not taken for a configuration when it is something else', () => {
+    expect(parseSshdTestOutput('')).toBeNull();
+    expect(parseSshdTestOutput('Could not load host key: /etc/ssh/ssh_host_rsa_key\n')).toBeNull();
+  });
+  it('notes where the files set a value the daemon reports', () => {
+    const settings = fromSshdTest(parseSshdTestOutput(OUTPUT)!, parseSshdConfig(STOCK_EXCERPT));
+    expect(settings.get('x11forwarding')).toMatchObject({ source: 'sshd -T', value: 'yes', at: { line: 7 } });
+    expect(settings.get('permitrootlogin')).toMatchObject({ source: 'sshd -T', value: 'without-password', at: undefined });
+  });
+});
+
+describe('values', () => {
+  it('sshd time values are seconds, with 7.6 carrying a unit over to later plain numbers', () => {
+    expect([sshdSeconds('60'), sshdSeconds('45s'), sshdSeconds('1m'), sshdSeconds('1M'), sshdSeconds('2h'), sshdSeconds('0')]).toEqual([60, 45, 60, 60, 7200, 0]);
+    expect(sshdSeconds('1m30s')).toBe(1860); // what sshd -T prints on Ubuntu 18.04
+    expect(() => sshdSeconds('1 minute')).toThrow(CheckError);
+    expect(() => sshdSeconds('')).toThrow(CheckError);
+  });
+  it('MaxStartups is start:rate:full, a single number n meaning n:30:n', () => {
+    expect(parseMaxStartups('10:30:60')).toEqual({ start: 10, rate: 30, full: 60 });
+    expect(parseMaxStartups('7')).toEqual({ start: 7, rate: 30, full: 7 });
+    expect(() => parseMaxStartups('10:30')).toThrow(CheckError);
+  });
+});
