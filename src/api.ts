@@ -2,7 +2,7 @@
  * Run an audit programmatically: open the target, settle the benchmark, run the benchmark's features with
  * cucumber-js in this process, and write compliance.json and Allure results under `out`.
  */
-import { loadConfiguration, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +12,8 @@ import { BenchmarkChoiceError, openSession, setActiveSession, type Selection } f
 import { loadBenchmark } from './engine/catalogue.js';
 import { packageRoot } from './engine/paths.js';
 import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
+import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
+import { policyTagExpression } from './policy/apply.js';
 
 export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   target?: string;
@@ -22,6 +24,8 @@ export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   only?: string[];
   /** an extra cucumber tag expression, and-ed with the selection */
   tags?: string;
+  /** a policy file: benchmark, profile, include/exclude, tailoring, waivers */
+  policy?: string;
   out: string;
   /**
    * Evaluate kernel, bootloader, partition and time items in a container as on a host (default false):
@@ -65,8 +69,15 @@ function loadSteps(): Promise<{ runConfiguration: IRunConfiguration; support: un
   return supportCache;
 }
 
-export function selectionTags(sel: Selection): string | undefined {
+export function selectionTags(sel: Selection, policy?: Policy): string | undefined {
   const parts: string[] = [];
+  if (policy) {
+    const expr = policyTagExpression({ ...policy, level: sel.level, scoredOnly: sel.scoredOnly }, (s) => expandOnly(policy.benchmark, [s]));
+    if (expr) parts.push(`(${expr})`);
+    if (sel.only.length) parts.push(`(${sel.only.map((id) => `@id:${id}`).join(' or ')})`);
+    if (sel.tags) parts.push(`(${sel.tags})`);
+    return parts.length ? parts.join(' and ') : undefined;
+  }
   if (sel.level === 1) parts.push('@level:1');
   if (sel.scoredOnly) parts.push('@scored');
   if (sel.only.length) parts.push(`(${sel.only.map((id) => `@id:${id}`).join(' or ')})`);
@@ -86,8 +97,28 @@ export function expandOnly(benchmarkId: string, only: string[]): string[] {
   return [...out];
 }
 
+/** Load the step definitions (which declare the tailoring values) without running anything. */
+export async function loadStepsForListing(): Promise<void> {
+  await loadSteps();
+}
+
+/** Load and validate a policy (step definitions first: they declare the tailoring values). */
+export async function loadPolicyChecked(file: string): Promise<Policy> {
+  await loadSteps();
+  try {
+    return loadPolicy(file);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new UsageError(`invalid policy:\n${e.message}`);
+    throw e;
+  }
+}
+
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const { runConfiguration, support } = await loadSteps();
+  const policy = options.policy ? await loadPolicyChecked(options.policy) : undefined;
+  if (policy && options.benchmark && options.benchmark !== policy.benchmark) {
+    throw new UsageError(`--benchmark ${options.benchmark} contradicts the policy, which is for ${policy.benchmark}`);
+  }
   const target = openTargetOrUsage(options);
   try {
     await target.connect();
@@ -98,12 +129,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   try {
     let session;
     try {
-      session = await openSession(target, options.benchmark, { level: options.level ?? 2, scoredOnly: !!options.scoredOnly, only: [], tags: options.tags ?? null });
+      session = await openSession(target, options.benchmark ?? policy?.benchmark, {
+        level: options.level ?? policy?.level ?? 2,
+        scoredOnly: options.scoredOnly ?? policy?.scoredOnly ?? false,
+        only: [],
+        tags: options.tags ?? null,
+        include: policy?.include,
+        exclude: policy?.exclude,
+      });
     } catch (e) {
       if (e instanceof BenchmarkChoiceError) throw new UsageError(e.message);
       throw asUsage(e);
     }
     session.containerRule = !options.containerAsHost;
+    session.tailoring = policy?.tailoring ?? {};
     if (options.containerAsHost && (target.kind === 'docker' || target.kind === 'docker-image')) {
       session.warnings.push('--container-as-host: kernel, bootloader, partition and time items were evaluated inside the container as if it were a host');
     }
@@ -127,14 +166,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
         sources: {
           ...runConfiguration.sources,
           paths: [`features/${session.benchmarkId}/**/*.feature`],
-          tagExpression: selectionTags(session.selection) ?? '',
+          tagExpression: selectionTags(session.selection, policy) ?? '',
         },
         formats: {
           ...runConfiguration.formats,
           stdout: 'summary',
           files: Object.fromEntries(format.map(([f, file]) => [file!, f])),
           options: JSON.parse(JSON.stringify({
-            cisBdd: { benchmark: session.benchmarkId, selection: session.selection },
+            cisBdd: { benchmark: session.benchmarkId, selection: session.selection, policy },
             resultsDir: allureResultsDir,
           })),
         },
@@ -158,6 +197,18 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   } finally {
     await target.close();
   }
+}
+
+/** The items a benchmark (and policy) would run: id and title, and whether a waiver names them. */
+export async function listSelection(benchmarkId: string, selection: Selection, policy?: Policy): Promise<string[]> {
+  const { runConfiguration } = await loadSteps();
+  const { plan, errors } = await loadSources({
+    ...runConfiguration.sources,
+    paths: [`features/${benchmarkId}/**/*.feature`],
+    tagExpression: selectionTags(selection, policy) ?? '',
+  }, { cwd: packageRoot() });
+  if (errors.length) throw new Error(`features could not be parsed: ${JSON.stringify(errors[0])}`);
+  return plan.map((p) => p.name);
 }
 
 function openTargetOrUsage(options: AuditOptions) {

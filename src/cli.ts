@@ -9,7 +9,9 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { runAudit, UsageError } from './api.js';
+import { listSelection, loadPolicyChecked, runAudit, UsageError } from './api.js';
+import { tailoringDeclarations } from './policy/tailoring.js';
+import { loadBenchmark } from './engine/catalogue.js';
 import { formatSummary } from './report/summary.js';
 import { benchmarkIds } from './engine/catalogue.js';
 import { TARGET_FORMS } from './targets/index.js';
@@ -19,6 +21,9 @@ const HELP = `cis-bdd ${toolVersion()} — CIS benchmarks as executable specific
 
 Usage:
   cis-bdd audit [options]       audit one target and write reports
+  cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
+  cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--tailoring]
+                                what an audit would run, and what is waived
   cis-bdd --version
 
 Audit options:
@@ -31,6 +36,7 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --scored-only                 only scored items
   --only IDS                    comma-separated item ids or section prefixes (5.3,6.1.2)
   --tags EXPR                   an extra cucumber tag expression
+  --policy FILE                 a policy: profile, include/exclude, tailoring, waivers (see policies/)
   --out DIR                     report directory (default reports/<timestamp>)
   --identity FILE               SSH private key (passphrase from CIS_BDD_SSH_PASSPHRASE)
   --known-hosts FILE            known_hosts file to check the SSH host key (default ~/.ssh/known_hosts)
@@ -55,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${toolVersion()}\n`);
     return 0;
   }
+  if (command === 'policy') return policyCommand(rest);
+  if (command === 'list') return listCommand(rest);
   if (command !== 'audit') {
     process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${HELP}`);
     return 2;
@@ -71,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         'scored-only': { type: 'boolean' },
         only: { type: 'string' },
         tags: { type: 'string' },
+        policy: { type: 'string' },
         out: { type: 'string' },
         identity: { type: 'string' },
         'known-hosts': { type: 'string' },
@@ -96,8 +105,9 @@ export async function main(argv: string[]): Promise<number> {
     const result = await runAudit({
       target: values.target,
       benchmark: values.benchmark,
-      level: values.level ? (Number(values.level) as 1 | 2) : 2,
+      level: values.level ? (Number(values.level) as 1 | 2) : undefined,
       scoredOnly: values['scored-only'],
+      policy: values.policy,
       only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       tags: values.tags,
       out,
@@ -124,11 +134,72 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(summary);
     return result.exitCode;
   } catch (e) {
-    if (e instanceof UsageError) {
-      const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
-      process.stderr.write(`cis-bdd: ${label}: ${e.message}\n`);
-      return 2;
+    return usageExit(e);
+  }
+}
+
+function usageExit(e: unknown): number {
+  if (e instanceof UsageError) {
+    const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
+    process.stderr.write(`cis-bdd: ${label}: ${e.message}\n`);
+    return 2;
+  }
+  throw e;
+}
+
+async function policyCommand(args: string[]): Promise<number> {
+  const [sub, file, ...extra] = args;
+  if (sub !== 'check' || !file || extra.length) {
+    process.stderr.write('cis-bdd: usage: cis-bdd policy check FILE\n');
+    return 2;
+  }
+  try {
+    const policy = await loadPolicyChecked(file);
+    const items = await listSelection(policy.benchmark, { level: policy.level, scoredOnly: policy.scoredOnly, only: [], tags: null }, policy);
+    process.stdout.write(`${file}: valid. ${policy.name}: ${policy.benchmark}, level ${policy.level}${policy.scoredOnly ? ' scored only' : ''}, `
+      + `${items.length} scenario(s) selected, ${policy.waivers.length} waiver(s), ${Object.keys(policy.tailoring).length} tailored value(s)\n`);
+    return 0;
+  } catch (e) {
+    return usageExit(e);
+  }
+}
+
+async function listCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, strict: true, options: {
+      benchmark: { type: 'string' }, policy: { type: 'string' }, level: { type: 'string' }, 'scored-only': { type: 'boolean' }, tailoring: { type: 'boolean' },
+    } }));
+  } catch (e) {
+    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    if (values.tailoring) {
+      const { loadStepsForListing } = await import('./api.js');
+      await loadStepsForListing();
+      for (const d of tailoringDeclarations()) process.stdout.write(`${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n  ${d.description}\n`);
+      return 0;
     }
-    throw e;
+    const policy = values.policy ? await loadPolicyChecked(values.policy) : undefined;
+    const benchmark = values.benchmark ?? policy?.benchmark;
+    if (!benchmark) throw new UsageError('list needs --benchmark or --policy');
+    if (policy && benchmark !== policy.benchmark) throw new UsageError(`--benchmark ${benchmark} contradicts the policy, which is for ${policy.benchmark}`);
+    const catalogue = loadBenchmark(benchmark);
+    const level = values.level ? (Number(values.level) as 1 | 2) : policy?.level ?? 2;
+    const scoredOnly = values['scored-only'] ?? policy?.scoredOnly ?? false;
+    const names = await listSelection(benchmark, { level, scoredOnly, only: [], tags: null, include: policy?.include, exclude: policy?.exclude }, policy);
+    const ids = new Set(names.map((n) => n.split(' ')[0]));
+    let waived = 0;
+    for (const item of catalogue.items.filter((i) => ids.has(i.id))) {
+      const w = policy?.waivers.find((x) => x.ids?.includes(item.id));
+      if (w) waived++;
+      process.stdout.write(`${item.id.padEnd(10)} L${item.level} ${item.scored ? 'scored    ' : 'not scored'} ${item.title}${w ? `\n           WAIVED: ${w.reason}${w.owner ? `; owner ${w.owner}` : ''}${w.expires ? `; expires ${w.expires}` : ''}` : ''}\n`);
+    }
+    const tagWaivers = policy?.waivers.filter((w) => w.tags).length ?? 0;
+    process.stdout.write(`${ids.size} item(s) selected of ${catalogue.items.length} in ${benchmark}; ${waived} waived by id${tagWaivers ? `, plus ${tagWaivers} waiver(s) by tag expression` : ''}\n`);
+    return 0;
+  } catch (e) {
+    return usageExit(e);
   }
 }

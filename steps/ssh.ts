@@ -13,6 +13,14 @@ import {
   type SshdConfig, type SshdSetting,
 } from '../src/facts/sshd-config.js';
 import { CheckError } from '../src/engine/verdict.js';
+import { declareTailoring } from '../src/policy/tailoring.js';
+import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
+
+declareTailoring({ name: 'ssh-max-auth-tries', type: 'integer', default: 4, items: ['5.3.7'], description: 'largest MaxAuthTries sshd may allow' });
+declareTailoring({ name: 'ssh-client-alive-interval', type: 'integer', default: 300, items: ['5.3.16'], description: 'largest ClientAliveInterval in seconds' });
+declareTailoring({ name: 'ssh-client-alive-count-max', type: 'integer', default: 3, items: ['5.3.16'], description: 'largest ClientAliveCountMax' });
+declareTailoring({ name: 'ssh-login-grace-time', type: 'integer', default: 60, items: ['5.3.17'], description: 'largest LoginGraceTime in seconds' });
+declareTailoring({ name: 'ssh-max-sessions', type: 'integer', default: 10, items: ['5.3.22'], description: 'largest MaxSessions' });
 
 /** A quoted sshd keyword: letters and digits only, so these phrases never match other domains' steps. */
 const KW = '"([A-Za-z][A-Za-z0-9]*)"';
@@ -108,14 +116,16 @@ function numberOf(keyword: string, s: SshdSetting, seconds: boolean): number {
   return Number(s.value);
 }
 
-Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?$`), async function (this: CisWorld, keyword: string, max: string, unit?: string) {
+Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, literal: string, unit?: string, tailoring?: string) {
+  const max = String(tailoredNumber(this, literal, tailoring));
   const s = await setting(this, keyword);
   if (!s) this.fail(`${keyword} is not set; it must be at most ${max}`);
   const n = numberOf(keyword, s, !!unit);
   if (n > Number(max)) this.fail(`${keyword} is ${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}; it must be at most ${max}${unit ?? ''}`);
 });
 
-Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?$`), async function (this: CisWorld, keyword: string, min: string, max: string, unit?: string) {
+Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, min: string, literalMax: string, unit?: string, tailoring?: string) {
+  const max = String(tailoredNumber(this, literalMax, tailoring));
   const s = await setting(this, keyword);
   if (!s) this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`);
   const n = numberOf(keyword, s, !!unit);

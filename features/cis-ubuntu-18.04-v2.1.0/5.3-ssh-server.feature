@@ -52,7 +52,7 @@ Feature: 5.3 SSH Server
   Scenario: 5.3.7 Ensure SSH MaxAuthTries is set to 4 or less
     Few attempts per connection slow down password guessing and make it visible in the logs sooner.
     Given the effective SSH daemon configuration
-    Then "MaxAuthTries" is at most 4
+    Then "MaxAuthTries" is at most 4, or the policy's "ssh-max-auth-tries"
 
   @id:5.3.8 @level:1 @scored
   Scenario: 5.3.8 Ensure SSH IgnoreRhosts is enabled
@@ -111,15 +111,15 @@ Feature: 5.3 SSH Server
     A session left open on an unattended client can be taken over. The daemon must probe idle
     clients at most every five minutes and drop them after a few unanswered probes.
     Given the effective SSH daemon configuration
-    Then "ClientAliveInterval" is between 1 and 300 seconds
-    And "ClientAliveCountMax" is between 1 and 3
+    Then "ClientAliveInterval" is between 1 and 300 seconds, or the policy's "ssh-client-alive-interval"
+    And "ClientAliveCountMax" is between 1 and 3, or the policy's "ssh-client-alive-count-max"
 
   @id:5.3.17 @level:1 @scored
   Scenario: 5.3.17 Ensure SSH LoginGraceTime is set to one minute or less
     Connections that have not finished logging in hold resources; a short grace period keeps many
     half-open logins from exhausting the daemon.
     Given the effective SSH daemon configuration
-    Then "LoginGraceTime" is between 1 and 60 seconds
+    Then "LoginGraceTime" is between 1 and 60 seconds, or the policy's "ssh-login-grace-time"
 
   @id:5.3.18 @level:1 @scored
   Scenario: 5.3.18 Ensure SSH warning banner is configured
@@ -155,4 +155,4 @@ Feature: 5.3 SSH Server
     Capping the sessions multiplexed over one connection limits what a single stolen connection can
     open and how much load one client can cause.
     Given the effective SSH daemon configuration
-    Then "MaxSessions" is at most 10
+    Then "MaxSessions" is at most 10, or the policy's "ssh-max-sessions"

@@ -13,6 +13,8 @@ export interface Selection {
   scoredOnly: boolean;
   only: string[];
   tags: string | null;
+  include?: string[];
+  exclude?: string[];
 }
 
 export interface Session {
@@ -25,6 +27,8 @@ export interface Session {
   startedAt: Date;
   /** apply the container applicability rule on docker targets (default true) */
   containerRule: boolean;
+  /** tailored values from the policy (name → value); checks fall back to the declared default */
+  tailoring: Record<string, unknown>;
 }
 
 let active: Session | undefined;
@@ -72,7 +76,7 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   } else {
     throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); choose one with --benchmark`);
   }
-  return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true };
+  return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true, tailoring: {} };
 }
 
 /** For an OS no benchmark covers: the benchmark of the same package family, if any. */

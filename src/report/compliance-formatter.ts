@@ -10,16 +10,22 @@ import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import { buildCompliance, type SelectionInfo } from './compliance.js';
 import { VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
+import { loadPolicy, type Policy } from '../policy/policy.js';
 
 export interface ComplianceFormatOptions {
   benchmark?: string;
   selection?: SelectionInfo;
+  /** the resolved policy (cis-bdd audit passes it) */
+  policy?: Policy;
+  /** a policy file to load (plain cucumber-js; or CIS_BDD_POLICY) */
+  policyFile?: string;
 }
 
 export default class ComplianceFormatter extends Formatter {
   static override readonly documentation = 'Writes the cis-bdd compliance.json report';
   private withScenario = new Set<string>();
   private pickleIds = new Map<string, string>();
+  private tagsById = new Map<string, string[]>();
   private selected = new Set<string>();
   private verdicts: VerdictMessage[] = [];
   private firstStarted?: string;
@@ -30,8 +36,9 @@ export default class ComplianceFormatter extends Formatter {
     options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
       if (envelope.gherkinDocument) this.onDocument(envelope.gherkinDocument);
       else if (envelope.pickle) {
-        const id = idFromTags(envelope.pickle.tags.map((t) => t.name));
-        if (id) this.pickleIds.set(envelope.pickle.id, id);
+        const tags = envelope.pickle.tags.map((t) => t.name);
+        const id = idFromTags(tags);
+        if (id) { this.pickleIds.set(envelope.pickle.id, id); this.tagsById.set(id, tags); }
       } else if (envelope.testCase) {
         const id = this.pickleIds.get(envelope.testCase.pickleId);
         if (id) this.selected.add(id);
@@ -64,7 +71,11 @@ export default class ComplianceFormatter extends Formatter {
       this.log(JSON.stringify({ error: 'no benchmark known: set formatOptions.cisBdd.benchmark or CIS_BDD_BENCHMARK' }));
       return;
     }
+    const policyFile = own.policyFile ?? process.env.CIS_BDD_POLICY;
+    const policy = own.policy ?? (policyFile ? loadPolicy(policyFile) : undefined);
     const report = buildCompliance({
+      policy,
+      tagsById: this.tagsById,
       benchmarkId,
       withScenario: this.withScenario,
       selected: this.selected,

@@ -7,6 +7,8 @@ import type { Evidence, Status } from '../engine/verdict.js';
 import { STATUSES } from '../engine/verdict.js';
 import type { RunInfo, VerdictMessage } from './verdict-message.js';
 import { toolVersion } from '../engine/paths.js';
+import type { Policy } from '../policy/policy.js';
+import { isTagSelector, policyReport, waiverApplies, waiverExpired, type PolicyReport } from '../policy/apply.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -20,7 +22,14 @@ export interface ComplianceItem {
   reason?: string;
   evidence: Evidence[];
   durationMs: number;
+  /** for a waived item: the verdict the check reached */
+  observed?: Status;
+  waiver?: WaiverInfo;
+  /** a waiver that names this item but has expired: it did not apply */
+  expiredWaiver?: WaiverInfo;
 }
+
+export interface WaiverInfo { reason: string; owner?: string; expires?: string; declaredAt: string }
 
 export interface Summary {
   total: number;
@@ -32,8 +41,30 @@ export interface Summary {
   manual: number;
   notSelected: number;
   waived: number;
+  /** ids of items whose waiver has expired (they count with their real verdict) */
+  expiredWaivers: string[];
+  /** the same counts in CIS-CAT's categories */
+  cisCat: CisCatCounts;
   /** CIS-CAT score in percent with one decimal, or null when no selected scored item passed or failed */
   score: number | null;
+}
+
+/**
+ * CIS-CAT's result categories. Pass and Fail count scored items; a not-scored item that passed or failed
+ * is Informational; Not Checked is what a person must review (manual). Waived items have no CIS-CAT
+ * category and are counted only in cis-bdd's own `waived`.
+ */
+export interface CisCatCounts {
+  total: number;
+  scored: number;
+  pass: number;
+  fail: number;
+  error: number;
+  unknown: number;
+  notApplicable: number;
+  notChecked: number;
+  notSelected: number;
+  informational: number;
 }
 
 export interface ComplianceReport {
@@ -42,6 +73,7 @@ export interface ComplianceReport {
   benchmark: { id: string; title: string };
   target: RunInfo['target'] | null;
   selection: SelectionInfo;
+  policy: PolicyReport | null;
   run: { startedAt: string; finishedAt: string; durationMs: number; roundTrips: number; bytesRead: number; warnings: string[] };
   summary: Summary;
   items: ComplianceItem[];
@@ -52,6 +84,9 @@ export interface SelectionInfo {
   scoredOnly: boolean;
   only: string[];
   tags: string | null;
+  /** policy include/exclude selectors, when a policy selected the items */
+  include?: string[];
+  exclude?: string[];
 }
 
 export interface BuildInput {
@@ -66,6 +101,9 @@ export interface BuildInput {
   startedAt?: string;
   finishedAt: Date;
   warnings?: string[];
+  policy?: Policy;
+  /** tags of each item's scenario, for waivers written as tag expressions */
+  tagsById?: Map<string, string[]>;
 }
 
 export function buildCompliance(input: BuildInput): ComplianceReport {
@@ -86,14 +124,17 @@ export function buildCompliance(input: BuildInput): ComplianceReport {
     return { ...base, status: 'not-selected', evidence: [], durationMs: 0 };
   });
   items.sort((a, b) => compareIds(a.id, b.id));
+  const targetInfo = input.target ?? input.verdicts[input.verdicts.length - 1]?.run.target ?? null;
+  if (input.policy && targetInfo) applyWaivers(items, input.policy, targetInfo, input.tagsById ?? new Map(), input.finishedAt);
   const last = input.verdicts.reduce<VerdictMessage | undefined>((acc, v) => (!acc || v.run.roundTrips >= acc.run.roundTrips ? v : acc), undefined);
   const startedAt = input.startedAt ?? last?.run.startedAt ?? input.finishedAt.toISOString();
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'cis-bdd', version: toolVersion() },
     benchmark: { id: benchmark.id, title: benchmark.title },
-    target: input.target ?? last?.run.target ?? null,
+    target: targetInfo,
     selection: input.selection,
+    policy: input.policy ? policyReport(input.policy, input.finishedAt) : null,
     run: {
       startedAt,
       finishedAt: input.finishedAt.toISOString(),
@@ -119,12 +160,35 @@ function combine(vs: VerdictMessage[]): Pick<ComplianceItem, 'status' | 'reason'
   };
 }
 
+const idMatches = (id: string, sel: string) => id === sel || id.startsWith(`${sel}.`);
+
 /** Whether an item falls inside the selection rule (used for items that have no scenario). */
 export function isSelectedByRule(item: { id: string; level: number; scored: boolean }, sel: SelectionInfo): boolean {
-  if (item.level > sel.level) return false;
-  if (sel.scoredOnly && !item.scored) return false;
-  if (sel.only.length && !sel.only.some((o) => item.id === o || item.id.startsWith(`${o}.`))) return false;
+  const included = (sel.include ?? []).some((s) => !isTagSelector(s) && idMatches(item.id, s));
+  const excluded = (sel.exclude ?? []).some((s) => !isTagSelector(s) && idMatches(item.id, s));
+  if (excluded) return false;
+  if (!included) {
+    if (item.level > sel.level) return false;
+    if (sel.scoredOnly && !item.scored) return false;
+  }
+  if (sel.only.length && !sel.only.some((o) => idMatches(item.id, o))) return false;
   return true;
+}
+
+const WAIVABLE: Status[] = ['pass', 'fail', 'error', 'not-applicable', 'manual'];
+
+function applyWaivers(items: ComplianceItem[], policy: Policy, target: { kind: string; uri: string }, tagsById: Map<string, string[]>, today: Date): void {
+  for (const item of items) {
+    if (!WAIVABLE.includes(item.status)) continue;
+    const tags = tagsById.get(item.id) ?? [`@id:${item.id}`, `@level:${item.level}`, item.scored ? '@scored' : '@not-scored'];
+    const w = policy.waivers.find((x) => waiverApplies(x, item.id, tags, target));
+    if (!w) continue;
+    const info: WaiverInfo = { reason: w.reason, owner: w.owner, expires: w.expires, declaredAt: w.declaredAt };
+    if (waiverExpired(w, today)) { item.expiredWaiver = info; continue; }
+    item.observed = item.status;
+    item.waiver = info;
+    item.status = 'waived';
+  }
 }
 
 export function summarise(items: ComplianceItem[]): Summary {
@@ -142,6 +206,19 @@ export function summarise(items: ComplianceItem[]): Summary {
     manual: count('manual'),
     notSelected: count('not-selected'),
     waived: count('waived'),
+    expiredWaivers: items.filter((i) => i.expiredWaiver).map((i) => i.id),
+    cisCat: {
+      total: items.length,
+      scored: items.filter((i) => i.scored).length,
+      pass: scoredPass,
+      fail: scoredFail,
+      error: count('error'),
+      unknown: count('unknown'),
+      notApplicable: count('not-applicable'),
+      notChecked: count('manual'),
+      notSelected: count('not-selected'),
+      informational: items.filter((i) => !i.scored && (i.status === 'pass' || i.status === 'fail')).length,
+    },
     score: denom ? Math.round((scoredPass / denom) * 1000) / 10 : null,
   };
 }

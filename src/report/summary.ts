@@ -26,8 +26,24 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   out.push(`Profile: Level ${report.selection.level}${report.selection.scoredOnly ? ', scored only' : ''}${report.selection.only.length ? `, only ${report.selection.only.length} item(s)` : ''}`);
   for (const w of report.run.warnings) out.push(`WARNING: ${w}`);
   out.push(line);
-  for (const [k, v] of rows) out.push(`${k.padEnd(24)}${String(v).padStart(6)}`);
+  const c = s.cisCat;
+  const cat: Array<[string, number]> = [
+    ['Total', c.total], ['Scored', c.scored], ['Pass', c.pass], ['Fail', c.fail], ['Error', c.error], ['Unknown', c.unknown],
+    ['Not Applicable', c.notApplicable], ['Not Checked/Manual', c.notChecked], ['Not Selected', c.notSelected], ['Informational', c.informational],
+  ];
+  out.push(`${'cis-bdd'.padEnd(30)}CIS-CAT categories (Pass/Fail: scored items)`);
+  for (let i = 0; i < Math.max(rows.length, cat.length); i++) {
+    const left = rows[i] ? `${rows[i][0].padEnd(24)}${String(rows[i][1]).padStart(6)}` : ''.padEnd(30);
+    const right = cat[i] ? `${cat[i][0].padEnd(22)}${String(cat[i][1]).padStart(6)}` : '';
+    out.push(`${left}  ${right}`.trimEnd());
+  }
   out.push(line);
+  if (report.policy) {
+    out.push(`Policy: ${report.policy.name} (${report.policy.file}, sha256 ${report.policy.hash.slice(0, 12)})`);
+    const tailored = Object.entries(report.policy.tailored);
+    if (tailored.length) out.push(`Tailored: ${tailored.map(([k, v]) => `${k}=${JSON.stringify(v.value)} (default ${JSON.stringify(v.default)})`).join(', ')}`);
+    out.push(line);
+  }
   const scoredPass = scored.filter((i) => i.status === 'pass').length;
   const scoredFail = scored.filter((i) => i.status === 'fail').length;
   out.push(`Score: ${s.score === null ? 'n/a (no scored item passed or failed)' : `${s.score.toFixed(1)}%`}  (${scoredPass} passed of ${scoredPass + scoredFail} scored items that passed or failed)`);
@@ -41,6 +57,22 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   };
   listed('fail', 'Failed');
   listed('error', 'Errors');
+  const waived = report.items.filter((i) => i.status === 'waived');
+  if (waived.length) {
+    out.push(line);
+    out.push(`Waived (${waived.length}; not in the score, real verdict shown):`);
+    for (const i of waived) {
+      const w = i.waiver!;
+      out.push(`  ${i.id.padEnd(10)} ${i.title} [observed: ${i.observed}]`);
+      out.push(`  ${''.padEnd(10)} reason: ${w.reason}${w.owner ? `; owner: ${w.owner}` : ''}; expires: ${w.expires ?? 'never'}`);
+    }
+  }
+  const expired = report.items.filter((i) => i.expiredWaiver);
+  if (expired.length) {
+    out.push(line);
+    out.push(`Expired waivers (${expired.length}; these items count with their real verdict):`);
+    for (const i of expired) out.push(`  ${i.id.padEnd(10)} ${i.status.padEnd(8)} expired ${i.expiredWaiver!.expires}: ${i.expiredWaiver!.reason}`);
+  }
   out.push(line);
   for (const p of reportPaths) out.push(p);
   return `${out.join('\n')}\n`;

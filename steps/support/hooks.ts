@@ -9,6 +9,7 @@ import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as Cucumb
 import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
 import { openTarget } from '../../src/targets/index.js';
+import { loadPolicy } from '../../src/policy/policy.js';
 import { CheckError, type Status } from '../../src/engine/verdict.js';
 import { VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
 import type { CisParameters, CisWorld } from './world.js';
@@ -36,8 +37,11 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   await target.connect();
-  const benchmark = p.benchmark ?? process.env.CIS_BDD_BENCHMARK;
+  const policyFile = p.policy ?? process.env.CIS_BDD_POLICY;
+  const policy = policyFile ? loadPolicy(policyFile) : undefined;
+  const benchmark = p.benchmark ?? process.env.CIS_BDD_BENCHMARK ?? policy?.benchmark;
   ownedSession = await openSession(target, benchmark, { level: 2, scoredOnly: false, only: [], tags: null });
+  ownedSession.tailoring = policy?.tailoring ?? {};
   setActiveSession(ownedSession);
 });
 

@@ -6,7 +6,8 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { Session } from '../../src/engine/session.js';
 import type { FactDef } from '../../src/facts/store.js';
-import { CheckFailed, NeedsLiveSystem, OFFLINE_REASON, type Evidence, type Status } from '../../src/engine/verdict.js';
+import { CheckError, CheckFailed, NeedsLiveSystem, OFFLINE_REASON, type Evidence, type Status } from '../../src/engine/verdict.js';
+import { tailoringDecl } from '../../src/policy/tailoring.js';
 
 export interface CisParameters {
   target?: string;
@@ -16,6 +17,8 @@ export interface CisParameters {
   acceptNewHostKey?: boolean;
   sudo?: boolean;
   trace?: boolean;
+  /** a policy file (plain cucumber-js runs; or CIS_BDD_POLICY) */
+  policy?: string;
   /** set by cis-bdd's API, which opens the session itself */
   managed?: boolean;
 }
@@ -71,6 +74,19 @@ export class CisWorld extends World<CisParameters> {
       }
       throw e;
     }
+  }
+
+  /**
+   * A tailorable value: the policy's, or the benchmark's default declared with declareTailoring. The
+   * evidence says which applied.
+   */
+  tailored<T>(name: string): T {
+    const decl = tailoringDecl(name);
+    if (!decl) throw new CheckError(`tailoring value "${name}" is used but not declared`);
+    const own = Object.prototype.hasOwnProperty.call(this.session.tailoring, name);
+    const value = (own ? this.session.tailoring[name] : decl.default) as T;
+    this.record('policy tailoring', `${name} = ${JSON.stringify(value)} (${own ? 'set by the policy' : 'benchmark default'})`);
+    return value;
   }
 
   record(source: string, excerpt: string): void {
