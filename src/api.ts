@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openTarget, type TargetOptions } from './targets/index.js';
-import { TargetError, type TraceSink } from './targets/target.js';
+import { TargetError, type Target, type TraceSink } from './targets/target.js';
 import { BenchmarkChoiceError, openSession, setActiveSession, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packageRoot } from './engine/paths.js';
@@ -114,19 +114,35 @@ export async function loadPolicyChecked(file: string): Promise<Policy> {
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  const target = await connectTarget(options);
+  try {
+    return await auditTarget(target, options);
+  } finally {
+    await target.close();
+  }
+}
+
+/** Open and connect the target an options object names; problems become usage errors (exit 2). */
+export async function connectTarget(options: AuditOptions): Promise<Target> {
+  const target = openTargetOrUsage(options);
+  try {
+    await target.connect();
+  } catch (e) {
+    await target.close().catch(() => undefined);
+    throw asUsage(e);
+  }
+  return target;
+}
+
+/** Audit a connected target (left open: hardening audits, changes and audits again). */
+export async function auditTarget(target: Target, options: AuditOptions): Promise<AuditResult> {
   const { runConfiguration, support } = await loadSteps();
   const policy = options.policy ? await loadPolicyChecked(options.policy) : undefined;
   if (policy && options.benchmark && options.benchmark !== policy.benchmark) {
     throw new UsageError(`--benchmark ${options.benchmark} contradicts the policy, which is for ${policy.benchmark}`);
   }
-  const target = openTargetOrUsage(options);
-  try {
-    await target.connect();
-  } catch (e) {
-    throw asUsage(e);
-  }
   const outDir = path.resolve(options.out);
-  try {
+  {
     let session;
     try {
       session = await openSession(target, options.benchmark ?? policy?.benchmark, {
@@ -194,8 +210,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);
     await fs.rm(path.join(outDir, '.allure-formatter.out'), { force: true });
     return { report, exitCode: exitCodeFor(report), outDir, compliancePath, allureResultsDir };
-  } finally {
-    await target.close();
   }
 }
 

@@ -21,6 +21,10 @@ const HELP = `cis-bdd ${toolVersion()} — CIS benchmarks as executable specific
 
 Usage:
   cis-bdd audit [options]       audit one target and write reports
+  cis-bdd harden [options] [--dry-run] [--allow-install] [--tag IMAGE:TAG]
+                                plan, apply and verify the failing items' remediations
+  cis-bdd rollback --target URI --run RUN_ID
+                                restore what a hardening run changed
   cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
   cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--tailoring]
                                 what an audit would run, and what is waived
@@ -62,8 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'policy') return policyCommand(rest);
+  if (command === 'rollback') return rollbackCommand(rest);
   if (command === 'list') return listCommand(rest);
-  if (command !== 'audit') {
+  const harden = command === 'harden';
+  if (command !== 'audit' && !harden) {
     process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${HELP}`);
     return 2;
   }
@@ -89,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
         'container-as-host': { type: 'boolean' },
         trace: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...(harden ? {
+          'dry-run': { type: 'boolean' as const },
+          'allow-install': { type: 'boolean' as const },
+          tag: { type: 'string' as const },
+        } : {}),
       },
     }));
   } catch (e) {
@@ -101,8 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
-  try {
-    const result = await runAudit({
+  const common = {
       target: values.target,
       benchmark: values.benchmark,
       level: values.level ? (Number(values.level) as 1 | 2) : undefined,
@@ -116,8 +126,22 @@ export async function main(argv: string[]): Promise<number> {
       acceptNewHostKey: values['accept-new-host-key'],
       sudo: values.sudo,
       containerAsHost: values['container-as-host'],
-      trace: values.trace ? (line) => process.stderr.write(`${line}\n`) : undefined,
-    });
+      trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
+  };
+  if (harden) {
+    try {
+      const { runHarden, formatHardenSummary } = await import('./remediation/harden.js');
+      const v = values as Record<string, unknown>;
+      const r = await runHarden({ ...common, allureResults: false, dryRun: v['dry-run'] as boolean, allowInstall: v['allow-install'] as boolean, tag: v.tag as string | undefined });
+      process.stdout.write(formatHardenSummary(r.report));
+      process.stdout.write(`harden.json: ${path.join(r.outDir, 'harden.json')}\n`);
+      return r.exitCode;
+    } catch (e) {
+      return usageExit(e);
+    }
+  }
+  try {
+    const result = await runAudit(common);
     const paths = [`compliance.json: ${result.compliancePath}`];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
     if (!values['no-html'] && result.allureResultsDir) {
@@ -145,6 +169,36 @@ function usageExit(e: unknown): number {
     return 2;
   }
   throw e;
+}
+
+async function rollbackCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, strict: true, options: {
+      target: { type: 'string' }, run: { type: 'string' }, identity: { type: 'string' }, 'known-hosts': { type: 'string' },
+      'accept-new-host-key': { type: 'boolean' }, sudo: { type: 'boolean' },
+    } }));
+  } catch (e) {
+    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (from harden.json)\n'); return 2; }
+  try {
+    const { connectTarget } = await import('./api.js');
+    const { rollbackRun } = await import('./remediation/rollback.js');
+    const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
+    try {
+      const r = await rollbackRun(target, values.run);
+      for (const f of r.restored) process.stdout.write(`restored ${f.path} (${f.type === 'missing' ? 'removed: it did not exist before' : f.type})\n`);
+      for (const c of r.cannotUndo) process.stdout.write(`cannot undo: ${c}\n`);
+      process.stdout.write(`rolled back run ${r.runId} on ${r.target}: ${r.restored.length} file(s) restored\n`);
+      return r.cannotUndo.length ? 1 : 0;
+    } finally {
+      await target.close();
+    }
+  } catch (e) {
+    return usageExit(e);
+  }
 }
 
 async function policyCommand(args: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import type { CisWorld } from './support/world.js';
 import { formatMode, type Owner } from './support/parameter-types.js';
 import { identities } from '../src/facts/accounts.js';
 import type { FileStat } from '../src/targets/target.js';
+import type { Change } from '../src/remediation/model.js';
 
 export async function describeOwner(world: CisWorld, st: FileStat): Promise<{ user: string; group: string; text: string }> {
   const ids = await world.fact(identities);
@@ -25,6 +26,24 @@ export async function permissionProblems(world: CisWorld, st: FileStat, maxMode:
   return problems;
 }
 
+/**
+ * The remediation of a permission problem: drop the extra mode bits and, when the owner is not one of
+ * those allowed, give the file to the first allowed owner (names resolved on the target).
+ */
+export async function remedyPermissions(world: CisWorld, st: FileStat, maxMode: number, owners: Owner[]): Promise<void> {
+  const ids = await world.fact(identities);
+  const changes: Change[] = [];
+  if (st.mode & ~maxMode & 0o7777) changes.push({ kind: 'set-mode', path: st.path, mode: st.mode & maxMode });
+  const current = { user: ids.userName(st.uid), group: ids.groupName(st.gid) };
+  if (!owners.some((o) => o.user === current.user && o.group === current.group)) {
+    const uid = ids.uid(owners[0].user);
+    const gid = ids.gid(owners[0].group);
+    if (uid === undefined || gid === undefined) return;
+    changes.push({ kind: 'set-owner', path: st.path, uid, gid });
+  }
+  if (changes.length) world.remedy({ summary: `set ${st.path} to mode at most ${formatMode(maxMode)}, owner ${owners[0].user}:${owners[0].group}`, changes });
+}
+
 async function checkFile(world: CisWorld, path: string, maxMode: number, owners: Owner[], optional: boolean) {
   const st = (await world.facts.stat([path])).get(path);
   if (!st) {
@@ -33,7 +52,10 @@ async function checkFile(world: CisWorld, path: string, maxMode: number, owners:
     world.fail(`${path} does not exist`);
   }
   const problems = await permissionProblems(world, st, maxMode, owners);
-  if (problems.length) world.fail(problems.join('; '));
+  if (problems.length) {
+    await remedyPermissions(world, st, maxMode, owners);
+    world.fail(problems.join('; '));
+  }
   return undefined;
 }
 

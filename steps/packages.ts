@@ -27,15 +27,31 @@ Given('the package {string} is installed, or the item does not apply', async fun
 });
 
 Then('the package {string} is installed', async function (this: CisWorld, name: string) {
-  if (!(await packageInstalled(this, name))) this.fail(`the package ${name} is not installed`);
+  if (!(await packageInstalled(this, name))) {
+    if (!/[*?[]/.test(name)) this.remedy({ summary: `install ${name}`, changes: [], needsInstall: [name] });
+    this.fail(`the package ${name} is not installed`);
+  }
 });
 
+/** Remove the installed packages matching the patterns (removal only; nothing is ever installed). */
+async function remedyRemoval(world: CisWorld, patterns: string[]): Promise<void> {
+  const db = await world.fact(installedPackages);
+  const names = [...new Set(patterns.flatMap((p) => matchingPackages(db, p).map((x) => x.name)))];
+  if (names.length) world.remedy({ summary: `remove ${names.join(', ')}`, changes: [{ kind: 'remove-packages', names }] });
+}
+
 Then('the package {string} is not installed', async function (this: CisWorld, name: string) {
-  if (await packageInstalled(this, name)) this.fail(`the package ${name} is installed`);
+  if (await packageInstalled(this, name)) {
+    await remedyRemoval(this, [name]);
+    this.fail(`the package ${name} is installed`);
+  }
 });
 
 Then('none of the packages {words} is installed', async function (this: CisWorld, names: string[]) {
   const found: string[] = [];
   for (const n of names) if (await packageInstalled(this, n)) found.push(n);
-  if (found.length) this.fail(`installed: ${found.join(', ')}`);
+  if (found.length) {
+    await remedyRemoval(this, found);
+    this.fail(`installed: ${found.join(', ')}`);
+  }
 });

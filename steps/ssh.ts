@@ -6,7 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import type { Owner } from './support/parameter-types.js';
-import { permissionProblems } from './files.js';
+import { permissionProblems, remedyPermissions } from './files.js';
 import { installedPackages } from '../src/facts/packages.js';
 import {
   OPENSSH_VERSION, TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
@@ -41,6 +41,21 @@ Given('the effective SSH daemon configuration', async function (this: CisWorld) 
   const cfg = await this.fact(sshdEffectiveConfig);
   this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files[0] ?? 'sshd_config', cfg.how);
 });
+
+/**
+ * The remediation of an sshd keyword: set it in sshd_config (first value wins, so the setting goes first
+ * and outside Match blocks), refuse it if `sshd -t` would not start, then reload the daemon.
+ */
+function remedySshd(world: CisWorld, keyword: string, value: string): void {
+  world.remedy({
+    summary: `set ${keyword} ${value} in /etc/ssh/sshd_config`,
+    changes: [
+      { kind: 'edit-file', path: '/etc/ssh/sshd_config', edits: [{ op: 'sshd-set', key: keyword, value }], create: { mode: 0o600, uid: 0, gid: 0 } },
+      { kind: 'reload-service', unit: 'ssh.service' },
+    ],
+    validate: 'sshd',
+  });
+}
 
 /** Look a keyword up and record where its value came from. Undefined when it is not set at all. */
 async function setting(world: CisWorld, keyword: string): Promise<SshdSetting | undefined> {
@@ -89,12 +104,15 @@ export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting
 
 Then(new RegExp(`^${KW} is "([^"]*)"$`), async function (this: CisWorld, keyword: string, expected: string) {
   const s = await setting(this, keyword);
+  if (!s || s.value.toLowerCase() !== expected.toLowerCase()) remedySshd(this, keyword, expected);
   if (!s) this.fail(`${keyword} is not set; it must be ${expected}`);
   if (s.value.toLowerCase() !== expected.toLowerCase()) this.fail(`${keyword} is ${s.value}; it must be ${expected}`);
 });
 
 Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, keyword: string, unwanted: string) {
   const s = await setting(this, keyword);
+  // the one such check is the banner: point it at the remote login banner
+  if ((!s || s.value.toLowerCase() === unwanted.toLowerCase()) && keyword.toLowerCase() === 'banner') remedySshd(this, keyword, '/etc/issue.net');
   if (!s) this.fail(`${keyword} is not set`);
   if (s.value.toLowerCase() === unwanted.toLowerCase()) this.fail(`${keyword} is ${s.value}`);
 });
@@ -102,6 +120,7 @@ Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, key
 Then(new RegExp(`^${KW} is one of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
   const allowed = words(list);
   const s = await setting(this, keyword);
+  if (!s || !allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) remedySshd(this, keyword, allowed[0]);
   if (!s) this.fail(`${keyword} is not set; it must be one of ${allowed.join(', ')}`);
   if (!allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) this.fail(`${keyword} is ${s.value}; it must be one of ${allowed.join(', ')}`);
 });
@@ -119,16 +138,18 @@ function numberOf(keyword: string, s: SshdSetting, seconds: boolean): number {
 Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, literal: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literal, tailoring));
   const s = await setting(this, keyword);
-  if (!s) this.fail(`${keyword} is not set; it must be at most ${max}`);
+  if (!s) { remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be at most ${max}`); }
   const n = numberOf(keyword, s, !!unit);
+  if (n > Number(max)) remedySshd(this, keyword, max);
   if (n > Number(max)) this.fail(`${keyword} is ${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}; it must be at most ${max}${unit ?? ''}`);
 });
 
 Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, min: string, literalMax: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literalMax, tailoring));
   const s = await setting(this, keyword);
-  if (!s) this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`);
+  if (!s) { remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`); }
   const n = numberOf(keyword, s, !!unit);
+  if (n < Number(min) || n > Number(max)) remedySshd(this, keyword, max);
   const shown = `${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}`;
   if (n < Number(min) || n > Number(max)) this.fail(`${keyword} is ${shown}; it must be between ${min} and ${max}${unit ?? ''}`);
 });
@@ -139,6 +160,10 @@ Then(new RegExp(`^${KW} includes none of ((?:"[^"]*"(?:, | and | or )?)+)$`), as
   if (!s) this.fail(`${keyword} is not set`);
   const offered = s.value.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean);
   const found = weak.filter((w) => offered.includes(w.toLowerCase()));
+  if (found.length) {
+    const kept = offered.filter((a) => !weak.some((w) => w.toLowerCase() === a));
+    if (kept.length) remedySshd(this, keyword, kept.join(','));
+  }
   if (found.length) this.fail(`${keyword} includes ${found.join(', ')}`);
 });
 
@@ -153,6 +178,11 @@ Then(/^at least one of ((?:"[A-Za-z][A-Za-z0-9]*"(?:, | and | or )?)+) is set$/,
   if (!set.length) {
     const notes = keywords.map((k) => describeSetting(cfg, k, undefined)).filter((d) => d.excerpt.includes('Match block')).map((d) => d.excerpt);
     this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files.join(', '), [`none of ${keywords.join(', ')} is set (they have no default)`, ...notes].join('; '));
+    this.needsPerson([
+      `decide which users or groups may log in over SSH`,
+      `add "AllowGroups <group>" (or AllowUsers/DenyUsers/DenyGroups) near the top of /etc/ssh/sshd_config`,
+      'run "sshd -t", then reload sshd while keeping your current session open, and test a new login',
+    ]);
     this.fail(`none of ${keywords.join(', ')} is set: every local account may log in over SSH`);
   }
 });
@@ -165,7 +195,10 @@ Then(new RegExp(`^${KW} is (\\d+):(\\d+):(\\d+) or more restrictive$`), async fu
   if (v.start > Number(start)) problems.push(`starts refusing after ${v.start} unauthenticated connections, more than ${start}`);
   if (v.rate < Number(rate)) problems.push(`refuses at a rate of ${v.rate}%, less than ${rate}%`);
   if (v.full > Number(full)) problems.push(`refuses all only from ${v.full} connections, more than ${full}`);
-  if (problems.length) this.fail(`${keyword} ${s.value}: ${problems.join('; ')}`);
+  if (problems.length) {
+    remedySshd(this, keyword, `${Math.min(v.start, Number(start))}:${Math.max(v.rate, Number(rate))}:${Math.min(v.full, Number(full))}`);
+    this.fail(`${keyword} ${s.value}: ${problems.join('; ')}`);
+  }
 });
 
 /** A shell-style name pattern (* and ?) of one directory, as a test on full paths. */
@@ -185,7 +218,11 @@ Then('every SSH host key file matching {string} has mode at most {mode} and is o
     return this.notApplicable(`no file matches ${pattern} (sshd creates its host keys on first start)`);
   }
   const problems: string[] = [];
-  for (const st of files) problems.push(...(await permissionProblems(this, st, mode, owners)));
+  for (const st of files) {
+    const found = await permissionProblems(this, st, mode, owners);
+    if (found.length) await remedyPermissions(this, st, mode, owners);
+    problems.push(...found);
+  }
   if (problems.length) this.fail(problems.join('; '));
   return undefined;
 });

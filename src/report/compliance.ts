@@ -25,6 +25,10 @@ export interface ComplianceItem {
   /** for a waived item: the verdict the check reached */
   observed?: Status;
   waiver?: WaiverInfo;
+  /** for a failing item: what `cis-bdd harden` would change (see src/remediation/model.ts) */
+  remediation?: VerdictMessage['remediation'];
+  /** for a failing item a person must fix: the steps */
+  manualFix?: VerdictMessage['manualFix'];
   /** a waiver that names this item but has expired: it did not apply */
   expiredWaiver?: WaiverInfo;
 }
@@ -149,12 +153,14 @@ export function buildCompliance(input: BuildInput): ComplianceReport {
 }
 
 /** An item checked by several scenarios (never expected, but possible) takes the worst verdict. */
-function combine(vs: VerdictMessage[]): Pick<ComplianceItem, 'status' | 'reason' | 'evidence' | 'durationMs'> {
+function combine(vs: VerdictMessage[]): Pick<ComplianceItem, 'status' | 'reason' | 'evidence' | 'durationMs' | 'remediation' | 'manualFix'> {
   const rank: Status[] = ['error', 'fail', 'unknown', 'manual', 'not-applicable', 'pass'];
   const worst = [...vs].sort((a, b) => rank.indexOf(a.status) - rank.indexOf(b.status))[0];
   return {
     status: worst.status,
     reason: worst.reason,
+    ...(worst.remediation ? { remediation: worst.remediation } : {}),
+    ...(worst.manualFix ? { manualFix: worst.manualFix } : {}),
     evidence: vs.flatMap((v) => v.evidence),
     durationMs: vs.reduce((n, v) => n + v.durationMs, 0),
   };

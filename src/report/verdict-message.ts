@@ -1,5 +1,6 @@
 /** The message each scenario attaches with its verdict; the compliance formatter collects them. */
 import type { Evidence, Status } from '../engine/verdict.js';
+import type { ManualFix, Remediation } from '../remediation/model.js';
 
 export const VERDICT_MEDIA_TYPE = 'application/vnd.cis-bdd.verdict+json';
 
@@ -19,4 +20,8 @@ export interface VerdictMessage {
   evidence: Evidence[];
   durationMs: number;
   run: RunInfo;
+  /** for a failing item: what `cis-bdd harden` would change */
+  remediation?: Remediation;
+  /** for a failing item that a person must fix */
+  manualFix?: ManualFix;
 }

@@ -2,9 +2,9 @@
  * Shared file operations for targets reached only through commands (ssh, docker): every operation is one
  * command, hence one round trip, built by shell-protocol.ts.
  */
-import type { ExecResult, FileRead, FileStat, Target, TargetCounters, TargetKind, TraceSink, WalkEntry, WalkOptions } from './target.js';
+import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TraceSink, WalkEntry, WalkOptions } from './target.js';
 import { shellQuote, TargetError } from './target.js';
-import { parseReadFiles, parseStat, readFilesScript, statScript, walkScript, WalkStreamParser } from './shell-protocol.js';
+import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -61,6 +61,21 @@ export abstract class CommandTarget implements Target {
     const text = r.stdout.toString('utf8');
     if (text.startsWith('MISSING')) return null;
     return text.split('\0').filter(Boolean).sort();
+  }
+
+  async readNodes(paths: string[]): Promise<FileNode[]> {
+    if (!paths.length) return [];
+    const r = await this.exec(readNodesScript(paths));
+    try {
+      return parseNodes(r.stdout);
+    } catch (e) {
+      throw new TargetError(`snapshotting files failed (${(e as Error).message}); stderr: ${r.stderr.trim()}`, 'io');
+    }
+  }
+
+  async writeNode(node: FileNode): Promise<void> {
+    const r = await this.exec(writeNodeScript(node));
+    if (r.exitCode !== 0) throw new TargetError(`writing ${node.path} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'io');
   }
 
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {

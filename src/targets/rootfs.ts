@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsc } from 'node:fs';
 import path from 'node:path';
-import type { ExecResult, FileRead, FileStat, Target, TargetCounters, TargetKind, WalkEntry, WalkOptions } from './target.js';
+import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, WalkEntry, WalkOptions } from './target.js';
 import { TargetError } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
 
@@ -130,6 +130,64 @@ export class RootfsTarget implements Target {
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw e;
     }
+  }
+
+  /** The host path of a node: the parent resolved inside the tree, the last component not followed. */
+  protected async nodePath(targetPath: string, createParents = false): Promise<string | null> {
+    const parent = path.posix.dirname(targetPath);
+    let hostParent = await this.resolve(parent);
+    if (!hostParent && createParents) {
+      await this.writeNode({ path: parent, type: 'directory', mode: 0o755, uid: 0, gid: 0 });
+      hostParent = await this.resolve(parent);
+    }
+    return hostParent ? path.join(hostParent, path.posix.basename(targetPath)) : null;
+  }
+
+  async readNodes(paths: string[]): Promise<FileNode[]> {
+    this.counters.roundTrips++;
+    const out: FileNode[] = [];
+    for (const p of paths) {
+      const host = await this.nodePath(p);
+      let st;
+      try { st = host ? await fs.lstat(host) : null; } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; st = null; }
+      if (!host || !st) out.push({ path: p, type: 'missing' });
+      else if (st.isSymbolicLink()) out.push({ path: p, type: 'symlink', linkTarget: await fs.readlink(host) });
+      else if (st.isDirectory()) out.push({ path: p, type: 'directory', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+      else if (st.isFile()) out.push({ path: p, type: 'file', content: await fs.readFile(host), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+      else throw new Error(`${p} is neither a file, a directory nor a symlink: hardening does not change it`);
+    }
+    return out;
+  }
+
+  async writeNode(node: FileNode): Promise<void> {
+    this.counters.roundTrips++;
+    if (node.type === 'directory') {
+      const host = path.join(this.root, node.path);
+      await fs.mkdir(host, { recursive: true });
+      await fs.chown(host, node.uid, node.gid);
+      await fs.chmod(host, node.mode);
+      return;
+    }
+    const host = await this.nodePath(node.path, node.type !== 'missing');
+    if (!host) return; // missing parent: nothing to remove
+    if (node.type === 'missing') {
+      const st = await fs.lstat(host).catch(() => null);
+      if (st?.isDirectory()) await fs.rmdir(host);
+      else if (st) await fs.unlink(host);
+      return;
+    }
+    const st = await fs.lstat(host).catch(() => null);
+    if (st?.isDirectory()) throw new Error(`${node.path} is a directory`);
+    if (node.type === 'symlink') {
+      if (st) await fs.unlink(host);
+      await fs.symlink(node.linkTarget, host);
+      return;
+    }
+    const tmp = `${host}.cis-bdd-tmp`;
+    await fs.writeFile(tmp, node.content);
+    await fs.chown(tmp, node.uid, node.gid);
+    await fs.chmod(tmp, node.mode);
+    await fs.rename(tmp, host);
   }
 
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {

@@ -3,7 +3,7 @@
  * walk trees in one round trip each, and the pure parsers of their output. Only sh, wc, cat, stat and
  * find are needed on the target.
  */
-import type { FileRead, FileStat, WalkEntry, WalkOptions } from './target.js';
+import type { FileNode, FileRead, FileStat, WalkEntry, WalkOptions } from './target.js';
 import { shellGlobWord, shellQuote } from './target.js';
 
 const MARK = 'CISBDD';
@@ -48,6 +48,66 @@ export function parseReadFiles(out: Buffer): FileRead[] {
     else throw new Error(`unknown file stream record ${JSON.stringify(line)}`);
   }
   return results;
+}
+
+/** A script that snapshots nodes: NUL-framed "N type size mode uid gid path" then the content or link target. */
+export function readNodesScript(paths: string[]): string {
+  return [
+    `for p in ${paths.map(shellQuote).join(' ')}; do`,
+    `  if [ -L "$p" ]; then t=$(readlink "$p"); printf '\\000${MARK} N l %s 0 0 0 %s\\000%s' "$(printf %s "$t" | wc -c)" "$p" "$t";`,
+    `  elif [ -d "$p" ]; then printf '\\000${MARK} N d 0 %s %s\\000' "$(stat -c '%a %u %g' "$p")" "$p";`,
+    `  elif [ -f "$p" ]; then printf '\\000${MARK} N f %s %s %s\\000' "$(wc -c < "$p")" "$(stat -c '%a %u %g' "$p")" "$p"; cat "$p";`,
+    `  elif [ -e "$p" ]; then printf '\\000${MARK} N x 0 0 0 0 %s\\000' "$p";`,
+    `  else printf '\\000${MARK} N m 0 0 0 0 %s\\000' "$p"; fi`,
+    `done`,
+  ].join('\n');
+}
+
+export function parseNodes(out: Buffer): FileNode[] {
+  const nodes: FileNode[] = [];
+  const header = Buffer.from(`\0${MARK} N `);
+  let pos = 0;
+  while (pos < out.length) {
+    if (out.indexOf(header, pos) !== pos) throw new Error(`unexpected bytes in node stream at offset ${pos}`);
+    const end = out.indexOf(0, pos + header.length);
+    if (end < 0) throw new Error('truncated node stream header');
+    const m = /^(\S) (\d+) (\d+) (\d+) (\d+) (.*)$/s.exec(out.subarray(pos + header.length, end).toString('utf8'));
+    if (!m) throw new Error('malformed node header');
+    pos = end + 1;
+    const [, t, size, mode, uid, gid, path] = m;
+    const payload = out.subarray(pos, pos + Number(size));
+    if (payload.length !== Number(size)) throw new Error(`truncated content of ${path}`);
+    pos += Number(size);
+    if (t === 'f') nodes.push({ path, type: 'file', content: Buffer.from(payload), mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) });
+    else if (t === 'l') nodes.push({ path, type: 'symlink', linkTarget: payload.toString('utf8') });
+    else if (t === 'd') nodes.push({ path, type: 'directory', mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) });
+    else if (t === 'm') nodes.push({ path, type: 'missing' });
+    else throw new Error(`${path} is neither a file, a directory nor a symlink: hardening does not change it`);
+  }
+  return nodes;
+}
+
+/** A script that makes one node exist as given. File content travels base64-encoded. */
+export function writeNodeScript(node: FileNode): string {
+  const p = shellQuote(node.path);
+  const dir = shellQuote(node.path.replace(/\/[^/]*$/, '') || '/');
+  const tmp = shellQuote(`${node.path}.cis-bdd-tmp`);
+  switch (node.type) {
+    case 'file':
+      return [
+        `set -e; [ -d ${dir} ] || mkdir -p ${dir}`,
+        `printf '%s' '${node.content.toString('base64')}' | base64 -d > ${tmp}`,
+        `chown ${node.uid}:${node.gid} ${tmp}; chmod ${node.mode.toString(8)} ${tmp}`,
+        `if [ -d ${p} ] && [ ! -L ${p} ]; then echo "${node.path.replace(/["$`\\]/g, '')} is a directory" >&2; rm -f ${tmp}; exit 1; fi`,
+        `mv -f ${tmp} ${p}`,
+      ].join('\n');
+    case 'symlink':
+      return `set -e; [ -d ${dir} ] || mkdir -p ${dir}; rm -f ${p}; ln -s ${shellQuote(node.linkTarget)} ${p}`;
+    case 'missing':
+      return `set -e; if [ -d ${p} ] && [ ! -L ${p} ]; then rmdir ${p}; else rm -f ${p}; fi`;
+    case 'directory':
+      return `set -e; mkdir -p ${p}; chown ${node.uid}:${node.gid} ${p}; chmod ${node.mode.toString(8)} ${p}`;
+  }
 }
 
 export function statScript(paths: string[]): string {

@@ -36,6 +36,16 @@ export interface WalkEntry extends FileStat {
   linkTarget?: string;
 }
 
+/**
+ * One filesystem node as hardening backs it up and restores it: a regular file (content, mode, owner),
+ * a symlink (its target), or nothing. Symlinks are not followed.
+ */
+export type FileNode =
+  | { path: string; type: 'file'; content: Buffer; mode: number; uid: number; gid: number }
+  | { path: string; type: 'symlink'; linkTarget: string }
+  | { path: string; type: 'missing' }
+  | { path: string; type: 'directory'; mode: number; uid: number; gid: number };
+
 export interface WalkOptions {
   /** Directories to start from. The walk never crosses into another filesystem (like find -xdev). */
   roots: string[];
@@ -82,6 +92,16 @@ export interface Target {
 
   /** Walk the trees under roots in one round trip, streaming entries to onEntry. */
   walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void>;
+
+  // Changes: used only by hardening and rollback. Audits never call them.
+
+  /** Snapshot nodes without following a final symlink, in one round trip. */
+  readNodes(paths: string[]): Promise<FileNode[]>;
+  /**
+   * Make a node exist exactly as given (a file atomically replaced, with its mode and owner; a symlink;
+   * or nothing). Parent directories are created (0755 root) when missing. Directories are not removed.
+   */
+  writeNode(node: FileNode): Promise<void>;
 }
 
 export class TargetError extends Error {

@@ -144,6 +144,8 @@ After({ name: 'Record the verdict and its evidence' }, async function (this: Cis
     status,
     reason,
     evidence: this.evidence,
+    remediation: status === 'fail' ? this.remediation : undefined,
+    manualFix: status === 'fail' ? this.manualFix : undefined,
     durationMs: Date.now() - (startedAt.get(this) ?? Date.now()),
     run: {
       benchmarkId: s.benchmarkId,

@@ -8,6 +8,7 @@ import type { Session } from '../../src/engine/session.js';
 import type { FactDef } from '../../src/facts/store.js';
 import { CheckError, CheckFailed, NeedsLiveSystem, OFFLINE_REASON, type Evidence, type Status } from '../../src/engine/verdict.js';
 import { tailoringDecl } from '../../src/policy/tailoring.js';
+import type { ManualFix, Remediation } from '../../src/remediation/model.js';
 
 export interface CisParameters {
   target?: string;
@@ -39,6 +40,9 @@ export class CisWorld extends World<CisParameters> {
   offline: string[] = [];
   ended?: EarlyEnd;
   failure?: string;
+  /** how to fix a failure: recorded by the failing step, applied by `cis-bdd harden` */
+  remediation?: Remediation;
+  manualFix?: ManualFix;
   /** scenario-local values a Given step put aside for the Then steps */
   subject: Record<string, unknown> = {};
 
@@ -91,6 +95,23 @@ export class CisWorld extends World<CisParameters> {
 
   record(source: string, excerpt: string): void {
     this.evidence.push({ source, excerpt });
+  }
+
+  /**
+   * Record how to make this item pass (call before fail()). Several failing parts of one item add up:
+   * their changes are combined into one remediation.
+   */
+  remedy(r: Remediation): void {
+    if (!this.remediation) { this.remediation = { ...r, changes: [...r.changes] }; return; }
+    this.remediation.summary += `; ${r.summary}`;
+    this.remediation.changes.push(...r.changes);
+    if (r.validate) this.remediation.validate = r.validate;
+    if (r.needsInstall) this.remediation.needsInstall = [...(this.remediation.needsInstall ?? []), ...r.needsInstall];
+  }
+
+  /** Record that a person must fix this item (partitioning, passwords, ...): the steps, never applied. */
+  needsPerson(steps: string[]): void {
+    this.manualFix = { steps };
   }
 
   /** End the check: the item is not compliant. */
