@@ -198,7 +198,11 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     } finally {
       setActiveSession(undefined);
     }
-    const report = JSON.parse(await fs.readFile(compliancePath, 'utf8')) as ComplianceReport;
+    const written = await fs.readFile(compliancePath, 'utf8').catch(() => '');
+    if (!written.trim()) {
+      throw new Error(`cucumber did not run the features of ${session.benchmarkId} (a feature file that does not parse, or a step library that does not load): see the messages above`);
+    }
+    const report = JSON.parse(written) as ComplianceReport;
     if (!report.items) throw new Error(`compliance report was not written: ${JSON.stringify(report)}`);
     // The formatter sees only what scenarios attached; the run's own counters and warnings are final here.
     report.run.roundTrips = target.counters.roundTrips;

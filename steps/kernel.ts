@@ -37,8 +37,8 @@ Then('the kernel module {string} is set not to load', async function (this: CisW
 Then('the kernel module {string} is not loaded', async function (this: CisWorld, module: string) {
   const loaded = await this.liveFact(loadedModules);
   if (!loaded) return;
-  const isLoaded = loaded.has(moduleName(module));
-  this.record('/proc/modules', isLoaded ? `${module} is loaded` : `${module} is not loaded`);
+  const isLoaded = loaded.modules.has(moduleName(module));
+  this.record(loaded.source, isLoaded ? `${module} is loaded` : `${module} is not loaded`);
   if (isLoaded) this.fail(`the ${module} module is loaded in the running kernel`);
 });
 

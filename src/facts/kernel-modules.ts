@@ -59,9 +59,18 @@ export function parseProcModules(text: string): Set<string> {
   return new Set(text.split('\n').map((l) => l.split(' ')[0]).filter(Boolean).map(moduleName));
 }
 
-/** Modules loaded in the running kernel. */
-export const loadedModules = defineFact('loaded-modules', async ({ facts }) => {
+export interface LoadedModules {
+  modules: Set<string>;
+  /** how the answer was obtained, for evidence */
+  source: string;
+}
+
+/**
+ * Modules loaded in the running kernel. A running kernel without /proc/modules was built without
+ * loadable module support: nothing can be loaded into it, and the evidence says so.
+ */
+export const loadedModules = defineFact<LoadedModules>('loaded-modules', async ({ facts }) => {
   const text = await liveText(facts, '/proc/modules', 'loaded kernel modules (/proc/modules)');
-  if (text === null) throw new CheckError('/proc/modules is missing on a live target');
-  return parseProcModules(text);
+  if (text === null) return { modules: new Set(), source: '/proc/modules does not exist: the running kernel has no loadable module support' };
+  return { modules: parseProcModules(text), source: '/proc/modules' };
 });

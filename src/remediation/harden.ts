@@ -146,6 +146,38 @@ function commandsFor(target: Target, c: Change, manager: string | null): string[
   }
 }
 
+/**
+ * Plan: snapshot every path the remediations touch (one round trip), apply their changes in memory in
+ * item order (several items may edit one file), and describe each item's part as diffs and commands.
+ */
+export async function planChanges(target: Target, planned: Array<{ id: string; title: string; remediation: Remediation }>, manager: string | null) {
+  const plan: PlannedItem[] = [];
+  const skipped: ItemOutcome[] = [];
+  const paths = [...new Set(planned.flatMap((p) => p.remediation.changes.flatMap(pathsOf)))];
+  const original = new Map((await target.readNodes(paths)).map((n) => [n.path, n]));
+  const final = new Map(original);
+  for (const p of planned) {
+    const itemNodes = new Map(final);
+    try {
+      applyToNodes(itemNodes, p.remediation.changes);
+    } catch (e) {
+      skipped.push({ id: p.id, title: p.title, outcome: 'skipped', reason: `its remediation cannot be applied here: ${(e as Error).message}` });
+      continue;
+    }
+    const itemPaths = [...new Set(p.remediation.changes.flatMap(pathsOf))];
+    const files = itemPaths.filter((f) => !sameNode(final.get(f)!, itemNodes.get(f)!)).map((f) => {
+      const was = final.get(f)!;
+      const now = itemNodes.get(f)!;
+      const meta = metaLine(was) !== metaLine(now) ? `\n${metaLine(was)} -> ${metaLine(now)}` : '';
+      return { path: f, diff: unifiedDiff(f, describeNode(was), describeNode(now)) + meta };
+    });
+    for (const f of itemPaths) final.set(f, itemNodes.get(f)!);
+    const commands = p.remediation.changes.flatMap((c) => commandsFor(target, c, manager));
+    plan.push({ id: p.id, title: p.title, summary: p.remediation.summary, files, commands, validate: p.remediation.validate });
+  }
+  return { plan, skipped, original, final };
+}
+
 export async function runHarden(options: HardenOptions): Promise<HardenResult> {
   const outDir = path.resolve(options.out);
   await fs.mkdir(outDir, { recursive: true });
@@ -189,98 +221,24 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
     planned.push({ item, remediation: item.remediation });
   }
 
-  const paths = [...new Set(planned.flatMap((p) => p.remediation.changes.flatMap(pathsOf)))];
-  const original = new Map((await target.readNodes(paths)).map((n) => [n.path, n]));
-  const final = new Map(original);
-  for (const p of planned) {
-    const itemNodes = new Map(final);
-    try {
-      applyToNodes(itemNodes, p.remediation.changes);
-    } catch (e) {
-      report.outcomes.push({ id: p.item.id, title: p.item.title, outcome: 'skipped', reason: `its remediation cannot be applied here: ${(e as Error).message}` });
-      continue;
-    }
-    const itemPaths = [...new Set(p.remediation.changes.flatMap(pathsOf))];
-    const files = itemPaths.filter((f) => !sameNode(final.get(f)!, itemNodes.get(f)!)).map((f) => {
-      const was = final.get(f)!;
-      const now = itemNodes.get(f)!;
-      const meta = metaLine(was) !== metaLine(now) ? `\n${metaLine(was)} -> ${metaLine(now)}` : '';
-      return { path: f, diff: unifiedDiff(f, describeNode(was), describeNode(now)) + meta };
-    });
-    for (const f of itemPaths) final.set(f, itemNodes.get(f)!);
-    const commands = p.remediation.changes.flatMap((c) => commandsFor(target, c, manager));
-    report.plan.push({ id: p.item.id, title: p.item.title, summary: p.remediation.summary, files, commands, validate: p.remediation.validate });
-  }
+  const planning = await planChanges(target, planned.map((p) => ({ id: p.item.id, title: p.item.title, remediation: p.remediation })), manager);
+  report.plan = planning.plan;
+  report.outcomes.push(...planning.skipped);
+  const { original, final } = planning;
 
   if (options.dryRun || report.plan.length === 0) {
     await writeReport(outDir, report);
     return { report, exitCode: 0, outDir };
   }
 
-  // 2. back up everything that will change, then apply
-  const changed = paths.filter((p) => !sameNode(original.get(p)!, final.get(p)!));
-  const backupDir = `${BACKUP_ROOT}/${runId}`;
-  report.backupDir = backupDir;
-  const manifest: Manifest = {
-    runId, createdAt: new Date().toISOString(), target: target.uri, commands: [], packagesRemoved: [],
-    nodes: changed.map((p) => {
-      const n = original.get(p)!;
-      return n.type === 'file' ? { path: n.path, type: 'file', contentBase64: n.content.toString('base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n as never;
-    }),
-  };
-  const writeManifest = () => target.writeNode({ path: `${backupDir}/manifest.json`, type: 'file', content: Buffer.from(JSON.stringify(manifest, null, 1)), mode: 0o600, uid: 0, gid: 0 });
-  await target.writeNode({ path: backupDir, type: 'directory', mode: 0o700, uid: 0, gid: 0 });
-  await writeManifest();
-  report.backedUp = changed.map((p) => ({ path: p, type: original.get(p)!.type }));
+  const kept = planned.filter((p) => report.plan.some((x) => x.id === p.item.id));
+  const applied = await applyRemediations(target, kept.map((p) => ({ id: p.item.id, remediation: p.remediation })), { ...options, runId, manager, original, final, plan: report.plan });
+  report.backupDir = applied.backupDir;
+  report.backedUp = applied.backedUp;
+  report.packagesRemoved = applied.packagesRemoved;
+  const refused = applied.refused;
 
-  for (const p of changed) await target.writeNode(final.get(p)!);
-
-  // 3. sshd: validate before any reload; refuse (restore) a configuration sshd would not start with
-  const sshdItems = report.plan.filter((p) => p.validate === 'sshd');
-  const refused = new Map<string, string>();
-  if (sshdItems.length && target.canExecute) {
-    const t = await target.exec('sshd -t 2>&1 || /usr/sbin/sshd -t 2>&1');
-    if (t.exitCode !== 0) {
-      const why = `sshd -t refused the new configuration: ${t.stdout.toString().trim().split('\n')[0]}`;
-      const sshdPaths = new Set(planned.filter((p) => p.remediation.validate === 'sshd').flatMap((p) => p.remediation.changes.flatMap(pathsOf)));
-      for (const f of sshdPaths) if (changed.includes(f)) await target.writeNode(original.get(f)!);
-      for (const p of sshdItems) refused.set(p.id, why);
-    }
-  }
-
-  // 4. commands: package removals, running kernel values, service reloads
-  for (const p of report.plan) {
-    if (refused.has(p.id)) continue;
-    for (const cmd of p.commands) {
-      const r = await target.exec(cmd);
-      manifest.commands.push(cmd);
-      if (r.exitCode !== 0) refused.set(p.id, `command failed (exit ${r.exitCode}): ${cmd}: ${r.stderr.trim().split('\n')[0]}`);
-      else if (cmd.includes('dpkg --purge') || cmd.startsWith('rpm -e')) {
-        const names = cmd.replace(/^.*(dpkg --purge|rpm -e) /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
-        manifest.packagesRemoved.push(...names);
-        report.packagesRemoved.push(...names);
-      }
-    }
-  }
-  if (!target.canExecute) {
-    const removals = planned.flatMap((p) => p.remediation.changes.filter((c) => c.kind === 'remove-packages')).flatMap((c) => (c as { names: string[] }).names);
-    if (removals.length) await removePackagesOffline(target, manager, removals, manifest, report);
-  }
-  await writeManifest();
-
-  // 5. reload sshd and make sure the connection in use still works; otherwise put the old config back
-  if (sshdItems.some((p) => !refused.has(p.id)) && target.isLive && target.kind !== 'docker-image') {
-    await target.exec('if [ -d /run/systemd/system ]; then systemctl reload ssh 2>/dev/null || systemctl reload sshd; elif [ -f /run/sshd.pid ]; then kill -HUP "$(cat /run/sshd.pid)"; fi');
-    const alive = await connectionStillWorks(target, options);
-    if (!alive.ok) {
-      const sshdPaths = new Set(planned.filter((p) => p.remediation.validate === 'sshd').flatMap((p) => p.remediation.changes.flatMap(pathsOf)));
-      for (const f of sshdPaths) if (changed.includes(f)) await target.writeNode(original.get(f)!);
-      await target.exec('if [ -f /run/sshd.pid ]; then kill -HUP "$(cat /run/sshd.pid)"; fi');
-      for (const p of sshdItems) refused.set(p.id, `a new SSH connection failed after the reload (${alive.why}); the previous sshd configuration was restored`);
-    }
-  }
-
-  // 6. audit again
+  // audit again: an item is fixed only when the check itself now passes
   const after = await auditTarget(target, { ...options, out: path.join(outDir, 'after'), allureResults: false });
   const afterById = new Map(after.report.items.map((i) => [i.id, i]));
   for (const p of report.plan) {
@@ -298,7 +256,101 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
   return { report, exitCode: allFixed ? 0 : 1, outDir };
 }
 
-async function removePackagesOffline(target: Target, manager: string | null, names: string[], manifest: Manifest, report: HardenReport) {
+export interface ApplyContext extends HardenOptions {
+  runId: string;
+  manager: string | null;
+  /** snapshots of every path the changes touch, and the nodes after all changes */
+  original: Map<string, FileNode>;
+  final: Map<string, FileNode>;
+  plan: PlannedItem[];
+}
+
+export interface ApplyResult {
+  backupDir: string;
+  backedUp: HardenReport['backedUp'];
+  packagesRemoved: string[];
+  /** items whose change was refused or failed, with why */
+  refused: Map<string, string>;
+}
+
+/**
+ * Apply planned remediations safely: back up every node that changes (manifest first), write the new
+ * nodes, refuse sshd changes that `sshd -t` rejects, run the commands, reload sshd and check that a new
+ * connection still works, restoring the previous sshd configuration if not.
+ */
+export async function applyRemediations(target: Target, planned: Array<{ id: string; remediation: Remediation }>, ctx: ApplyContext): Promise<ApplyResult> {
+  const { runId, manager, original, final } = ctx;
+  const report = { plan: ctx.plan, packagesRemoved: [] as string[] };
+  const paths = [...new Set(planned.flatMap((p) => p.remediation.changes.flatMap(pathsOf)))];
+  const changed = paths.filter((p) => !sameNode(original.get(p)!, final.get(p)!));
+  const backupDir = `${BACKUP_ROOT}/${runId}`;
+  const manifest: Manifest = {
+    runId, createdAt: new Date().toISOString(), target: target.uri, commands: [], packagesRemoved: [],
+    nodes: changed.map((p) => {
+      const n = original.get(p)!;
+      return n.type === 'file' ? { path: n.path, type: 'file', contentBase64: n.content.toString('base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n as never;
+    }),
+  };
+  const writeManifest = () => target.writeNode({ path: `${backupDir}/manifest.json`, type: 'file', content: Buffer.from(JSON.stringify(manifest, null, 1)), mode: 0o600, uid: 0, gid: 0 });
+  await target.writeNode({ path: backupDir, type: 'directory', mode: 0o700, uid: 0, gid: 0 });
+  await writeManifest();
+  const backedUp = changed.map((p) => ({ path: p, type: original.get(p)!.type }));
+
+  for (const p of changed) await target.writeNode(final.get(p)!);
+
+  // 3. sshd: validate before any reload; refuse (restore) a configuration sshd would not start with
+  const sshdItems = report.plan.filter((p) => p.validate === 'sshd');
+  const refused = new Map<string, string>();
+  if (sshdItems.length && target.canExecute) {
+    // sshd -t needs a host key; a host that has none yet (an image) is validated with a throwaway one
+    const t = await target.exec([
+      'S=$(command -v sshd || echo /usr/sbin/sshd)',
+      'if ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then "$S" -t 2>&1',
+      'else d=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "" -f "$d/k" && "$S" -t -h "$d/k" 2>&1; rc=$?; rm -rf "$d"; exit $rc; fi',
+    ].join('\n'));
+    if (t.exitCode !== 0) {
+      const why = `sshd -t refused the new configuration: ${t.stdout.toString().trim().split('\n')[0]}`;
+      const sshdPaths = new Set(planned.filter((p) => p.remediation.validate === 'sshd').flatMap((p) => p.remediation.changes.flatMap(pathsOf)));
+      for (const f of sshdPaths) if (changed.includes(f)) await target.writeNode(original.get(f)!);
+      for (const p of sshdItems) refused.set(p.id, why);
+      manifest.commands.push(`sshd -t refused the change; restored ${[...sshdPaths].join(', ')}`);
+    }
+  }
+
+  // 4. commands: package removals, running kernel values, service reloads
+  for (const p of report.plan) {
+    if (refused.has(p.id)) continue;
+    for (const cmd of p.commands) {
+      const r = await target.exec(cmd);
+      manifest.commands.push(cmd);
+      if (r.exitCode !== 0) refused.set(p.id, `command failed (exit ${r.exitCode}): ${cmd}: ${r.stderr.trim().split('\n')[0]}`);
+      else if (cmd.includes('dpkg --purge') || cmd.startsWith('rpm -e')) {
+        const names = cmd.replace(/^.*(dpkg --purge|rpm -e) /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
+        manifest.packagesRemoved.push(...names);
+      }
+    }
+  }
+  if (!target.canExecute) {
+    const removals = planned.flatMap((p) => p.remediation.changes.filter((c) => c.kind === 'remove-packages')).flatMap((c) => (c as { names: string[] }).names);
+    if (removals.length) await removePackagesOffline(target, manager, removals, manifest);
+  }
+  await writeManifest();
+
+  // 5. reload sshd and make sure the connection in use still works; otherwise put the old config back
+  if (sshdItems.some((p) => !refused.has(p.id)) && target.isLive && target.kind !== 'docker-image') {
+    await target.exec('if [ -d /run/systemd/system ]; then systemctl reload ssh 2>/dev/null || systemctl reload sshd; elif [ -f /run/sshd.pid ]; then kill -HUP "$(cat /run/sshd.pid)"; fi');
+    const alive = await connectionStillWorks(target, ctx);
+    if (!alive.ok) {
+      const sshdPaths = new Set(planned.filter((p) => p.remediation.validate === 'sshd').flatMap((p) => p.remediation.changes.flatMap(pathsOf)));
+      for (const f of sshdPaths) if (changed.includes(f)) await target.writeNode(original.get(f)!);
+      await target.exec('if [ -f /run/sshd.pid ]; then kill -HUP "$(cat /run/sshd.pid)"; fi');
+      for (const p of sshdItems) refused.set(p.id, `a new SSH connection failed after the reload (${alive.why}); the previous sshd configuration was restored`);
+    }
+  }
+  return { backupDir, backedUp, packagesRemoved: manifest.packagesRemoved, refused };
+}
+
+async function removePackagesOffline(target: Target, manager: string | null, names: string[], manifest: Manifest) {
   const root = (target as unknown as { root?: string }).root;
   if (!root) return;
   const { execFileSync } = await import('node:child_process');
@@ -307,7 +359,6 @@ async function removePackagesOffline(target: Target, manager: string | null, nam
     : ['dpkg', [`--root=${root}`, '--purge', ...names]] as const;
   execFileSync(args[0], [...args[1]], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   manifest.packagesRemoved.push(...names);
-  report.packagesRemoved.push(...names);
 }
 
 async function connectionStillWorks(target: Target, options: HardenOptions): Promise<{ ok: boolean; why?: string }> {

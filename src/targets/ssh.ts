@@ -93,6 +93,8 @@ export class SshTarget extends CommandTarget {
       sock?.setNoDelay?.(true);
     });
     (client as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
+    // later errors (the peer going away) fail the command in flight; they must not crash the process
+    client.on('error', (err) => this.trace?.(`[ssh] connection error: ${err.message}`));
     this.client = client;
     if (newKey) {
       const host = o.port === 22 ? o.host : `[${o.host}]:${o.port}`;
