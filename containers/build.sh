@@ -21,4 +21,5 @@ build() { # name directory
 build cis-bdd/ubuntu-18.04-stock:latest "$here/ubuntu-18.04-stock"
 build cis-bdd/ubuntu-18.04-hardened:latest "$here/ubuntu-18.04-hardened"
 build cis-bdd/sshd:latest "$here/sshd"
+bash "$here/acl2/build.sh"  # Alibaba Cloud Linux 2 fixtures (rootfs, tarball, image): see acl2/README.md
 docker image ls --filter reference='cis-bdd/*'

@@ -8,4 +8,4 @@ printf '%s\n' "$AUTHORIZED_KEY" > /root/.ssh/authorized_keys
 printf '%s\n' "$AUTHORIZED_KEY" > /home/ops/.ssh/authorized_keys
 chmod 700 /root/.ssh /home/ops/.ssh; chmod 600 /root/.ssh/authorized_keys /home/ops/.ssh/authorized_keys
 chown -R ops:ops /home/ops/.ssh
-exec /usr/sbin/sshd -D -e -p "${SSHD_PORT:-2222}" -o ListenAddress=127.0.0.1 -o PermitRootLogin=prohibit-password "$@"
+exec /usr/sbin/sshd -D -e -p "${SSHD_PORT:-2222}" -o ListenAddress=127.0.0.1 "$@"

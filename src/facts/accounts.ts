@@ -40,7 +40,8 @@ export function parseGroup(text: string, source = '/etc/group'): GroupEntry[] {
 
 export function passwordState(field: string): PasswordState {
   if (field === '') return 'empty';
-  if (field === '*' || field === '!' || field === '!!' || field === '!*') return 'no-login';
+  // "*", "*LK*" (locked by some tools), "!", "!!", "!*": no password can match
+  if (field.startsWith('*') || field === '!' || field === '!!' || field === '!*') return 'no-login';
   if (field.startsWith('!')) return 'locked';
   return 'hashed';
 }

@@ -302,11 +302,15 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   const sshdItems = report.plan.filter((p) => p.validate === 'sshd');
   const refused = new Map<string, string>();
   if (sshdItems.length && target.canExecute) {
-    // sshd -t needs a host key; a host that has none yet (an image) is validated with a throwaway one
+    // sshd -t needs a host key and its privilege separation directory; a system that has neither yet (an
+    // image) is validated with a throwaway key and a temporary /run/sshd, both removed afterwards
     const t = await target.exec([
       'S=$(command -v sshd || echo /usr/sbin/sshd)',
-      'if ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then "$S" -t 2>&1',
-      'else d=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "" -f "$d/k" && "$S" -t -h "$d/k" 2>&1; rc=$?; rm -rf "$d"; exit $rc; fi',
+      'made=; if [ ! -d /run/sshd ]; then mkdir -p /run/sshd && chmod 0755 /run/sshd && made=1; fi',
+      'if ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then "$S" -t 2>&1; rc=$?',
+      'else d=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "" -f "$d/k" && "$S" -t -h "$d/k" 2>&1; rc=$?; rm -rf "$d"; fi',
+      '[ -n "$made" ] && rmdir /run/sshd',
+      'exit $rc',
     ].join('\n'));
     if (t.exitCode !== 0) {
       const why = `sshd -t refused the new configuration: ${t.stdout.toString().trim().split('\n')[0]}`;
@@ -366,15 +370,23 @@ async function connectionStillWorks(target: Target, options: HardenOptions): Pro
     const r = await target.exec('true').catch((e) => ({ exitCode: -1, stderr: String(e) }));
     return r.exitCode === 0 ? { ok: true } : { ok: false, why: r.stderr };
   }
-  // a fresh connection, as the next administrator would make it
-  try {
-    const fresh = await connectTarget(options);
-    const r = await fresh.exec('true');
-    await fresh.close();
-    return r.exitCode === 0 ? { ok: true } : { ok: false, why: `exit ${r.exitCode}` };
-  } catch (e) {
-    return { ok: false, why: (e as Error).message };
+  // a fresh connection, as the next administrator would make it; sshd re-executes itself on reload, so a
+  // connection in that instant may be dropped: try a few times before calling it a lock-out
+  let why = '';
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 500 * attempt));
+    try {
+      const fresh = await connectTarget({ ...options, acceptNewHostKey: false });
+      const r = await fresh.exec('true');
+      await fresh.close();
+      if (r.exitCode === 0) return { ok: true };
+      why = `exit ${r.exitCode}`;
+    } catch (e) {
+      why = (e as Error).message;
+      if (/authentication failed|host key/.test(why)) break;
+    }
   }
+  return { ok: false, why };
 }
 
 async function commitImage(target: Target, tag: string, runId: string): Promise<string> {

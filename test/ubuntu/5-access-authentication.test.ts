@@ -1,0 +1,244 @@
+/**
+ * Chapter 5 (without 5.3, SSH) on the real Ubuntu 18.04 root filesystem. On the stock fixture 5.2.1,
+ * 5.4.4, 5.5.1.3, 5.5.1.5, 5.5.2 and 5.5.3 pass, 5.1.1 does not apply offline (cron.service is enabled;
+ * whether cron runs needs a live system, see the container cases below), 5.6 is manual and everything
+ * else fails. Password hashes used here are made up and must never appear in a verdict.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, type Layer } from '../support/fixtures.js';
+import { rootfsItemCases, type ItemCase } from '../support/cases.js';
+import { audit } from '../support/audit.js';
+import { IMAGES, withContainer } from '../support/containers.js';
+import { shellQuote } from '../../src/targets/target.js';
+
+const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
+const SCOPE = ['5.1', '5.2', '5.4', '5.5', '5.6', '5.7'];
+
+/** A made-up SHA-512 crypt string. */
+const HASH = '$6$cisbdd$N0tARealHashN0tARealHashN0tARealHashN0tARealHashN0tARealHash0123456789abcdef';
+/** Matches a text that does not contain "$6$" anywhere. */
+const NO_HASH = /^(?![\s\S]*\$6\$)/;
+
+const replaceLine = (file: string, from: RegExp, to: string) => (l: Layer) => l.edit(file, (t) => {
+  if (!from.test(t)) throw new Error(`${file} has no line matching ${from}`);
+  return t.replace(from, to);
+});
+const chain = (...changes: Array<(l: Layer) => void>) => (l: Layer) => { for (const c of changes) c(l); };
+
+/** A login user with a password, and the given ageing fields (min:max:warn:inactive). */
+const addAlice = (aging = '1:365:7:30', lastChange = '18600') => (l: Layer) => {
+  l.append('/etc/passwd', 'alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n');
+  l.append('/etc/group', 'alice:x:1000:\n');
+  l.append('/etc/shadow', `alice:${HASH}:${lastChange}:${aging}::\n`);
+};
+
+const defs = (name: string, value: string) => replaceLine('/etc/login.defs', new RegExp(`^${name}\\s.*$`, 'm'), `${name}\t${value}`);
+
+const COMMON_AUTH = '/etc/pam.d/common-auth';
+const COMMON_ACCOUNT = '/etc/pam.d/common-account';
+const COMMON_PASSWORD = '/etc/pam.d/common-password';
+const TALLY_AUTH = 'auth\trequired\t\t\tpam_tally2.so onerr=fail audit silent deny=5 unlock_time=900\n';
+/** pam_tally2 first in common-auth, as the lockout must count before pam_unix decides. */
+const tallyAuth = (line = TALLY_AUTH) => (l: Layer) => l.edit(COMMON_AUTH, (t) => t.replace(/^(auth\s+\[success=1)/m, `${line}$1`));
+const tallyAccount = (l: Layer) => l.append(COMMON_ACCOUNT, 'account\trequired\t\t\tpam_tally2.so\n');
+const pwhistory = (line: string) => (l: Layer) => l.edit(COMMON_PASSWORD, (t) => t.replace(/^(password\s+\[success=1)/m, `${line}\n$1`));
+
+const sudoersD = (name: string, text: string) => (l: Layer) => l.write(`/etc/sudoers.d/${name}`, text, 0o440);
+const profileD = (name: string, text: string) => (l: Layer) => l.write(`/etc/profile.d/${name}`, text, 0o644);
+const TMOUT_OK = 'TMOUT=900\nreadonly TMOUT\nexport TMOUT\n';
+
+const cases: ItemCase[] = [
+  // 5.1.1 cron enabled (running: container cases below)
+  { id: '5.1.1', expect: 'not-applicable', given: 'cron.service is enabled; whether cron runs cannot be seen offline', change: () => {}, reason: /offline root filesystem[\s\S]*multi-user\.target\.wants\/cron\.service/ },
+  { id: '5.1.1', expect: 'fail', given: 'cron.service is not enabled', change: (l) => l.remove('/etc/systemd/system/multi-user.target.wants/cron.service'), reason: /cron\.service is not enabled/ },
+
+  // 5.1.2 /etc/crontab
+  { id: '5.1.2', expect: 'pass', given: '/etc/crontab is 0600 root:root', change: (l) => l.chmod('/etc/crontab', 0o600) },
+  { id: '5.1.2', expect: 'fail', given: 'the fixture as shipped: /etc/crontab is 0644', change: () => {}, reason: /mode 0644, more permissive than 0600/ },
+  { id: '5.1.2', expect: 'fail', given: '/etc/crontab is 0600 but belongs to the crontab group', change: (l) => { l.chmod('/etc/crontab', 0o600); l.chown('/etc/crontab', 0, 104); }, reason: /owned by root:crontab, expected root:root/ },
+
+  // 5.1.3-5.1.7 the cron directories
+  ...(['5.1.3:/etc/cron.hourly', '5.1.4:/etc/cron.daily', '5.1.5:/etc/cron.weekly', '5.1.6:/etc/cron.monthly', '5.1.7:/etc/cron.d'].flatMap((s): ItemCase[] => {
+    const [id, dir] = s.split(':');
+    return [
+      { id, expect: 'pass', given: `${dir} is 0700 root:root`, change: (l) => l.chmod(dir, 0o700) },
+      { id, expect: 'fail', given: `the fixture as shipped: ${dir} is 0755`, change: () => {}, reason: new RegExp(`${dir.replace(/\./g, '\\.')} has mode 0755`) },
+    ];
+  })),
+  { id: '5.1.7', expect: 'pass', given: '/etc/cron.d is 0500 (stricter than 0700)', change: (l) => l.chmod('/etc/cron.d', 0o500) },
+
+  // 5.1.8 cron.allow / cron.deny
+  { id: '5.1.8', expect: 'pass', given: '/etc/cron.allow 0640 root:root lists root; there is no cron.deny', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o640) },
+  { id: '5.1.8', expect: 'fail', given: 'the fixture as shipped: no allow list', change: () => {}, reason: /\/etc\/cron\.allow does not exist/ },
+  { id: '5.1.8', expect: 'fail', given: '/etc/cron.allow is readable by everyone', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o644), reason: /cron\.allow has mode 0644/ },
+  { id: '5.1.8', expect: 'fail', given: 'a good allow list, but a deny list as well', change: (l) => { l.write('/etc/cron.allow', 'root\n', 0o640); l.write('/etc/cron.deny', 'guest\n', 0o640); },
+    reason: /\/etc\/cron\.deny exists[\s\S]*denies guest/ },
+
+  // 5.1.9 at.allow / at.deny
+  { id: '5.1.9', expect: 'pass', given: 'at.deny removed, /etc/at.allow 0600 root:root', change: (l) => { l.remove('/etc/at.deny'); l.write('/etc/at.allow', 'root\n', 0o600); } },
+  { id: '5.1.9', expect: 'fail', given: 'the fixture as shipped: /etc/at.deny denies a list of system accounts', change: () => {}, reason: /\/etc\/at\.deny exists/ },
+  { id: '5.1.9', expect: 'fail', given: 'at.deny removed, but no at.allow', change: (l) => l.remove('/etc/at.deny'), reason: /\/etc\/at\.allow does not exist/ },
+
+  // 5.2.1 sudo installed
+  { id: '5.2.1', expect: 'pass', given: 'the fixture as shipped: sudo is installed', change: () => {}, reason: /sudo 1\.8\.21p2-3ubuntu1 installed/ },
+  { id: '5.2.1', expect: 'pass', given: 'sudo-ldap instead of sudo', change: replaceLine('/var/lib/dpkg/status', /^Package: sudo$/m, 'Package: sudo-ldap') },
+  { id: '5.2.1', expect: 'fail', given: 'sudo is removed (its configuration files stay)', change: replaceLine('/var/lib/dpkg/status', /(Package: sudo\nStatus: )install ok installed/, '$1deinstall ok config-files'),
+    reason: /neither sudo nor sudo-ldap is installed/ },
+
+  // 5.2.2 use_pty
+  { id: '5.2.2', expect: 'pass', given: 'Defaults use_pty in a file of /etc/sudoers.d', change: sudoersD('50-cis', 'Defaults use_pty\n'), reason: /\/etc\/sudoers\.d\/50-cis:1: Defaults use_pty \(the last entry/ },
+  { id: '5.2.2', expect: 'pass', given: 'use_pty among other options in /etc/sudoers', change: replaceLine('/etc/sudoers', /^Defaults\tenv_reset$/m, 'Defaults\tenv_reset, use_pty') },
+  { id: '5.2.2', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /use_pty is not set for all users/ },
+  { id: '5.2.2', expect: 'fail', given: 'use_pty in /etc/sudoers.d/cis.conf, a file sudo skips (its name has a dot)', change: sudoersD('cis.conf', 'Defaults use_pty\n'), reason: /cis\.conf \(sudo skips names that contain "\."\)/ },
+  { id: '5.2.2', expect: 'fail', given: 'use_pty for one user only', change: sudoersD('50-cis', 'Defaults:alice use_pty\n'), reason: /for some users, hosts or commands only/ },
+  { id: '5.2.2', expect: 'fail', given: 'use_pty turned on, then off again by a later file', change: chain(sudoersD('50-cis', 'Defaults use_pty\n'), sudoersD('60-local', 'Defaults !use_pty\n')),
+    reason: /60-local:1 turns off use_pty/ },
+
+  // 5.2.3 logfile
+  { id: '5.2.3', expect: 'pass', given: 'Defaults logfile="/var/log/sudo.log"', change: sudoersD('50-cis', 'Defaults logfile="/var/log/sudo.log"\n') },
+  { id: '5.2.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /logfile is not set for all users/ },
+  { id: '5.2.3', expect: 'fail', given: 'a log file set, then turned off', change: sudoersD('50-cis', 'Defaults logfile=/var/log/sudo.log\nDefaults !logfile\n'), reason: /turns logfile off/ },
+
+  // 5.4.1 password quality
+  { id: '5.4.1', expect: 'pass', given: 'minlen 14 and minclass 4 in pwquality.conf; retry=3 as shipped', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'),
+    reason: /minlen = 14 at \/etc\/security\/pwquality\.conf:\d+/ },
+  { id: '5.4.1', expect: 'pass', given: 'minlen 14 and each credit -1', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\ndcredit = -1\nucredit = -1\nlcredit = -1\nocredit = -1\n') },
+  { id: '5.4.1', expect: 'fail', given: 'the fixture as shipped: nothing set in pwquality.conf', change: () => {}, reason: /minlen is not set/ },
+  { id: '5.4.1', expect: 'fail', given: 'minlen 14 in the file, but minlen=8 on the pam_pwquality line, which wins',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /pam_pwquality\.so retry=3/, 'pam_pwquality.so retry=3 minlen=8')),
+    reason: /minlen=8 as an argument at \/etc\/pam\.d\/common-password:25/ },
+  { id: '5.4.1', expect: 'fail', given: 'five tries', change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /retry=3/, 'retry=5')),
+    reason: /retry must be between 1 and 3/ },
+  { id: '5.4.1', expect: 'fail', given: 'minclass 3 and only three credits at -1', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 3\ndcredit = -1\nucredit = -1\nlcredit = -1\n'),
+    reason: /ocredit is not set/ },
+
+  // 5.4.2 lockout
+  { id: '5.4.2', expect: 'pass', given: 'pam_tally2 in common-auth (deny=5, unlock_time=900) and in common-account', change: chain(tallyAuth(), tallyAccount),
+    reason: /common-auth:17 auth required pam_tally2\.so onerr=fail audit silent deny=5 unlock_time=900/ },
+  { id: '5.4.2', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /do not call pam_tally2\.so/ },
+  { id: '5.4.2', expect: 'fail', given: 'ten attempts before the lock', change: chain(tallyAuth(TALLY_AUTH.replace('deny=5', 'deny=10')), tallyAccount), reason: /deny must be between 1 and 5.*deny=10/ },
+  { id: '5.4.2', expect: 'fail', given: 'a five-minute lock', change: chain(tallyAuth(TALLY_AUTH.replace('unlock_time=900', 'unlock_time=300')), tallyAccount), reason: /unlock_time must be at least 900/ },
+  { id: '5.4.2', expect: 'fail', given: 'without onerr=fail', change: chain(tallyAuth(TALLY_AUTH.replace('onerr=fail ', '')), tallyAccount), reason: /lacks onerr=fail/ },
+  { id: '5.4.2', expect: 'fail', given: 'pam_tally2 only in common-auth', change: tallyAuth(), reason: /account rules of \/etc\/pam\.d\/common-account do not call pam_tally2\.so/ },
+
+  // 5.4.3 password history
+  { id: '5.4.3', expect: 'pass', given: 'pam_pwhistory remembers 5', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=5') },
+  { id: '5.4.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /do not call pam_pwhistory\.so/ },
+  { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory remembers 3', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=3'), reason: /remember must be at least 5/ },
+  { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory commented out', change: pwhistory('#password\trequired\t\t\tpam_pwhistory.so remember=5'), reason: /do not call pam_pwhistory\.so/ },
+
+  // 5.4.4 SHA-512
+  { id: '5.4.4', expect: 'pass', given: 'the fixture as shipped: pam_unix.so ... sha512', change: () => {}, reason: /common-password:26 .*pam_unix\.so obscure use_authtok try_first_pass sha512/ },
+  { id: '5.4.4', expect: 'fail', given: 'pam_unix hashes with MD5', change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass md5'), reason: /pam_unix\.so without sha512/ },
+
+  // 5.5.1.1 minimum days
+  { id: '5.5.1.1', expect: 'pass', given: 'PASS_MIN_DAYS 1; no account has a password', change: defs('PASS_MIN_DAYS', '1') },
+  { id: '5.5.1.1', expect: 'pass', given: 'PASS_MIN_DAYS 1; alice has a password with 1 day minimum (the hash is not quoted)', change: chain(defs('PASS_MIN_DAYS', '1'), addAlice()),
+    reason: new RegExp(`${NO_HASH.source}[\\s\\S]*alice: minimum days between changes 1`) },
+  { id: '5.5.1.1', expect: 'fail', given: 'the fixture as shipped: PASS_MIN_DAYS 0', change: () => {}, reason: /login\.defs:161 PASS_MIN_DAYS 0: must be at least 1/ },
+  { id: '5.5.1.1', expect: 'fail', given: 'PASS_MIN_DAYS 1, but alice may change her password any time', change: chain(defs('PASS_MIN_DAYS', '1'), addAlice('0:365:7:30')), reason: /alice \(0\)/ },
+
+  // 5.5.1.2 maximum days
+  { id: '5.5.1.2', expect: 'pass', given: 'PASS_MAX_DAYS 365', change: defs('PASS_MAX_DAYS', '365') },
+  { id: '5.5.1.2', expect: 'fail', given: 'the fixture as shipped: PASS_MAX_DAYS 99999', change: () => {}, reason: /PASS_MAX_DAYS 99999: must be at most 365/ },
+  { id: '5.5.1.2', expect: 'fail', given: 'PASS_MAX_DAYS 365, but alice\'s password never expires', change: chain(defs('PASS_MAX_DAYS', '365'), addAlice('1::7:30')), reason: /alice \(empty\)/ },
+  { id: '5.5.1.2', expect: 'fail', given: 'PASS_MAX_DAYS -1 (no limit)', change: defs('PASS_MAX_DAYS', '-1'), reason: /negative value means no limit/ },
+
+  // 5.5.1.3 warning days
+  { id: '5.5.1.3', expect: 'pass', given: 'the fixture as shipped: PASS_WARN_AGE 7', change: () => {} },
+  { id: '5.5.1.3', expect: 'fail', given: 'PASS_WARN_AGE 5', change: defs('PASS_WARN_AGE', '5'), reason: /PASS_WARN_AGE 5: must be at least 7/ },
+  { id: '5.5.1.3', expect: 'fail', given: 'alice is warned 3 days ahead', change: addAlice('1:365:3:30'), reason: /alice \(3\)/ },
+
+  // 5.5.1.4 inactive
+  { id: '5.5.1.4', expect: 'pass', given: 'INACTIVE=30 in /etc/default/useradd', change: (l) => l.append('/etc/default/useradd', 'INACTIVE=30\n'), reason: /useradd:\d+: INACTIVE 30/ },
+  { id: '5.5.1.4', expect: 'fail', given: 'the fixture as shipped: INACTIVE is not set (-1, never)', change: () => {}, reason: /built-in value -1 applies/ },
+  { id: '5.5.1.4', expect: 'fail', given: 'INACTIVE=30, but alice is never disabled', change: chain((l) => l.append('/etc/default/useradd', 'INACTIVE=30\n'), addAlice('1:365:7:')), reason: /alice \(empty\)/ },
+  { id: '5.5.1.4', expect: 'fail', given: 'INACTIVE=45', change: (l) => l.append('/etc/default/useradd', 'INACTIVE=45\n'), reason: /INACTIVE 45: must be between 0 and 30/ },
+
+  // 5.5.1.5 last change in the past
+  { id: '5.5.1.5', expect: 'pass', given: 'alice changed her password on 2020-12-04', change: addAlice(), reason: /audit date[\s\S]*day \d+ since 1970-01-01[\s\S]*alice: last change day 18600 \(2020-12-04\)/ },
+  { id: '5.5.1.5', expect: 'pass', given: 'a future date on an account without a password (locked) is not counted', change: replaceLine('/etc/shadow', /^games:\*:\d+:/m, 'games:*:99999:') },
+  { id: '5.5.1.5', expect: 'fail', given: 'alice last changed her password in 2243', change: addAlice('1:365:7:30', '99999'), reason: /alice \(2243-10-16\)/ },
+
+  // 5.5.2 system accounts
+  { id: '5.5.2', expect: 'pass', given: 'a new service account with /bin/false and a locked password', change: (l) => {
+    l.append('/etc/passwd', 'svc:x:998:65534::/nonexistent:/bin/false\n');
+    l.append('/etc/shadow', 'svc:!:18600:0:99999:7:::\n');
+  } },
+  { id: '5.5.2', expect: 'fail', given: 'games gets a login shell', change: replaceLine('/etc/passwd', /^(games:.*):\/usr\/sbin\/nologin$/m, '$1:/bin/bash'), reason: /games \(uid 5\) has the shell \/bin\/bash/ },
+  { id: '5.5.2', expect: 'fail', given: 'daemon gets a usable password (the hash is not quoted)', change: replaceLine('/etc/shadow', /^daemon:\*:/m, `daemon:${HASH}:`),
+    reason: new RegExp(`${NO_HASH.source}[\\s\\S]*daemon has a usable password hash`) },
+  { id: '5.5.2', expect: 'fail', given: 'sync, exempt from the shell rule, gets an empty password', change: replaceLine('/etc/shadow', /^sync:\*:/m, 'sync::'), reason: /sync has an empty password field/ },
+
+  // 5.5.3 root's group
+  { id: '5.5.3', expect: 'pass', given: 'the fixture as shipped', change: () => {} },
+  { id: '5.5.3', expect: 'fail', given: "root's primary group is daemon", change: replaceLine('/etc/passwd', /^root:x:0:0:/m, 'root:x:0:1:'), reason: /primary group of root is GID 1, not 0/ },
+
+  // 5.5.4 umask
+  { id: '5.5.4', expect: 'pass', given: 'umask 027 in /etc/profile.d and UMASK 027 in login.defs', change: chain(profileD('cis-umask.sh', 'umask 027\n'), defs('UMASK', '027')) },
+  { id: '5.5.4', expect: 'pass', given: 'pam_umask with UMASK 077 and USERGROUPS_ENAB no', change: chain(defs('UMASK', '077'), defs('USERGROUPS_ENAB', 'no')), reason: /pam_umask\.so: \/etc\/login\.defs:151 UMASK 077/ },
+  { id: '5.5.4', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /USERGROUPS_ENAB yes \(users in their own group get group write\)/ },
+  { id: '5.5.4', expect: 'fail', given: 'umask 027 in /etc/profile.d, but login.defs keeps UMASK 022', change: profileD('cis-umask.sh', 'umask 027\n'), reason: /login\.defs:151 UMASK 022/ },
+  { id: '5.5.4', expect: 'fail', given: 'a good default, and umask 002 in bash.bashrc', change: chain(profileD('cis-umask.sh', 'umask 027\n'), defs('UMASK', '027'), (l) => l.append('/etc/bash.bashrc', 'umask 002\n')),
+    reason: /bash\.bashrc:\d+ umask 002/ },
+  { id: '5.5.4', expect: 'fail', given: 'pam_umask with UMASK 027 but USERGROUPS_ENAB yes', change: defs('UMASK', '027'), reason: /no umask of 0027 or more restrictive/ },
+
+  // 5.5.5 TMOUT
+  { id: '5.5.5', expect: 'pass', given: 'a profile.d script sets TMOUT=900, read-only and exported', change: profileD('cis-tmout.sh', TMOUT_OK), reason: /cis-tmout\.sh: .*-> a value of 1 to 900, read-only, exported/ },
+  { id: '5.5.5', expect: 'pass', given: 'readonly and export in one line each, in /etc/bash.bashrc', change: (l) => l.append('/etc/bash.bashrc', 'readonly TMOUT=600; export TMOUT\n') },
+  { id: '5.5.5', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /TMOUT is not mentioned/ },
+  { id: '5.5.5', expect: 'fail', given: 'TMOUT=900 read-only but not exported', change: profileD('cis-tmout.sh', 'TMOUT=900\nreadonly TMOUT\n'), reason: /not exported/ },
+  { id: '5.5.5', expect: 'fail', given: 'a good script, and TMOUT=1800 in /etc/profile', change: chain(profileD('cis-tmout.sh', TMOUT_OK), (l) => l.append('/etc/profile', 'TMOUT=1800\n')), reason: /\/etc\/profile:\d+ TMOUT=1800/ },
+
+  // 5.6 securetty
+  { id: '5.6', expect: 'manual', given: 'the fixture as shipped: the terminals are listed for review', change: () => {}, reason: /terminals: console :0[\s\S]*pam_securetty\.so/ },
+
+  // 5.7 su
+  { id: '5.7', expect: 'pass', given: 'pam_wheel use_uid group=sugroup, and sugroup has no members', change: chain(
+    replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth required pam_wheel.so use_uid group=sugroup'),
+    (l) => l.append('/etc/group', 'sugroup:x:1001:\n'),
+  ), reason: /sugroup \(gid 1001\) members: none/ },
+  { id: '5.7', expect: 'fail', given: 'the fixture as shipped: the pam_wheel line is commented out', change: () => {}, reason: /do not call pam_wheel\.so/ },
+  { id: '5.7', expect: 'fail', given: 'the group has a member', change: chain(
+    replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth required pam_wheel.so use_uid group=sugroup'),
+    (l) => l.append('/etc/group', 'sugroup:x:1001:alice\n'),
+  ), reason: /sugroup has member\(s\): alice/ },
+  { id: '5.7', expect: 'fail', given: 'pam_wheel without group= (the root group is used)', change: replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth required pam_wheel.so use_uid'),
+    reason: /names no group/ },
+];
+
+rootfsItemCases(UBUNTU, SCOPE, cases);
+
+describe(`${UBUNTU} 5.1.1 on a running container`, () => {
+  const cronItem = async (setup?: string) => withContainer(IMAGES.ubuntuStock, setup, async (c) => {
+    const { report } = await audit({ target: c.uri, benchmark: UBUNTU, only: ['5.1.1'] });
+    return report.items.find((i) => i.id === '5.1.1')!;
+  });
+
+  it('passes when cron.service is enabled and the cron daemon runs', async () => {
+    const item = await cronItem('cron');
+    expect(item.status, item.reason).toBe('pass');
+    expect(item.evidence.map((e) => e.excerpt).join('\n')).toMatch(/pid \d+ cron/);
+  });
+
+  it('fails when the daemon is not running', async () => {
+    const item = await cronItem();
+    expect(item.status).toBe('fail');
+    expect(item.reason).toBe('no process named cron is running');
+  });
+});
+
+describe(`${UBUNTU} chapter 5 after the hardened image's 50-access-authentication.sh`, () => {
+  it('passes every automated item once cron is started; 5.6 stays a review', async () => {
+    const script = readFileSync(path.join(repoRoot, 'containers/ubuntu-18.04-hardened/harden.d/50-access-authentication.sh'), 'utf8');
+    const report = await withContainer(IMAGES.ubuntuStock, `sh -e -c ${shellQuote(script)} && cron`, async (c) =>
+      (await audit({ target: c.uri, benchmark: UBUNTU, only: SCOPE })).report);
+    const statuses = report.items.filter((i) => SCOPE.some((s) => i.id.startsWith(`${s}.`) || i.id === s)).map((i) => `${i.id} ${i.status}`);
+    const expected = statuses.map((s) => (s.startsWith('5.6 ') ? '5.6 manual' : s.replace(/ .*$/, ' pass')));
+    expect(statuses).toEqual(expected);
+    expect(statuses).toHaveLength(27);
+  });
+});
+
