@@ -1,8 +1,8 @@
 /**
  * Installed packages, read from the package manager's own database file, so that the same answer comes
  * from a running system and from an offline root filesystem. Which database applies is decided by
- * `packageManager`; only the Debian family (dpkg) is implemented. An RPM variant would add a detector
- * branch and a parser of its own, and return the same `InstalledPackages` shape.
+ * `packageManager`: dpkg's status file (read as a file on every kind), or the RPM database (queried with
+ * rpm, on the target or, for a root filesystem, on the auditing machine).
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
@@ -99,6 +99,47 @@ export const packageManager = defineFact<PackageManagerKind | null>('package-man
   return null;
 }, [DPKG_STATUS]);
 
+export const RPM_QUERY_FORMAT = '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{ARCH}\\n';
+
+/** Parse `rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\t%{ARCH}\n'` output. */
+export function parseRpmQuery(text: string): Map<string, InstalledPackage> {
+  const out = new Map<string, InstalledPackage>();
+  text.split('\n').forEach((l, i) => {
+    if (!l.trim()) return;
+    const f = l.split('\t');
+    if (f.length !== 3 || !f[0]) throw new CheckError(`rpm -qa line ${i + 1} is not "name<TAB>version-release<TAB>arch": ${l.slice(0, 80)}`);
+    if (f[0] === 'gpg-pubkey') return; // imported signing keys, not software
+    if (!out.has(f[0])) out.set(f[0], { name: f[0], version: f[1], architecture: f[2], line: 0 });
+  });
+  return out;
+}
+
+/**
+ * The RPM database: `rpm -qa` on a running system; on a root filesystem, the auditing machine's own rpm
+ * reads the tree's database (--root), so nothing runs on the target.
+ */
+async function rpmPackages(facts: import('./store.js').FactStore): Promise<InstalledPackages> {
+  const target = facts.target;
+  const query = `rpm -qa --qf '${RPM_QUERY_FORMAT}'`;
+  if (target.canExecute) {
+    const r = await facts.command('installed RPM packages', `${query} 2>&1`);
+    if (r.exitCode !== 0) throw new CheckError(`rpm -qa failed (exit ${r.exitCode}): ${r.stdout.toString().trim().split('\n')[0]}`);
+    return { manager: 'rpm', source: query, packages: parseRpmQuery(r.stdout.toString('utf8')) };
+  }
+  if (!target.hostRoot) throw new CheckError('the RPM database of this target cannot be read');
+  const { execFile } = await import('node:child_process');
+  const args = ['--root', target.hostRoot, '--dbpath', '/var/lib/rpm', '-qa', '--qf', RPM_QUERY_FORMAT.replace(/\\t/g, '\t').replace(/\\n/g, '\n')];
+  target.counters.roundTrips++;
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile('rpm', args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') reject(new CheckError('reading an RPM database offline needs rpm on the auditing machine (apt-get install rpm)'));
+      else if (err) reject(new CheckError(`rpm --root ${target.hostRoot} -qa failed: ${stderr.trim().split('\n').filter((l) => !/bdb_ro/.test(l))[0] ?? err.message}`));
+      else resolve(stdout);
+    });
+  });
+  return { manager: 'rpm', source: `rpm --root ${target.hostRoot} --dbpath /var/lib/rpm -qa (the tree's RPM database, read on the auditing machine)`, packages: parseRpmQuery(out) };
+}
+
 export const installedPackages = defineFact<InstalledPackages>('installed-packages', async ({ facts }) => {
   const manager = await facts.get(packageManager);
   if (manager === 'dpkg') {
@@ -106,6 +147,6 @@ export const installedPackages = defineFact<InstalledPackages>('installed-packag
     if (text === null) throw new CheckError(`${DPKG_STATUS} does not exist`);
     return { manager, source: DPKG_STATUS, packages: installedFromDpkg(parseDpkgStatus(text)) };
   }
-  if (manager === 'rpm') throw new CheckError(`the target uses RPM (${RPM_DATABASES.join(' or ')}); reading the RPM database is not implemented yet`);
+  if (manager === 'rpm') return rpmPackages(facts);
   throw new CheckError(`no package database found (neither ${DPKG_STATUS} nor ${RPM_DATABASES.join(' nor ')})`);
 }, [DPKG_STATUS]);

@@ -23,6 +23,10 @@ export class RootfsTarget implements Target {
     this.root = path.resolve(root);
   }
 
+  get hostRoot(): string {
+    return this.root;
+  }
+
   async connect(): Promise<void> {
     let st;
     try {

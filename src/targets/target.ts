@@ -70,6 +70,11 @@ export interface Target {
   readonly canExecute: boolean;
   /** true when the target is a running system (processes, kernel state, mounts can be read). */
   readonly isLive: boolean;
+  /**
+   * The target's tree as a directory of the auditing machine (rootfs: its directory; local: "/"), so a
+   * fact may read a database format with the auditing machine's own tool. Undefined for remote kinds.
+   */
+  readonly hostRoot?: string;
   readonly counters: TargetCounters;
 
   connect(): Promise<void>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installedFromDpkg, isDpkgInstalled, parseDpkgStatus } from '../../src/facts/packages.js';
 import { CheckError } from '../../src/engine/verdict.js';
-import { ubuntuBase } from '../support/fixtures.js';
+import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 
 // from the fixture, shortened (Depends and most of Description cut)
 const OPENSSH_SERVER = `Package: openssh-server
@@ -77,5 +77,38 @@ describe('parseDpkgStatus', () => {
     expect(() => parseDpkgStatus(LIBAUPARSE.replace('Status: install ok installed\n', ''))).toThrow(/has no Status/);
     expect(() => parseDpkgStatus(`${LIBAUPARSE}this is not a field\n`)).toThrow(/:11 is not a "Field: value" line/);
     expect(() => parseDpkgStatus(` continuation\n${LIBAUPARSE}`)).toThrow(/continuation line/);
+  });
+});
+
+describe('RPM packages', () => {
+  it('parses rpm -qa query output and skips gpg-pubkey entries', async () => {
+    const { parseRpmQuery } = await import('../../src/facts/packages.js');
+    const m = parseRpmQuery('openssh-server\t7.4p1-21.al7\tx86_64\ngpg-pubkey\tabc-1\t(none)\n');
+    expect([...m.keys()]).toEqual(['openssh-server']);
+    expect(m.get('openssh-server')?.version).toBe('7.4p1-21.al7');
+    expect(() => parseRpmQuery('broken line\n')).toThrow(/not "name<TAB>version-release<TAB>arch"/);
+  });
+
+  it('reads the ACL2 fixture database offline (host rpm --root) and live (rpm -qa in the container) alike', async () => {
+    const dist = (m: string) => import(path.join(repoRoot, 'dist/src', m));
+    const { connectTarget } = await dist('api.js');
+    const { FactStore } = await dist('facts/store.js');
+    const { installedPackages } = await dist('facts/packages.js');
+    const expected = readFileSync(path.join(repoRoot, 'containers/acl2/packages.txt'), 'utf8').split('\n')
+      .filter((l) => /^\S/.test(l) && !l.startsWith('#') && /\sinstalled(\s|$)/.test(l)).map((l) => l.split(/\s+/)[0]).sort();
+    expect(expected.length).toBeGreaterThan(40);
+    const names: Record<string, string[]> = {};
+    for (const uri of ['rootfs:/var/tmp/cis-bdd-fixtures/acl2-stock', 'docker-image://cis-bdd/acl2-stock:latest']) {
+      const t = await connectTarget({ target: uri, out: '' });
+      try {
+        const db = await new FactStore(t).get(installedPackages);
+        expect(db.manager).toBe('rpm');
+        names[uri] = [...db.packages.keys()].sort();
+      } finally {
+        await t.close();
+      }
+    }
+    expect(Object.values(names)[0]).toEqual(expected);
+    expect(Object.values(names)[1]).toEqual(expected);
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * logrotate's configuration: /etc/logrotate.conf and the files of /etc/logrotate.d. A file holds global
+ * directives (`weekly`, `create 0640 root utmp`, `include /etc/logrotate.d`) and blocks that name log files
+ * before `{` (possibly over several lines) and list their own directives up to `}`. Script sections
+ * (`postrotate` ... `endscript`, and the like) are skipped; `#` starts a comment line.
+ */
+import { CheckError } from '../engine/verdict.js';
+import { defineFact } from './store.js';
+
+export const LOGROTATE_CONF = '/etc/logrotate.conf';
+export const LOGROTATE_D_GLOB = '/etc/logrotate.d/*';
+
+export interface LogrotateDirective {
+  name: string;
+  args: string[];
+  file: string;
+  line: number;
+  text: string;
+  /** the log files of the block it is in; null for a global directive */
+  block: string[] | null;
+}
+
+export interface LogrotateFile { path: string; directives: LogrotateDirective[]; blocks: Array<{ logs: string[]; line: number }> }
+
+const SCRIPTS = new Set(['prerotate', 'postrotate', 'firstaction', 'lastaction', 'preremove']);
+
+export function parseLogrotateConf(text: string, file: string): LogrotateFile {
+  const directives: LogrotateDirective[] = [];
+  const blocks: LogrotateFile['blocks'] = [];
+  let block: string[] | null = null;
+  let pending: string[] = [];
+  let pendingLine = 0;
+  let inScript = false;
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (inScript) { if (line === 'endscript') inScript = false; return; }
+    if (!line || line.startsWith('#')) return;
+    const fail = (why: string): never => { throw new CheckError(`${file}:${i + 1} ${why}: ${line.slice(0, 120)}`); };
+    if (line === '}') {
+      if (!block) fail('closes a block that was never opened');
+      block = null;
+      return;
+    }
+    const brace = line.indexOf('{');
+    if (brace >= 0) {
+      if (block) fail('opens a block inside a block');
+      if (line.slice(brace + 1).trim()) fail('has text after "{"');
+      const logs = [...pending, ...line.slice(0, brace).trim().split(/\s+/).filter(Boolean)].map((l) => l.replace(/^"|"$/g, ''));
+      if (!logs.length) fail('opens a block that names no log file');
+      block = logs;
+      blocks.push({ logs, line: pending.length ? pendingLine : i + 1 });
+      pending = [];
+      return;
+    }
+    const words = line.split(/\s+/);
+    // outside a block, a line that starts with a path (or a quote) names log files of the block to come
+    if (!block && /^["/~]/.test(words[0])) {
+      if (!pending.length) pendingLine = i + 1;
+      pending.push(...words);
+      return;
+    }
+    if (pending.length) fail('comes between log file names and their "{"');
+    const name = words[0].toLowerCase();
+    directives.push({ name, args: words.slice(1), file, line: i + 1, text: line, block });
+    if (SCRIPTS.has(name)) inScript = true;
+  });
+  if (inScript) throw new CheckError(`${file}: a script section has no endscript`);
+  if (block) throw new CheckError(`${file}: a block opened is never closed`);
+  if (pending.length) throw new CheckError(`${file}:${pendingLine} names log files without a "{" block`);
+  return { path: file, directives, blocks };
+}
+
+export interface LogrotateMain { path: string; exists: boolean; parsed: LogrotateFile | null }
+
+/** /etc/logrotate.conf, the file whose settings apply to every log. */
+export const logrotateMainConfig = defineFact<LogrotateMain>('logrotate-main', async ({ facts }) => {
+  const text = await facts.text(LOGROTATE_CONF);
+  return { path: LOGROTATE_CONF, exists: text !== null, parsed: text === null ? null : parseLogrotateConf(text, LOGROTATE_CONF) };
+}, [LOGROTATE_CONF]);
+
+/** The files of /etc/logrotate.d in name order; one that cannot be parsed keeps its reason, for a person to read. */
+export const logrotateDropins = defineFact<Array<LogrotateFile | { path: string; problem: string }>>('logrotate-dropins', async ({ facts }) => {
+  const out: Array<LogrotateFile | { path: string; problem: string }> = [];
+  for (const r of await facts.readMany([LOGROTATE_D_GLOB])) {
+    if (r.state === 'missing' || r.state === 'directory') continue;
+    if (r.state === 'unreadable') { out.push({ path: r.path, problem: `cannot be read: ${r.reason}` }); continue; }
+    try {
+      out.push(parseLogrotateConf(r.content.toString('utf8'), r.path));
+    } catch (e) {
+      if (!(e instanceof CheckError)) throw e;
+      out.push({ path: r.path, problem: e.message });
+    }
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}, [LOGROTATE_D_GLOB]);
+
+/** The mode a `create` directive gives new log files; null when it names none (`create` or `create owner group`). */
+export function createMode(d: LogrotateDirective): number | null {
+  const first = d.args[0];
+  if (first === undefined || !/^[0-7]{3,4}$/.test(first)) return null;
+  return parseInt(first, 8);
+}

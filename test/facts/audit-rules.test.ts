@@ -1,0 +1,170 @@
+/** The audit rule normaliser: equivalent spellings compare equal, coverage across lines, the fixture's own rules, malformed rules. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  auditRulesFromFiles, canonicalRule, coverage, effectiveRules, parseAuditRule, parseAuditRules, parseAuditctlList,
+} from '../../src/facts/audit-rules.js';
+import { CheckError } from '../../src/engine/verdict.js';
+import { ubuntuBase } from '../support/fixtures.js';
+
+const canon = (line: string) => canonicalRule(parseAuditRule(line));
+
+describe('parseAuditRule normalises equivalent spellings', () => {
+  it('splits and joins -S lists, in any order', () => {
+    expect(canon('-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change'))
+      .toBe(canon('-a always,exit -F arch=b64 -S settimeofday,adjtimex -k time-change'));
+    expect(parseAuditRule('-a always,exit -F arch=b64 -S adjtimex,settimeofday -S stime')).toMatchObject({ syscalls: ['adjtimex', 'settimeofday', 'stime'] });
+  });
+
+  it('reads -k key and -F key=key as the same key', () => {
+    expect(canon('-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=4294967295 -k mounts'))
+      .toBe(canon('-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=-1 -F key=mounts'));
+  });
+
+  it('compares -F fields as a set, and the unset login uid in its three spellings', () => {
+    const a = canon('-a always,exit -F arch=b32 -S chmod -F auid>=1000 -F auid!=4294967295 -k perm_mod');
+    expect(canon('-a always,exit -F auid!=unset -S chmod -F auid>=1000 -F arch=b32 -k perm_mod')).toBe(a);
+    expect(canon('-a always,exit -F arch=b32 -S chmod -F auid>=1000 -F auid!=-1 -k perm_mod')).toBe(a);
+    expect(a).toBe('-a always,exit -F arch=b32 -S chmod -F auid!=unset -F auid>=1000 -k perm_mod');
+  });
+
+  it('takes exit,always for always,exit and -A for -a', () => {
+    expect(canon('-a exit,always -F arch=b64 -S execve -k actions')).toBe(canon('-A always,exit -F arch=b64 -S execve -k actions'));
+  });
+
+  it('reads -Fauid>=1000 (no space, as the benchmark once printed it) like -F auid>=1000', () => {
+    expect(canon('-a exit,always -F arch=b64 -C euid!=uid -F euid=0 -Fauid>=1000 -F auid!=4294967295 -S execve -k actions'))
+      .toBe(canon('-a always,exit -F arch=b64 -S execve -C euid!=uid -F auid!=-1 -F auid>=1000 -F euid=0 -F key=actions'));
+  });
+
+  it('maps arch names and errno numbers to the names auditctl -l prints', () => {
+    expect(canon('-a always,exit -F arch=x86_64 -S open -F exit=-13 -k access')).toBe(canon('-a always,exit -F arch=b64 -S open -F exit=-EACCES -k access'));
+    expect(canon('-a always,exit -F arch=i386 -S open -F exit=-1 -k access')).toBe(canon('-a always,exit -F arch=b32 -S open -F exit=-EPERM -k access'));
+  });
+
+  it('drops the trailing slash of a watched directory, as auditctl -l does', () => {
+    expect(canon('-w /etc/sudoers.d/ -p wa -k scope')).toBe('-w /etc/sudoers.d -p wa -k scope');
+  });
+
+  it('sorts permissions and gives a watch without -p every permission', () => {
+    expect(canon('-w /etc/passwd -p aw -k identity')).toBe('-w /etc/passwd -p wa -k identity');
+    expect(parseAuditRule('-w /etc/passwd')).toMatchObject({ kind: 'watch', perms: 'rwxa', keys: [] });
+  });
+
+  it('reads a path rule of only path and perm on the exit list as the watch auditctl -l prints', () => {
+    expect(canon('-a always,exit -F path=/etc/group -F perm=wa -k identity')).toBe('-w /etc/group -p wa -k identity');
+    expect(canon('-a always,exit -F dir=/etc/apparmor.d/ -F perm=wa -F key=MAC-policy')).toBe('-w /etc/apparmor.d -p wa -k MAC-policy');
+  });
+
+  it('keeps a path rule with a login uid condition as a rule; -S all is the same as no -S', () => {
+    const r = '-a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged';
+    expect(parseAuditRule(r)).toMatchObject({ kind: 'syscall', syscalls: ['all'] });
+    expect(canon('-a always,exit -S all -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged')).toBe(canon(r));
+  });
+
+  it('reads control lines', () => {
+    expect(parseAuditRule('-D')).toEqual({ kind: 'control', option: '-D' });
+    expect(parseAuditRule('-b 8192')).toEqual({ kind: 'control', option: '-b', value: '8192' });
+    expect(parseAuditRule('--backlog_wait_time 0')).toEqual({ kind: 'control', option: '--backlog_wait_time', value: '0' });
+    expect(canon('-e   2')).toBe('-e 2');
+  });
+
+  it('tells different rules apart', () => {
+    expect(canon('-a always,exit -F arch=b64 -S mount -k mounts')).not.toBe(canon('-a always,exit -F arch=b32 -S mount -k mounts'));
+    expect(canon('-a always,exit -F arch=b64 -S mount -k mounts')).not.toBe(canon('-a never,exit -F arch=b64 -S mount -k mounts'));
+    expect(canon('-w /etc/passwd -p wa -k identity')).not.toBe(canon('-w /etc/passwd -p wa -k other'));
+  });
+});
+
+describe('malformed rules are errors, with file and line', () => {
+  it.each([
+    ['-a always -S mount', /expected a list and an action/],
+    ['-a always,sometimes -S mount', /expected a list/],
+    ['-w', /-w needs a value/],
+    ['-w /etc/passwd -p wz', /not a permission set/],
+    ['-a always,exit -F arch', /not a field comparison/],
+    ['-a always,exit -S mount -Z 1', /unknown option -Z/],
+    ['-b', /-b takes one value/],
+    ['-w /etc/passwd -S open', /a watch \(-w\) takes only -p and -k/],
+    ['-k lonely', /neither a rule/],
+  ])('%s', (line, why) => {
+    expect(() => parseAuditRule(line)).toThrow(why);
+    expect(() => parseAuditRules(`# comment\n${line}\n`, '/etc/audit/rules.d/x.rules')).toThrow(CheckError);
+    expect(() => parseAuditRules(`# comment\n${line}\n`, '/etc/audit/rules.d/x.rules')).toThrow(/^\/etc\/audit\/rules\.d\/x\.rules:2 /);
+  });
+});
+
+describe('coverage', () => {
+  const rules = (text: string) => parseAuditRules(text, 'r.rules');
+  const want = (line: string) => parseAuditRule(line);
+
+  it('accepts one expected rule written as two lines, or two written as one', () => {
+    const split = rules('-a always,exit -F arch=b64 -S adjtimex -k time-change\n-a always,exit -F arch=b64 -k time-change -S settimeofday\n');
+    const c = coverage(want('-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change'), split);
+    expect(c.covered).toBe(true);
+    expect(c.by.map((l) => l.line)).toEqual([1, 2]);
+    const merged = rules('-a always,exit -F arch=b64 -S adjtimex,settimeofday,clock_settime -F key=time-change\n');
+    expect(coverage(want('-a always,exit -F arch=b64 -S clock_settime -k time-change'), merged).covered).toBe(true);
+  });
+
+  it('names the syscalls no rule covers', () => {
+    const c = coverage(want('-a always,exit -F arch=b32 -S adjtimex -S settimeofday -S stime -k time-change'),
+      rules('-a always,exit -F arch=b32 -S adjtimex -S settimeofday -k time-change\n'));
+    expect(c).toMatchObject({ covered: false, missingSyscalls: ['stime'] });
+  });
+
+  it('requires the same fields: an extra condition narrows the rule, a missing one widens it to other users', () => {
+    const expected = want('-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=4294967295 -k mounts');
+    expect(coverage(expected, rules('-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=-1 -F uid=0 -k mounts\n')).covered).toBe(false);
+    expect(coverage(expected, rules('-a always,exit -F arch=b64 -S mount -F auid>=1000 -k mounts\n')).covered).toBe(false);
+    expect(coverage(expected, rules('-a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=unset -k mounts\n')).covered).toBe(true);
+  });
+
+  it('requires the key, and accepts a watch with more permissions', () => {
+    expect(coverage(want('-w /etc/passwd -p wa -k identity'), rules('-w /etc/passwd -p wa\n')).covered).toBe(false);
+    expect(coverage(want('-w /etc/passwd -p wa -k identity'), rules('-w /etc/passwd -p rwa -k identity\n')).covered).toBe(true);
+    expect(coverage(want('-w /etc/passwd -p wa -k identity'), rules('-w /etc/passwd -p r -k identity\n')).covered).toBe(false);
+  });
+
+  it('does not take a rule for some syscalls as a rule for every syscall', () => {
+    const expected = want('-a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged');
+    expect(coverage(expected, rules('-a always,exit -S execve -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged\n')).covered).toBe(false);
+  });
+});
+
+describe('rules on disk and loaded', () => {
+  it('reads the fixture\'s stock rules.d file: control lines only', () => {
+    const text = readFileSync(path.join(ubuntuBase, 'etc/audit/rules.d/audit.rules'), 'utf8');
+    const disk = auditRulesFromFiles([{ path: '/etc/audit/rules.d/audit.rules', text }]);
+    expect(disk.lines.map((l) => l.text)).toEqual(['-D', '-b 8192', '--backlog_wait_time 0', '-f 1']);
+    expect(disk.rules).toEqual([]);
+    expect(disk.lines[3]).toMatchObject({ source: '/etc/audit/rules.d/audit.rules', line: 12 });
+  });
+
+  it('reads files in name order and applies deletions', () => {
+    const disk = auditRulesFromFiles([
+      { path: '/etc/audit/rules.d/99-finalize.rules', text: '-e 2\n' },
+      { path: '/etc/audit/rules.d/10-base.rules', text: '-w /etc/passwd -p wa -k identity\n-w /etc/group -p wa -k identity\n' },
+      { path: '/etc/audit/rules.d/50-undo.rules', text: '-W /etc/group -p wa -k identity\n' },
+    ]);
+    expect(disk.files).toEqual(['/etc/audit/rules.d/10-base.rules', '/etc/audit/rules.d/50-undo.rules', '/etc/audit/rules.d/99-finalize.rules']);
+    expect(disk.rules.map((l) => l.text)).toEqual(['-w /etc/passwd -p wa -k identity']);
+    expect(disk.lines[disk.lines.length - 1].text).toBe('-e 2');
+    expect(effectiveRules(disk.lines)).toHaveLength(1);
+  });
+
+  it('parses auditctl -l output, and its "No rules"', () => {
+    expect(parseAuditctlList('No rules\n')).toEqual([]);
+    const out = [
+      '-w /etc/group -p wa -k identity',
+      '-a always,exit -F arch=b64 -S adjtimex,settimeofday -F key=time-change',
+      '-a always,exit -S all -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged',
+      '-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -F auid>=1000 -F auid!=-1 -F key=actions',
+    ].join('\n');
+    const lines = parseAuditctlList(out);
+    expect(lines.map((l) => l.source)).toEqual(['auditctl -l', 'auditctl -l', 'auditctl -l', 'auditctl -l']);
+    expect(coverage(parseAuditRule('-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change'), lines).covered).toBe(true);
+    expect(coverage(parseAuditRule('-a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged'), lines).covered).toBe(true);
+  });
+});
