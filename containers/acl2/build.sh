@@ -23,13 +23,23 @@ umask 022
 start=$(date +%s)
 say() { printf '[acl2 %3ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
+# A variant directory is an overlay itself (files/, attributes, packages.txt), and/or holds part
+# directories (hardened/10-initial-setup/, hardened/50-access/, ...) applied after it in name order, so
+# that several people can each own a part.
+is_overlay() { [ -e "$1/files" ] || [ -e "$1/attributes" ] || [ -e "$1/packages.txt" ]; }
+overlay_parts() { # variant dir -> its overlay directories, in order
+  is_overlay "$1" && echo "$1"
+  for p in "$1"/*/; do [ -d "$p" ] && is_overlay "${p%/}" && echo "${p%/}"; done
+  return 0
+}
+
 variants=("$@")
 if [ ${#variants[@]} -eq 0 ]; then
   variants=(stock)
   for d in "$here"/*/; do
     v=$(basename "$d")
     case $v in files|rpm|real-base) continue ;; esac
-    [ -e "$d/files" ] || [ -e "$d/attributes" ] || [ -e "$d/packages.txt" ] || continue
+    [ -n "$(overlay_parts "${d%/}")" ] || continue
     variants+=("$v")
   done
 fi
@@ -65,7 +75,8 @@ fi
 
 # --- overlays ------------------------------------------------------------------------------------------
 overlays_of() { # variant -> overlay directories, in order
-  if [ "$1" = stock ]; then echo "$here"; else echo "$here"; echo "$here/$1"; fi
+  echo "$here"
+  [ "$1" = stock ] || overlay_parts "$here/$1"
 }
 
 inputs_hash() { # overlay dirs... -> sha256 of everything the fixture is made from

@@ -22,12 +22,17 @@ export interface ItemCase {
   reason?: RegExp;
 }
 
-export function rootfsItemCases(benchmark: string, scope: string[], cases: ItemCase[]): void {
+export interface CaseOptions {
+  /** the unchanged tree the cases layer over (default: the Ubuntu 18.04 fixture) */
+  base?: () => string;
+}
+
+export function rootfsItemCases(benchmark: string, scope: string[], cases: ItemCase[], options: CaseOptions = {}): void {
   describe(`${benchmark} ${scope.join(',')} on rootfs`, () => {
     let base: string;
     let baseline: ComplianceReport;
     beforeAll(async () => {
-      base = ensureUbuntuBase();
+      base = (options.base ?? ensureUbuntuBase)();
       baseline = (await audit({ target: `rootfs:${base}`, benchmark, only: scope })).report;
     });
     for (const c of cases) {

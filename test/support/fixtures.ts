@@ -27,6 +27,18 @@ export function ensureUbuntuBase(): string {
   return ubuntuBase;
 }
 
+/**
+ * An ACL2 fixture tree built by containers/acl2/build.sh (CI runs containers/build.sh before the tests).
+ * Missing means the build did not run: fail loudly, never skip.
+ */
+export function ensureAcl2Base(variant: 'stock' | 'hardened' = 'stock'): string {
+  const dir = path.join(fixtureCache, `acl2-${variant}`);
+  if (!existsSync(path.join(dir, 'etc/os-release'))) {
+    throw new Error(`the ACL2 fixture ${dir} is missing: run containers/acl2/build.sh ${variant} (or containers/build.sh)`);
+  }
+  return dir;
+}
+
 export interface Layer {
   /** the merged root, writable; changes land in the overlay's upper directory only */
   root: string;
