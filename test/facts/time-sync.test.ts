@@ -1,0 +1,133 @@
+/**
+ * The time synchronisation parsers, on the Ubuntu 18.04 fixture's chrony and systemd-timesyncd files, on
+ * ntp.conf as the Ubuntu 18.04 ntp package ships it, and on malformed input.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  chronyEffectiveUser, chronydOptionUser, initScriptRunAsUser, ntpDefaultRestrictions, orderDropIns, parseChronyConf, parseChronydProcesses,
+  parseNtpConf, parseShellAssignments, parseSystemdIni, timesyncdSettings,
+} from '../../src/facts/time-sync.js';
+import { CheckError } from '../../src/engine/verdict.js';
+import { ubuntuBase } from '../support/fixtures.js';
+
+const fixture = (p: string) => readFileSync(path.join(ubuntuBase, p), 'utf8');
+
+// the access-control part of /etc/ntp.conf as the ntp package of Ubuntu 18.04 installs it
+const NTP_CONF_UBUNTU = `# /etc/ntp.conf, configuration for ntpd; see ntp.conf(5) for help
+
+driftfile /var/lib/ntp/ntp.drift
+pool 0.ubuntu.pool.ntp.org iburst
+pool ntp.ubuntu.com
+
+# By default, exchange time with everybody, but don't allow configuration.
+restrict -4 default kod notrap nomodify nopeer noquery limited
+restrict -6 default kod notrap nomodify nopeer noquery limited
+
+# Local users may interrogate the ntp server more closely.
+restrict 127.0.0.1
+restrict ::1
+
+# Needed for adding pool entries
+restrict source notrap nomodify noquery
+#server ntp.example.org
+`;
+
+describe('chrony', () => {
+  it('reads the fixture\'s chrony.conf: four pool lines, no user directive', () => {
+    const d = parseChronyConf(fixture('etc/chrony/chrony.conf'));
+    expect(d.filter((x) => x.keyword === 'pool').map((x) => `${x.line} ${x.args[0]}`))
+      .toEqual(['17 ntp.ubuntu.com', '18 0.ubuntu.pool.ntp.org', '19 1.ubuntu.pool.ntp.org', '20 2.ubuntu.pool.ntp.org']);
+    expect(d.some((x) => x.keyword === 'user')).toBe(false);
+    expect(chronyEffectiveUser(d).name).toBe('_chrony');
+  });
+
+  it('knows chrony\'s four comment characters', () => {
+    const d = parseChronyConf('! server a\n; server b\n% server c\n# server d\n  server e iburst\n');
+    expect(d.map((x) => x.text)).toEqual(['server e iburst']);
+  });
+
+  it('reads DAEMON_OPTS from the fixture\'s /etc/default/chrony', () => {
+    const a = parseShellAssignments(fixture('etc/default/chrony'), '/etc/default/chrony');
+    expect(a.get('DAEMON_OPTS')).toEqual({ name: 'DAEMON_OPTS', value: '', file: '/etc/default/chrony', line: 6 });
+    expect(a.get('SYNC_IN_CONTAINER')?.value).toBe('no');
+  });
+
+  it('takes the user from -u first, then the last user directive, then the built-in default', () => {
+    const conf = parseChronyConf('user nobody\nuser _chrony\n');
+    expect(chronyEffectiveUser(conf).name).toBe('_chrony');
+    expect(chronyEffectiveUser(parseChronyConf('user root\n')).decidedBy).toBe('/etc/chrony/chrony.conf:1 user root');
+    const opts = parseShellAssignments('DAEMON_OPTS="-F 1 -u root"\n', '/etc/default/chrony').get('DAEMON_OPTS');
+    expect(chronyEffectiveUser(conf, opts)).toEqual({ name: 'root', decidedBy: '/etc/default/chrony:1 DAEMON_OPTS="-F 1 -u root" (-u root)' });
+    expect(chronydOptionUser('-u a -x -u b')).toBe('b');
+    expect(chronydOptionUser('-u')).toBeUndefined();
+    expect(() => chronyEffectiveUser(parseChronyConf('user\n'))).toThrow(CheckError);
+  });
+
+  it('reads shell assignments with either quoting and a trailing comment; unreadable quoting is an error', () => {
+    const a = parseShellAssignments("A='x y'\nexport B=z # note\nC=\"p\\\"q\"\n", 'f');
+    expect([a.get('A')?.value, a.get('B')?.value, a.get('C')?.value]).toEqual(['x y', 'z', 'p\\"q']);
+    expect(() => parseShellAssignments('DAEMON_OPTS="-u root\n', 'f')).toThrow(/quoting cannot be read/);
+  });
+
+  it('parses the chronyd process list, zombies included', () => {
+    expect(parseChronydProcesses('15 Z 0 0\n16 S 104 104\n')).toEqual([
+      { pid: 15, state: 'Z', realUid: 0, effectiveUid: 0 }, { pid: 16, state: 'S', realUid: 104, effectiveUid: 104 }]);
+    expect(parseChronydProcesses('')).toEqual([]);
+    expect(() => parseChronydProcesses('16 S 104\n')).toThrow(/unexpected line/);
+  });
+});
+
+describe('ntp', () => {
+  const d = parseNtpConf(NTP_CONF_UBUNTU);
+
+  it('finds the default restrictions of both families and the pool lines, ignoring comments', () => {
+    expect(ntpDefaultRestrictions(d).map((r) => `${r.family} ${r.at.line} ${r.flags.join(',')}`)).toEqual([
+      '4 8 kod,notrap,nomodify,nopeer,noquery,limited', '6 9 kod,notrap,nomodify,nopeer,noquery,limited']);
+    expect(d.filter((x) => x.keyword === 'pool' || x.keyword === 'server').map((x) => x.line)).toEqual([4, 5]);
+  });
+
+  it('takes "restrict default" as the IPv4 default and ignores restrictions of other addresses', () => {
+    const r = ntpDefaultRestrictions(parseNtpConf('restrict default nomodify # trailing comment\nrestrict 10.0.0.0 mask 255.0.0.0\n'));
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ family: 4, flags: ['nomodify'] });
+  });
+
+  it('finds RUNASUSER in an init script, not in a comment', () => {
+    const script = '#!/bin/sh\n# RUNASUSER=root\nDAEMON=/usr/sbin/ntpd\nRUNASUSER=ntp\nUGID=$(getent passwd $RUNASUSER | cut -f 3,4 -d:) || true\n';
+    expect(initScriptRunAsUser(script)).toEqual({ name: 'RUNASUSER', value: 'ntp', file: '/etc/init.d/ntp', line: 4 });
+    expect(initScriptRunAsUser('  RUNASUSER="root"\n')?.value).toBe('root');
+    expect(initScriptRunAsUser('# RUNASUSER=ntp\n')).toBeUndefined();
+  });
+});
+
+describe('systemd-timesyncd', () => {
+  it('reads the fixture\'s timesyncd.conf: everything commented, no server', () => {
+    const file = '/etc/systemd/timesyncd.conf';
+    const cfg = timesyncdSettings(parseSystemdIni(fixture('etc/systemd/timesyncd.conf'), file), [file]);
+    expect(cfg.ntp.servers).toEqual([]);
+    expect(cfg.fallbackNtp.servers).toEqual([]);
+  });
+
+  it('appends servers, empties the list on an empty assignment, and reads only [Time]', () => {
+    const s = [
+      ...parseSystemdIni('[Time]\nNTP=a.example b.example\nFallbackNTP=f.example\nRootDistanceMaxSec=1\n[Other]\nNTP=x\n', 'main'),
+      ...parseSystemdIni('[Time]\nNTP=\nNTP=c.example\n', 'drop-in'),
+    ];
+    const cfg = timesyncdSettings(s, ['main', 'drop-in']);
+    expect(cfg.ntp.servers).toEqual(['c.example']);
+    expect(cfg.ntp.settings.map((x) => `${x.file}:${x.line}`)).toEqual(['main:2', 'drop-in:2', 'drop-in:3']);
+    expect(cfg.fallbackNtp.servers).toEqual(['f.example']);
+    expect(cfg.other.get('RootDistanceMaxSec')?.value).toBe('1');
+  });
+
+  it('orders drop-ins by name, a name in /etc hiding the same name further down', () => {
+    expect(orderDropIns(['/usr/lib/systemd/timesyncd.conf.d/a.conf', '/etc/systemd/timesyncd.conf.d/b.conf', '/run/systemd/timesyncd.conf.d/a.conf']))
+      .toEqual(['/run/systemd/timesyncd.conf.d/a.conf', '/etc/systemd/timesyncd.conf.d/b.conf']);
+  });
+
+  it('rejects a line that is neither a section nor an assignment', () => {
+    expect(() => parseSystemdIni('[Time]\nNTP a.example\n', 'f')).toThrow(/f:2 is neither/);
+  });
+});
