@@ -1,3 +1,5 @@
+export const OFFLINE_REASON = 'offline root filesystem';
+
 /** Verdicts and the two ways a check can end early: it found a violation, or it could not decide. */
 
 export const STATUSES = ['pass', 'fail', 'error', 'unknown', 'not-applicable', 'manual', 'not-selected', 'waived'] as const;
@@ -28,10 +30,8 @@ export class CheckError extends Error {
 
 /** Thrown by a fact that needs a running system when the target is an offline root filesystem. */
 export class NeedsLiveSystem extends Error {
-  constructor(readonly what: string) {
-    super(`${what} needs a running system`);
+  constructor(readonly what: string, readonly reason: string = OFFLINE_REASON) {
+    super(`${what} needs a running system (${reason})`);
     this.name = 'NeedsLiveSystem';
   }
 }
-
-export const OFFLINE_REASON = 'offline root filesystem';

@@ -204,7 +204,7 @@ export function parseDpkgVerify(text: string): PackageFileChange[] {
 
 /** Files installed by packages whose content, mode or owner changed since installation (running Debian-family systems). */
 export const packageFileChanges = defineFact<PackageFileChange[]>('package-file-changes', async ({ facts }) => {
-  const r = await facts.command('dpkg --verify', 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2', 15 * 60_000);
+  const r = await facts.fileCommand('dpkg --verify', 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2', 15 * 60_000);
   const text = r.stdout.toString('utf8');
   if (!/exit=[01]\s*$/.test(r.stderr)) throw new CheckError(`dpkg --verify did not run: ${r.stderr.trim().slice(0, 200)}`);
   return parseDpkgVerify(text);

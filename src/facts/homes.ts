@@ -182,7 +182,7 @@ export function analysePath(path: string): PathProblems {
 
 /** root's PATH as a login shell sets it, on a running system. */
 export const rootLoginPath = defineFact<{ command: string; path: string }>('root-login-path', async ({ facts }) => {
-  const r = await facts.command("root's login PATH", ROOT_LOGIN_PATH_COMMAND);
+  const r = await facts.fileCommand("root's login PATH", ROOT_LOGIN_PATH_COMMAND);
   if (r.exitCode !== 0) throw new CheckError(`su - root failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 200)}`);
   return { command: "su - root -c 'printf %s \"$PATH\"'", path: parseMarkedPath(r.stdout.toString('utf8')) };
 });

@@ -3,6 +3,6 @@ import { NeedsLiveSystem } from '../engine/verdict.js';
 import type { FactStore } from './store.js';
 
 export async function liveText(facts: FactStore, path: string, what: string): Promise<string | null> {
-  if (!facts.target.isLive) throw new NeedsLiveSystem(what);
+  if (!facts.target.isLive) throw new NeedsLiveSystem(what, facts.target.notLiveReason);
   return facts.text(path);
 }

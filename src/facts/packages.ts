@@ -122,7 +122,7 @@ async function rpmPackages(facts: import('./store.js').FactStore): Promise<Insta
   const target = facts.target;
   const query = `rpm -qa --qf '${RPM_QUERY_FORMAT}'`;
   if (target.canExecute) {
-    const r = await facts.command('installed RPM packages', `${query} 2>&1`);
+    const r = await facts.fileCommand('installed RPM packages', `${query} 2>&1`);
     if (r.exitCode !== 0) throw new CheckError(`rpm -qa failed (exit ${r.exitCode}): ${r.stdout.toString().trim().split('\n')[0]}`);
     return { manager: 'rpm', source: query, packages: parseRpmQuery(r.stdout.toString('utf8')) };
   }

@@ -446,7 +446,7 @@ export const sshdEffectiveConfig = defineFact<SshdConfig>('sshd-effective-config
   if (target.canExecute) {
     let result;
     try {
-      result = await facts.command('sshd -T', `PATH="$PATH:/usr/sbin:/sbin"; ${SSHD_TEST_COMMAND}`);
+      result = await facts.fileCommand('sshd -T', `PATH="$PATH:/usr/sbin:/sbin"; ${SSHD_TEST_COMMAND}`);
     } catch (e) {
       if (!(e instanceof NeedsLiveSystem)) throw e;
     }

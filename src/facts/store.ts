@@ -94,9 +94,21 @@ export class FactStore {
     return new Map(paths.map((p) => [p, this.statCache.get(p)!]));
   }
 
-  /** Run a command on a live target; on an offline root filesystem this throws NeedsLiveSystem. */
+  /**
+   * Run a command that reads running state (processes, sockets, kernel values). On a target that is not a
+   * running system (a root filesystem, an image) this throws NeedsLiveSystem with the target's reason.
+   */
   async command(what: string, command: string, timeoutMs?: number) {
-    if (!this.target.canExecute) throw new NeedsLiveSystem(what);
+    if (!this.target.isLive || !this.target.canExecute) throw new NeedsLiveSystem(what, this.target.notLiveReason);
+    return this.target.exec(command, { timeoutMs });
+  }
+
+  /**
+   * Run a command that only reads files of the target (sshd -T, rpm -qa, dpkg --verify): anywhere commands
+   * can run, images included; on an offline root filesystem this throws NeedsLiveSystem.
+   */
+  async fileCommand(what: string, command: string, timeoutMs?: number) {
+    if (!this.target.canExecute) throw new NeedsLiveSystem(what, this.target.notLiveReason);
     return this.target.exec(command, { timeoutMs });
   }
 }

@@ -14,7 +14,8 @@ export interface RunOptions {
 export abstract class CommandTarget implements Target {
   abstract readonly kind: TargetKind;
   readonly canExecute = true;
-  readonly isLive = true;
+  readonly isLive: boolean = true;
+  readonly notLiveReason?: string;
   readonly counters: TargetCounters = { roundTrips: 0, bytesRead: 0 };
 
   constructor(readonly uri: string, protected readonly trace?: TraceSink, protected readonly sudo = false) {}

@@ -72,7 +72,14 @@ export class DockerTarget extends CommandTarget {
   }
 }
 
+/**
+ * An image is not a running system: its throwaway container runs only an idle shell, so running state
+ * (processes, sockets, kernel values, mounts) says nothing about the image. Commands that read files
+ * (sshd -T, rpm -qa) still run in it.
+ */
 export class DockerImageTarget extends DockerTarget {
+  override readonly isLive = false;
+  override readonly notLiveReason = 'image: not a running system (audit a running container or host for this part)';
   constructor(uri: string, private readonly image: string, trace?: TraceSink) {
     super(uri, image, trace, 'docker-image');
   }

@@ -11,6 +11,7 @@ export class LocalTarget extends RootfsTarget {
   override readonly kind: TargetKind = 'local';
   override readonly canExecute = true;
   override readonly isLive = true;
+  override readonly notLiveReason = undefined;
 
   constructor(uri: string, private readonly trace?: TraceSink) {
     super(uri, '/');

@@ -16,6 +16,7 @@ export class RootfsTarget implements Target {
   readonly kind: TargetKind = 'rootfs';
   readonly canExecute: boolean = false;
   readonly isLive: boolean = false;
+  readonly notLiveReason: string | undefined = 'offline root filesystem';
   readonly counters: TargetCounters = { roundTrips: 0, bytesRead: 0 };
   readonly root: string;
 

@@ -75,6 +75,8 @@ export interface Target {
    * fact may read a database format with the auditing machine's own tool. Undefined for remote kinds.
    */
   readonly hostRoot?: string;
+  /** when not live: why running state cannot be read ("offline root filesystem", "image: ...") */
+  readonly notLiveReason?: string;
   readonly counters: TargetCounters;
 
   connect(): Promise<void>;

@@ -115,7 +115,7 @@ After({ name: 'Record the verdict and its evidence' }, async function (this: Cis
     case CucumberStatus.PASSED:
       if (this.offline.length) {
         status = 'not-applicable';
-        reason = `offline root filesystem: ${this.offline.join('; ')} not checked; the persistent configuration was checked and complies`;
+        reason = `${this.offline[0].reason}: ${this.offline.map((o) => o.what).join('; ')} not checked; the persistent configuration was checked and complies`;
       } else status = 'pass';
       break;
     case CucumberStatus.FAILED:

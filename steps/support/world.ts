@@ -36,8 +36,8 @@ export class CisWorld extends World<CisParameters> {
   session!: Session;
   item!: ItemRef;
   evidence: Evidence[] = [];
-  /** live-only parts skipped on an offline root filesystem; the persistent parts still ran */
-  offline: string[] = [];
+  /** live-only parts not checked because the target is not a running system; the persistent parts still ran */
+  offline: Array<{ what: string; reason: string }> = [];
   ended?: EarlyEnd;
   failure?: string;
   /** how to fix a failure: recorded by the failing step, applied by `cis-bdd harden` */
@@ -72,8 +72,8 @@ export class CisWorld extends World<CisParameters> {
       return await this.session.facts.get(def);
     } catch (e) {
       if (e instanceof NeedsLiveSystem) {
-        this.offline.push(e.what);
-        this.record(e.what, `not checked: ${OFFLINE_REASON}`);
+        this.offline.push({ what: e.what, reason: e.reason });
+        this.record(e.what, `not checked: ${e.reason}`);
         return undefined;
       }
       throw e;
