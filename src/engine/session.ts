@@ -7,6 +7,7 @@ import type { Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
 import { benchmarkForOs, osRelease, type OsRelease } from '../facts/os-release.js';
 import { benchmarkIds } from './catalogue.js';
+import { pathsNamedInFeatures } from './feature-paths.js';
 
 export interface Selection {
   level: 1 | 2;
@@ -76,6 +77,8 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   } else {
     throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); choose one with --benchmark`);
   }
+  // the paths the benchmark's steps name, stat'ed in one round trip rather than one per step
+  await facts.stat(pathsNamedInFeatures(benchmarkId));
   return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true, tailoring: {} };
 }
 
