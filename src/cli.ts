@@ -25,6 +25,10 @@ Usage:
                                 plan, apply and verify the failing items' remediations
   cis-bdd rollback --target URI --run RUN_ID
                                 restore what a hardening run changed
+  cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N]
+                                audit a fleet: one report per target, fleet.json, one Allure report
+  cis-bdd merge --out DIR FILE...
+                                a fleet report from compliance.json files collected elsewhere
   cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
   cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--tailoring]
                                 what an audit would run, and what is waived
@@ -68,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'policy') return policyCommand(rest);
   if (command === 'rollback') return rollbackCommand(rest);
   if (command === 'list') return listCommand(rest);
+  if (command === 'merge') return mergeCommand(rest);
   const harden = command === 'harden';
   if (command !== 'audit' && !harden) {
     process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${HELP}`);
@@ -79,7 +84,9 @@ export async function main(argv: string[]): Promise<number> {
       args: rest,
       strict: true,
       options: {
-        target: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        targets: { type: 'string' },
+        concurrency: { type: 'string' },
         benchmark: { type: 'string' },
         level: { type: 'string' },
         'scored-only': { type: 'boolean' },
@@ -112,8 +119,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
+  const targetList = values.target ?? [];
+  if (!harden && (targetList.length > 1 || values.targets)) return fleetCommand(values, targetList, out);
+  if (harden && (targetList.length > 1 || values.targets)) {
+    process.stderr.write('cis-bdd: usage error: harden takes one --target at a time\n');
+    return 2;
+  }
   const common = {
-      target: values.target,
+      target: targetList[0],
       benchmark: values.benchmark,
       level: values.level ? (Number(values.level) as 1 | 2) : undefined,
       scoredOnly: values['scored-only'],
@@ -169,6 +182,69 @@ function usageExit(e: unknown): number {
     return 2;
   }
   throw e;
+}
+
+/** The arguments every target of a fleet shares, passed on to its own cis-bdd process. */
+function sharedAuditArgs(values: Record<string, unknown>): string[] {
+  const args: string[] = [];
+  for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts']) {
+    if (typeof values[k] === 'string') args.push(`--${k}`, values[k] as string);
+  }
+  for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace']) if (values[k]) args.push(`--${k}`);
+  return args;
+}
+
+async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string): Promise<number> {
+  const { parseTargetsFile, runFleet, formatFleet, fleetExitCode } = await import('./fleet.js');
+  try {
+    const targets = targetList.map((uri) => ({ uri }));
+    if (typeof values.targets === 'string') {
+      const text = await fs.readFile(values.targets, 'utf8').catch(() => { throw new UsageError(`--targets ${values.targets} cannot be read`); });
+      targets.push(...parseTargetsFile(text, values.targets));
+    }
+    let concurrency: number | undefined;
+    if (values.concurrency !== undefined) {
+      concurrency = Number(values.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got "${values.concurrency}")`);
+    }
+    const report = await runFleet({ targets, out, concurrency, auditArgs: sharedAuditArgs(values), onProgress: (l) => process.stderr.write(`${l}\n`) });
+    const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`];
+    if (!values['no-html']) {
+      try {
+        const { generateAllureHtml } = await import('./report/allure-html.js');
+        const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${report.counts.targets} targets` } } as unknown as import('./report/compliance.js').ComplianceReport;
+        lines.push(`Allure report: ${await generateAllureHtml(path.resolve(out, 'allure-results'), path.resolve(out, 'allure-report'), title)}`);
+      } catch (e) {
+        lines.push(`Allure report: not generated (${(e as Error).message})`);
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return fleetExitCode(report);
+  } catch (e) {
+    return usageExit(e);
+  }
+}
+
+async function mergeCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
+  } catch (e) {
+    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
+    return 2;
+  }
+  if (!parsed.values.out || !parsed.positionals.length) {
+    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR compliance.json...\n');
+    return 2;
+  }
+  const { mergeReports, formatFleet, fleetExitCode } = await import('./fleet.js');
+  try {
+    const report = await mergeReports(parsed.positionals, parsed.values.out);
+    process.stdout.write(`${formatFleet(report)}fleet.json: ${path.resolve(parsed.values.out, 'fleet.json')}\n`);
+    return fleetExitCode(report);
+  } catch (e) {
+    return usageExit(e);
+  }
 }
 
 async function rollbackCommand(args: string[]): Promise<number> {

@@ -1,0 +1,204 @@
+/**
+ * A fleet: several targets audited at once, each in its own cis-bdd process (one session per process,
+ * and a crash or hang stays with its target), at most `concurrency` at a time. Each target writes its own
+ * compliance.json; fleet.json summarises them; the Allure results are merged into one report in which
+ * each target is its own parent suite. An unreachable target is reported and does not stop the others.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ComplianceReport } from './report/compliance.js';
+import { UsageError } from './api.js';
+
+export interface FleetTarget {
+  uri: string;
+  identity?: string;
+  policy?: string;
+  /** where the target's file was declared, for messages */
+  line?: number;
+}
+
+export interface FleetEntry {
+  target: string;
+  status: 'compliant' | 'failing' | 'errors' | 'unreachable' | 'crashed';
+  exitCode: number | null;
+  score: number | null;
+  failing: string[];
+  errors: string[];
+  message?: string;
+  durationMs: number;
+  report?: string;
+}
+
+export interface FleetReport {
+  schemaVersion: '1.0.0';
+  generatedAt: string;
+  targets: FleetEntry[];
+  counts: { targets: number; compliant: number; failing: number; errors: number; unreachable: number; crashed: number };
+}
+
+/** Parse a --targets file: one URI a line, then optional identity=PATH and policy=PATH; # comments. */
+export function parseTargetsFile(text: string, file: string): FleetTarget[] {
+  const out: FleetTarget[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) return;
+    const [uri, ...opts] = line.split(/\s+/);
+    const t: FleetTarget = { uri, line: i + 1 };
+    for (const o of opts) {
+      const m = /^(identity|policy)=(.+)$/.exec(o);
+      if (!m) throw new UsageError(`${file}:${i + 1}: unknown option "${o}" (expected identity=PATH or policy=PATH)`);
+      const value = path.resolve(path.dirname(file), m[2]);
+      if (m[1] === 'identity') t.identity = value; else t.policy = value;
+    }
+    out.push(t);
+  });
+  if (!out.length) throw new UsageError(`${file} names no target`);
+  return out;
+}
+
+/** A directory name for a target: readable and unique within the fleet. */
+export function targetSlug(uri: string, taken: Set<string>): string {
+  const base = uri.replace(/^[a-z-]+:\/*/, (m) => m.replace(/[:/]+$/, '-')).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'target';
+  let slug = base;
+  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+  taken.add(slug);
+  return slug;
+}
+
+export function defaultConcurrency(targets: FleetTarget[]): number {
+  const cpus = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  // remote audits mostly wait on the network; local ones (rootfs, docker) use this machine's CPU
+  const remote = targets.every((t) => t.uri.startsWith('ssh://'));
+  return Math.max(1, Math.min(targets.length, remote ? Math.max(8, cpus * 4) : cpus));
+}
+
+export interface FleetOptions {
+  targets: FleetTarget[];
+  out: string;
+  concurrency?: number;
+  /** arguments passed to every per-target audit (benchmark, level, policy, known-hosts, ...) */
+  auditArgs: string[];
+  onProgress?: (line: string) => void;
+}
+
+export async function runFleet(options: FleetOptions): Promise<FleetReport> {
+  const out = path.resolve(options.out);
+  await fs.mkdir(out, { recursive: true });
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/cis-bdd.mjs');
+  const taken = new Set<string>();
+  const jobs = options.targets.map((t) => ({ t, dir: path.join(out, targetSlug(t.uri, taken)) }));
+  const results: FleetEntry[] = new Array(jobs.length);
+  let next = 0;
+  const limit = options.concurrency ?? defaultConcurrency(options.targets);
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const { t, dir } = jobs[i];
+      results[i] = await auditOne(bin, t, dir, options.auditArgs);
+      options.onProgress?.(`${results[i].status.padEnd(11)} ${t.uri}${results[i].score !== null ? ` score ${results[i].score}%` : ''}${results[i].message ? ` — ${results[i].message}` : ''}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  const report = fleetReport(results);
+  await fs.writeFile(path.join(out, 'fleet.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await mergeAllureResults(jobs.map((j) => path.join(j.dir, 'allure-results')), path.join(out, 'allure-results'));
+  return report;
+}
+
+function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): Promise<FleetEntry> {
+  const args = [bin, 'audit', '--target', t.uri, '--out', dir, '--no-html', ...common];
+  if (t.identity) args.push('--identity', t.identity);
+  if (t.policy) args.push('--policy', t.policy);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', async (code) => {
+      const entry: FleetEntry = { target: t.uri, status: 'crashed', exitCode: code, score: null, failing: [], errors: [], durationMs: Date.now() - started };
+      const text = await fs.readFile(path.join(dir, 'compliance.json'), 'utf8').catch(() => '');
+      if (code === 2) {
+        entry.status = 'unreachable';
+        entry.message = stderr.trim().split('\n').pop()?.replace(/^cis-bdd: /, '');
+      } else if (text && (code === 0 || code === 1 || code === 3)) {
+        const r = JSON.parse(text) as ComplianceReport;
+        entry.status = code === 0 ? 'compliant' : code === 1 ? 'failing' : 'errors';
+        entry.score = r.summary.score;
+        entry.failing = r.items.filter((i) => i.status === 'fail').map((i) => i.id);
+        entry.errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
+        entry.report = path.join(dir, 'compliance.json');
+      } else {
+        entry.message = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit ${code}`;
+      }
+      resolve(entry);
+    });
+  });
+}
+
+export function fleetReport(entries: FleetEntry[]): FleetReport {
+  const n = (s: FleetEntry['status']) => entries.filter((e) => e.status === s).length;
+  return {
+    schemaVersion: '1.0.0',
+    generatedAt: new Date().toISOString(),
+    targets: entries,
+    counts: { targets: entries.length, compliant: n('compliant'), failing: n('failing'), errors: n('errors'), unreachable: n('unreachable'), crashed: n('crashed') },
+  };
+}
+
+/** Copy every target's Allure results into one directory (file names are unique UUIDs). */
+export async function mergeAllureResults(dirs: string[], into: string): Promise<number> {
+  await fs.mkdir(into, { recursive: true });
+  let n = 0;
+  for (const d of dirs) {
+    const files = await fs.readdir(d).catch(() => [] as string[]);
+    for (const f of files) {
+      if (f === 'categories.json' && n) continue;
+      await fs.copyFile(path.join(d, f), path.join(into, f));
+      n++;
+    }
+  }
+  return n;
+}
+
+/** `cis-bdd merge`: a fleet report from compliance.json files collected elsewhere (one per node). */
+export async function mergeReports(files: string[], out: string): Promise<FleetReport> {
+  const entries: FleetEntry[] = [];
+  for (const f of files) {
+    let r: ComplianceReport;
+    try {
+      r = JSON.parse(await fs.readFile(f, 'utf8')) as ComplianceReport;
+    } catch (e) {
+      throw new UsageError(`${f} is not a readable compliance.json: ${(e as Error).message}`);
+    }
+    if (!r.items || !r.summary) throw new UsageError(`${f} is not a cis-bdd compliance.json`);
+    const failing = r.items.filter((i) => i.status === 'fail' && i.scored).map((i) => i.id);
+    const errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
+    entries.push({
+      target: r.target?.uri ?? f,
+      status: failing.length ? 'failing' : errors.length ? 'errors' : 'compliant',
+      exitCode: null, score: r.summary.score, failing, errors, durationMs: r.run.durationMs, report: path.resolve(f),
+    });
+  }
+  const report = fleetReport(entries);
+  await fs.mkdir(out, { recursive: true });
+  await fs.writeFile(path.join(out, 'fleet.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+export function formatFleet(r: FleetReport): string {
+  const line = '-'.repeat(72);
+  const rows = r.targets.map((t) => `${t.status.padEnd(12)}${(t.score === null ? '-' : `${t.score.toFixed(1)}%`).padStart(7)}  ${t.target}${t.failing.length ? `  (${t.failing.length} failing)` : ''}${t.message ? `  ${t.message}` : ''}`);
+  const c = r.counts;
+  return [line, `Fleet: ${c.targets} target(s): ${c.compliant} compliant, ${c.failing} failing, ${c.errors} with errors, ${c.unreachable} unreachable${c.crashed ? `, ${c.crashed} crashed` : ''}`, line, ...rows, line, ''].join('\n');
+}
+
+/** Fleet exit code: 1 if a target failed, else 2 if one was unreachable or crashed, else 3 for errors, else 0. */
+export function fleetExitCode(r: FleetReport): number {
+  if (r.counts.failing) return 1;
+  if (r.counts.unreachable || r.counts.crashed) return 2;
+  if (r.counts.errors) return 3;
+  return 0;
+}
