@@ -61,7 +61,7 @@ const startedAt = new WeakMap<object, number>();
  * docker:// and docker-image:// targets; the reason names what belongs to the host.
  */
 const HOST_ONLY: Record<string, string> = {
-  '@host:kernel': 'kernel modules, kernel parameters and loaded audit rules belong to the host kernel',
+  '@host:kernel': 'kernel modules, kernel parameters, loaded audit rules and the loaded AppArmor policy belong to the host kernel',
   '@host:bootloader': 'a container has no bootloader',
   '@host:partitions': 'a container has no partitions or mount table of its own',
   '@host:time': 'time synchronisation belongs to the host clock',

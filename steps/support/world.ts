@@ -72,8 +72,10 @@ export class CisWorld extends World<CisParameters> {
       return await this.session.facts.get(def);
     } catch (e) {
       if (e instanceof NeedsLiveSystem) {
-        this.offline.push({ what: e.what, reason: e.reason });
-        this.record(e.what, `not checked: ${e.reason}`);
+        if (!this.offline.some((o) => o.what === e.what)) {
+          this.offline.push({ what: e.what, reason: e.reason });
+          this.record(e.what, `not checked: ${e.reason}`);
+        }
         return undefined;
       }
       throw e;

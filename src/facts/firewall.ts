@@ -1,0 +1,674 @@
+/**
+ * The host firewall: which of ufw, nftables and iptables the system is set up to use, the configuration
+ * each of them loads at boot, and the ruleset loaded in the running kernel.
+ *
+ * Configuration (read on every target, including an offline root filesystem):
+ * - ufw: /etc/default/ufw (default policies, IPV6, IPT_SYSCTL), /etc/ufw/ufw.conf (ENABLED) and the rule
+ *   files it restores (before, user and after rules, IPv4 and IPv6), all in iptables-restore format;
+ * - nftables: /etc/nftables.conf, which nftables.service loads, with the files it includes;
+ * - iptables: /etc/iptables/rules.v4 and rules.v6, which iptables-persistent restores at boot.
+ *
+ * The running ruleset (live targets only) is read with one command: `ufw status verbose`,
+ * `nft list ruleset`, `iptables -S` and `ip6tables -S`, plus the effective capabilities of the shell,
+ * since reading the firewall of a network namespace needs CAP_NET_ADMIN there: without it iptables
+ * refuses and nft prints an empty ruleset, which must not be mistaken for "no rules".
+ */
+import { CheckError } from '../engine/verdict.js';
+import { defineFact } from './store.js';
+import { installedPackages } from './packages.js';
+import { systemdUnits } from './systemd-units.js';
+import { parseSysctlConf, type SysctlSetting } from './sysctl.js';
+
+// ---------------------------------------------------------------------------------------------------
+// KEY=value files (/etc/default/ufw, /etc/ufw/ufw.conf)
+
+export interface Assignment { key: string; value: string; line: number }
+
+/** Shell-style assignments; quotes around the value are removed; the last assignment of a key wins. */
+export function parseAssignments(text: string): Map<string, Assignment> {
+  const out = new Map<string, Assignment>();
+  text.split('\n').forEach((raw, i) => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(raw);
+    if (!m) return;
+    let value = m[2].trim();
+    const q = /^(["'])(.*)\1$/.exec(value);
+    if (q) value = q[2];
+    else value = value.replace(/\s+#.*$/, '');
+    out.set(m[1], { key: m[1], value, line: i + 1 });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// iptables rules: iptables-save / iptables-restore files, and the output of `iptables -S`
+
+export interface IptOption { name: string; values: string[]; negated: boolean }
+
+export interface IptRule {
+  chain: string;
+  /** the rule's options in order, without the -A/-I and chain */
+  options: IptOption[];
+  /** the jump target (-j), if any */
+  target?: string;
+  file: string;
+  line: number;
+  text: string;
+}
+
+export interface IptRuleset {
+  /** built-in chain policies of the filter table */
+  policies: Map<string, { policy: string; file: string; line: number }>;
+  rules: IptRule[];
+}
+
+/** Split an iptables line into words, honouring double and single quotes. */
+export function iptWords(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+function parseOptions(words: string[]): { options: IptOption[]; target?: string } {
+  const options: IptOption[] = [];
+  let negated = false;
+  let target: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '!') { negated = true; continue; }
+    if (!w.startsWith('-') || /^-\d/.test(w)) {
+      const last = options[options.length - 1];
+      if (!last) throw new CheckError(`"${w}" comes before any option`);
+      last.values.push(w);
+      continue;
+    }
+    const opt: IptOption = { name: w, values: [], negated };
+    negated = false;
+    while (i + 1 < words.length && words[i + 1] !== '!' && (!words[i + 1].startsWith('-') || /^-\d/.test(words[i + 1]))) opt.values.push(words[++i]);
+    if ((w === '-j' || w === '--jump') && opt.values[0]) target = opt.values[0];
+    options.push(opt);
+  }
+  return { options, target };
+}
+
+/**
+ * Parse the filter table of an iptables ruleset: an iptables-save file (*filter … COMMIT, ":CHAIN POLICY"
+ * lines) or `iptables -S` output ("-P CHAIN POLICY"). Other tables are skipped. A line that is none of
+ * these is a parse failure.
+ */
+export function parseIptables(text: string, file: string): IptRuleset {
+  const policies: IptRuleset['policies'] = new Map();
+  const rules: IptRule[] = [];
+  let table = 'filter';
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    const n = i + 1;
+    if (!line || line.startsWith('#')) return;
+    if (line.startsWith('*')) { table = line.slice(1).trim(); return; }
+    if (line === 'COMMIT') { table = 'filter'; return; }
+    if (table !== 'filter') return;
+    let m = /^:(\S+)\s+(\S+)(\s+\[\d+:\d+\])?$/.exec(line);
+    if (m) { if (m[2] !== '-') policies.set(m[1], { policy: m[2], file, line: n }); return; }
+    m = /^-P\s+(\S+)\s+(\S+)$/.exec(line);
+    if (m) { policies.set(m[1], { policy: m[2], file, line: n }); return; }
+    if (/^-N\s+\S+$/.test(line)) return;
+    m = /^(-A|-I)\s+(\S+)\s*(.*)$/.exec(line);
+    if (!m) throw new CheckError(`${file}:${n} is not an iptables rule line: ${JSON.stringify(line.slice(0, 120))}`);
+    let rest = m[3];
+    if (m[1] === '-I') rest = rest.replace(/^\d+\s+/, '');
+    let parsed;
+    try {
+      parsed = parseOptions(iptWords(rest));
+    } catch (e) {
+      throw new CheckError(`${file}:${n} cannot be parsed: ${(e as Error).message}`);
+    }
+    rules.push({ chain: m[2], options: parsed.options, target: parsed.target, file, line: n, text: line });
+  });
+  return { policies, rules };
+}
+
+export function mergeIptables(sets: IptRuleset[]): IptRuleset {
+  const policies: IptRuleset['policies'] = new Map();
+  for (const s of sets) for (const [k, v] of s.policies) policies.set(k, v);
+  return { policies, rules: sets.flatMap((s) => s.rules) };
+}
+
+/** The match conditions of a rule: its options before -j, without module loads (-m) and comments. */
+export function ruleConditions(rule: IptRule): IptOption[] {
+  const out: IptOption[] = [];
+  for (const o of rule.options) {
+    if ((o.name === '-j' || o.name === '--jump' || o.name === '-g' || o.name === '--goto')) break;
+    if (o.name === '-m' || o.name === '--match' || o.name === '--comment') continue;
+    out.push(o);
+  }
+  return out;
+}
+
+const OPTION_ALIASES: Record<string, string> = {
+  '--in-interface': '-i', '--out-interface': '-o', '--source': '-s', '--src': '-s', '--destination': '-d', '--dst': '-d',
+  '--protocol': '-p', '--destination-port': '--dport', '--destination-ports': '--dports',
+};
+const optName = (o: IptOption) => OPTION_ALIASES[o.name] ?? o.name;
+
+export type Family = 4 | 6;
+const LOOPBACK_SOURCES: Record<Family, string[]> = { 4: ['127.0.0.0/8'], 6: ['::1', '::1/128'] };
+const DENY_TARGETS = new Set(['DROP', 'REJECT']);
+
+export interface LoopbackRules {
+  acceptIn?: IptRule;
+  acceptOut?: IptRule;
+  dropFromLoopback?: IptRule;
+}
+
+/**
+ * The three loopback rules: accept everything arriving on lo, accept everything leaving on lo, and drop
+ * (or reject) packets with a loopback source address (which can only be forged when they arrive on
+ * another interface). A rule counts when it has no other condition (a "! -i lo" on the drop rule aside).
+ */
+export function loopbackRules(rs: IptRuleset, family: Family, isInput: (chain: string) => boolean, isOutput: (chain: string) => boolean): LoopbackRules {
+  const only = (r: IptRule, allowed: (o: IptOption) => boolean) => ruleConditions(r).every(allowed);
+  const found: LoopbackRules = {};
+  for (const r of rs.rules) {
+    const conds = ruleConditions(r);
+    const has = (name: string, value: string, negated = false) => conds.some((o) => optName(o) === name && o.values[0] === value && o.negated === negated);
+    if (!found.acceptIn && isInput(r.chain) && r.target === 'ACCEPT' && has('-i', 'lo') && only(r, (o) => optName(o) === '-i')) found.acceptIn = r;
+    if (!found.acceptOut && isOutput(r.chain) && r.target === 'ACCEPT' && has('-o', 'lo') && only(r, (o) => optName(o) === '-o')) found.acceptOut = r;
+    if (!found.dropFromLoopback && isInput(r.chain) && r.target && DENY_TARGETS.has(r.target)
+      && LOOPBACK_SOURCES[family].some((s) => has('-s', s))
+      && only(r, (o) => optName(o) === '-s' || (optName(o) === '-i' && o.negated && o.values[0] === 'lo'))) found.dropFromLoopback = r;
+  }
+  return found;
+}
+
+/** Port ranges a rule's destination port option names ("22", "80,443", "1000:2000"). */
+export function portSpec(values: string[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const part of values.join(',').split(',')) {
+    const m = /^(\d*)(?::(\d*))?$/.exec(part.trim());
+    if (!m || part.trim() === '') continue;
+    const lo = m[1] === '' ? 0 : Number(m[1]);
+    const hi = m[2] === undefined ? lo : m[2] === '' ? 65535 : Number(m[2]);
+    out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** Does the rule name this destination port for this protocol (possibly in a list or range)? */
+export function ruleNamesPort(rule: IptRule, proto: 'tcp' | 'udp', port: number): boolean {
+  const conds = ruleConditions(rule);
+  const p = conds.find((o) => optName(o) === '-p');
+  if (!p || p.negated || p.values[0] !== proto) return false;
+  return conds.some((o) => (optName(o) === '--dport' || optName(o) === '--dports') && !o.negated
+    && portSpec(o.values).some(([lo, hi]) => port >= lo && port <= hi));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// nftables rulesets: configuration files and `nft list ruleset`
+
+export interface NftChain {
+  family: string;
+  table: string;
+  name: string;
+  file: string;
+  line: number;
+  type?: string;
+  hook?: string;
+  priority?: string;
+  policy?: string;
+  rules: Array<{ text: string; file: string; line: number }>;
+}
+
+export interface NftRuleset {
+  tables: Array<{ family: string; name: string; file: string; line: number }>;
+  chains: NftChain[];
+  includes: Array<{ path: string; file: string; line: number }>;
+}
+
+const NFT_FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
+
+/** Statements that open a block of their own; any other "{" is a set literal inside a statement. */
+const OBJECT_BLOCK = /^(?:(?:add|create) )?(?:table|chain|set|map|flowtable|counter|quota|limit|secmark|synproxy|ct (?:helper|timeout|expectation))\b/;
+
+interface NftStatement { text: string; line: number; block: boolean }
+
+/** Split nft syntax into statements (ended by newline or ";") and blocks ("{" … "}"), comments removed. */
+function nftStatements(text: string, file: string): Array<NftStatement | { close: true; line: number }> {
+  const out: Array<NftStatement | { close: true; line: number }> = [];
+  let buf = '';
+  let bufLine = 1;
+  let line = 1;
+  let literal = 0; // depth of braces inside a statement (anonymous sets, set elements)
+  let quote = false;
+  const flush = (block: boolean) => {
+    const t = buf.trim().replace(/\s+/g, ' ');
+    if (t || block) out.push({ text: t, line: bufLine, block });
+    buf = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) { buf += c; if (c === '"') quote = false; if (c === '\n') line++; continue; }
+    if (c === '"') { quote = true; buf += c; continue; }
+    if (c === '#') { while (i + 1 < text.length && text[i + 1] !== '\n') i++; continue; }
+    if (c === '\\' && text[i + 1] === '\n') { i++; line++; buf += ' '; continue; }
+    if (!buf.trim()) bufLine = line;
+    if (c === '{') {
+      const head = buf.trim();
+      const opensBlock = literal === 0 && OBJECT_BLOCK.test(head);
+      if (opensBlock) { flush(true); continue; }
+      literal++;
+      buf += c;
+      continue;
+    }
+    if (c === '}') {
+      if (literal > 0) { literal--; buf += c; continue; }
+      flush(false);
+      out.push({ close: true, line });
+      continue;
+    }
+    if ((c === '\n' || c === ';') && literal === 0) { flush(false); if (c === '\n') line++; continue; }
+    if (c === '\n') { line++; buf += ' '; continue; }
+    buf += c;
+  }
+  if (quote) throw new CheckError(`${file}: unterminated quote`);
+  if (literal > 0) throw new CheckError(`${file}: unbalanced "{"`);
+  flush(false);
+  return out;
+}
+
+/** "[family] name" → family and name (family ip when left out, as nft does). */
+function familyAndName(words: string[]): { family: string; name: string; rest: string[] } | null {
+  if (!words.length) return null;
+  if (NFT_FAMILIES.has(words[0]) && words.length >= 2) return { family: words[0], name: words[1], rest: words.slice(2) };
+  return { family: 'ip', name: words[0], rest: words.slice(1) };
+}
+
+/**
+ * Parse an nftables ruleset in the block syntax that `nft list ruleset` prints and /etc/nftables.conf
+ * uses (table { chain { type … hook … priority …; policy …; rules } }), plus the command forms
+ * `add|create table|chain|rule`, `include`, `flush ruleset` and `define`. Sets, maps and other objects
+ * are skipped. Unbalanced braces or statements out of place are parse failures.
+ */
+export function parseNft(text: string, file: string): NftRuleset {
+  const rs: NftRuleset = { tables: [], chains: [], includes: [] };
+  const stack: Array<{ kind: 'table'; family: string; name: string } | { kind: 'chain'; chain: NftChain } | { kind: 'other' }> = [];
+  const chainOf = (family: string, table: string, name: string, line: number): NftChain => {
+    let c = rs.chains.find((x) => x.family === family && x.table === table && x.name === name);
+    if (!c) { c = { family, table, name, file, line, rules: [] }; rs.chains.push(c); }
+    return c;
+  };
+  const addTable = (family: string, name: string, line: number) => {
+    if (!rs.tables.some((t) => t.family === family && t.name === name)) rs.tables.push({ family, name, file, line });
+  };
+  const chainProps = (chain: NftChain, text: string, line: number) => {
+    const m = /^type (\S+) hook (\S+)(?: device \S+)? priority (\S+)$/.exec(text);
+    if (m) { chain.type = m[1]; chain.hook = m[2]; chain.priority = m[3]; return; }
+    const p = /^policy (\S+)$/.exec(text);
+    if (p) { chain.policy = p[1]; return; }
+    chain.rules.push({ text, file, line });
+  };
+  for (const s of nftStatements(text, file)) {
+    const top = stack[stack.length - 1];
+    if ('close' in s) {
+      if (!stack.length) throw new CheckError(`${file}:${s.line} closes a block that was never opened`);
+      stack.pop();
+      continue;
+    }
+    const words = s.text.split(' ').filter(Boolean);
+    if (s.block) {
+      if (!top) {
+        const head = words[0] === 'add' || words[0] === 'create' ? words.slice(1) : words;
+        if (head[0] === 'table') {
+          const fn = familyAndName(head.slice(1));
+          if (!fn) throw new CheckError(`${file}:${s.line} table without a name`);
+          addTable(fn.family, fn.name, s.line);
+          stack.push({ kind: 'table', family: fn.family, name: fn.name });
+        } else if (head[0] === 'chain') {
+          const fn = familyAndName(head.slice(1));
+          if (!fn || !fn.rest[0]) throw new CheckError(`${file}:${s.line} chain without a table and a name`);
+          addTable(fn.family, fn.name, s.line);
+          stack.push({ kind: 'chain', chain: chainOf(fn.family, fn.name, fn.rest[0], s.line) });
+        } else stack.push({ kind: 'other' });
+      } else if (top.kind === 'table' && words[0] === 'chain' && words[1]) {
+        stack.push({ kind: 'chain', chain: chainOf(top.family, top.name, words[1], s.line) });
+      } else stack.push({ kind: 'other' });
+      continue;
+    }
+    if (!top) {
+      if (words[0] === 'include') {
+        const m = /^include "([^"]+)"$/.exec(s.text);
+        if (!m) throw new CheckError(`${file}:${s.line} include without a quoted path`);
+        rs.includes.push({ path: m[1], file, line: s.line });
+      } else if (words[0] === 'flush' || words[0] === 'define' || words[0] === 'delete' || words[0] === 'destroy') {
+        // nothing to record
+      } else if ((words[0] === 'add' || words[0] === 'create') && words[1] === 'table') {
+        const fn = familyAndName(words.slice(2));
+        if (fn) addTable(fn.family, fn.name, s.line);
+      } else if ((words[0] === 'add' || words[0] === 'create') && words[1] === 'chain') {
+        const fn = familyAndName(words.slice(2));
+        if (fn?.rest[0]) { addTable(fn.family, fn.name, s.line); chainOf(fn.family, fn.name, fn.rest[0], s.line); }
+      } else if ((words[0] === 'add' || words[0] === 'insert') && words[1] === 'rule') {
+        const fn = familyAndName(words.slice(2));
+        if (!fn || !fn.rest[0]) throw new CheckError(`${file}:${s.line} rule without a table and a chain`);
+        const c = chainOf(fn.family, fn.name, fn.rest[0], s.line);
+        c.rules.push({ text: fn.rest.slice(1).join(' '), file, line: s.line });
+      } else if (words[0] === 'table' || words[0] === 'chain') {
+        throw new CheckError(`${file}:${s.line} "${s.text}" should open a block`);
+      }
+      // other commands (list, reset, monitor…) do not define the ruleset
+      continue;
+    }
+    if (top.kind === 'chain') chainProps(top.chain, s.text, s.line);
+    // statements of a table outside chains (flags, comments) and of sets are not needed
+  }
+  if (stack.length) throw new CheckError(`${file}: ${stack.length} block(s) not closed at the end of the file`);
+  return rs;
+}
+
+export function mergeNft(sets: NftRuleset[]): NftRuleset {
+  const out: NftRuleset = { tables: [], chains: [], includes: [] };
+  for (const s of sets) {
+    for (const t of s.tables) if (!out.tables.some((x) => x.family === t.family && x.name === t.name)) out.tables.push(t);
+    for (const c of s.chains) {
+      const have = out.chains.find((x) => x.family === c.family && x.table === c.table && x.name === c.name);
+      if (!have) { out.chains.push({ ...c, rules: [...c.rules] }); continue; }
+      have.type ??= c.type; have.hook ??= c.hook; have.priority ??= c.priority;
+      if (c.policy) have.policy = c.policy;
+      have.rules.push(...c.rules);
+    }
+    out.includes.push(...s.includes);
+  }
+  return out;
+}
+
+export const baseChains = (rs: NftRuleset, hook: string) => rs.chains.filter((c) => c.hook === hook);
+
+const COUNTER = '(?:counter(?: packets \\d+ bytes \\d+)? )?';
+const NFT_LOOPBACK = {
+  acceptIn: new RegExp(`^(?:meta )?(?:iif|iifname) "?lo"? ${COUNTER}accept$`),
+  drop4: new RegExp(`^ip saddr 127\\.0\\.0\\.0/8 ${COUNTER}(?:drop|reject.*)$`),
+  drop6: new RegExp(`^ip6 saddr ::1(?:/128)? ${COUNTER}(?:drop|reject.*)$`),
+};
+
+export interface NftLoopback { acceptIn?: NftChain['rules'][number]; drop4?: NftChain['rules'][number]; drop6?: NftChain['rules'][number] }
+
+/** The loopback rules in the input base chains: accept on lo, drop loopback sources on other interfaces. */
+export function nftLoopbackRules(rs: NftRuleset): NftLoopback {
+  const rules = baseChains(rs, 'input').flatMap((c) => c.rules);
+  return {
+    acceptIn: rules.find((r) => NFT_LOOPBACK.acceptIn.test(r.text)),
+    drop4: rules.find((r) => NFT_LOOPBACK.drop4.test(r.text)),
+    drop6: rules.find((r) => NFT_LOOPBACK.drop6.test(r.text)),
+  };
+}
+
+export function describeNftChain(c: NftChain): string {
+  const head = c.hook ? `type ${c.type} hook ${c.hook} priority ${c.priority}; policy ${c.policy ?? 'accept (default)'}` : 'regular chain';
+  return `table ${c.family} ${c.table} chain ${c.name}: ${head}; ${c.rules.length} rule(s)`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ufw
+
+export const UFW_DEFAULTS = '/etc/default/ufw';
+export const UFW_CONF = '/etc/ufw/ufw.conf';
+export const UFW_RULE_FILES: Record<Family, string[]> = {
+  4: ['/etc/ufw/before.rules', '/etc/ufw/user.rules', '/etc/ufw/after.rules'],
+  6: ['/etc/ufw/before6.rules', '/etc/ufw/user6.rules', '/etc/ufw/after6.rules'],
+};
+const UFW_SYSCTL_DEFAULT = '/etc/ufw/sysctl.conf';
+
+export interface UfwConfig {
+  /** /etc/default/ufw, or null when it does not exist */
+  defaults: Map<string, Assignment> | null;
+  /** /etc/ufw/ufw.conf, or null when it does not exist */
+  conf: Map<string, Assignment> | null;
+  /** ENABLED=yes in /etc/ufw/ufw.conf: ufw-init loads the rules at boot */
+  enabled: boolean;
+  /** the rule files ufw restores, per family; files that do not exist are left out */
+  rules: Record<Family, IptRuleset>;
+  ruleFiles: Record<Family, string[]>;
+}
+
+/** ufw's chains: ufw-before-input, ufw-user-input, ufw6-after-output and so on. */
+export const ufwInputChain = (c: string) => /^ufw6?-(before|user|after)-input$/.test(c) || c === 'INPUT';
+export const ufwOutputChain = (c: string) => /^ufw6?-(before|user|after)-output$/.test(c) || c === 'OUTPUT';
+
+export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
+  const d = await facts.text(UFW_DEFAULTS);
+  const c = await facts.text(UFW_CONF);
+  const conf = c === null ? null : parseAssignments(c);
+  const rules = {} as Record<Family, IptRuleset>;
+  const ruleFiles = {} as Record<Family, string[]>;
+  for (const fam of [4, 6] as Family[]) {
+    const sets: IptRuleset[] = [];
+    ruleFiles[fam] = [];
+    for (const f of UFW_RULE_FILES[fam]) {
+      const t = await facts.text(f);
+      if (t === null) continue;
+      ruleFiles[fam].push(f);
+      sets.push(parseIptables(t, f));
+    }
+    rules[fam] = mergeIptables(sets);
+  }
+  return { defaults: d === null ? null : parseAssignments(d), conf, enabled: conf?.get('ENABLED')?.value.toLowerCase() === 'yes', rules, ruleFiles };
+}, [UFW_DEFAULTS, UFW_CONF, ...UFW_RULE_FILES[4], ...UFW_RULE_FILES[6]]);
+
+export interface UfwSysctl {
+  /** the file IPT_SYSCTL names in /etc/default/ufw; null when ufw is not configured */
+  file: string | null;
+  settings: SysctlSetting[];
+}
+
+/**
+ * The kernel parameters ufw sets each time it starts (the file named by IPT_SYSCTL in /etc/default/ufw),
+ * after the boot-time sysctl configuration: a value there overrides the one in /etc/sysctl.d.
+ */
+export const ufwSysctl = defineFact<UfwSysctl>('ufw-sysctl', async ({ facts }) => {
+  const d = await facts.text(UFW_DEFAULTS);
+  if (d === null) return { file: null, settings: [] };
+  const file = parseAssignments(d).get('IPT_SYSCTL')?.value;
+  if (!file) return { file: null, settings: [] };
+  const t = await facts.text(file);
+  return { file, settings: t === null ? [] : parseSysctlConf(t, file) };
+}, [UFW_DEFAULTS, UFW_SYSCTL_DEFAULT]);
+
+// ---------------------------------------------------------------------------------------------------
+// nftables boot configuration
+
+export const NFTABLES_CONF = '/etc/nftables.conf';
+
+export interface NftablesBootConfig {
+  /** files read: /etc/nftables.conf first, then what it includes */
+  files: string[];
+  exists: boolean;
+  ruleset: NftRuleset;
+}
+
+/** An include path as nft resolves it: absolute, or relative to /etc (its default include directory). */
+export const resolveNftInclude = (p: string) => (p.startsWith('/') ? p : `/etc/${p}`);
+
+export const nftablesBootConfig = defineFact<NftablesBootConfig>('nftables-boot-config', async ({ facts }) => {
+  const top = await facts.text(NFTABLES_CONF);
+  if (top === null) return { files: [], exists: false, ruleset: { tables: [], chains: [], includes: [] } };
+  const files = [NFTABLES_CONF];
+  const sets = [parseNft(top, NFTABLES_CONF)];
+  for (let i = 0; i < sets.length && i < 64; i++) {
+    for (const inc of sets[i].includes) {
+      const reads = await facts.readMany([resolveNftInclude(inc.path)]);
+      for (const r of reads) {
+        if (r.state === 'missing') throw new CheckError(`${inc.file}:${inc.line} includes ${inc.path}, which does not exist (nft would refuse to load the ruleset)`);
+        if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
+        if (r.state !== 'file' || files.includes(r.path)) continue;
+        files.push(r.path);
+        sets.push(parseNft(r.content.toString('utf8'), r.path));
+      }
+    }
+  }
+  return { files, exists: true, ruleset: mergeNft(sets) };
+}, [NFTABLES_CONF]);
+
+// ---------------------------------------------------------------------------------------------------
+// iptables-persistent
+
+export const IPTABLES_SAVED: Record<Family, string> = { 4: '/etc/iptables/rules.v4', 6: '/etc/iptables/rules.v6' };
+
+export interface SavedIptables { file: string; ruleset: IptRuleset | null }
+
+export const iptablesSaved = defineFact<Record<Family, SavedIptables>>('iptables-saved-rules', async ({ facts }) => {
+  const out = {} as Record<Family, SavedIptables>;
+  for (const fam of [4, 6] as Family[]) {
+    const t = await facts.text(IPTABLES_SAVED[fam]);
+    out[fam] = { file: IPTABLES_SAVED[fam], ruleset: t === null ? null : parseIptables(t, IPTABLES_SAVED[fam]) };
+  }
+  return out;
+}, Object.values(IPTABLES_SAVED));
+
+// ---------------------------------------------------------------------------------------------------
+// The running ruleset
+
+export const LIVE_FIREWALL_TOOLS = {
+  ufw: 'ufw status verbose',
+  nft: 'nft list ruleset',
+  iptables: 'iptables -S',
+  ip6tables: 'ip6tables -S',
+} as const;
+export type LiveTool = keyof typeof LIVE_FIREWALL_TOOLS;
+
+const MARK = '@@cis-bdd-firewall@@';
+export const LIVE_FIREWALL_COMMAND = [
+  'export LC_ALL=C PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"',
+  `s() { n=$1; shift; o=$("$@" 2>&1); r=$?; printf '%s %s %s\\n%s\\n' '${MARK}' "$n" "$r" "$o"; }`,
+  `s capabilities grep '^CapEff:' /proc/self/status`,
+  ...Object.entries(LIVE_FIREWALL_TOOLS).map(([k, cmd]) => `s ${k} ${cmd}`),
+].join('; ');
+
+export interface ToolOutput { command: string; exitCode: number; output: string; absent: boolean }
+
+export interface LiveFirewall {
+  /** CAP_NET_ADMIN in the effective set of the audit's shell (null when it could not be read) */
+  netAdmin: boolean | null;
+  tools: Record<LiveTool, ToolOutput>;
+}
+
+const CAP_NET_ADMIN = 12n;
+
+export function parseLiveFirewall(stdout: string): LiveFirewall {
+  const sections = new Map<string, { exitCode: number; lines: string[] }>();
+  let current: { exitCode: number; lines: string[] } | undefined;
+  const mark = new RegExp(`^${MARK} (\\S+) (\\d+)$`);
+  for (const line of stdout.split('\n')) {
+    const m = mark.exec(line);
+    if (m) { current = { exitCode: Number(m[2]), lines: [] }; sections.set(m[1], current); continue; }
+    current?.lines.push(line);
+  }
+  const get = (name: string) => {
+    const s = sections.get(name);
+    if (!s) throw new CheckError(`the firewall listing has no "${name}" section: the command did not run as expected`);
+    return { exitCode: s.exitCode, output: s.lines.join('\n').replace(/\n+$/, '') };
+  };
+  const hex = /^CapEff:\s*([0-9a-fA-F]+)/.exec(get('capabilities').output)?.[1];
+  const netAdmin = hex ? ((BigInt(`0x${hex}`) >> CAP_NET_ADMIN) & 1n) === 1n : null;
+  const tools = {} as Record<LiveTool, ToolOutput>;
+  for (const [k, command] of Object.entries(LIVE_FIREWALL_TOOLS) as Array<[LiveTool, string]>) {
+    const t = get(k);
+    tools[k] = { command, ...t, absent: t.exitCode === 127 };
+  }
+  return { netAdmin, tools };
+}
+
+export const runningFirewall = defineFact<LiveFirewall>('running-firewall', async ({ facts }) => {
+  const r = await facts.command('the running firewall ruleset (ufw status verbose, nft list ruleset, iptables -S, ip6tables -S)', LIVE_FIREWALL_COMMAND);
+  return parseLiveFirewall(r.stdout.toString('utf8'));
+});
+
+/**
+ * The output of one firewall tool, or a CheckError saying why it cannot be trusted: the tool is missing,
+ * it failed, or the shell lacks CAP_NET_ADMIN (nft then prints an empty ruleset and exits 0).
+ */
+export function toolOutput(live: LiveFirewall, tool: LiveTool): string {
+  const t = live.tools[tool];
+  if (t.absent) throw new CheckError(`${t.command}: the command is not installed on the target`);
+  if (live.netAdmin === false) {
+    throw new CheckError(`${t.command}: the audit's shell lacks CAP_NET_ADMIN, so the firewall of its network namespace cannot be read`
+      + ' (run the audit as root; a container needs --cap-add NET_ADMIN)');
+  }
+  if (t.exitCode !== 0) throw new CheckError(`${t.command} failed (exit ${t.exitCode}): ${t.output.split('\n')[0]}`);
+  return t.output;
+}
+
+export interface UfwStatus {
+  active: boolean;
+  /** "deny (incoming)" → incoming: deny; present when ufw is active */
+  defaults: Map<string, string>;
+  defaultLine?: string;
+  /** the rule table lines */
+  rules: string[];
+}
+
+export function parseUfwStatus(text: string): UfwStatus {
+  const status = /^Status: (\S+)/m.exec(text)?.[1];
+  if (!status) throw new CheckError(`ufw status printed no "Status:" line: ${JSON.stringify(text.slice(0, 200))}`);
+  const defaults = new Map<string, string>();
+  const defaultLine = /^Default: .*$/m.exec(text)?.[0];
+  if (defaultLine) for (const m of defaultLine.matchAll(/(\w+) \((\w+)\)/g)) defaults.set(m[2], m[1]);
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^--\s+-+\s+-+/.test(l));
+  const rules = start < 0 ? [] : lines.slice(start + 1).map((l) => l.trimEnd()).filter(Boolean);
+  return { active: status === 'active', defaults, defaultLine, rules };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Which firewall is in use
+
+export type FirewallName = 'ufw' | 'nftables' | 'iptables';
+
+export interface FirewallSignals {
+  nftablesInstalled: boolean;
+  nftablesServiceEnabled: boolean;
+  ufwInstalled: boolean;
+  /** ENABLED=yes in /etc/ufw/ufw.conf */
+  ufwEnabled: boolean;
+  iptablesPersistentInstalled: boolean;
+  /** /etc/iptables/rules.v4 or rules.v6 exists */
+  iptablesRulesSaved: boolean;
+}
+
+export interface FirewallChoice { name: FirewallName; reason: string; signals: FirewallSignals }
+
+/**
+ * The benchmark asks for one firewall and gives a section to each. The one in use is the one the system
+ * is set up to load at boot, looked at in this order:
+ * 1. nftables, when nftables.service is enabled;
+ * 2. ufw, when ENABLED=yes in /etc/ufw/ufw.conf;
+ * 3. iptables, when iptables-persistent is installed or rules are saved in /etc/iptables;
+ * 4. nftables, when only its package is installed;
+ * 5. otherwise no firewall is set up, and the ufw section, Ubuntu's own firewall, says what is missing.
+ * The signals are the admin's set-up, not the packages alone, so that "is installed" and "is enabled"
+ * items can fail; and the order lets every mix of two firewalls fail an item of the section in use:
+ * nftables with ufw enabled fails 3.5.2.2, ufw with iptables-persistent fails 3.5.1.2, iptables with
+ * nftables installed fails 3.5.3.1.2.
+ */
+export function chooseFirewall(s: FirewallSignals): FirewallChoice {
+  const choose = (name: FirewallName, reason: string): FirewallChoice => ({ name, reason, signals: s });
+  if (s.nftablesServiceEnabled) return choose('nftables', 'nftables.service is enabled');
+  if (s.ufwEnabled) return choose('ufw', 'ufw is enabled (ENABLED=yes in /etc/ufw/ufw.conf) and nftables.service is not');
+  if (s.iptablesPersistentInstalled || s.iptablesRulesSaved) {
+    return choose('iptables', `${s.iptablesPersistentInstalled ? 'iptables-persistent is installed' : 'rules are saved in /etc/iptables'}, and neither nftables.service nor ufw is enabled`);
+  }
+  if (s.nftablesInstalled) return choose('nftables', 'the nftables package is installed, and neither ufw nor iptables-persistent is set up');
+  return choose('ufw', 'no firewall is set up (nftables.service and ufw not enabled, no iptables-persistent, no nftables package): the ufw section, Ubuntu\'s own firewall, applies');
+}
+
+export const firewallInUse = defineFact<FirewallChoice>('firewall-in-use', async ({ facts }) => {
+  const pkgs = (await facts.get(installedPackages)).packages;
+  const nft = (await facts.get(systemdUnits)).state('nftables.service');
+  const ufw = await facts.get(ufwConfig);
+  const saved = await facts.get(iptablesSaved);
+  return chooseFirewall({
+    nftablesInstalled: pkgs.has('nftables'),
+    nftablesServiceEnabled: nft.enabledBy.length > 0 && !nft.masked,
+    ufwInstalled: pkgs.has('ufw'),
+    ufwEnabled: ufw.enabled,
+    iptablesPersistentInstalled: pkgs.has('iptables-persistent'),
+    iptablesRulesSaved: saved[4].ruleset !== null || saved[6].ruleset !== null,
+  });
+});
