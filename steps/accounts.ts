@@ -7,9 +7,10 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';
-import { groups, identities, passwd, shadow, type PasswdPasswordField, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
-import { analysePath, homeListings, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
-import type { FileStat } from '../src/targets/target.js';
+import { groups, identities, nisCompatLines, passwd, shadow, type PasswdPasswordField, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
+import { analysePath, homeListings, normaliseHome, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
+import type { FileStat, WalkEntry } from '../src/targets/target.js';
+import type { Change } from '../src/remediation/model.js';
 
 const accountLine = (u: PasswdEntry) => `/etc/passwd:${u.line} ${u.name} (uid ${u.uid}, gid ${u.gid}, home ${u.home}, shell ${u.shell})`;
 const groupLine = (g: GroupEntry) => `/etc/group:${g.line} ${g.name} (gid ${g.gid}${g.members.length ? `, members ${g.members.join(',')}` : ''})`;
@@ -25,22 +26,28 @@ function passwordFieldText(field: PasswdPasswordField): string {
 
 // ---------------------------------------------------------------- reading the account databases
 
+/** "; N NIS compat line(s) ... not counted" when the file has any, for the evidence of a reading step. */
+async function compatNote(world: CisWorld, path: string): Promise<string> {
+  const compat = await world.fact(nisCompatLines(path));
+  return compat.length ? `; ${compat.length} NIS compat line(s) (lines ${compat.map((c) => c.line).join(', ')}) are not local entries and are not counted` : '';
+}
+
 Given('the local accounts in \\/etc\\/passwd', async function (this: CisWorld) {
   const users = await this.fact(passwd);
-  this.record('/etc/passwd', `${users.length} accounts`);
+  this.record('/etc/passwd', `${users.length} accounts${await compatNote(this, '/etc/passwd')}`);
 });
 
 Given('the password entries in \\/etc\\/shadow', async function (this: CisWorld) {
   const entries = await this.fact(shadow);
-  this.record('/etc/shadow', `${entries.length} entries (password fields are described by state only)`);
+  this.record('/etc/shadow', `${entries.length} entries (password fields are described by state only)${await compatNote(this, '/etc/shadow')}`);
 });
 
 Given('the groups in \\/etc\\/group', async function (this: CisWorld) {
   const grps = await this.fact(groups);
-  this.record('/etc/group', `${grps.length} groups`);
+  this.record('/etc/group', `${grps.length} groups${await compatNote(this, '/etc/group')}`);
 });
 
-// ---------------------------------------------------------------- 6.2.1–6.2.3, 6.2.11
+// ---------------------------------------------------------------- passwords, primary groups, uid 0
 
 Then('every account\'s password field is "x", which points to \\/etc\\/shadow', async function (this: CisWorld) {
   const users = await this.fact(passwd);
@@ -51,6 +58,10 @@ Then('every account\'s password field is "x", which points to \\/etc\\/shadow', 
   }
   const lines = bad.map((u) => `/etc/passwd:${u.line} ${u.name}: password field is ${passwordFieldText(u.password)}`);
   this.record('/etc/passwd', capped(lines));
+  this.needsPerson([
+    `find out why ${bad.map((u) => u.name).join(', ')} keep${bad.length === 1 ? 's' : ''} a password field in /etc/passwd (a tool that edits the file directly?)`,
+    'run pwconv, which moves every password into /etc/shadow and leaves "x" in /etc/passwd; an account with an empty field then needs a password or a lock (passwd -l NAME)',
+  ]);
   this.fail(`${bad.length} account(s) do not keep their password in /etc/shadow: ${bad.map((u) => u.name).join(', ')}`);
 });
 
@@ -64,6 +75,10 @@ Then('no account has an empty password field', async function (this: CisWorld) {
     return;
   }
   this.record('/etc/shadow', capped(empty.map((e) => `/etc/shadow:${e.line} ${e.name}: password field is empty`)));
+  this.needsPerson([
+    `lock each account until its owner sets a password: ${empty.map((e) => `passwd -l ${e.name}`).join('; ')}`,
+    'find out who used these accounts and how (last, the logs), and whether they are still needed',
+  ]);
   this.fail(`${empty.length} account(s) can log in without a password: ${empty.map((e) => e.name).join(', ')}`);
 });
 
@@ -76,6 +91,10 @@ Then('every account\'s primary group exists in \\/etc\\/group', async function (
     return;
   }
   this.record('/etc/passwd', capped(missing.map((u) => `${accountLine(u)}: gid ${u.gid} is not in /etc/group`)));
+  this.needsPerson([
+    `for each account, create its group (groupadd -g GID NAME) or give it an existing primary group (usermod -g GROUP NAME): ${missing.map((u) => `${u.name} (gid ${u.gid})`).join(', ')}`,
+    'files already created with the missing gid keep it: look for them (find / -xdev -gid GID) once the group is decided',
+  ]);
   this.fail(`${missing.length} account(s) have a primary group that does not exist: ${missing.map((u) => `${u.name} (gid ${u.gid})`).join(', ')}`);
 });
 
@@ -84,11 +103,17 @@ Then('{string} is the only account with UID 0', async function (this: CisWorld, 
   const zero = users.filter((u) => u.uid === 0);
   this.record('/etc/passwd', zero.length ? zero.map(accountLine).join('\n') : 'no account has uid 0');
   const others = zero.filter((u) => u.name !== name);
-  if (others.length) this.fail(`besides ${name}, ${others.map((u) => u.name).join(', ')} ha${others.length > 1 ? 've' : 's'} uid 0`);
+  if (others.length) {
+    this.needsPerson([
+      `find out who uses ${others.map((u) => u.name).join(', ')} and why ${others.length > 1 ? 'they have' : 'it has'} uid 0`,
+      'give each one a uid of its own (usermod -u UID NAME, then move its files) or remove it (userdel NAME); administrators use sudo as themselves',
+    ]);
+    this.fail(`besides ${name}, ${others.map((u) => u.name).join(', ')} ha${others.length > 1 ? 've' : 's'} uid 0`);
+  }
   if (!zero.length) this.fail(`no account has uid 0, not even ${name}`);
 });
 
-// ---------------------------------------------------------------- 6.2.13–6.2.16
+// ---------------------------------------------------------------- duplicate ids and names
 
 function duplicates<T>(items: T[], key: (t: T) => string | number): Array<[string | number, T[]]> {
   const by = new Map<string | number, T[]>();
@@ -103,6 +128,11 @@ async function noDuplicates<T>(world: CisWorld, source: string, items: T[], key:
     return;
   }
   world.record(source, capped(dups.map(([k, list]) => `${what} ${k}: ${list.map(line).join('; ')}`)));
+  world.needsPerson([
+    `decide, for each ${what} used more than once (${dups.map(([k]) => k).join(', ')}), which entry keeps it`,
+    `give the other entries a ${what} of their own (usermod / groupmod) or remove them (userdel / groupdel), with vipw or vigr for hand edits; `
+      + 'files that carry a changed id must then be given to the right account or group',
+  ]);
   world.fail(`${dups.length} ${what}(s) used more than once: ${dups.map(([k]) => k).join(', ')}`);
 }
 
@@ -122,7 +152,7 @@ Then('no two groups share a name', async function (this: CisWorld) {
   await noDuplicates(this, '/etc/group', await this.fact(groups), (g) => g.name, 'group name', groupLine);
 });
 
-// ---------------------------------------------------------------- 6.2.17
+// ---------------------------------------------------------------- the shadow group
 
 Given('the group {string} exists, or the item does not apply', async function (this: CisWorld, name: string) {
   const found = (await this.fact(groups)).filter((g) => g.name === name);
@@ -137,7 +167,10 @@ Then('the group {string} lists no members', async function (this: CisWorld, name
   const found = (await this.fact(groups)).filter((g) => g.name === name);
   this.record('/etc/group', found.map(groupLine).join('\n'));
   const members = [...new Set(found.flatMap((g) => g.members))];
-  if (members.length) this.fail(`the group ${name} has member(s): ${members.join(', ')}`);
+  if (members.length) {
+    this.needsPerson([`remove each member from the group ${name} (gpasswd -d USER ${name}): ${members.join(', ')}; a program that needs the hashes is set-group-ID ${name} instead`]);
+    this.fail(`the group ${name} has member(s): ${members.join(', ')}`);
+  }
 });
 
 Then('no account has {string} as its primary group', async function (this: CisWorld, name: string) {
@@ -149,10 +182,30 @@ Then('no account has {string} as its primary group', async function (this: CisWo
     return;
   }
   this.record('/etc/passwd', capped(primary.map(accountLine)));
+  this.needsPerson([`give each account another primary group (usermod -g GROUP NAME): ${primary.map((u) => u.name).join(', ')}`]);
   this.fail(`account(s) with ${name} as primary group: ${primary.map((u) => u.name).join(', ')}`);
 });
 
-// ---------------------------------------------------------------- 6.2.4–6.2.10 home directories
+// ---------------------------------------------------------------- NIS compat ("+") lines
+
+Then('no line of {string} starts with {string}', async function (this: CisWorld, path: string, marker: string) {
+  const compat = (await this.fact(nisCompatLines(path))).filter((c) => c.marker === marker);
+  if (!compat.length) {
+    this.record(path, `no line starts with "${marker}"`);
+    return;
+  }
+  // the name part only: the other fields of a shadow line may hold a hash
+  const lines = compat.map((c) => `${path}:${c.line} ${c.marker}${c.name}${c.name === '' ? ' (every NIS entry)' : ''}`);
+  this.record(path, capped(lines));
+  this.needsPerson([
+    `check that nothing still takes accounts or groups from NIS through these lines ("compat" in /etc/nsswitch.conf, a running ypbind): ${lines.join(', ')}`,
+    `remove the line(s) with ${path === '/etc/shadow' ? 'vipw -s' : path === '/etc/group' ? 'vigr' : path === '/etc/gshadow' ? 'vigr -s' : 'vipw'}; `
+      + 'if NIS is still wanted, name it in /etc/nsswitch.conf ("files nis") instead',
+  ]);
+  this.fail(`${compat.length} line(s) of ${path} start with "${marker}": ${compat.map((c) => `line ${c.line}`).join(', ')}`);
+});
+
+// ---------------------------------------------------------------- home directories
 
 function homesOf(world: CisWorld): UserHome[] {
   const homes = world.subject.homes as UserHome[] | undefined;
@@ -160,11 +213,21 @@ function homesOf(world: CisWorld): UserHome[] {
   return homes;
 }
 
+async function readHomes(world: CisWorld, leaveOut: string[]) {
+  const { homes, skipped } = await world.fact(userHomes);
+  const kept = homes.filter((h) => !leaveOut.includes(h.account.name));
+  const left = homes.filter((h) => leaveOut.includes(h.account.name)).map((h) => `${h.account.name} (left out by this benchmark)`);
+  world.subject.homes = kept;
+  world.record('/etc/passwd', `accounts that can log in: ${kept.map((h) => `${h.account.name} (${h.account.home})`).join(', ') || 'none'}; `
+    + `not checked: ${[...left, ...skipped.map((s) => `${s.name} (${s.why})`)].join(', ') || 'none'}`);
+}
+
 Given('the home directories of the accounts that can log in', async function (this: CisWorld) {
-  const { homes, skipped } = await this.fact(userHomes);
-  this.subject.homes = homes;
-  this.record('/etc/passwd', `accounts that can log in: ${homes.map((h) => `${h.account.name} (${h.account.home})`).join(', ') || 'none'}; `
-    + `not checked (cannot log in): ${skipped.map((s) => s.name).join(', ') || 'none'}`);
+  await readHomes(this, []);
+});
+
+Given('the home directories of the accounts that can log in, other than root', async function (this: CisWorld) {
+  await readHomes(this, ['root']);
 });
 
 async function describeStat(world: CisWorld, st: FileStat): Promise<string> {
@@ -182,50 +245,97 @@ function homeMissing(h: UserHome): string | null {
   return null;
 }
 
+/** What to do about a home that is not an existing directory: a person decides where it should be. */
+function missingHomeStep(h: UserHome): string {
+  return `${h.account.name}: create ${h.path ?? 'a home'} as a directory owned by ${h.account.name} with mode 0750 or stricter `
+    + `(mkhomedir_helper ${h.account.name} 0027), or give the account another home (usermod -d DIR ${h.account.name}); `
+    + `an account nobody uses can be removed (userdel ${h.account.name})`;
+}
+
+/**
+ * Whether changing a home's mode or owner is mechanical: not when the home is "/" or is shared with
+ * another account (a person decides whose it is), then the reason.
+ */
+function sharedHome(h: PresentHome, users: PasswdEntry[]): string | null {
+  if (h.path === '/') return 'the home is "/"';
+  const others = users.filter((u) => u.name !== h.account.name && normaliseHome(u.home) === h.path).map((u) => u.name);
+  return others.length ? `the home is also that of ${others.join(', ')}` : null;
+}
+
+interface HomeJudgement {
+  /** what is wrong with an existing home, or null */
+  problem(h: PresentHome): string | null;
+  /** the change that fixes it, when the fix is mechanical */
+  change(h: PresentHome): Change;
+  /** how to fix it by hand, when it is not */
+  byHand(h: PresentHome, why: string): string;
+}
+
 /**
  * Judge every home of an account that can log in. A home that is not an existing directory is a
- * problem too: its owner and mode cannot be shown to comply.
+ * problem too: its owner and mode cannot be shown to comply. Fixes are recorded before failing.
  */
-async function checkHomes(world: CisWorld, judge: (h: PresentHome) => string | null, failure: string) {
+async function checkHomes(world: CisWorld, judge: HomeJudgement | null, failure: string, fixSummary: string) {
+  const users = await world.fact(passwd);
   const problems: string[] = [];
   const lines: string[] = [];
+  const changes: Change[] = [];
+  const byHand: string[] = [];
   for (const h of homesOf(world)) {
     const missing = homeMissing(h);
     if (missing) {
       problems.push(`${h.account.name}: ${missing}`);
       lines.push(`${h.account.home} (home of ${h.account.name}): ${missing}`);
+      byHand.push(missingHomeStep(h));
       continue;
     }
     const present = h as PresentHome;
-    const problem = judge(present);
-    if (problem) problems.push(`${h.account.name}: ${present.path} ${problem}`);
+    const problem = judge?.problem(present) ?? null;
+    if (problem) {
+      problems.push(`${h.account.name}: ${present.path} ${problem}`);
+      const shared = sharedHome(present, users);
+      if (shared) byHand.push(judge!.byHand(present, shared));
+      else changes.push(judge!.change(present));
+    }
     lines.push(`${present.path} (home of ${h.account.name}, uid ${h.account.uid}): ${await describeStat(world, present.stat)}${problem ? `; ${problem}` : ''}`);
   }
   world.record('home directories (stat)', capped(lines.length ? lines : ['no account that can log in']));
-  if (problems.length) world.fail(`${failure}: ${problems.join('; ')}`);
+  if (!problems.length) return;
+  if (changes.length) world.remedy({ summary: fixSummary, changes });
+  if (byHand.length) world.needsPerson(byHand);
+  world.fail(`${failure}: ${problems.join('; ')}`);
 }
 
 Then('each of these home directories exists', async function (this: CisWorld) {
-  await checkHomes(this, () => null, 'home directories missing');
+  await checkHomes(this, null, 'home directories missing', '');
 });
 
 Then('each of these home directories is owned by its account', async function (this: CisWorld) {
-  await checkHomes(this, (h) => (h.stat.uid === h.account.uid ? null : `owned by uid ${h.stat.uid}, not by ${h.account.name} (uid ${h.account.uid})`),
-    'home directories not owned by their user');
+  await checkHomes(this, {
+    problem: (h) => (h.stat.uid === h.account.uid ? null : `owned by uid ${h.stat.uid}, not by ${h.account.name} (uid ${h.account.uid})`),
+    change: (h) => ({ kind: 'set-owner', path: h.path, uid: h.account.uid, gid: h.stat.gid }),
+    byHand: (h, why) => `${h.account.name}: ${h.path} is owned by uid ${h.stat.uid}, but ${why}: decide whose it is, or give ${h.account.name} a home of its own`,
+  }, 'home directories not owned by their user', 'give each home directory to its account (the group stays)');
 });
 
 Then('none of these home directories is writable by its group, nor readable, writable or searchable by others', async function (this: CisWorld) {
-  await checkHomes(this, (h) => {
-    const extra = h.stat.mode & 0o027;
-    if (!extra) return null;
-    const what = [extra & 0o020 && 'group write', extra & 0o004 && 'others read', extra & 0o002 && 'others write', extra & 0o001 && 'others search']
-      .filter(Boolean).join(', ');
-    return `mode ${formatMode(h.stat.mode)} allows ${what} (at most 0750)`;
-  }, 'home directories more open than 0750');
+  await checkHomes(this, {
+    problem: (h) => {
+      const extra = h.stat.mode & 0o027;
+      if (!extra) return null;
+      const what = [extra & 0o020 && 'group write', extra & 0o004 && 'others read', extra & 0o002 && 'others write', extra & 0o001 && 'others search']
+        .filter(Boolean).join(', ');
+      return `mode ${formatMode(h.stat.mode)} allows ${what} (at most 0750)`;
+    },
+    change: (h) => ({ kind: 'set-mode', path: h.path, mode: h.stat.mode & ~0o027 & 0o7777 }),
+    byHand: (h, why) => `${h.account.name}: ${h.path} has mode ${formatMode(h.stat.mode)}, but ${why}: closing it may lock others out; give ${h.account.name} a home of its own`,
+  }, 'home directories more open than 0750', 'remove group write and every permission of others from each home directory (at most 0750)');
 });
 
+/** The first-level listings of the homes this scenario checks; a home that could not be listed is an error. */
 async function listingsOf(world: CisWorld): Promise<HomeListing[]> {
-  const listings = await world.fact(homeListings);
+  const checked = new Set(homesOf(world).map((h) => h.path));
+  const listings = (await world.fact(homeListings)).filter((l) => checked.has(l.home));
   const unlisted = listings.filter((l) => l.entries === null);
   if (unlisted.length) {
     world.record('home directories (first level)', unlisted.map((l) => `${l.home}: ${l.unlisted}`).join('\n'));
@@ -235,26 +345,55 @@ async function listingsOf(world: CisWorld): Promise<HomeListing[]> {
 }
 
 const ownersOf = (world: CisWorld, home: string) => homesOf(world).filter((h) => h.path === home).map((h) => h.account.name).join(', ');
+const baseName = (e: WalkEntry) => e.path.slice(e.path.lastIndexOf('/') + 1);
 
-Then('no dot file directly in these home directories is writable by its group or by others', async function (this: CisWorld) {
-  const listings = await listingsOf(this);
+/**
+ * Check the regular files directly in the homes that `select` picks, for permission bits in `forbidden`.
+ * Each problem file's fix drops those bits.
+ */
+async function checkHomeFileModes(world: CisWorld, select: (name: string) => boolean, forbidden: number,
+  words: { what: string; failing: string; fix: string; describe: (bits: number) => string }) {
+  const listings = await listingsOf(world);
   const problems: string[] = [];
+  const changes: Change[] = [];
   let checked = 0;
   for (const l of listings) {
     for (const e of l.entries!) {
-      const name = e.path.slice(e.path.lastIndexOf('/') + 1);
-      if (!name.startsWith('.') || e.type !== 'f') continue;
+      if (!select(baseName(e)) || e.type !== 'f') continue;
       checked++;
-      const bits = e.mode & 0o022;
-      if (bits) problems.push(`${e.path} (${ownersOf(this, l.home)}): mode ${formatMode(e.mode)} is ${[bits & 0o020 && 'group', bits & 0o002 && 'world'].filter(Boolean).join(' and ')} writable`);
+      const bits = e.mode & forbidden;
+      if (!bits) continue;
+      problems.push(`${e.path} (${ownersOf(world, l.home)}): mode ${formatMode(e.mode)} ${words.describe(bits)}`);
+      changes.push({ kind: 'set-mode', path: e.path, mode: e.mode & ~forbidden & 0o7777 });
     }
   }
   if (!problems.length) {
-    this.record('home directories (first level)', `${checked} dot file(s) in ${listings.length} home(s) (${listings.map((l) => l.home).join(', ') || 'none'}), none group- or world-writable`);
+    world.record('home directories (first level)', `${checked} ${words.what} in ${listings.length} home(s) (${listings.map((l) => l.home).join(', ') || 'none'}), none ${words.failing}`);
     return;
   }
-  this.record('home directories (first level)', capped(problems));
-  this.fail(`${problems.length} dot file(s) writable by group or others: ${problems.slice(0, 3).map((p) => p.split(' ')[0]).join(', ')}`);
+  world.record('home directories (first level)', capped(problems));
+  world.remedy({ summary: words.fix, changes });
+  world.fail(`${problems.length} ${words.what} ${words.failing}: ${problems.slice(0, 3).map((p) => p.split(' ')[0]).join(', ')}`);
+}
+
+Then('no dot file directly in these home directories is writable by its group or by others', async function (this: CisWorld) {
+  await checkHomeFileModes(this, (name) => name.startsWith('.'), 0o022, {
+    what: 'dot file(s)',
+    failing: 'writable by group or others',
+    fix: 'remove write permission for group and others from each dot file',
+    describe: (bits) => `is ${[bits & 0o020 && 'group', bits & 0o002 && 'world'].filter(Boolean).join(' and ')} writable`,
+  });
+});
+
+Then('no {string} file directly in these home directories can be read, written or run by its group or by others', async function (this: CisWorld, name: string) {
+  const rights = (r: number, w: number, x: number) => [r && 'read', w && 'write', x && 'execute'].filter(Boolean).join(', ');
+  await checkHomeFileModes(this, (n) => n === name, 0o077, {
+    what: `${name} file(s)`,
+    failing: 'open to group or others',
+    fix: `remove every permission of group and others from each ${name} file (0600 at most)`,
+    describe: (bits) => `gives ${[bits & 0o070 && `its group ${rights(bits & 0o040, bits & 0o020, bits & 0o010)}`,
+      bits & 0o007 && `others ${rights(bits & 0o004, bits & 0o002, bits & 0o001)}`].filter(Boolean).join(' and ')}`,
+  });
 });
 
 Then('none of these home directories contains a {string} file', async function (this: CisWorld, name: string) {
@@ -262,7 +401,7 @@ Then('none of these home directories contains a {string} file', async function (
   const found: string[] = [];
   for (const l of listings) {
     for (const e of l.entries!) {
-      if (e.path.slice(e.path.lastIndexOf('/') + 1) !== name) continue;
+      if (baseName(e) !== name) continue;
       // a symbolic link named like the file is used like the file
       if (e.type === 'f' || e.type === 'l') found.push(`${e.path} (${e.type === 'l' ? 'symbolic link' : `file, mode ${formatMode(e.mode)}`}, home of ${ownersOf(this, l.home)})`);
     }
@@ -272,10 +411,14 @@ Then('none of these home directories contains a {string} file', async function (
     return;
   }
   this.record('home directories (first level)', capped(found));
+  this.needsPerson([
+    `ask each user what their ${name} file is for, then remove it or move it out of the home: ${found.map((f) => f.split(' ')[0]).join(', ')}`,
+    'what it holds (addresses, hosts, passwords) may have to be replaced another way, for example passwords for remote hosts changed',
+  ]);
   this.fail(`${found.length} ${name} file(s): ${found.map((f) => f.split(' ')[0]).join(', ')}`);
 });
 
-// ---------------------------------------------------------------- 6.2.12 root's PATH
+// ---------------------------------------------------------------- root's PATH
 
 Given("root's PATH as its login shell sets it, on a running system", async function (this: CisWorld) {
   const value = await this.liveFact(rootLoginPath);
@@ -288,7 +431,12 @@ Given("root's PATH as its login shell sets it, on a running system", async funct
 Then("root's PATH has no empty entry, no trailing colon and no \".\"", function (this: CisWorld) {
   const path = this.subject.rootPath as string;
   const { problems } = analysePath(path);
-  if (problems.length) this.fail(`root's PATH ${JSON.stringify(path)}: ${problems.join('; ')}`);
+  if (problems.length) {
+    this.needsPerson([
+      `find where root's PATH gets these entries (/etc/profile, /etc/profile.d/*.sh, /etc/bashrc, /root/.bash_profile, /root/.bashrc) and remove them: ${problems.join('; ')}`,
+    ]);
+    this.fail(`root's PATH ${JSON.stringify(path)}: ${problems.join('; ')}`);
+  }
 });
 
 Then("every directory in root's PATH exists, is owned by root and is not writable by its group or by others", async function (this: CisWorld) {
@@ -297,15 +445,26 @@ Then("every directory in root's PATH exists, is owned by root and is not writabl
   const stats = await this.facts.stat(directories);
   const problems: string[] = [];
   const lines: string[] = [];
+  const changes: Change[] = [];
+  const byHand: string[] = [];
   for (const d of directories) {
     const st = stats.get(d);
-    if (!st) { problems.push(`${d} does not exist`); lines.push(`${d}: does not exist`); continue; }
+    if (!st) {
+      problems.push(`${d} does not exist`);
+      lines.push(`${d}: does not exist`);
+      byHand.push(`${d} does not exist: remove it from root's PATH where it is added (/etc/profile, /root/.bash_profile, ...), or create it owned by root with mode 0755 or stricter`);
+      continue;
+    }
     lines.push(`${d}: ${await describeStat(this, st)}`);
-    if (st.type !== 'd') problems.push(`${d} is not a directory`);
-    if (st.uid !== 0) problems.push(`${d} is owned by uid ${st.uid}, not root`);
+    if (st.type !== 'd') { problems.push(`${d} is not a directory`); byHand.push(`${d} is not a directory: remove it from root's PATH`); }
+    if (st.uid !== 0) { problems.push(`${d} is owned by uid ${st.uid}, not root`); byHand.push(`${d} belongs to uid ${st.uid}: give it to root (chown root ${d}) or remove it from root's PATH`); }
     if (st.mode & 0o020) problems.push(`${d} is group-writable (mode ${formatMode(st.mode)})`);
     if (st.mode & 0o002) problems.push(`${d} is world-writable (mode ${formatMode(st.mode)})`);
+    if (st.type === 'd' && st.mode & 0o022) changes.push({ kind: 'set-mode', path: d, mode: st.mode & ~0o022 & 0o7777 });
   }
   this.record("directories in root's PATH (stat, following symbolic links)", lines.join('\n') || 'none');
-  if (problems.length) this.fail(problems.join('; '));
+  if (!problems.length) return;
+  if (changes.length) this.remedy({ summary: "remove write permission for group and others from the directories in root's PATH", changes });
+  if (byHand.length) this.needsPerson(byHand);
+  this.fail(problems.join('; '));
 });

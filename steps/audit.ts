@@ -1,49 +1,88 @@
 /**
  * Steps about the Linux audit system: the kernel parameters GRUB boots with, the audit daemon's
- * settings, and the audit rules, on disk (/etc/audit/rules.d) and loaded in the running kernel
+ * settings, and the audit rules, on disk (what augenrules loads at boot) and loaded in the running kernel
  * (`auditctl -l`). Rules are compared in their normalised form (src/facts/audit-rules.ts), so a rule
- * written differently but meaning the same counts.
+ * written differently but meaning the same counts. Failing checks record their fix: auditd.conf keys,
+ * missing rules added to cis-bdd's own rules file, and, for what a person must do (the boot loader,
+ * loading the rules into the kernel), the steps.
  */
-import { Given, Then } from '@cucumber/cucumber';
+import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { capped } from './filesystem.js';
 import {
-  AUDIT_RULES_GLOB, canonicalRule, coverage, parseAuditRules, auditRulesOnDisk, loadedAuditRules,
-  type AuditRuleLine,
+  AUDIT_RULES_FILE, canonicalRule, coverage, decidingEnableFlag, parseAuditRules, auditRulesOnDisk, loadedAuditRules,
+  type AuditRuleLine, type AuditRulesOnDisk,
 } from '../src/facts/audit-rules.js';
-import { auditdConfig } from '../src/facts/auditd-config.js';
-import { grubKernelLines, kernelParam, type GrubKernelLines } from '../src/facts/kernel-cmdline.js';
+import { AUDITD_CONF, auditdConfig } from '../src/facts/auditd-config.js';
+import {
+  GRUB_CFG_LOCATIONS, grubCfgMatches, grubKernelLines, grubRegenerateCommand, kernelParam, type KernelEntry,
+} from '../src/facts/kernel-cmdline.js';
 import { defaultGrubCmdline } from '../src/facts/grub.js';
 import { filesystemScan } from '../src/facts/filesystem.js';
+import { globalDefaults, sudoers } from '../src/facts/sudoers.js';
 import { CheckError } from '../src/engine/verdict.js';
+import type { Change } from '../src/remediation/model.js';
+
+/** cis-bdd's own audit rules file: hardening adds missing rules here and nowhere else. */
+export const CIS_BDD_AUDIT_RULES = '/etc/audit/rules.d/60-cis-bdd.rules';
+const RULES_FILE_CREATE = { mode: 0o600, uid: 0, gid: 0 };
 
 /* ---------- kernel command lines in GRUB's configuration ---------- */
 
-Given('the kernel command lines in the GRUB configuration {string}, if that file exists', async function (this: CisWorld, path: string) {
-  const grub = await this.fact(grubKernelLines);
-  if (grub.file !== path) throw new CheckError(`the GRUB configuration is read from ${grub.file}, not ${path}`);
-  if (!grub.exists) {
-    this.record(path, 'does not exist');
-    return this.notApplicable(`${path} does not exist: GRUB does not boot this system (or its configuration was never generated)`);
+interface GrubSubject { files: string[]; entries: KernelEntry[] }
+
+/** Read the kernel lines of the generated GRUB configuration files at the locations named. */
+async function readGrubConfigs(world: CisWorld, locations: string[]) {
+  for (const l of locations) {
+    if (!GRUB_CFG_LOCATIONS.includes(l)) throw new CheckError(`${l} is not a place GRUB's configuration is read from (${GRUB_CFG_LOCATIONS.join(', ')})`);
   }
-  this.subject.grub = grub;
-  this.record(path, grub.entries.length ? `${grub.entries.length} kernel command line(s)` : 'no "linux" line');
+  const grub = await world.fact(grubKernelLines);
+  const files = grub.files.filter((f) => locations.some((l) => grubCfgMatches(l, f)));
+  if (!files.length) {
+    for (const l of locations) world.record(l, 'does not exist');
+    const what = locations.length === 1 ? `${locations[0]} does not exist` : `none of ${locations.join(', ')} exists`;
+    return world.notApplicable(`${what}: GRUB does not boot this system (or its configuration was never generated)`);
+  }
+  const entries = grub.entries.filter((e) => files.includes(e.file));
+  world.subject.grub = { files, entries } satisfies GrubSubject;
+  for (const f of files) {
+    const n = entries.filter((e) => e.file === f).length;
+    world.record(f, n ? `${n} kernel command line(s)` : 'no "linux" line');
+  }
   return undefined;
+}
+
+Given('the kernel command lines in the GRUB configuration {string}, if that file exists', async function (this: CisWorld, path: string) {
+  return readGrubConfigs(this, [path]);
 });
 
-function grubOf(world: CisWorld): GrubKernelLines {
-  const g = world.subject.grub as GrubKernelLines | undefined;
+Given('the kernel command lines in the GRUB configuration {string} or {string}, whichever exist', async function (this: CisWorld, a: string, b: string) {
+  return readGrubConfigs(this, [a, b]);
+});
+
+function grubOf(world: CisWorld): GrubSubject {
+  const g = world.subject.grub as GrubSubject | undefined;
   if (!g) throw new Error('the GRUB configuration was not read: a "Given the kernel command lines" step must come first');
-  if (!g.entries.length) world.fail(`${g.file} has no "linux" line: no kernel command line to check`);
+  if (!g.entries.length) world.fail(`${g.files.join(', ')} ${g.files.length > 1 ? 'have' : 'has'} no "linux" line: no kernel command line to check`);
   return g;
 }
 
-/** Where the parameters come from: update-grub adds /etc/default/grub's command line to every entry. */
-async function recordGrubDefaults(world: CisWorld): Promise<void> {
-  for (const d of await world.fact(defaultGrubCmdline)) world.record(`${d.file}:${d.line}`, `${d.key}="${d.value}" (update-grub adds these to every kernel line)`);
+/**
+ * Where the parameters come from (the generator adds /etc/default/grub's command line to every entry), and
+ * the fix: a person edits that line and regenerates the files, then reboots.
+ */
+async function grubFix(world: CisWorld, g: GrubSubject, param: string): Promise<void> {
+  const defaults = await world.fact(defaultGrubCmdline);
+  for (const d of defaults) world.record(`${d.file}:${d.line}`, `${d.key}="${d.value}" (the generator adds these to every kernel line)`);
+  const cmdline = defaults.find((d) => d.key === 'GRUB_CMDLINE_LINUX');
+  world.needsPerson([
+    `add ${param} to GRUB_CMDLINE_LINUX in /etc/default/grub${cmdline ? ` (${cmdline.file}:${cmdline.line})` : ''}`,
+    ...g.files.map((f) => `regenerate ${f}: ${grubRegenerateCommand(f)}`),
+    'reboot, so that the running kernel gets the parameter',
+  ]);
 }
 
-Then('every kernel command line in it passes the audit parameter {string}', async function (this: CisWorld, param: string) {
+Then('every kernel command line in it/them passes the audit parameter {string}', async function (this: CisWorld, param: string) {
   const grub = grubOf(this);
   const [name, wanted] = param.split('=');
   const wrong: string[] = [];
@@ -53,12 +92,12 @@ Then('every kernel command line in it passes the audit parameter {string}', asyn
     if (value !== wanted) wrong.push(`${e.file}:${e.line} ${value === undefined ? `has no ${name}=` : `has ${name}=${value}`}`);
   }
   if (wrong.length) {
-    await recordGrubDefaults(this);
+    await grubFix(this, grub, param);
     this.fail(`kernel command lines without ${param}: ${wrong.join('; ')}`);
   }
 });
 
-Then('every kernel command line in it passes the audit parameter {string} with a value of at least {int}', async function (this: CisWorld, name: string, min: number) {
+Then('every kernel command line in it/them passes the audit parameter {string} with a value of at least {int}', async function (this: CisWorld, name: string, min: number) {
   const grub = grubOf(this);
   const wrong: string[] = [];
   for (const e of grub.entries) {
@@ -69,7 +108,7 @@ Then('every kernel command line in it passes the audit parameter {string} with a
     else if (Number(value) < min) wrong.push(`${e.file}:${e.line} has ${name}=${value}, less than ${min}`);
   }
   if (wrong.length) {
-    await recordGrubDefaults(this);
+    await grubFix(this, grub, `${name}=${min}`);
     this.fail(wrong.join('; '));
   }
 });
@@ -81,12 +120,27 @@ Given('the audit daemon configuration in \\/etc\\/audit\\/auditd.conf', async fu
   this.record(cfg.file, cfg.exists ? `${cfg.lines.length} setting(s)` : 'does not exist');
 });
 
-async function auditdSetting(world: CisWorld, keyword: string) {
+/** The fix of an auditd.conf setting: set the keyword (every line of it), then have auditd re-read its configuration. */
+function remedyAuditd(world: CisWorld, keyword: string, value: string, why = ''): void {
+  world.remedy({
+    summary: `set ${keyword} = ${value} in ${AUDITD_CONF}${why}`,
+    changes: [
+      { kind: 'edit-file', path: AUDITD_CONF, edits: [{ op: 'key-value-set', key: keyword, value, separator: ' = ' }], create: { mode: 0o640, uid: 0, gid: 0 } },
+      { kind: 'reload-service', unit: 'auditd.service' },
+    ],
+  });
+}
+
+async function auditdSetting(world: CisWorld, keyword: string, fix: string, why?: string) {
   const cfg = await world.fact(auditdConfig);
-  if (!cfg.exists) world.fail(`${cfg.file} does not exist: ${keyword} is not set`);
+  if (!cfg.exists) {
+    remedyAuditd(world, keyword, fix, why);
+    world.fail(`${cfg.file} does not exist: ${keyword} is not set`);
+  }
   const s = cfg.settings.get(keyword.toLowerCase());
   if (!s) {
     world.record(cfg.file, `${keyword} is not set`);
+    remedyAuditd(world, keyword, fix, why);
     world.fail(`${keyword} is not set in ${cfg.file}`);
   }
   const earlier = cfg.lines.filter((l) => l.keyword.toLowerCase() === keyword.toLowerCase() && l !== s);
@@ -95,22 +149,61 @@ async function auditdSetting(world: CisWorld, keyword: string) {
 }
 
 Then('the audit daemon setting {string} is {string}', async function (this: CisWorld, keyword: string, expected: string) {
-  const s = await auditdSetting(this, keyword);
-  if (s.value.toLowerCase() !== expected.toLowerCase()) this.fail(`${s.file}:${s.line} sets ${keyword} = ${s.value}, expected ${expected}`);
+  const s = await auditdSetting(this, keyword, expected);
+  if (s.value.toLowerCase() !== expected.toLowerCase()) {
+    remedyAuditd(this, keyword, expected);
+    this.fail(`${s.file}:${s.line} sets ${keyword} = ${s.value}, expected ${expected}`);
+  }
 });
 
+Then('the audit daemon settings are:', async function (this: CisWorld, table: DataTable) {
+  const cfg = await this.fact(auditdConfig);
+  const problems: string[] = [];
+  for (const { setting, value } of table.hashes()) {
+    if (!setting || !value) throw new CheckError('the table of audit daemon settings needs the columns "setting" and "value"');
+    const s = cfg.settings.get(setting.toLowerCase());
+    if (!s) {
+      this.record(cfg.file, `${setting} is not set`);
+      problems.push(cfg.exists ? `${setting} is not set in ${cfg.file}` : `${cfg.file} does not exist: ${setting} is not set`);
+    } else {
+      const earlier = cfg.lines.filter((l) => l.keyword.toLowerCase() === setting.toLowerCase() && l !== s);
+      this.record(`${s.file}:${s.line}`, `${s.keyword} = ${s.value}${earlier.length ? ` (the last line wins; ${earlier.map((l) => `line ${l.line} says ${l.value}`).join(', ')})` : ''}`);
+      if (s.value.toLowerCase() === value.toLowerCase()) continue;
+      problems.push(`${s.file}:${s.line} sets ${setting} = ${s.value}, expected ${value}`);
+    }
+    remedyAuditd(this, setting, value);
+  }
+  if (problems.length) this.fail(problems.join('; '));
+});
+
+/** auditd's own default size, used by the fix when no valid size is set; a site may choose another. */
+const AUDITD_DEFAULT_MAX_LOG_FILE = '8';
+
 Then('the audit daemon setting {string} is a number of megabytes', async function (this: CisWorld, keyword: string) {
-  const s = await auditdSetting(this, keyword);
-  if (!/^\d+$/.test(s.value) || Number(s.value) === 0) this.fail(`${s.file}:${s.line} sets ${keyword} = ${s.value}, not a size in megabytes`);
+  const why = ` (auditd's default size; the site's policy may ask for another)`;
+  const s = await auditdSetting(this, keyword, AUDITD_DEFAULT_MAX_LOG_FILE, why);
+  if (!/^\d+$/.test(s.value) || Number(s.value) === 0) {
+    remedyAuditd(this, keyword, AUDITD_DEFAULT_MAX_LOG_FILE, why);
+    this.fail(`${s.file}:${s.line} sets ${keyword} = ${s.value}, not a size in megabytes`);
+  }
 });
 
 /* ---------- audit rules ---------- */
 
+async function readRulesOnDisk(world: CisWorld): Promise<void> {
+  const disk = await world.fact(auditRulesOnDisk);
+  const other = disk.lines.length - disk.rules.length;
+  const counts = `${disk.rules.length} rule(s) and watch(es), ${other} other line(s)`;
+  if (disk.compiled) world.record(disk.source, disk.files.length ? `${disk.files.join(', ')}: ${counts}` : `no file, and no ${AUDIT_RULES_FILE}`);
+  else world.record(disk.source, `no rules file in /etc/audit/rules.d: augenrules loads this file as it is; ${counts}`);
+}
+
 Given('the audit rules in \\/etc\\/audit\\/rules.d', async function (this: CisWorld) {
-  const disk = await this.fact(auditRulesOnDisk);
-  this.record(AUDIT_RULES_GLOB, disk.files.length
-    ? `${disk.files.join(', ')}: ${disk.rules.length} rule(s) and watch(es), ${disk.lines.length - disk.rules.length} other line(s)`
-    : 'no file');
+  await readRulesOnDisk(this);
+});
+
+Given('the audit rules augenrules loads at boot: \\/etc\\/audit\\/rules.d\\/*.rules, or \\/etc\\/audit\\/audit.rules when there is none', async function (this: CisWorld) {
+  await readRulesOnDisk(this);
 });
 
 interface ExpectedRule { text: string; line: AuditRuleLine }
@@ -120,30 +213,63 @@ function parseExpected(docString: string): ExpectedRule[] {
 }
 
 /**
- * Check that every expected rule is provided by the rules given; record which rule provides each,
- * and fail naming the missing ones.
+ * Which expected rules the rules given provide; record which rule provides each, and the missing ones.
+ * Returns the missing rules.
  */
-function requireRules(world: CisWorld, expected: ExpectedRule[], rules: AuditRuleLine[], where: string, source: string): void {
+function findRules(world: CisWorld, expected: ExpectedRule[], rules: AuditRuleLine[], source: string): ExpectedRule[] {
   const found: string[] = [];
   const missing: string[] = [];
+  const missingRules: ExpectedRule[] = [];
   for (const e of expected) {
     const c = coverage(e.line.rule, rules);
     const by = c.by.map((l) => (l.source === source ? `line ${l.line}` : `${l.source}:${l.line}`)).join(', ');
     if (c.covered) found.push(`${e.text}  ← ${by}`);
-    else missing.push(`${e.text}${c.by.length ? `  (only partly: no rule for ${c.missingSyscalls.join(', ')}; ${by} cover the rest)` : ''}`);
+    else {
+      missing.push(`${e.text}${c.by.length ? `  (only partly: no rule for ${c.missingSyscalls.join(', ')}; ${by} cover the rest)` : ''}`);
+      missingRules.push(e);
+    }
   }
   if (found.length) world.record(source, `provided:\n${capped(found)}`);
+  if (missing.length) world.record(source, `missing:\n${capped(missing)}`);
+  return missingRules;
+}
+
+function failMissing(world: CisWorld, missing: ExpectedRule[], total: number, where: string): never {
+  return world.fail(`${missing.length} of ${total} rule(s) missing ${where}: ${missing.slice(0, 3).map((m) => m.text).join('; ')}${missing.length > 3 ? '; …' : ''}`);
+}
+
+/**
+ * The fix of rules missing on disk: add them, as the benchmark writes them, to cis-bdd's rules file. When
+ * augenrules loads /etc/audit/audit.rules as it is (rules.d has no rules file), a new rules.d file would
+ * replace that whole file at the next boot: a person moves the rules instead.
+ */
+function remedyRules(world: CisWorld, disk: AuditRulesOnDisk, missing: ExpectedRule[]): void {
+  if (!disk.compiled) {
+    world.needsPerson([
+      `move the rules of ${disk.source} into a file of /etc/audit/rules.d ending in .rules (augenrules replaces ${disk.source} with what it compiles from there)`,
+      `add there: ${missing.map((m) => m.text).join(' | ')}`,
+      'load them: augenrules --load (or reboot)',
+    ]);
+    return;
+  }
+  world.remedy({
+    summary: `add ${missing.length} audit rule(s) to ${CIS_BDD_AUDIT_RULES} (loaded at the next boot, or by augenrules --load)`,
+    changes: [{ kind: 'edit-file', path: CIS_BDD_AUDIT_RULES, edits: missing.map((m) => ({ op: 'ensure-line' as const, line: m.text })), create: RULES_FILE_CREATE }],
+  });
+}
+
+async function requireOnDisk(world: CisWorld, expected: ExpectedRule[]): Promise<void> {
+  world.subject.expectedAuditRules = expected;
+  const disk = await world.fact(auditRulesOnDisk);
+  const missing = findRules(world, expected, disk.rules, disk.source);
   if (missing.length) {
-    world.record(source, `missing:\n${capped(missing)}`);
-    world.fail(`${missing.length} of ${expected.length} rule(s) missing ${where}: ${missing.slice(0, 3).map((m) => m.split('  ')[0]).join('; ')}${missing.length > 3 ? '; …' : ''}`);
+    remedyRules(world, disk, missing);
+    failMissing(world, missing, expected.length, `from ${disk.source}`);
   }
 }
 
 Then('the audit rules on disk include:', async function (this: CisWorld, docString: string) {
-  const expected = parseExpected(docString);
-  this.subject.expectedAuditRules = expected;
-  const disk = await this.fact(auditRulesOnDisk);
-  requireRules(this, expected, disk.rules, `from ${AUDIT_RULES_GLOB}`, AUDIT_RULES_GLOB);
+  await requireOnDisk(this, parseExpected(docString));
 });
 
 /** The paths of every set-user-ID and set-group-ID regular file on the local filesystems. */
@@ -156,17 +282,38 @@ async function privilegedPrograms(world: CisWorld): Promise<string[]> {
   return [...new Set([...scan.setuidFiles.entries, ...scan.setgidFiles.entries].map((e) => e.path))].sort();
 }
 
+/** A one-line rule template naming its placeholder. */
+function template(docString: string, placeholder: string): string {
+  const t = docString.trim();
+  if (!t.includes(placeholder) || t.includes('\n')) throw new CheckError(`the rule template must be one line naming ${placeholder}`);
+  return t;
+}
+
 Then('for every set-user-ID or set-group-ID program found, the audit rules on disk include:', async function (this: CisWorld, docString: string) {
-  const template = docString.trim();
-  if (!template.includes('<program>') || template.includes('\n')) throw new CheckError('the rule template must be one line naming <program>');
+  const rule = template(docString, '<program>');
   const programs = await privilegedPrograms(this);
   this.record('set-user-ID and set-group-ID programs', programs.length ? `${programs.length}:\n${capped(programs)}` : 'none found');
   if (!programs.length) return this.notApplicable('no set-user-ID or set-group-ID program was found on the local filesystems');
-  const expected = programs.flatMap((p) => parseExpected(template.replace('<program>', p)));
-  this.subject.expectedAuditRules = expected;
-  const disk = await this.fact(auditRulesOnDisk);
-  requireRules(this, expected, disk.rules, `from ${AUDIT_RULES_GLOB}`, AUDIT_RULES_GLOB);
+  await requireOnDisk(this, programs.flatMap((p) => parseExpected(rule.replace('<program>', p))));
   return undefined;
+});
+
+/** sudo's default log file when the benchmark names one: where sudo writes once "logfile" is set. */
+export const SUDO_LOG_DEFAULT = '/var/log/sudo.log';
+
+Then('for the file sudo logs to \\(its "logfile" option, or \\/var\\/log\\/sudo.log when it is not set), the audit rules on disk include:', async function (this: CisWorld, docString: string) {
+  const rule = template(docString, '<sudo log file>');
+  const s = await this.fact(sudoers);
+  const set = s.exists ? globalDefaults(s, 'logfile').filter((d) => d.op === '=' || d.op === 'off') : [];
+  const last = set[set.length - 1];
+  let logfile = SUDO_LOG_DEFAULT;
+  if (last?.op === '=' && last.value?.startsWith('/')) {
+    logfile = last.value;
+    this.record(`${last.file}:${last.line}`, `${last.text} (sudo logs to ${logfile})`);
+  } else {
+    this.record(s.files.join(', ') || '/etc/sudoers', `${last ? `${last.file}:${last.line} ${last.text}: no log file` : 'no "logfile" option for all users'}; the benchmark's ${SUDO_LOG_DEFAULT} is watched`);
+  }
+  await requireOnDisk(this, parseExpected(rule.replace('<sudo log file>', logfile)));
 });
 
 Then('the audit rules loaded in the kernel include the same rules', async function (this: CisWorld) {
@@ -174,24 +321,51 @@ Then('the audit rules loaded in the kernel include the same rules', async functi
   if (!expected) throw new Error('no expected rules: a step listing the rules on disk must come first');
   const loaded = await this.liveFact(loadedAuditRules);
   if (!loaded) return;
-  requireRules(this, expected, loaded.lines, 'from the rules loaded in the kernel', loaded.command);
+  const missing = findRules(this, expected, loaded.lines, loaded.command);
+  if (missing.length) {
+    // the rules on disk comply (the step before passed): they were not loaded since they were written
+    this.needsPerson([
+      'load the audit rules on disk into the kernel: augenrules --load',
+      'when the loaded rules are locked ("enabled 2" in auditctl -s), reboot instead',
+    ]);
+    failMissing(this, missing, expected.length, 'from the rules loaded in the kernel');
+  }
 });
 
 Then('the enabling flag augenrules loads last is {string}', async function (this: CisWorld, wanted: string) {
   const disk = await this.fact(auditRulesOnDisk);
   const want = canonicalRule(parseAuditRules(wanted, 'the benchmark')[0].rule);
-  const flags = disk.lines.filter((l) => l.rule.kind === 'control' && l.rule.option === '-e');
+  const { flag, others } = decidingEnableFlag(disk);
   const last = disk.lines[disk.lines.length - 1];
-  const flag = flags[flags.length - 1];
+  const fix = () => {
+    if (!disk.compiled) {
+      this.needsPerson([`end ${disk.source} with the line "${wanted}", with no other -e line before it, or move its rules into a file of /etc/audit/rules.d ending in .rules`]);
+      return;
+    }
+    const wrong = [...new Set(others.concat(flag ? [flag] : []).filter((l) => canonicalRule(l.rule) !== want).map((l) => l.source))]
+      .filter((f) => f !== CIS_BDD_AUDIT_RULES);
+    const changes: Change[] = wrong.map((f) => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: '^\\s*-e\\s+[01]\\s*$' }] }));
+    changes.push({ kind: 'edit-file', path: CIS_BDD_AUDIT_RULES, edits: [{ op: 'ensure-line', line: wanted }], create: RULES_FILE_CREATE });
+    this.remedy({ summary: `lock the audit rules with "${wanted}" in ${CIS_BDD_AUDIT_RULES}${wrong.length ? `, commenting out the other -e lines in ${wrong.join(', ')}` : ''}`, changes });
+  };
   if (!flag) {
-    this.record(AUDIT_RULES_GLOB, last ? `no -e line; the last rule line is ${last.source}:${last.line} ${last.text}` : 'no rule line');
-    this.fail(`no "-e" line in ${AUDIT_RULES_GLOB}: the audit rules can be changed while the system runs`);
+    this.record(disk.source, last ? `no -e line; the last rule line is ${last.source}:${last.line} ${last.text}` : 'no rule line');
+    fix();
+    this.fail(`no "-e" line in ${disk.source}: the audit rules can be changed while the system runs`);
   }
-  const earlier = flags.slice(0, -1).map((l) => `${l.source}:${l.line} ${l.text}`);
-  const note = [
-    earlier.length ? `earlier -e lines, overridden: ${earlier.join(', ')}` : '',
-    last !== flag ? `the last line in file order is ${last.source}:${last.line} ${last.text}; augenrules moves the last -e line after every rule` : 'it is the last rule line',
-  ].filter(Boolean).join('; ');
-  this.record(`${flag.source}:${flag.line}`, `${flag.text} (${note})`);
-  if (canonicalRule(flag.rule) !== want) this.fail(`the -e line augenrules loads last is "${flag.text}" (${flag.source}:${flag.line}), not "${wanted}"`);
+  const overridden = others.map((l) => `${l.source}:${l.line} ${l.text}`);
+  const note = disk.compiled
+    ? [
+      overridden.length ? `earlier -e lines, overridden: ${overridden.join(', ')}` : '',
+      last !== flag ? `the last line in file order is ${last.source}:${last.line} ${last.text}; augenrules moves the last -e line after every rule` : 'it is the last rule line',
+    ]
+    : [
+      `${disk.source} is loaded as it is, line by line`,
+      overridden.length ? `other -e lines: ${overridden.join(', ')}${canonicalRule(flag.rule) === '-e 2' ? ' (after -e 2 the rules no longer change)' : ''}` : '',
+    ];
+  this.record(`${flag.source}:${flag.line}`, `${flag.text} (${note.filter(Boolean).join('; ')})`);
+  if (canonicalRule(flag.rule) !== want) {
+    fix();
+    this.fail(`the -e line ${disk.compiled ? 'augenrules loads last' : 'that decides'} is "${flag.text}" (${flag.source}:${flag.line}), not "${wanted}"`);
+  }
 });

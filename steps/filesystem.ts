@@ -7,7 +7,9 @@ import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { filesystemScan, packageFileChanges, type FilesystemScan, type FoundEntries } from '../src/facts/filesystem.js';
 import { identities } from '../src/facts/accounts.js';
+import { packageManager } from '../src/facts/packages.js';
 import type { WalkEntry } from '../src/targets/target.js';
+import type { Change } from '../src/remediation/model.js';
 
 /** At most this many paths are quoted in a verdict; the rest are counted. */
 const QUOTED = 50;
@@ -56,27 +58,50 @@ Given('every local filesystem, walked once for the whole audit', async function 
   this.record(walkSource(scan), `walked ${scan.scope}: ${scan.entriesWalked} entries${skipped}`);
 });
 
-/** Pass when the list is empty, else fail naming the entries. */
-async function noneFound(world: CisWorld, found: FoundEntries, what: string) {
+/** Pass when the list is empty; else record the fix (before failing) and fail naming the entries. */
+async function noneFound(world: CisWorld, found: FoundEntries, what: string, fix: (found: FoundEntries) => void) {
   const scan = scanOf(world);
   if (found.total === 0) {
     world.record(walkSource(scan), `${what}: none among ${scan.entriesWalked} entries`);
     return;
   }
   world.record(walkSource(scan), `${what}: ${found.total}\n${await describeEntries(world, found)}`);
+  fix(found);
   world.fail(`${what}: ${found.total}, e.g. ${found.entries.slice(0, 3).map((e) => e.path).join(', ')}`);
 }
 
+/** The entries a fix names: all of them, or the first ones kept by the walk and a word on the rest. */
+function notListed(found: FoundEntries): string {
+  const more = found.total - found.entries.length;
+  return more > 0 ? ` (the first ${found.entries.length}; ${more} more are found again by the next audit)` : '';
+}
+
+/** A person decides who should own a file left by a deleted account, or whether it should go. */
+function ownerlessFix(world: CisWorld, found: FoundEntries, missing: 'owner' | 'group') {
+  const lines = found.entries.map((e) => `${e.path} (${missing === 'owner' ? `uid ${e.uid}` : `gid ${e.gid}`})`);
+  world.needsPerson([
+    `find out which account or package each file below belonged to: ${missing === 'owner' ? 'an owner' : 'a group'} id without an entry usually `
+      + 'means a deleted account, an unpacked archive or a container layer',
+    missing === 'owner'
+      ? 'give each file an owner that exists (chown USER FILE) or remove it if nothing needs it; or restore the account'
+      : 'give each file a group that exists (chgrp GROUP FILE) or remove it if nothing needs it; or restore the group',
+    `the files${notListed(found)}:\n${capped(lines)}`,
+  ]);
+}
+
 Then('no regular file on them can be written by every user', async function (this: CisWorld) {
-  await noneFound(this, scanOf(this).worldWritableFiles, 'world-writable regular files');
+  await noneFound(this, scanOf(this).worldWritableFiles, 'world-writable regular files', (found) => {
+    const changes: Change[] = found.entries.map((e) => ({ kind: 'set-mode', path: e.path, mode: e.mode & ~0o002 & 0o7777 }));
+    this.remedy({ summary: `remove write permission for others from ${found.entries.length} file(s)${notListed(found)}`, changes });
+  });
 });
 
 Then('every file and directory on them belongs to a user the system knows', async function (this: CisWorld) {
-  await noneFound(this, scanOf(this).unowned, 'files and directories whose owner uid has no entry in /etc/passwd');
+  await noneFound(this, scanOf(this).unowned, 'files and directories whose owner uid has no entry in /etc/passwd', (found) => ownerlessFix(this, found, 'owner'));
 });
 
 Then('every file and directory on them belongs to a group the system knows', async function (this: CisWorld) {
-  await noneFound(this, scanOf(this).ungrouped, 'files and directories whose gid has no entry in /etc/group');
+  await noneFound(this, scanOf(this).ungrouped, 'files and directories whose gid has no entry in /etc/group', (found) => ownerlessFix(this, found, 'group'));
 });
 
 Then('an auditor compares the set-user-ID programs found with those the system is meant to have', async function (this: CisWorld) {
@@ -92,15 +117,27 @@ Then('an auditor compares the set-group-ID programs found with those the system 
 });
 
 Given("the package manager's verification of the files it installed, on a running system", async function (this: CisWorld) {
-  const changes = await this.liveFact(packageFileChanges);
-  if (changes === undefined) return undefined;
-  this.record('dpkg --verify', changes.length
+  const verification = await this.liveFact(packageFileChanges);
+  if (verification === undefined) {
+    if ((await this.fact(packageManager)) === 'rpm') {
+      this.record('rpm --root (on the auditing machine)', 'not run: verifying a tree from outside would resolve its owners through the '
+        + "tree's own libraries (rpm changes root to it) and could run the packages' verify scripts; nothing of the audited tree is run");
+    }
+    return undefined;
+  }
+  const { command, changes } = verification;
+  this.record(command, changes.length
     ? `${changes.length} package file(s) differ from what their package installed:\n${capped(changes.map((c) => c.line), changes.length)}`
     : 'every package file matches what its package installed');
   return undefined;
 });
 
-Then('an auditor reviews the permissions, owners and contents of package files that differ', function (this: CisWorld) {
+Then('an auditor reviews the permissions, owners and contents of package files that differ', async function (this: CisWorld) {
+  if ((await this.fact(packageManager)) === 'rpm') {
+    return this.manual('judge whether system files differ from what their packages installed for a good reason: on a running system '
+      + 'the evidence lists what `rpm -Va` reports for modes (M), owners (U), groups (G) and device numbers (D); `rpm -qf FILE` '
+      + 'names the package of a file and `rpm -V PACKAGE` verifies one package in full, contents included');
+  }
   return this.manual('judge whether system files differ from what their packages installed for a good reason: '
     + 'on a running system the evidence lists what `dpkg --verify` reports; `dpkg --verify PACKAGE` and `dpkg -S FILE` '
     + 'help to look further (dpkg on Ubuntu 18.04 compares contents only, so check modes and owners with stat)');

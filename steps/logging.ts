@@ -1,6 +1,8 @@
 /**
  * Steps about logging: rsyslog's configuration, journald's settings, the files under /var/log and
- * logrotate's configuration. Each decision records the file and line that gave the value.
+ * logrotate's configuration. Each decision records the file and line that gave the value; a failing check
+ * records its fix (rsyslog's default file mode, journald settings in cis-bdd's drop-in, the modes of log
+ * files, logrotate's "create" modes), or what a person must decide (the central log host).
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
@@ -8,12 +10,25 @@ import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';
 import { identities } from '../src/facts/accounts.js';
 import {
-  RSYSLOG_CONF, RSYSLOG_D_GLOB, fileCreateModes, loggingRules, networkInputs, remoteTargets, rsyslogConfig, type RsyslogConfig,
+  RSYSLOG_CONF, RSYSLOG_D_GLOB, fileCreateModes, loggingRules, networkInputs, remoteTargets, rsyslogConfig, type FileCreateMode, type RsyslogConfig,
 } from '../src/facts/rsyslog.js';
-import { JOURNALD_CONF, journaldConfig, systemdBoolean } from '../src/facts/journald.js';
+import { JOURNALD_CONF, journaldConfig, systemdBoolean, type JournaldConfig } from '../src/facts/journald.js';
 import { LOG_DIR, LOG_FILE_FORBIDDEN_BITS, logFiles } from '../src/facts/log-files.js';
-import { LOGROTATE_CONF, createMode, logrotateDropins, logrotateMainConfig, type LogrotateDirective } from '../src/facts/logrotate.js';
+import {
+  LOGROTATE_CONF, createMode, logrotateDropins, logrotateMainConfig, withStrictCreateModes, type LogrotateDirective, type LogrotateMain,
+} from '../src/facts/logrotate.js';
 import type { WalkEntry } from '../src/targets/target.js';
+import type { Change } from '../src/remediation/model.js';
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * cis-bdd's rsyslog drop-in. Its name sorts first, so that a legacy "$FileCreateMode" there comes before
+ * the rules of every other drop-in (rsyslog applies the directive to the file actions that follow it).
+ */
+export const CIS_BDD_RSYSLOG = '/etc/rsyslog.d/00-cis-bdd.conf';
+/** cis-bdd's journald drop-in: hardening writes journald settings here and nowhere else. */
+export const CIS_BDD_JOURNALD = '/etc/systemd/journald.conf.d/60-cis-bdd.conf';
+const ROOT_FILE = (mode: number) => ({ mode, uid: 0, gid: 0 });
 
 /* ---------- rsyslog ---------- */
 
@@ -33,12 +48,40 @@ async function rsyslog(world: CisWorld): Promise<RsyslogConfig> {
   return world.fact(rsyslogConfig);
 }
 
+/**
+ * The fix of rsyslog's file creation mode: legacy "$FileCreateMode" lines that are too open are commented
+ * out, and cis-bdd's drop-in sets the default when no compliant one is left. A mode given in a RainerScript
+ * object (a module default or one action's own) is part of a statement that may span lines: a person edits it.
+ */
+function remedyFileCreateMode(world: CisWorld, modes: FileCreateMode[], tooOpen: FileCreateMode[], max: number): void {
+  const legacy = tooOpen.filter((m) => /^\$FileCreateMode\b/i.test(m.text));
+  const objects = tooOpen.filter((m) => !legacy.includes(m));
+  const compliantDefault = modes.some((m) => m.scope === 'default' && !tooOpen.includes(m));
+  const changes: Change[] = [];
+  for (const file of [...new Set(legacy.map((m) => m.file))]) {
+    const values = [...new Set(legacy.filter((m) => m.file === file).map((m) => reEscape(m.value)))];
+    changes.push({ kind: 'edit-file', path: file, edits: [{ op: 'comment-out', pattern: `^\\s*\\$FileCreateMode\\s+(${values.join('|')})\\s*$`, flags: 'i' }] });
+  }
+  if (!compliantDefault) {
+    changes.push({ kind: 'edit-file', path: CIS_BDD_RSYSLOG, edits: [{ op: 'ensure-line', line: `$FileCreateMode ${formatMode(max)}` }], create: ROOT_FILE(0o644) });
+  }
+  if (changes.length) {
+    changes.push({ kind: 'reload-service', unit: 'rsyslog.service' });
+    world.remedy({ summary: `make rsyslog create log files with mode ${formatMode(max)}${legacy.length ? `, commenting out ${legacy.map(at).join(', ')}` : ''}`, changes });
+  }
+  if (objects.length) {
+    world.needsPerson(objects.map((m) => `${at(m)}: set fileCreateMode to ${formatMode(max)} or stricter in "${m.text}", then restart rsyslog`));
+  }
+}
+
 Then('rsyslog creates log files with mode at most {mode}', async function (this: CisWorld, max: number) {
   const modes = fileCreateModes((await rsyslog(this)).statements);
   for (const m of modes) this.record(at(m), `${m.text} (${m.scope === 'default' ? 'the default for the file actions that follow' : 'this action only'})`);
   const tooOpen = modes.filter((m) => m.mode & ~max & 0o7777);
+  const noDefault = !modes.some((m) => m.scope === 'default');
+  if (tooOpen.length || noDefault) remedyFileCreateMode(this, modes, tooOpen, max);
   if (tooOpen.length) this.fail(tooOpen.map((m) => `${at(m)} sets file creation mode ${m.value}, more permissive than ${formatMode(max)}`).join('; '));
-  if (!modes.some((m) => m.scope === 'default')) {
+  if (noDefault) {
     this.record(`${RSYSLOG_CONF}, ${RSYSLOG_D_GLOB}`, 'no $FileCreateMode (nor module(load="builtin:omfile" fileCreateMode=...)): rsyslog creates files with mode 0644');
     this.fail(`$FileCreateMode is not set: rsyslog creates log files with its default mode 0644`);
   }
@@ -48,6 +91,11 @@ Then('rsyslog forwards messages to a remote log host', async function (this: Cis
   const targets = remoteTargets((await rsyslog(this)).statements);
   if (!targets.length) {
     this.record(`${RSYSLOG_CONF}, ${RSYSLOG_D_GLOB}`, 'no "@host" or "@@host" rule and no action with a target: nothing is sent to another host');
+    this.needsPerson([
+      'choose the central log host this system sends its messages to',
+      `add a rule such as "*.* @@loghost.example.com:514" (TCP) to a file of /etc/rsyslog.d, or an action(type="omfwd" target=... protocol="tcp")`,
+      'restart rsyslog',
+    ]);
     this.fail('rsyslog sends no message to a remote log host');
   }
   for (const t of targets) this.record(at(t), `${t.text} (${t.how}, to ${t.target})`);
@@ -78,18 +126,38 @@ Given('the journald configuration in \\/etc\\/systemd\\/journald.conf and its dr
   this.record(JOURNALD_CONF, cfg.files.length ? `read in this order: ${cfg.files.join(', ')}` : 'no configuration file: every setting keeps its built-in default');
 });
 
+/**
+ * The fix of a journald setting: set it in cis-bdd's drop-in and comment out the assignments of other
+ * values elsewhere (a drop-in read later would otherwise win), then restart journald.
+ */
+function remedyJournald(world: CisWorld, cfg: JournaldConfig, key: string, value: string): void {
+  const conflicting = [...new Set(cfg.assignments.filter((a) => a.key === key && a.value !== value && a.file !== CIS_BDD_JOURNALD).map((a) => a.file))];
+  world.remedy({
+    summary: `set ${key}=${value} in ${CIS_BDD_JOURNALD}${conflicting.length ? ` and comment out the other values in ${conflicting.join(', ')}` : ''}`,
+    changes: [
+      ...conflicting.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: `^\\s*${reEscape(key)}\\s*=` }] })),
+      { kind: 'edit-file', path: CIS_BDD_JOURNALD, edits: [{ op: 'ensure-line', line: '[Journal]' }, { op: 'key-value-set', key, value, separator: '=' }], create: ROOT_FILE(0o644) },
+      { kind: 'reload-service', unit: 'systemd-journald.service' },
+    ],
+  });
+}
+
 Then('the journald setting {string} is {string}', async function (this: CisWorld, key: string, expected: string) {
   const cfg = await this.fact(journaldConfig);
   const s = cfg.settings.get(key);
   const others = cfg.assignments.filter((a) => a.key === key && a !== s);
   if (!s) {
     this.record(cfg.files.join(', ') || JOURNALD_CONF, `${key} is not set in the [Journal] section`);
+    remedyJournald(this, cfg, key, expected);
     this.fail(`${key} is not set (its built-in default applies); it must be set to ${expected}`);
   }
   this.record(at(s), `${key}=${s.value}${others.length ? ` (the last assignment wins; ${others.map((o) => `${at(o)} says ${o.value}`).join(', ')})` : ''}`);
   const wantBool = systemdBoolean(expected);
   const ok = wantBool === undefined ? s.value === expected : systemdBoolean(s.value) === wantBool;
-  if (!ok) this.fail(`${at(s)} sets ${key}=${s.value}, expected ${expected}`);
+  if (!ok) {
+    remedyJournald(this, cfg, key, expected);
+    this.fail(`${at(s)} sets ${key}=${s.value}, expected ${expected}`);
+  }
 });
 
 /* ---------- files under /var/log ---------- */
@@ -112,6 +180,11 @@ Then('no regular file there may be written or executed by its group, or used at 
   }
   const lines = await Promise.all(logs.tooOpen.map((e) => describeLogFile(this, e)));
   this.record(`walk of ${logs.roots.join(' ')}`, `${logs.tooOpen.length} file(s) with group write or execute, or permissions for others:\n${capped(lines)}`);
+  // as the benchmark's `chmod g-wx,o-rwx`: only the forbidden bits go
+  this.remedy({
+    summary: `remove group write and execute and every permission of others from ${logs.tooOpen.length} file(s) under ${LOG_DIR}`,
+    changes: logs.tooOpen.map((e) => ({ kind: 'set-mode', path: e.path, mode: e.mode & 0o7777 & ~LOG_FILE_FORBIDDEN_BITS })),
+  });
   this.fail(`${logs.tooOpen.length} log file(s) too open, e.g. ${lines.slice(0, 3).join(', ')}`);
 });
 
@@ -135,6 +208,21 @@ Then('a person reviews that logs are rotated as the site\'s policy requires', as
   return this.manual('review that every log is rotated often enough and kept as long as the site\'s policy requires, so that logs neither fill the disk nor vanish too soon');
 });
 
+/** What the benchmark asks logrotate.conf to say for every log, at the mode given. */
+const defaultCreate = (max: number) => `create ${formatMode(max)} root utmp`;
+
+/** The fix of logrotate.conf's "create" directives: one rewrite of the file, keeping every other line. */
+function remedyLogrotate(world: CisWorld, main: LogrotateMain, max: number): void {
+  if (!main.parsed || main.text === null) return;
+  world.remedy({
+    summary: `give new log files mode ${formatMode(max)} or stricter in ${LOGROTATE_CONF} ("${defaultCreate(max)}" for every log, no "create" more permissive)`,
+    changes: [{ kind: 'edit-file', path: LOGROTATE_CONF, edits: [{ op: 'replace-content', content: withStrictCreateModes(main.text, main.parsed, max, defaultCreate(max)) }] }],
+  });
+}
+
+/** The mode logrotate.conf's "create" lines are checked against (the item's second step names it). */
+const LOGROTATE_MAX_MODE = 0o640;
+
 Then('a "create" directive outside any block of \\/etc\\/logrotate.conf gives new log files a mode', async function (this: CisWorld) {
   const main = await this.fact(logrotateMainConfig);
   if (!main.parsed) this.fail(`${LOGROTATE_CONF} does not exist`);
@@ -142,9 +230,11 @@ Then('a "create" directive outside any block of \\/etc\\/logrotate.conf gives ne
   const last = global[global.length - 1];
   if (!last) {
     this.record(LOGROTATE_CONF, 'no "create" directive outside a block');
+    remedyLogrotate(this, main, LOGROTATE_MAX_MODE);
     this.fail(`${LOGROTATE_CONF} has no global "create" directive: new log files are not created with a stated mode`);
   }
   this.record(`${LOGROTATE_CONF}:${last.line}`, last.text);
+  if (last.name === 'nocreate' || createMode(last) === null) remedyLogrotate(this, main, LOGROTATE_MAX_MODE);
   if (last.name === 'nocreate') this.fail(`${LOGROTATE_CONF}:${last.line} says nocreate: logrotate leaves creating new log files to the programs that write them`);
   if (createMode(last) === null) this.fail(`${LOGROTATE_CONF}:${last.line} "${last.text}" names no mode: new log files take the mode of the file rotated away`);
 });
@@ -162,5 +252,8 @@ Then('every "create" directive in \\/etc\\/logrotate.conf states a mode of at mo
     if (mode === null) { if (d.args.length) problems.push(`${where(d)} "${d.text}" names no mode`); continue; }
     if (mode & ~max & 0o7777) problems.push(`${where(d)} "${d.text}" (${scope(d)}) is more permissive than ${formatMode(max)}`);
   }
-  if (problems.length) this.fail(problems.join('; '));
+  if (problems.length) {
+    remedyLogrotate(this, main, max);
+    this.fail(problems.join('; '));
+  }
 });

@@ -128,7 +128,9 @@ strip_debian() {
 # by root; attributes then sets what differs and adds links, empty directories and removals:
 #   f PATH MODE OWNER:GROUP   (a file of files/)     e PATH MODE OWNER:GROUP   (an empty file, created)
 #   d PATH MODE OWNER:GROUP   (a directory)          l PATH TARGET   (a symbolic link)     r PATH   (removed)
-# Owners are names from the fixture's own /etc/passwd and /etc/group.
+#   u PATH MODE UID:GID       (an empty file, created, owned by numeric ids that no account or group of the
+#                             fixture has: what a deleted account or an unpacked archive leaves behind)
+# Owners are names from the fixture's own /etc/passwd and /etc/group, except for u.
 apply_overlay() {
   local r=$1 o=$2
   if [ -d "$o/files" ]; then
@@ -151,6 +153,11 @@ apply_overlay() {
         chown -h "$uid:$gid" "$r$path"
         chmod "$a" "$r$path" ;;
       l) rm -rf "$r$path"; mkdir -p "$(dirname "$r$path")"; ln -s "$a" "$r$path" ;;
+      u)
+        [[ $b =~ ^[0-9]+:[0-9]+$ ]] || { echo "acl2: $o/attributes: $path: u needs numeric UID:GID, not $b" >&2; exit 1; }
+        mkdir -p "$(dirname "$r$path")"; rm -rf "$r$path"; : > "$r$path"
+        chown -h "$b" "$r$path"
+        chmod "$a" "$r$path" ;;
       r) rm -rf "$r$path" ;;
       *) echo "acl2: $o/attributes: unknown kind $kind" >&2; exit 1 ;;
     esac
@@ -183,18 +190,27 @@ build_rpmdb() {
     '%_dbpath /var/lib/rpm' '%_db_backend bdb_ro' >"$r/usr/lib/rpm/macros.d/macros.cis-bdd-fixture"
 }
 
+# The files an overlay deliberately leaves without a known owner or group (u lines of its attributes).
+declared_orphans() { # overlay dirs... -> paths, one a line
+  local o
+  for o in "$@"; do [ -f "$o/attributes" ] && awk '$1 == "u" { print $2 }' "$o/attributes"; done
+  return 0
+}
+
 # What the fixture must be, checked before it replaces the last good one.
 check_root() {
-  local r=$1 want=$2 v=$3
+  local r=$1 want=$2 v=$3 allowed=$4
   for p in /var/lib/dpkg/status /etc/debian_version /etc/apt; do
     [ ! -e "$r$p" ] || { echo "acl2-$v: $p is still there" >&2; exit 1; }
   done
   grep -qx 'ID="alinux"' "$r/usr/lib/os-release" || { echo "acl2-$v: os-release is not ACL2's" >&2; exit 1; }
-  # every owner and group must be one the fixture's own /etc/passwd and /etc/group define
+  # every owner and group must be one the fixture's own /etc/passwd and /etc/group define, except for
+  # the files an overlay declares as such (u lines)
   local orphans
-  orphans=$(find "$r" -xdev -printf '%U %G %p\n' | awk -v P="$r/etc/passwd" -v G="$r/etc/group" '
-    BEGIN { FS = ":"; while ((getline l < P) > 0) { split(l, f, ":"); u[f[3]] = 1 } while ((getline l < G) > 0) { split(l, f, ":"); g[f[3]] = 1 } FS = " " }
-    !($1 in u) || !($2 in g) { print; if (++n == 5) exit }')
+  orphans=$(find "$r" -xdev -printf '%U %G /%P\n' | awk -v P="$r/etc/passwd" -v G="$r/etc/group" -v A="$allowed" '
+    BEGIN { FS = ":"; while ((getline l < P) > 0) { split(l, f, ":"); u[f[3]] = 1 } while ((getline l < G) > 0) { split(l, f, ":"); g[f[3]] = 1 } FS = " "
+            while ((getline l < A) > 0) ok[l] = 1 }
+    (!($1 in u) || !($2 in g)) && !($3 in ok) { print; if (++n == 5) exit }')
   [ -z "$orphans" ] || { echo "acl2-$v: files whose owner or group the fixture does not know:" >&2; echo "$orphans" >&2; exit 1; }
   local have
   have=$(chroot "$r" /usr/bin/rpm -qa --qf '%{NAME}\n' 2>"$work/acl2-$v.rpm-qa.err" | sort | tr '\n' ' ')
@@ -227,7 +243,8 @@ build_variant() {
     build_rpmdb "$tmp" "$work/$name.rpm" "${lists[@]}"
     local want
     want=$(awk '!/^[[:space:]]*#/ && NF >= 4 { s[$1] = $4 } END { for (p in s) if (s[p] == "installed") print p }' "${lists[@]}" | sort | tr '\n' ' ')
-    check_root "$tmp" "$want" "$v"
+    declared_orphans "${overlays[@]}" >"$work/$name.orphans"
+    check_root "$tmp" "$want" "$v" "$work/$name.orphans"
     rm -rf "$root"; mv "$tmp" "$root"
     say "$name: tarball"
     tar --numeric-owner -C "$root" -cf "$tarball.tmp" .

@@ -1,9 +1,13 @@
 /**
  * Local accounts: /etc/passwd, /etc/group, /etc/shadow and /etc/gshadow, parsed. Password hashes never
  * leave the parser: a shadow entry keeps only whether a password is set, locked or empty.
+ *
+ * Lines starting with "+" or "-" are the NIS "compat" syntax ("+", "+name", "+@netgroup", "-name"): they
+ * pull accounts or groups in from NIS, or keep them out, and are not local entries. The entry parsers
+ * leave them out; `nisCompatLines` lists them (by their name part only, never the rest of the line).
  */
 import { CheckError } from '../engine/verdict.js';
-import { defineFact } from './store.js';
+import { defineFact, type FactDef } from './store.js';
 
 /** The passwd password field, reduced to what checks need: never the hash itself. */
 export type PasswdPasswordField = 'x' | PasswordState;
@@ -18,8 +22,28 @@ export interface GshadowEntry { name: string; state: PasswordState; admins: stri
 
 const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
 
+/** A line of the NIS compat syntax: "+" or "-" first. No local account or group name starts so. */
+const isCompatLine = (l: string) => l.startsWith('+') || l.startsWith('-');
+
 function lines(text: string): Array<[string, number]> {
-  return text.split('\n').map((l, i) => [l, i + 1] as [string, number]).filter(([l]) => l.trim() !== '' && !l.startsWith('#'));
+  return text.split('\n').map((l, i) => [l, i + 1] as [string, number])
+    .filter(([l]) => l.trim() !== '' && !l.startsWith('#') && !isCompatLine(l));
+}
+
+/** One NIS compat line of an account file: its marker and the name part (what follows it up to ":"). */
+export interface CompatLine { line: number; marker: '+' | '-'; name: string }
+
+/**
+ * The NIS compat lines of /etc/passwd, /etc/shadow, /etc/group or /etc/gshadow. Only the name part is
+ * kept ("" for the lone "+", "@ops" for a netgroup): the other fields may hold a password hash.
+ */
+export function parseCompatLines(text: string): CompatLine[] {
+  const out: CompatLine[] = [];
+  text.split('\n').forEach((l, i) => {
+    if (!isCompatLine(l)) return;
+    out.push({ line: i + 1, marker: l[0] as '+' | '-', name: l.slice(1).split(':')[0].trim() });
+  });
+  return out;
 }
 
 export function parsePasswd(text: string, source = '/etc/passwd'): PasswdEntry[] {
@@ -75,6 +99,19 @@ export const passwd = defineFact('passwd', async ({ facts }) => parsePasswd(awai
 export const groups = defineFact('group', async ({ facts }) => parseGroup(await required(facts, '/etc/group')), ['/etc/group']);
 export const shadow = defineFact('shadow', async ({ facts }) => parseShadow(await required(facts, '/etc/shadow')), ['/etc/shadow']);
 export const gshadow = defineFact('gshadow', async ({ facts }) => parseGshadow(await required(facts, '/etc/gshadow')), ['/etc/gshadow']);
+
+/** The account files whose NIS compat lines can be asked for. */
+export const ACCOUNT_FILES = ['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow'] as const;
+
+const compatFacts = new Map<string, FactDef<CompatLine[]>>(ACCOUNT_FILES.map((path) => [path,
+  defineFact<CompatLine[]>(`nis-compat-lines:${path}`, async ({ facts }) => parseCompatLines(await required(facts, path)), [path])]));
+
+/** The NIS compat lines of one account file (one of ACCOUNT_FILES). */
+export function nisCompatLines(path: string): FactDef<CompatLine[]> {
+  const def = compatFacts.get(path);
+  if (!def) throw new CheckError(`${path} is not an account file (${ACCOUNT_FILES.join(', ')})`);
+  return def;
+}
 
 /** Name ↔ id maps of the target (never of the auditing machine). */
 export interface Identities {

@@ -1,7 +1,8 @@
 /**
- * Audit rules: the ones on disk that augenrules compiles at boot (/etc/audit/rules.d/*.rules), and the ones
- * loaded in the running kernel (`auditctl -l`, live systems only). Both are parsed into one normalised form
- * so that rules that mean the same compare equal however they are written:
+ * Audit rules: the ones on disk that augenrules compiles at boot (/etc/audit/rules.d/*.rules; when that
+ * directory holds no rules file, augenrules loads /etc/audit/audit.rules as it is, and it is read here
+ * instead), and the ones loaded in the running kernel (`auditctl -l`, live systems only). Both are parsed
+ * into one normalised form so that rules that mean the same compare equal however they are written:
  *
  * - `-a always,exit` and `-a exit,always` (and `-A`) are the same rule;
  * - `-S a -S b` and `-S a,b` are the same syscall set; no `-S` (or `-S all`) means every syscall;
@@ -20,6 +21,8 @@ import { defineFact } from './store.js';
 
 export const AUDIT_RULES_DIR = '/etc/audit/rules.d';
 export const AUDIT_RULES_GLOB = `${AUDIT_RULES_DIR}/*.rules`;
+/** The file augenrules writes from rules.d and loads; loaded as it is when rules.d holds no rules file. */
+export const AUDIT_RULES_FILE = '/etc/audit/audit.rules';
 export const AUDITCTL_LIST = 'auditctl -l';
 
 export type AuditRule =
@@ -229,7 +232,11 @@ export function coverage(expected: AuditRule, rules: AuditRuleLine[]): RuleCover
 }
 
 export interface AuditRulesOnDisk {
-  /** the *.rules files read, in the order augenrules reads them (`ls -v`) */
+  /** what the rules are read from: the rules.d glob, or /etc/audit/audit.rules when rules.d holds no rules file */
+  source: string;
+  /** true when augenrules compiles the rules.d files; false when it loads /etc/audit/audit.rules as it is */
+  compiled: boolean;
+  /** the files read, in the order augenrules reads them (`ls -v`) */
   files: string[];
   /** every rule and control line, in order */
   lines: AuditRuleLine[];
@@ -259,7 +266,28 @@ export function versionCompare(a: string, b: string): number {
 export function auditRulesFromFiles(files: Array<{ path: string; text: string }>): AuditRulesOnDisk {
   const sorted = [...files].sort((a, b) => versionCompare(a.path, b.path));
   const lines = sorted.flatMap((f) => parseAuditRules(f.text, f.path));
-  return { files: sorted.map((f) => f.path), lines, rules: effectiveRules(lines) };
+  return { source: AUDIT_RULES_GLOB, compiled: true, files: sorted.map((f) => f.path), lines, rules: effectiveRules(lines) };
+}
+
+/**
+ * /etc/audit/audit.rules loaded as it is: augenrules does so when /etc/audit/rules.d holds no rules file
+ * (it then has nothing to compile), and `auditctl -R` applies the lines in order.
+ */
+export function auditRulesFromLoadFile(text: string, path = AUDIT_RULES_FILE): AuditRulesOnDisk {
+  const lines = parseAuditRules(text, path);
+  return { source: path, compiled: false, files: [path], lines, rules: effectiveRules(lines) };
+}
+
+/**
+ * The `-e` line that decides whether the loaded rules can be changed, with the other `-e` lines. augenrules
+ * keeps only the last `-e` line of all the files and loads it after every rule; a file loaded as it is
+ * stops accepting changes at its first `-e 2`, so a later `-e` line there fails and changes nothing.
+ */
+export function decidingEnableFlag(disk: AuditRulesOnDisk): { flag?: AuditRuleLine; others: AuditRuleLine[] } {
+  const flags = disk.lines.filter((l) => l.rule.kind === 'control' && l.rule.option === '-e');
+  const lock = disk.compiled ? undefined : flags.find((l) => l.rule.kind === 'control' && l.rule.value === '2');
+  const flag = lock ?? flags[flags.length - 1];
+  return { flag, others: flags.filter((l) => l !== flag) };
 }
 
 export const auditRulesOnDisk = defineFact<AuditRulesOnDisk>('audit-rules-on-disk', async ({ facts }) => {
@@ -269,8 +297,11 @@ export const auditRulesOnDisk = defineFact<AuditRulesOnDisk>('audit-rules-on-dis
     if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
     files.push({ path: r.path, text: r.content.toString('utf8') });
   }
-  return auditRulesFromFiles(files);
-}, [AUDIT_RULES_GLOB]);
+  if (files.length) return auditRulesFromFiles(files);
+  const loaded = await facts.text(AUDIT_RULES_FILE);
+  if (loaded !== null) return auditRulesFromLoadFile(loaded);
+  return auditRulesFromFiles([]);
+}, [AUDIT_RULES_GLOB, AUDIT_RULES_FILE]);
 
 export interface LoadedAuditRules {
   command: string;

@@ -19,6 +19,7 @@ import { CheckError } from '../engine/verdict.js';
 import type { WalkEntry } from '../targets/target.js';
 import { groups, passwd } from './accounts.js';
 import { mountedFilesystems, type MountEntry } from './mounts.js';
+import { packageManager, type PackageManagerKind } from './packages.js';
 import { defineFact } from './store.js';
 
 /**
@@ -182,7 +183,7 @@ export const filesystemScan = defineFact<FilesystemScan>('filesystem-scan', asyn
   return { roots, pruned, skippedMounts, scope, entriesWalked: collector.entriesWalked, ...collector.result() };
 });
 
-/** One package-owned file whose state differs from what the package installed (dpkg --verify). */
+/** One package-owned file whose state differs from what the package installed (dpkg --verify, rpm -V). */
 export interface PackageFileChange { path: string; checks: string; config: boolean; line: string }
 
 /**
@@ -202,10 +203,60 @@ export function parseDpkgVerify(text: string): PackageFileChange[] {
   return out;
 }
 
-/** Files installed by packages whose content, mode or owner changed since installation (running Debian-family systems). */
-export const packageFileChanges = defineFact<PackageFileChange[]>('package-file-changes', async ({ facts }) => {
-  const r = await facts.fileCommand('dpkg --verify', 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2', 15 * 60_000);
-  const text = r.stdout.toString('utf8');
-  if (!/exit=[01]\s*$/.test(r.stderr)) throw new CheckError(`dpkg --verify did not run: ${r.stderr.trim().slice(0, 200)}`);
-  return parseDpkgVerify(text);
+/**
+ * Parse `rpm -V` output (rpm 4.11 of CentOS 7 and ACL2, and later): per file, nine test characters in
+ * the order S M 5 D L U G T P ("." = passed, "?" = could not be tested, the letter = differs) or the
+ * word "missing", then a file attribute letter when there is one (c configuration, d documentation,
+ * g ghost, l licence, r readme), then the path. rpm may add the reason a file could not be read, in
+ * brackets after the path; it stays part of the line. A line of any other shape is an error.
+ */
+export function parseRpmVerify(text: string): PackageFileChange[] {
+  const out: PackageFileChange[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^(missing|[.?SM5DLUGTP]{9}) +(?:([cdglra]) +)?(\/.*)$/.exec(line);
+    if (!m) throw new CheckError(`rpm -V output line ${i + 1} is not understood: ${line.slice(0, 120)}`);
+    out.push({ path: m[3], checks: m[1], config: m[2] === 'c', line });
+  });
+  return out;
+}
+
+/**
+ * The benchmark's verification on the RPM family compares modes, owners, groups and device numbers: no
+ * modification times, sizes, digests or link targets, which change for good reasons. --nodeps leaves out
+ * the dependency check (not a file permission), --noscripts the packages' own verify scripts (an audit
+ * runs no package code).
+ */
+export const RPM_VERIFY_COMMAND = 'rpm -Va --nomtime --nosize --nomd5 --nolinkto --nodeps --noscripts';
+export const DPKG_VERIFY_COMMAND = 'dpkg --verify';
+
+export interface PackageVerification {
+  manager: PackageManagerKind;
+  /** the command as the evidence names it */
+  command: string;
+  changes: PackageFileChange[];
+}
+
+/**
+ * Files installed by packages whose state differs from the package database: `dpkg --verify` on the
+ * Debian family, `rpm -Va` with the benchmark's options on the RPM family, chosen by the package database
+ * the target has. Runs on the target (running systems and images); never on an offline root filesystem.
+ */
+export const packageFileChanges = defineFact<PackageVerification>('package-file-changes', async ({ facts }) => {
+  const manager = await facts.get(packageManager);
+  if (manager === 'dpkg') {
+    const r = await facts.fileCommand(DPKG_VERIFY_COMMAND, 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2', 15 * 60_000);
+    if (!/exit=[01]\s*$/.test(r.stderr)) throw new CheckError(`dpkg --verify did not run: ${r.stderr.trim().slice(0, 200)}`);
+    return { manager, command: DPKG_VERIFY_COMMAND, changes: parseDpkgVerify(r.stdout.toString('utf8')) };
+  }
+  if (manager === 'rpm') {
+    // rpm -V exits non-zero when a file differs; what it cannot do, it says on stderr as "error: ..."
+    const r = await facts.fileCommand(RPM_VERIFY_COMMAND, `${RPM_VERIFY_COMMAND}; echo "exit=$?" >&2`, 15 * 60_000);
+    const errors = r.stderr.split('\n').filter((l) => /^error:/.test(l.trim()));
+    if (!/exit=\d+\s*$/.test(r.stderr) || errors.length) {
+      throw new CheckError(`${RPM_VERIFY_COMMAND} did not run: ${(errors[0] ?? r.stderr.trim()).slice(0, 200)}`);
+    }
+    return { manager, command: RPM_VERIFY_COMMAND, changes: parseRpmVerify(r.stdout.toString('utf8')) };
+  }
+  throw new CheckError('no package database found: neither dpkg nor rpm can verify the installed files');
 });

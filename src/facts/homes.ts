@@ -31,7 +31,7 @@ export function loginAccounts(users: PasswdEntry[]): LoginAccounts {
   const accounts: PasswdEntry[] = [];
   const skipped: LoginAccounts['skipped'] = [];
   for (const u of users) {
-    if (COMMAND_ACCOUNTS.includes(u.name)) skipped.push({ name: u.name, why: `command account (shell ${u.shell})` });
+    if (COMMAND_ACCOUNTS.includes(u.name)) skipped.push({ name: u.name, why: `command account, shell ${u.shell}` });
     else if (NON_LOGIN_SHELLS.includes(u.shell.replace(/\/+$/, ''))) skipped.push({ name: u.name, why: `shell ${u.shell}` });
     else accounts.push(u);
   }

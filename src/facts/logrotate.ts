@@ -71,12 +71,12 @@ export function parseLogrotateConf(text: string, file: string): LogrotateFile {
   return { path: file, directives, blocks };
 }
 
-export interface LogrotateMain { path: string; exists: boolean; parsed: LogrotateFile | null }
+export interface LogrotateMain { path: string; exists: boolean; parsed: LogrotateFile | null; /** the file as read, for a fix to start from */ text: string | null }
 
 /** /etc/logrotate.conf, the file whose settings apply to every log. */
 export const logrotateMainConfig = defineFact<LogrotateMain>('logrotate-main', async ({ facts }) => {
   const text = await facts.text(LOGROTATE_CONF);
-  return { path: LOGROTATE_CONF, exists: text !== null, parsed: text === null ? null : parseLogrotateConf(text, LOGROTATE_CONF) };
+  return { path: LOGROTATE_CONF, exists: text !== null, parsed: text === null ? null : parseLogrotateConf(text, LOGROTATE_CONF), text };
 }, [LOGROTATE_CONF]);
 
 /** The files of /etc/logrotate.d in name order; one that cannot be parsed keeps its reason, for a person to read. */
@@ -100,4 +100,31 @@ export function createMode(d: LogrotateDirective): number | null {
   const first = d.args[0];
   if (first === undefined || !/^[0-7]{3,4}$/.test(first)) return null;
   return parseInt(first, 8);
+}
+
+const octal = (mode: number) => `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+
+/**
+ * The text of a logrotate configuration with its "create" directives made strict: a mode more permissive
+ * than `max` loses the extra bits, a "create" naming owners but no mode gets `max`, and the last global
+ * "create" (or "nocreate") becomes `defaultCreate` when it names no mode; with no global one at all,
+ * `defaultCreate` is put first, so that it applies to every log. Indentation and every other line are kept.
+ */
+export function withStrictCreateModes(text: string, parsed: LogrotateFile, max: number, defaultCreate: string): string {
+  const lines = text.split('\n');
+  const rewrite = (d: LogrotateDirective, directive: string) => {
+    const indent = /^\s*/.exec(lines[d.line - 1])![0];
+    lines[d.line - 1] = `${indent}${directive}`;
+  };
+  const globals = parsed.directives.filter((d) => d.block === null && (d.name === 'create' || d.name === 'nocreate'));
+  const lastGlobal = globals[globals.length - 1];
+  for (const d of parsed.directives.filter((x) => x.name === 'create')) {
+    const mode = createMode(d);
+    if (mode === null) {
+      if (d !== lastGlobal && d.args.length) rewrite(d, `create ${octal(max)} ${d.args.join(' ')}`);
+    } else if (mode & ~max & 0o7777) rewrite(d, `create ${octal(mode & max)} ${d.args.slice(1).join(' ')}`.trimEnd());
+  }
+  if (lastGlobal && (lastGlobal.name === 'nocreate' || createMode(lastGlobal) === null)) rewrite(lastGlobal, defaultCreate);
+  if (!lastGlobal) lines.unshift(defaultCreate);
+  return lines.join('\n');
 }

@@ -3,10 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  auditRulesFromFiles, canonicalRule, coverage, effectiveRules, parseAuditRule, parseAuditRules, parseAuditctlList,
+  auditRulesFromFiles, auditRulesFromLoadFile, canonicalRule, coverage, decidingEnableFlag, effectiveRules, parseAuditRule,
+  parseAuditRules, parseAuditctlList,
 } from '../../src/facts/audit-rules.js';
 import { CheckError } from '../../src/engine/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
+
+const acl2Files = path.resolve(__dirname, '../../containers/acl2/files');
 
 const canon = (line: string) => canonicalRule(parseAuditRule(line));
 
@@ -166,5 +169,39 @@ describe('rules on disk and loaded', () => {
     expect(lines.map((l) => l.source)).toEqual(['auditctl -l', 'auditctl -l', 'auditctl -l', 'auditctl -l']);
     expect(coverage(parseAuditRule('-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change'), lines).covered).toBe(true);
     expect(coverage(parseAuditRule('-a always,exit -F path=/usr/bin/sudo -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged'), lines).covered).toBe(true);
+  });
+});
+
+describe('the rules augenrules loads: compiled from rules.d, or audit.rules as it is', () => {
+  it('reads the ACL2 stock files: the compiled audit.rules holds the control lines of rules.d/audit.rules', () => {
+    const rulesD = readFileSync(path.join(acl2Files, 'etc/audit/rules.d/audit.rules'), 'utf8');
+    const compiled = readFileSync(path.join(acl2Files, 'etc/audit/audit.rules'), 'utf8');
+    const disk = auditRulesFromFiles([{ path: '/etc/audit/rules.d/audit.rules', text: rulesD }]);
+    expect(disk).toMatchObject({ source: '/etc/audit/rules.d/*.rules', compiled: true, rules: [] });
+    expect(disk.lines.map((l) => l.text)).toEqual(['-D', '-b 8192', '-f 1']);
+    const loaded = auditRulesFromLoadFile(compiled);
+    expect(loaded).toMatchObject({ source: '/etc/audit/audit.rules', compiled: false, files: ['/etc/audit/audit.rules'] });
+    expect(loaded.lines.map((l) => l.text)).toEqual(disk.lines.map((l) => l.text));
+  });
+
+  it('takes the last -e line of compiled files, wherever it is', () => {
+    const disk = auditRulesFromFiles([
+      { path: '/etc/audit/rules.d/10-lock.rules', text: '-e 2\n' },
+      { path: '/etc/audit/rules.d/20-unlock.rules', text: '-w /etc/passwd -p wa -k identity\n-e 1\n' },
+    ]);
+    const { flag, others } = decidingEnableFlag(disk);
+    expect(flag).toMatchObject({ source: '/etc/audit/rules.d/20-unlock.rules', text: '-e 1' });
+    expect(others.map((l) => l.text)).toEqual(['-e 2']);
+    expect(decidingEnableFlag(auditRulesFromFiles([])).flag).toBeUndefined();
+  });
+
+  it('takes the first -e 2 of a file loaded as it is: later -e lines can no longer change anything', () => {
+    const loaded = auditRulesFromLoadFile('-D\n-e 1\n-w /etc/passwd -p wa -k identity\n-e 2\n-e 1\n');
+    expect(decidingEnableFlag(loaded).flag).toMatchObject({ line: 4, text: '-e 2' });
+    expect(decidingEnableFlag(auditRulesFromLoadFile('-e 0\n-e 1\n')).flag).toMatchObject({ line: 2 });
+  });
+
+  it('refuses a loaded file with a line auditctl would reject', () => {
+    expect(() => auditRulesFromLoadFile('-w /etc/passwd -p wz\n')).toThrow(CheckError);
   });
 });

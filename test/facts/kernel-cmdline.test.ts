@@ -1,6 +1,10 @@
 /** The kernel lines of GRUB's generated grub.cfg. */
 import { describe, expect, it } from 'vitest';
-import { kernelParam, parseGrubKernelLines } from '../../src/facts/kernel-cmdline.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { grubCfgMatches, grubRegenerateCommand, kernelParam, parseGrubKernelLines } from '../../src/facts/kernel-cmdline.js';
+
+const acl2Files = path.resolve(__dirname, '../../containers/acl2/files');
 
 // the shape update-grub writes on Ubuntu 18.04 (a menu entry and a recovery entry)
 const GRUB_CFG = `menuentry 'Ubuntu' --class ubuntu --class gnu-linux --class gnu --class os $menuentry_id_option 'gnulinux-simple-3f2a' {
@@ -38,5 +42,28 @@ describe('parseGrubKernelLines', () => {
   it('reads linux16 and linuxefi lines too, and a file without linux lines as none', () => {
     expect(parseGrubKernelLines('linux16 /vmlinuz audit=1\nlinuxefi /vmlinuz ro\n').map((e) => e.image)).toEqual(['/vmlinuz', '/vmlinuz']);
     expect(parseGrubKernelLines('set timeout=5\n# linux /vmlinuz\n')).toEqual([]);
+  });
+});
+
+describe('GRUB 2 on the RPM family', () => {
+  it('reads the ACL2 stock grub2.cfg: one linux16 entry, without audit=1', () => {
+    const entries = parseGrubKernelLines(readFileSync(path.join(acl2Files, 'boot/grub2/grub.cfg'), 'utf8'), '/boot/grub2/grub.cfg');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ file: '/boot/grub2/grub.cfg', line: 95, image: '/boot/vmlinuz-4.19.91-27.7.al7.x86_64' });
+    expect(kernelParam(entries[0], 'audit')).toBeUndefined();
+    expect(kernelParam(entries[0], 'console')).toBe('ttyS0,115200n8');
+  });
+
+  it('matches a location with * as one path component', () => {
+    expect(grubCfgMatches('/boot/efi/EFI/*/grub.cfg', '/boot/efi/EFI/alinux/grub.cfg')).toBe(true);
+    expect(grubCfgMatches('/boot/efi/EFI/*/grub.cfg', '/boot/efi/EFI/a/b/grub.cfg')).toBe(false);
+    expect(grubCfgMatches('/boot/grub2/grub.cfg', '/boot/grub2/grub.cfg')).toBe(true);
+    expect(grubCfgMatches('/boot/grub2/grub.cfg', '/boot/grub/grub.cfg')).toBe(false);
+  });
+
+  it('names the generator that rewrites each file', () => {
+    expect(grubRegenerateCommand('/boot/grub/grub.cfg')).toBe('update-grub');
+    expect(grubRegenerateCommand('/boot/grub2/grub.cfg')).toBe('grub2-mkconfig -o /boot/grub2/grub.cfg');
+    expect(grubRegenerateCommand('/boot/efi/EFI/alinux/grub.cfg')).toBe('grub2-mkconfig -o /boot/efi/EFI/alinux/grub.cfg');
   });
 });

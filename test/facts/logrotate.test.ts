@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMode, parseLogrotateConf } from '../../src/facts/logrotate.js';
+import { createMode, parseLogrotateConf, withStrictCreateModes } from '../../src/facts/logrotate.js';
 import { CheckError } from '../../src/engine/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
@@ -43,5 +43,30 @@ describe('parseLogrotateConf', () => {
   ])('rejects %j', (text, why) => {
     expect(() => parseLogrotateConf(text, 'f')).toThrow(CheckError);
     expect(() => parseLogrotateConf(text, 'f')).toThrow(why);
+  });
+});
+
+describe('withStrictCreateModes', () => {
+  const strict = (text: string) => withStrictCreateModes(text, parseLogrotateConf(text, 'f'), 0o640, 'create 0640 root utmp');
+
+  it('fixes the fixture\'s logrotate.conf: the bare global create gets a mode, wtmp and btmp lose the extra bits', () => {
+    const text = fixture('etc/logrotate.conf');
+    const out = strict(text);
+    const creates = parseLogrotateConf(out, 'f').directives.filter((d) => d.name === 'create');
+    expect(creates.map((d) => [d.line, d.text])).toEqual([[13, 'create 0640 root utmp'], [25, 'create 0640 root utmp'], [32, 'create 0640 root utmp']]);
+    // every other line is kept as it was, indentation included
+    const diff = out.split('\n').map((l, i) => (l === text.split('\n')[i] ? null : i + 1)).filter(Boolean);
+    expect(diff).toEqual([13, 25, 32]);
+    expect(out.split('\n')[24]).toMatch(/^\s+create 0640 root utmp$/);
+  });
+
+  it('keeps compliant lines, adds a mode to a create naming only owners, and replaces nocreate', () => {
+    expect(strict('weekly\ncreate 0600 root root\n/var/log/x {\n  create adm adm\n}\n')).toBe('weekly\ncreate 0600 root root\n/var/log/x {\n  create 0640 adm adm\n}\n');
+    expect(strict('nocreate\n')).toBe('create 0640 root utmp\n');
+    expect(strict('create 0664\n')).toBe('create 0640\n');
+  });
+
+  it('puts a global create first when there is none', () => {
+    expect(strict('weekly\n/var/log/x {\n  create 0600 root root\n}\n')).toBe('create 0640 root utmp\nweekly\n/var/log/x {\n  create 0600 root root\n}\n');
   });
 });
