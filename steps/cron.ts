@@ -2,11 +2,19 @@
  * Steps about the job schedulers cron and at: whether the daemon runs on a live system, and who may
  * schedule jobs (allow and deny lists). Unit enablement and file modes use the shared steps of
  * services.ts and files.ts.
+ *
+ * Restricting a scheduler means an allow list instead of a deny list: a remediation deletes the deny list
+ * and creates the allow list with root in it (mode 0600, root:root), or tightens the one there is.
  */
-import { Then } from '@cucumber/cucumber';
+import { Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
+import { formatMode, type Owner } from './support/parameter-types.js';
+import { permissionProblems, remedyPermissions } from './files.js';
 import { runningProcesses } from '../src/facts/processes.js';
-import { schedulerAccessLists } from '../src/facts/cron-access.js';
+import { schedulerAccessLists, type AccessList } from '../src/facts/cron-access.js';
+import { systemdUnits } from '../src/facts/systemd-units.js';
+import { CheckError } from '../src/engine/verdict.js';
+import type { Change } from '../src/remediation/model.js';
 
 Then('the running system has a process named {string}', async function (this: CisWorld, name: string) {
   const live = await this.liveFact(runningProcesses);
@@ -14,18 +22,79 @@ Then('the running system has a process named {string}', async function (this: Ci
   const found = live.processes.filter((p) => p.name === name);
   if (!found.length) {
     this.record(live.command, `no process named ${name} among ${live.processes.length}: ${[...new Set(live.processes.map((p) => p.name))].sort().join(', ')}`);
+    // the daemon's unit, when it has one of its name: (re)start it
+    const unit = (await this.fact(systemdUnits)).state(`${name}.service`);
+    if (unit.path && !unit.masked) this.remedy({ summary: `start ${unit.name}`, changes: [{ kind: 'reload-service', unit: unit.name }] });
     this.fail(`no process named ${name} is running`);
   }
   this.record(live.command, found.map((p) => `pid ${p.pid} ${p.name}`).join('\n'));
 });
 
+/** The allow list that replaces a deny list: /etc/cron.deny -> /etc/cron.allow. */
+const allowListFor = (deny: string) => deny.replace(/\.deny$/, '.allow');
+
+/** A new allow list: root only, readable by root only. */
+const createAllowList = (path: string): Change => ({
+  kind: 'edit-file', path, edits: [{ op: 'ensure-line', line: 'root' }], create: { mode: 0o600, uid: 0, gid: 0 },
+});
+
+function describeList(list: AccessList, what: 'denies' | 'allows'): string {
+  if (!list.exists) return 'does not exist';
+  if (!list.users.length) return what === 'denies' ? 'exists and is empty (it denies nobody, yet without an allow list everyone may schedule jobs)' : 'exists and is empty (only root may schedule jobs)';
+  return `exists; ${what} ${list.users.slice(0, 20).join(', ')}${list.users.length > 20 ? ` and ${list.users.length - 20} more` : ''}`;
+}
+
+async function accessList(world: CisWorld, path: string): Promise<AccessList> {
+  const list = (await world.fact(schedulerAccessLists)).get(path);
+  if (!list) throw new CheckError(`${path} is not one of the allow and deny lists cis-bdd reads`);
+  return list;
+}
+
 Then('there is no deny list {string}', async function (this: CisWorld, path: string) {
-  const list = (await this.fact(schedulerAccessLists)).get(path);
-  if (!list) throw new Error(`${path} is not one of the allow and deny lists this step reads`);
-  if (!list.exists) {
-    this.record(path, 'does not exist');
-    return;
-  }
-  this.record(path, list.users.length ? `exists; denies ${list.users.slice(0, 20).join(', ')}${list.users.length > 20 ? ` and ${list.users.length - 20} more` : ''}` : 'exists and is empty (it denies nobody, yet without an allow list everyone may schedule jobs)');
+  const list = await accessList(this, path);
+  this.record(path, describeList(list, 'denies'));
+  if (!list.exists) return;
+  const allow = allowListFor(path);
+  const changes: Change[] = [{ kind: 'delete', path }];
+  if (!(await accessList(this, allow)).exists) changes.push(createAllowList(allow));
+  this.remedy({ summary: `delete ${path}${changes.length > 1 ? `, create ${allow} allowing root only` : ''}`, changes });
   this.fail(`${path} exists: access is granted to everyone not listed instead of only to those in an allow list`);
+});
+
+/**
+ * One item, several schedulers: every row's deny list must be absent and its allow list present with a
+ * mode and owner at most the given ones. All rows are checked (and remedied) before the verdict.
+ */
+Then('for each scheduler, the deny list does not exist and the allow list exists with mode at most {mode}, owned by {owners}:', async function (
+  this: CisWorld, mode: number, owners: Owner[], table: DataTable,
+) {
+  const rows = table.hashes();
+  if (!rows.length || !rows.every((r) => r['deny list'] && r['allow list'])) throw new CheckError('the table needs the columns "deny list" and "allow list"');
+  const problems: string[] = [];
+  const changes: Change[] = [];
+  for (const row of rows) {
+    const deny = await accessList(this, row['deny list']);
+    const allow = await accessList(this, row['allow list']);
+    this.record(deny.path, describeList(deny, 'denies'));
+    if (deny.exists) {
+      problems.push(`${deny.path} exists: everyone not listed in it may schedule jobs`);
+      changes.push({ kind: 'delete', path: deny.path });
+    }
+    if (!allow.exists) {
+      this.record(allow.path, 'does not exist');
+      problems.push(`${allow.path} does not exist`);
+      changes.push(createAllowList(allow.path));
+      continue;
+    }
+    this.record(allow.path, describeList(allow, 'allows'));
+    const st = (await this.facts.stat([allow.path])).get(allow.path);
+    if (!st) throw new CheckError(`${allow.path} was read but cannot be stat'ed`);
+    const found = await permissionProblems(this, st, mode, owners);
+    if (found.length) {
+      problems.push(...found);
+      await remedyPermissions(this, st, mode, owners);
+    }
+  }
+  if (changes.length) this.remedy({ summary: `allow lists instead of deny lists (${formatMode(mode)}, root only)`, changes });
+  if (problems.length) this.fail(problems.join('; '));
 });

@@ -7,7 +7,9 @@ import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { capped } from './filesystem.js';
 import { passwd, shadow, type ShadowEntry } from '../src/facts/accounts.js';
-import { LOGIN_DEFS_DEFAULTS, USERADD_BUILTIN_DEFAULTS, loginDefs, shadowNumber, useraddDefaults, type DefsFile } from '../src/facts/login-defs.js';
+import {
+  LOGIN_DEFS, LOGIN_DEFS_DEFAULTS, USERADD_BUILTIN_DEFAULTS, USERADD_DEFAULTS, loginDefs, shadowNumber, useraddDefaults, type DefsFile,
+} from '../src/facts/login-defs.js';
 
 interface DefsValue { value: number; says: string }
 
@@ -36,13 +38,32 @@ function defsValue(world: CisWorld, defs: DefsFile, name: string, builtins: Reco
   return { value: n, says };
 }
 
+/**
+ * Set a name in login.defs ("NAME value", every active line for it rewritten) or /etc/default/useradd
+ * ("NAME=value"). Only new accounts get these defaults; existing accounts are fixed one by one.
+ */
+function remedyDefs(world: CisWorld, file: string, name: string, value: number) {
+  const useradd = file === USERADD_DEFAULTS;
+  world.remedy({
+    summary: `set ${name} ${value} in ${file}`,
+    changes: [{
+      kind: 'edit-file', path: file, edits: [{ op: 'key-value-set', key: name, value: String(value), separator: useradd ? '=' : ' ' }],
+      create: { mode: useradd ? 0o600 : 0o644, uid: 0, gid: 0 },
+    }],
+  });
+}
+
 Then('{string} in \\/etc\\/login.defs is at least {int}', async function (this: CisWorld, name: string, min: number) {
   const v = defsValue(this, await this.fact(loginDefs), name, LOGIN_DEFS_DEFAULTS);
-  if (v.value < min) this.fail(`${v.says}: must be at least ${min}`);
+  if (v.value < min) {
+    remedyDefs(this, LOGIN_DEFS, name, min);
+    this.fail(`${v.says}: must be at least ${min}`);
+  }
 });
 
 Then('{string} in \\/etc\\/login.defs is at most {int}', async function (this: CisWorld, name: string, max: number) {
   const v = defsValue(this, await this.fact(loginDefs), name, LOGIN_DEFS_DEFAULTS);
+  if (v.value < 0 || v.value > max) remedyDefs(this, LOGIN_DEFS, name, max);
   // a negative value turns the limit off
   if (v.value < 0) this.fail(`${v.says}: a negative value means no limit; must be at most ${max}`);
   if (v.value > max) this.fail(`${v.says}: must be at most ${max}`);
@@ -51,7 +72,10 @@ Then('{string} in \\/etc\\/login.defs is at most {int}', async function (this: C
 Then('{string} in \\/etc\\/default\\/useradd is between {int} and {int}', async function (this: CisWorld, name: string, min: number, max: number) {
   // useradd reads the value untrimmed: "30 " is not a number to it, and "030" is octal
   const v = defsValue(this, await this.fact(useraddDefaults), name, USERADD_BUILTIN_DEFAULTS, true);
-  if (v.value < min || v.value > max) this.fail(`${v.says}: must be between ${min} and ${max}${v.value === -1 ? ' (-1 means never)' : ''}`);
+  if (v.value < min || v.value > max) {
+    remedyDefs(this, USERADD_DEFAULTS, name, max);
+    this.fail(`${v.says}: must be between ${min} and ${max}${v.value === -1 ? ' (-1 means never)' : ''}`);
+  }
 });
 
 // ---------------------------------------------------------------- /etc/shadow, account by account
@@ -68,29 +92,36 @@ async function accountsWithPassword(world: CisWorld): Promise<ShadowEntry[]> {
 
 const field = (v: number | null) => (v === null ? 'empty' : String(v));
 
-async function everyAccountWithPassword(world: CisWorld, what: string, value: (e: ShadowEntry) => number | null, ok: (v: number | null) => boolean, wanted: string) {
+/**
+ * /etc/shadow holds password hashes, so cis-bdd never rewrites it: the ageing fields of existing
+ * accounts are changed with chage, by a person, one command per account.
+ */
+async function everyAccountWithPassword(world: CisWorld, what: string, value: (e: ShadowEntry) => number | null, ok: (v: number | null) => boolean, wanted: string, chage: string) {
   const accounts = await accountsWithPassword(world);
   const lines = accounts.map((e) => `/etc/shadow:${e.line} ${e.name}: ${what} ${field(value(e))}${ok(value(e)) ? '' : ` (must be ${wanted})`}`);
   if (lines.length) world.record('/etc/shadow', capped(lines));
   const bad = accounts.filter((e) => !ok(value(e)));
-  if (bad.length) world.fail(`${what} must be ${wanted}: ${bad.map((e) => `${e.name} (${field(value(e))})`).join(', ')}`);
+  if (bad.length) {
+    world.needsPerson(bad.map((e) => `chage ${chage} ${e.name}`));
+    world.fail(`${what} must be ${wanted}: ${bad.map((e) => `${e.name} (${field(value(e))})`).join(', ')}`);
+  }
 }
 
 Then('every account with a password in \\/etc\\/shadow has a minimum password age of at least {int} day(s)', async function (this: CisWorld, min: number) {
-  await everyAccountWithPassword(this, 'minimum days between changes', (e) => e.minDays, (v) => v !== null && v >= min, `at least ${min}`);
+  await everyAccountWithPassword(this, 'minimum days between changes', (e) => e.minDays, (v) => v !== null && v >= min, `at least ${min}`, `--mindays ${min}`);
 });
 
 Then('every account with a password in \\/etc\\/shadow has a maximum password age of at most {int} days', async function (this: CisWorld, max: number) {
   // empty or negative: the password never expires
-  await everyAccountWithPassword(this, 'maximum password age', (e) => e.maxDays, (v) => v !== null && v >= 0 && v <= max, `at most ${max} (empty or negative: never expires)`);
+  await everyAccountWithPassword(this, 'maximum password age', (e) => e.maxDays, (v) => v !== null && v >= 0 && v <= max, `at most ${max} (empty or negative: never expires)`, `--maxdays ${max}`);
 });
 
 Then('every account with a password in \\/etc\\/shadow is warned at least {int} days before its password expires', async function (this: CisWorld, min: number) {
-  await everyAccountWithPassword(this, 'warning days', (e) => e.warnDays, (v) => v !== null && v >= min, `at least ${min}`);
+  await everyAccountWithPassword(this, 'warning days', (e) => e.warnDays, (v) => v !== null && v >= min, `at least ${min}`, `--warndays ${min}`);
 });
 
 Then('every account with a password in \\/etc\\/shadow is disabled at most {int} days after its password expires', async function (this: CisWorld, max: number) {
-  await everyAccountWithPassword(this, 'inactive days', (e) => e.inactiveDays, (v) => v !== null && v >= 0 && v <= max, `between 0 and ${max} (empty or -1: never disabled)`);
+  await everyAccountWithPassword(this, 'inactive days', (e) => e.inactiveDays, (v) => v !== null && v >= 0 && v <= max, `between 0 and ${max} (empty or -1: never disabled)`, `--inactive ${max}`);
 });
 
 const DAY_MS = 86_400_000;
@@ -110,6 +141,9 @@ Then('no account with a password in \\/etc\\/shadow has its last password change
     return;
   }
   this.record('/etc/shadow', capped(future.map((e) => `/etc/shadow:${e.line} ${e.name}: last change day ${e.lastChange} (${isoDay(e.lastChange!)}), after day ${today}`)));
+  this.needsPerson([
+    ...future.map((e) => `find out why ${e.name}'s last password change is dated ${isoDay(e.lastChange!)} (a wrong clock, or a tampered entry), then have the password changed or set the date with "chage --lastday <YYYY-MM-DD> ${e.name}"`),
+  ]);
   this.fail(`${future.length} account(s) changed their password after the audit date ${isoDay(today)}: ${future.map((e) => `${e.name} (${isoDay(e.lastChange!)})`).join(', ')}`);
 });
 
@@ -128,7 +162,10 @@ Then('every account with a UID below UID_MIN, except {words}, has the shell {wor
   this.record('/etc/passwd', bad.length
     ? capped(bad.map((u) => `/etc/passwd:${u.line} ${u.name} (uid ${u.uid}) has the shell ${u.shell || '(empty: /bin/sh)'}`))
     : `${accounts.length} accounts checked (${except.join(', ')} left out), each has the shell ${shells.join(' or ')}`);
-  if (bad.length) this.fail(`system accounts that may get a shell: ${bad.map((u) => `${u.name} (${u.shell || 'empty'})`).join(', ')}`);
+  if (bad.length) {
+    this.needsPerson(bad.map((u) => `usermod -s ${shells[0]} ${u.name}`));
+    this.fail(`system accounts that may get a shell: ${bad.map((u) => `${u.name} (${u.shell || 'empty'})`).join(', ')}`);
+  }
 });
 
 Then('every account with a UID below UID_MIN, except {words}, has a locked password in \\/etc\\/shadow', async function (this: CisWorld, except: string[]) {
@@ -143,7 +180,11 @@ Then('every account with a UID below UID_MIN, except {words}, has a locked passw
     else if (e.state === 'empty') bad.push(`/etc/shadow:${e.line} ${u.name} has an empty password field`);
   }
   this.record('/etc/shadow', bad.length ? capped(bad) : `the passwords of all ${accounts.length} accounts checked (${except.join(', ')} left out) are locked or disabled`);
-  if (bad.length) this.fail(`system accounts whose password is not locked: ${bad.map((b) => b.replace(/^\/etc\/shadow:\d+ /, '').split(' ')[0]).join(', ')}`);
+  if (bad.length) {
+    const names = bad.map((b) => b.replace(/^\/etc\/shadow:\d+ /, '').split(' ')[0]);
+    this.needsPerson(names.map((n) => `usermod -L ${n}`));
+    this.fail(`system accounts whose password is not locked: ${names.join(', ')}`);
+  }
 });
 
 Then('the primary group of {string} in \\/etc\\/passwd is GID {int}', async function (this: CisWorld, name: string, gid: number) {
@@ -154,5 +195,8 @@ Then('the primary group of {string} in \\/etc\\/passwd is GID {int}', async func
   }
   this.record('/etc/passwd', found.map((u) => `/etc/passwd:${u.line} ${u.name} uid ${u.uid} gid ${u.gid}`).join('\n'));
   const wrong = found.filter((u) => u.gid !== gid);
-  if (wrong.length) this.fail(`the primary group of ${name} is GID ${wrong.map((u) => u.gid).join(', ')}, not ${gid}`);
+  if (wrong.length) {
+    this.needsPerson([`usermod -g ${gid} ${name}`, `then check the group of the files ${name} created while its primary group was another one`]);
+    this.fail(`the primary group of ${name} is GID ${wrong.map((u) => u.gid).join(', ')}, not ${gid}`);
+  }
 });

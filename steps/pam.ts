@@ -2,14 +2,22 @@
  * Steps about PAM: which modules a service's stack calls for one management group once its includes are
  * followed, with which control and options, and the password quality settings pam_pwquality applies.
  * Every decision records the rules (file:line, and the include that led there) it was made on.
+ *
+ * A step may name several services ("system-auth" and "password-auth", the two stacks the Red Hat
+ * family shares between services): each must comply, and the remediation covers all of them at once.
+ * Remediations edit the file a rule is written in (the file a link in /etc/pam.d leads to): the
+ * arguments after a rule's module path are rewritten in place, a new rule goes right after the rule
+ * before the one it must precede, and a change of control flow (lockouts, a rule's control) is left to
+ * a person, since a mistake there locks everybody out.
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { CheckError } from '../src/engine/verdict.js';
 import {
-  PAM_TYPES, describePamEntry, moduleName, pamArgument, pamConfig, type PamStack, type PamStackEntry, type PamType,
+  PAM_TYPES, describePamEntry, moduleName, pamArgument, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack, type PamStackEntry, type PamType,
 } from '../src/facts/pam.js';
-import { pwqualityConf } from '../src/facts/pwquality.js';
+import { PWQUALITY_CONF, pwqualityConf } from '../src/facts/pwquality.js';
+import type { Change } from '../src/remediation/model.js';
 
 function pamType(type: string): PamType {
   if (!(PAM_TYPES as readonly string[]).includes(type)) throw new CheckError(`"${type}" is not a PAM management group (${PAM_TYPES.join(', ')})`);
@@ -22,6 +30,104 @@ const stackSource = (s: PamStack) => `${s.file} (${s.type} rules, includes follo
 function recordOnce(world: CisWorld, source: string, excerpt: string) {
   if (!world.evidence.some((e) => e.source === source && e.excerpt === excerpt)) world.record(source, excerpt);
 }
+
+// ---------------------------------------------------------------- remediation helpers
+
+/** Add steps for a person to those the item already has (several services, several rules). */
+function person(world: CisWorld, steps: string[]): void {
+  world.needsPerson([...new Set([...(world.manualFix?.steps ?? []), ...steps])]);
+}
+
+/** The file to edit for a rule written in `file` (links in /etc/pam.d followed). */
+async function realFile(world: CisWorld, file: string): Promise<string> {
+  return (await world.fact(pamFileLinks)).get(file) ?? file;
+}
+
+/** The rules of the file a rule is written in, as parsed. */
+async function rulesOf(world: CisWorld, file: string): Promise<PamRule[]> {
+  const lines = (await world.fact(pamConfig)).files.get(file) ?? [];
+  return lines.filter((l): l is PamRule => l.kind === 'rule');
+}
+
+/**
+ * The edit that rewrites a rule's arguments (its head, "type control module", stays as written), or
+ * undefined when the rule cannot be told apart from another line of its file, spans several lines or
+ * has no arguments to anchor the rewrite on.
+ */
+async function argumentsEdit(world: CisWorld, rule: PamRule, args: string[]): Promise<Change | undefined> {
+  if (!rule.head || !rule.args.length || !args.length) return undefined;
+  const same = (await rulesOf(world, rule.file)).filter((r) => r.head === rule.head);
+  if (same.length !== 1) return undefined;
+  return { kind: 'edit-file', path: await realFile(world, rule.file), edits: [{ op: 'key-value-set', key: rule.head, value: args.join(' '), separator: ' ' }] };
+}
+
+/**
+ * Record how to give each rule an option; rules that cannot be rewritten mechanically become steps for a
+ * person. Several rules of one step make one remediation.
+ */
+async function remedyOptions(world: CisWorld, fixes: Array<{ rule: PamRule; options: string[] }>): Promise<void> {
+  const changes: Change[] = [];
+  const manual: string[] = [];
+  const seen = new Set<string>();
+  for (const { rule, options } of fixes) {
+    const key = `${rule.file}:${rule.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const args = options.reduce(withOption, rule.args);
+    const edit = await argumentsEdit(world, rule, args);
+    if (edit) changes.push(edit);
+    else manual.push(`in ${rule.file} line ${rule.line} ("${rule.text}"), add ${options.join(' ')} to the arguments of ${moduleName(rule.module)}`);
+  }
+  if (changes.length) {
+    world.remedy({ summary: `set ${[...new Set(fixes.flatMap((f) => f.options))].join(' ')} on ${[...new Set(fixes.map((f) => moduleName(f.rule.module)))].join(', ')} in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes });
+  }
+  if (manual.length) person(world, manual);
+}
+
+/** The rule that comes right before `rule` in its file, to insert a new rule after it. */
+async function ruleBefore(world: CisWorld, rule: PamRule): Promise<PamRule | undefined> {
+  const rules = (await rulesOf(world, rule.file)).filter((r) => r.line < rule.line);
+  return rules[rules.length - 1];
+}
+
+/**
+ * Rules a stack lacks that can be added mechanically: where, and the line. pam_wheel may follow
+ * everything in su's auth rules (pam_rootok, which lets root through, comes first anyway); the password
+ * quality and history checks go right before the rule that calls pam_unix for password, as they must
+ * check a new password before it is stored. Anything else is for a person.
+ */
+const NEW_RULES: Record<string, { line: (type: string, control: string) => string; place: 'end' | 'before pam_unix.so' }> = {
+  'pam_wheel.so': { line: (t, c) => `${t} ${c} pam_wheel.so use_uid`, place: 'end' },
+  'pam_pwquality.so': { line: (t, c) => `${t} ${c} pam_pwquality.so try_first_pass retry=3`, place: 'before pam_unix.so' },
+  'pam_pwhistory.so': { line: (t, c) => `${t} ${c} pam_pwhistory.so remember=5 use_authtok`, place: 'before pam_unix.so' },
+};
+
+async function remedyMissingRule(world: CisWorld, stack: PamStack, module: string, control: string): Promise<void> {
+  const recipe = NEW_RULES[module];
+  const line = recipe?.line(stack.type, control);
+  if (recipe?.place === 'end' && module === 'pam_wheel.so' && stack.service === 'su') {
+    const path = await realFile(world, stack.file);
+    world.remedy({ summary: `add "${line}" to ${path}`, changes: [{ kind: 'edit-file', path, edits: [{ op: 'ensure-line', line: line! }] }] });
+    return;
+  }
+  if (recipe?.place === 'before pam_unix.so') {
+    const unix = stack.entries.find((e) => moduleName(e.module) === 'pam_unix.so');
+    const before = unix && !unix.inSubstack ? await ruleBefore(world, unix) : undefined;
+    if (before) {
+      const edit = await argumentsEdit(world, before, [...before.args.slice(0, -1), `${before.args[before.args.length - 1]}\n${line}`]);
+      if (edit) {
+        world.remedy({ summary: `add "${line}" to ${(edit as { path: string }).path} before the pam_unix.so ${stack.type} rule`, changes: [edit] });
+        return;
+      }
+    }
+  }
+  person(world, [
+    `add ${/^[aeiou]/.test(stack.type) ? 'an' : 'a'} ${stack.type} rule calling ${module} as ${control} to ${stack.file}, at the place its documentation gives (for example "${line ?? `${stack.type} ${control} ${module}`}")`,
+    'keep a root session open while testing a new login in another terminal',
+  ]);
+}
+
+// ---------------------------------------------------------------- reading stacks
 
 /** The stack of a service for one group; a missing service file fails, a broken rule on the way is an error. */
 export async function pamStack(world: CisWorld, service: string, type: string): Promise<PamStack> {
@@ -37,81 +143,181 @@ export async function pamStack(world: CisWorld, service: string, type: string): 
   return stack;
 }
 
-/** The rules of a stack that call a module (by file name); fails when there is none. */
-export async function pamCalls(world: CisWorld, service: string, type: string, module: string): Promise<PamStackEntry[]> {
+/** The calls of a module in a stack, recorded; empty when there is none (the caller decides). */
+async function findCalls(world: CisWorld, service: string, type: string, module: string): Promise<{ stack: PamStack; calls: PamStackEntry[] }> {
   const stack = await pamStack(world, service, type);
   const calls = stack.entries.filter((e) => moduleName(e.module) === module);
   if (!calls.length) {
     const modules = stack.entries.map((e) => moduleName(e.module));
     world.record(stackSource(stack), `no rule calls ${module}; the ${type} rules call ${modules.join(', ') || 'nothing'}`);
-    world.fail(`the ${type} rules of ${stack.file} do not call ${module}`);
-  }
-  recordOnce(world, stackSource(stack), calls.map(describePamEntry).join('\n'));
+  } else recordOnce(world, stackSource(stack), calls.map(describePamEntry).join('\n'));
+  return { stack, calls };
+}
+
+/** The rules of a stack that call a module (by file name); fails when there is none. */
+export async function pamCalls(world: CisWorld, service: string, type: string, module: string): Promise<PamStackEntry[]> {
+  const { stack, calls } = await findCalls(world, service, type, module);
+  if (!calls.length) world.fail(`the ${type} rules of ${stack.file} do not call ${module}`);
   return calls;
 }
 
+/** The calls of a module in each service; the services without one fail together, with their remediations. */
+async function callsIn(world: CisWorld, services: string[], type: string, module: string, control?: string): Promise<PamStackEntry[]> {
+  const all: PamStackEntry[] = [];
+  const missing: string[] = [];
+  for (const service of services) {
+    const { stack, calls } = await findCalls(world, service, type, module);
+    if (!calls.length) {
+      missing.push(stack.file);
+      await remedyMissingRule(world, stack, module, control ?? 'required');
+    }
+    all.push(...calls);
+  }
+  if (missing.length) world.fail(`the ${type} rules of ${missing.join(' and ')} do not call ${module}`);
+  // a file included by several of the services counts once
+  return all.filter((c, i) => all.findIndex((o) => o.file === c.file && o.line === c.line) === i);
+}
+
+async function callsAs(world: CisWorld, services: string[], module: string, type: string, controls: string[]) {
+  const calls = await callsIn(world, services, type, module, controls[0]);
+  const wrong = calls.filter((c) => !controls.includes(c.control));
+  if (wrong.length) {
+    person(world, wrong.map((c) => `in ${c.file} line ${c.line} ("${c.text}"), change the control of ${module} to ${controls[0]}, and test a new login while keeping a root session open`));
+    world.fail(`${wrong.map((c) => `${c.file}:${c.line} calls ${module} as ${c.control}`).join('; ')}, expected ${controls.join(' or ')}`);
+  }
+}
+
 Then('the PAM service {string} calls {string} for {string}', async function (this: CisWorld, service: string, module: string, type: string) {
-  await pamCalls(this, service, type, module);
+  await callsIn(this, [service], type, module);
+});
+
+Then('the PAM services {words} each call {string} for {string}', async function (this: CisWorld, services: string[], module: string, type: string) {
+  await callsIn(this, services, type, module);
 });
 
 Then('the PAM service {string} calls {string} for {string} as {words}', async function (this: CisWorld, service: string, module: string, type: string, controls: string[]) {
-  const calls = await pamCalls(this, service, type, module);
-  const wrong = calls.filter((c) => !controls.includes(c.control));
-  if (wrong.length) {
-    this.fail(`${wrong.map((c) => `${c.file}:${c.line} calls ${module} as ${c.control}`).join('; ')}, expected ${controls.join(' or ')}`);
+  await callsAs(this, [service], module, type, controls);
+});
+
+Then('the PAM services {words} each call {string} for {string} as {words}', async function (this: CisWorld, services: string[], module: string, type: string, controls: string[]) {
+  await callsAs(this, services, module, type, controls);
+});
+
+Then('every {string} call of {string} in {words} has the options {words}', async function (this: CisWorld, type: string, module: string, services: string[], options: string[]) {
+  const calls = await callsIn(this, services, type, module);
+  const lacking = calls.map((c) => ({ rule: c as PamRule, options: options.filter((o) => !c.args.includes(o)) })).filter((x) => x.options.length);
+  if (lacking.length) {
+    await remedyOptions(this, lacking);
+    this.fail(`${module}: ${lacking.map((x) => `${x.rule.file}:${x.rule.line} lacks ${x.options.join(', ')}`).join('; ')}`);
   }
 });
 
-Then('every {string} call of {string} in {string} has the options {words}', async function (this: CisWorld, type: string, module: string, service: string, options: string[]) {
-  const calls = await pamCalls(this, service, type, module);
-  const problems = calls.flatMap((c) => {
-    const missing = options.filter((o) => !c.args.includes(o));
-    return missing.length ? [`${c.file}:${c.line} lacks ${missing.join(', ')}`] : [];
-  });
-  if (problems.length) this.fail(`${module}: ${problems.join('; ')}`);
-});
-
-Then('every {string} call of {string} in {string} has the option {string}', async function (this: CisWorld, type: string, module: string, service: string, option: string) {
-  const calls = await pamCalls(this, service, type, module);
+Then('every {string} call of {string} in {words} has the option {string}', async function (this: CisWorld, type: string, module: string, services: string[], option: string) {
+  const calls = await callsIn(this, services, type, module);
   const without = calls.filter((c) => !c.args.includes(option));
-  if (without.length) this.fail(`${module} without ${option}: ${without.map((c) => `${c.file}:${c.line}`).join(', ')}`);
+  if (without.length) {
+    await remedyOptions(this, without.map((c) => ({ rule: c, options: [option] })));
+    this.fail(`${module} without ${option}: ${without.map((c) => `${c.file}:${c.line}`).join(', ')}`);
+  }
 });
 
-/** Check a numeric option on every call of a module. */
-async function numericOption(world: CisWorld, type: string, module: string, service: string, name: string, ok: (n: number) => boolean, wanted: string) {
-  const calls = await pamCalls(world, service, type, module);
+/** Check a numeric option on every call of a module; `fix` is the value a remediation sets. */
+async function numericOption(world: CisWorld, type: string, module: string, services: string[], name: string, ok: (n: number) => boolean, wanted: string, fix: number) {
+  const calls = await callsIn(world, services, type, module);
   const problems: string[] = [];
+  const bad: PamRule[] = [];
   for (const c of calls) {
     const value = pamArgument(c, name);
     if (value === undefined) problems.push(`${c.file}:${c.line} does not set ${name}`);
     else if (!/^-?\d+$/.test(value)) problems.push(`${c.file}:${c.line} sets ${name}=${value}, which is not a number`);
     else if (!ok(Number(value))) problems.push(`${c.file}:${c.line} sets ${name}=${value}`);
+    else continue;
+    bad.push(c);
   }
-  if (problems.length) world.fail(`${module} ${name} must be ${wanted}: ${problems.join('; ')}`);
+  if (problems.length) {
+    await remedyOptions(world, bad.map((rule) => ({ rule, options: [`${name}=${fix}`] })));
+    world.fail(`${module} ${name} must be ${wanted}: ${problems.join('; ')}`);
+  }
 }
 
-Then('every {string} call of {string} in {string} sets {string} to at most {int}', async function (this: CisWorld, type: string, module: string, service: string, name: string, max: number) {
-  await numericOption(this, type, module, service, name, (n) => n <= max, `at most ${max}`);
+Then('every {string} call of {string} in {words} sets {string} to at most {int}', async function (this: CisWorld, type: string, module: string, services: string[], name: string, max: number) {
+  await numericOption(this, type, module, services, name, (n) => n <= max, `at most ${max}`, max);
 });
 
-Then('every {string} call of {string} in {string} sets {string} to at least {int}', async function (this: CisWorld, type: string, module: string, service: string, name: string, min: number) {
-  await numericOption(this, type, module, service, name, (n) => n >= min, `at least ${min}`);
+Then('every {string} call of {string} in {words} sets {string} to at least {int}', async function (this: CisWorld, type: string, module: string, services: string[], name: string, min: number) {
+  await numericOption(this, type, module, services, name, (n) => n >= min, `at least ${min}`, min);
 });
 
-Then('every {string} call of {string} in {string} sets {string} to between {int} and {int}', async function (this: CisWorld, type: string, module: string, service: string, name: string, min: number, max: number) {
-  await numericOption(this, type, module, service, name, (n) => n >= min && n <= max, `between ${min} and ${max}`);
+Then('every {string} call of {string} in {words} sets {string} to between {int} and {int}', async function (this: CisWorld, type: string, module: string, services: string[], name: string, min: number, max: number) {
+  await numericOption(this, type, module, services, name, (n) => n >= min && n <= max, `between ${min} and ${max}`, max);
+});
+
+// ---------------------------------------------------------------- order of rules: lockouts
+
+Then('the PAM services {words} each call {string} for {string} with {string} before {string} and with {string} after it', async function (
+  this: CisWorld, services: string[], module: string, type: string, before: string, anchor: string, after: string,
+) {
+  const problems: string[] = [];
+  for (const service of services) {
+    const stack = await pamStack(this, service, type);
+    const at = stack.entries.findIndex((e) => moduleName(e.module) === anchor);
+    const calls = stack.entries.map((e, i) => ({ e, i })).filter(({ e }) => moduleName(e.module) === module);
+    recordOnce(this, stackSource(stack), stack.entries.map(describePamEntry).join('\n'));
+    if (at < 0) { problems.push(`the ${type} rules of ${stack.file} do not call ${anchor}`); continue; }
+    const first = calls.find(({ e, i }) => i < at && e.args.includes(before));
+    const second = calls.find(({ e, i }) => i > at && e.args.includes(after));
+    if (!first) problems.push(`${stack.file}: no ${module} ${before} rule before ${anchor} (${describePamEntry(stack.entries[at])})`);
+    if (!second) problems.push(`${stack.file}: no ${module} ${after} rule after ${anchor}`);
+  }
+  if (problems.length) {
+    person(this, [
+      ...services.map((s) => `in /etc/pam.d/${s}, surround the ${type} rule that calls ${anchor} with ${module} rules: one with "${before}" right before it (as required) and one with "${after}" right after it (as [default=die]), with the benchmark's attempt limit and unlock time`),
+      'a lockout changes who can log in at all: keep a root session open and test a good and a bad login in another terminal',
+    ]);
+    this.fail(problems.join('; '));
+  }
+});
+
+// ---------------------------------------------------------------- password history
+
+Then('the PAM services {words} each remember at least {int} previous passwords with {string} or {string}', async function (
+  this: CisWorld, services: string[], min: number, history: string, unix: string,
+) {
+  const problems: string[] = [];
+  const fixes: Array<{ rule: PamRule; options: string[] }> = [];
+  for (const service of services) {
+    const stack = await pamStack(this, service, 'password');
+    const calls = stack.entries.filter((e) => [history, unix].includes(moduleName(e.module)));
+    recordOnce(this, stackSource(stack), calls.length ? calls.map(describePamEntry).join('\n') : `no rule calls ${history} or ${unix}`);
+    const remembers = (c: PamStackEntry) => {
+      const v = pamArgument(c, 'remember');
+      // a history module that is only optional refuses nothing
+      const enforced = moduleName(c.module) === unix || ['required', 'requisite'].includes(c.control) || !!c.actions;
+      return enforced && v !== undefined && /^\d+$/.test(v) && Number(v) >= min;
+    };
+    if (calls.some(remembers)) continue;
+    const said = calls.map((c) => `${c.file}:${c.line} ${moduleName(c.module)} ${pamArgument(c, 'remember') !== undefined ? `remember=${pamArgument(c, 'remember')}` : 'without remember'}`);
+    problems.push(`${stack.file}: ${said.length ? said.join(', ') : `neither ${history} nor ${unix} is called`}`);
+    const target = calls.find((c) => moduleName(c.module) === unix);
+    if (target) fixes.push({ rule: target, options: [`remember=${min}`] });
+    else person(this, [`add "password required ${history} remember=${min} use_authtok" to ${stack.file} before the rule that stores the new password`]);
+  }
+  if (problems.length) {
+    await remedyOptions(this, fixes);
+    this.fail(`fewer than ${min} previous passwords are remembered: ${problems.join('; ')}`);
+  }
 });
 
 // ---------------------------------------------------------------- pam_pwquality and pwquality.conf
 
-interface QualityValue { call: PamStackEntry; value: number | null; says: string }
+interface QualityValue { call: PamStackEntry; value: number | null; says: string; fromArgument: boolean }
 
 /**
- * The value of a password quality setting for each pam_pwquality.so call in a service's password rules:
- * the module argument when the rule gives one (it overrides the file), otherwise pwquality.conf.
+ * The value of a password quality setting for each pam_pwquality.so call in the services' password
+ * rules: the module argument when the rule gives one (it overrides the file), otherwise pwquality.conf.
  */
-async function qualityValues(world: CisWorld, service: string, name: string): Promise<QualityValue[]> {
-  const calls = await pamCalls(world, service, 'password', 'pam_pwquality.so');
+async function qualityValues(world: CisWorld, services: string[], name: string): Promise<QualityValue[]> {
+  const calls = await callsIn(world, services, 'password', 'pam_pwquality.so');
   const conf = await world.fact(pwqualityConf);
   const out: QualityValue[] = [];
   const lines: string[] = [];
@@ -124,31 +330,53 @@ async function qualityValues(world: CisWorld, service: string, name: string): Pr
     else if (set) { value = set.value; says = `${name} = ${set.value} at ${set.file}:${set.line}`; }
     else says = `${name} is not set (${conf.exists ? `neither in ${conf.file} nor` : `${conf.file} does not exist, nor is it`} an argument at ${call.file}:${call.line})`;
     if (value !== undefined && !/^-?\d+$/.test(value)) throw new CheckError(`${says}: not a number`);
-    out.push({ call, value: value === undefined ? null : Number(value), says });
+    out.push({ call, value: value === undefined ? null : Number(value), says, fromArgument: arg !== undefined });
     lines.push(says);
   }
-  world.record(conf.exists ? conf.file : `${conf.file} (missing)`, lines.join('\n'));
+  recordOnce(world, conf.exists ? conf.file : `${conf.file} (missing)`, lines.join('\n'));
   return out;
 }
 
-Then('pam_pwquality in {string} requires {string} of at least {int}', async function (this: CisWorld, service: string, name: string, min: number) {
-  const values = await qualityValues(this, service, name);
+/** Set quality values: in pwquality.conf, or on the module line where an argument overrides the file. */
+async function remedyQuality(world: CisWorld, values: Array<{ v: QualityValue; name: string; fix: number }>): Promise<void> {
+  const inFile = [...new Map(values.filter((x) => !x.v.fromArgument).map((x) => [x.name, x])).values()];
+  if (inFile.length) {
+    world.remedy({
+      summary: `set ${inFile.map((x) => `${x.name} = ${x.fix}`).join(', ')} in ${PWQUALITY_CONF}`,
+      changes: [{ kind: 'edit-file', path: PWQUALITY_CONF, edits: inFile.map((x) => ({ op: 'key-value-set' as const, key: x.name, value: String(x.fix), separator: ' = ' as const })), create: { mode: 0o644, uid: 0, gid: 0 } }],
+    });
+  }
+  const onLine = values.filter((x) => x.v.fromArgument);
+  if (onLine.length) await remedyOptions(world, onLine.map((x) => ({ rule: x.v.call, options: [`${x.name}=${x.fix}`] })));
+}
+
+Then('pam_pwquality in {words} requires {string} of at least {int}', async function (this: CisWorld, services: string[], name: string, min: number) {
+  const values = await qualityValues(this, services, name);
   const bad = values.filter((v) => v.value === null || v.value < min);
-  if (bad.length) this.fail(`${name} must be at least ${min}: ${bad.map((v) => v.says).join('; ')}`);
+  if (bad.length) {
+    await remedyQuality(this, bad.map((v) => ({ v, name, fix: min })));
+    this.fail(`${name} must be at least ${min}: ${bad.map((v) => v.says).join('; ')}`);
+  }
 });
 
-Then('pam_pwquality in {string} requires {string} of at least {int}, or {words} each of at most {int}', async function (this: CisWorld, service: string, name: string, min: number, credits: string[], max: number) {
-  const classes = await qualityValues(this, service, name);
+Then('pam_pwquality in {words} requires {string} of at least {int}, or {words} each of at most {int}', async function (this: CisWorld, services: string[], name: string, min: number, credits: string[], max: number) {
+  const classes = await qualityValues(this, services, name);
   // the credits matter only where minclass falls short
   if (classes.every((c) => c.value !== null && c.value >= min)) return;
   const perCredit: QualityValue[][] = [];
-  for (const c of credits) perCredit.push(await qualityValues(this, service, c));
+  for (const c of credits) perCredit.push(await qualityValues(this, services, c));
   const problems: string[] = [];
+  const short: QualityValue[] = [];
   classes.forEach((cls, i) => {
     if (cls.value !== null && cls.value >= min) return;
     const weak = perCredit.map((vals) => vals[i]).filter((v) => v.value === null || v.value > max);
     if (!weak.length) return;
+    short.push(cls);
     problems.push(`${cls.call.file}:${cls.call.line}: ${cls.says}, and ${weak.map((v) => v.says).join(', ')}`);
   });
-  if (problems.length) this.fail(`neither ${name} is at least ${min} nor are ${credits.join(', ')} each at most ${max}: ${problems.join('; ')}`);
+  if (problems.length) {
+    // the simpler of the two ways: require every class
+    await remedyQuality(this, short.map((v) => ({ v, name, fix: min })));
+    this.fail(`neither ${name} is at least ${min} nor are ${credits.join(', ')} each at most ${max}: ${problems.join('; ')}`);
+  }
 });

@@ -9,18 +9,19 @@ import type { Owner } from './support/parameter-types.js';
 import { permissionProblems, remedyPermissions } from './files.js';
 import { installedPackages } from '../src/facts/packages.js';
 import {
-  OPENSSH_VERSION, TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
+  TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
   type SshdConfig, type SshdSetting,
 } from '../src/facts/sshd-config.js';
+import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/engine/verdict.js';
 import { declareTailoring } from '../src/policy/tailoring.js';
 import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
 
-declareTailoring({ name: 'ssh-max-auth-tries', type: 'integer', default: 4, items: ['5.3.7'], description: 'largest MaxAuthTries sshd may allow' });
-declareTailoring({ name: 'ssh-client-alive-interval', type: 'integer', default: 300, items: ['5.3.16'], description: 'largest ClientAliveInterval in seconds' });
-declareTailoring({ name: 'ssh-client-alive-count-max', type: 'integer', default: 3, items: ['5.3.16'], description: 'largest ClientAliveCountMax' });
-declareTailoring({ name: 'ssh-login-grace-time', type: 'integer', default: 60, items: ['5.3.17'], description: 'largest LoginGraceTime in seconds' });
-declareTailoring({ name: 'ssh-max-sessions', type: 'integer', default: 10, items: ['5.3.22'], description: 'largest MaxSessions' });
+declareTailoring({ name: 'ssh-max-auth-tries', type: 'integer', default: 4, items: ['5.3.7 (Ubuntu 18.04)', '5.2.7 (Aliyun Linux 2)'], description: 'largest MaxAuthTries sshd may allow' });
+declareTailoring({ name: 'ssh-client-alive-interval', type: 'integer', default: 300, items: ['5.3.16 (Ubuntu 18.04)', '5.2.14 (Aliyun Linux 2)'], description: 'largest ClientAliveInterval in seconds' });
+declareTailoring({ name: 'ssh-client-alive-count-max', type: 'integer', default: 3, items: ['5.3.16 (Ubuntu 18.04)', '5.2.14 (Aliyun Linux 2)'], description: 'largest ClientAliveCountMax' });
+declareTailoring({ name: 'ssh-login-grace-time', type: 'integer', default: 60, items: ['5.3.17 (Ubuntu 18.04)', '5.2.15 (Aliyun Linux 2)'], description: 'largest LoginGraceTime in seconds' });
+declareTailoring({ name: 'ssh-max-sessions', type: 'integer', default: 10, items: ['5.3.22 (Ubuntu 18.04)'], description: 'largest MaxSessions' });
 
 /** A quoted sshd keyword: letters and digits only, so these phrases never match other domains' steps. */
 const KW = '"([A-Za-z][A-Za-z0-9]*)"';
@@ -46,15 +47,21 @@ Given('the effective SSH daemon configuration', async function (this: CisWorld) 
  * The remediation of an sshd keyword: set it in sshd_config (first value wins, so the setting goes first
  * and outside Match blocks), refuse it if `sshd -t` would not start, then reload the daemon.
  */
-function remedySshd(world: CisWorld, keyword: string, value: string): void {
+async function remedySshd(world: CisWorld, keyword: string, value: string): Promise<void> {
   world.remedy({
     summary: `set ${keyword} ${value} in /etc/ssh/sshd_config`,
     changes: [
       { kind: 'edit-file', path: '/etc/ssh/sshd_config', edits: [{ op: 'sshd-set', key: keyword, value }], create: { mode: 0o600, uid: 0, gid: 0 } },
-      { kind: 'reload-service', unit: 'ssh.service' },
+      { kind: 'reload-service', unit: await sshdUnit(world) },
     ],
     validate: 'sshd',
   });
+}
+
+/** The daemon's systemd unit: ssh.service on Debian and Ubuntu, sshd.service on the Red Hat family. */
+async function sshdUnit(world: CisWorld): Promise<string> {
+  const units = await world.fact(systemdUnits);
+  return units.state('ssh.service').path || !units.state('sshd.service').path ? 'ssh.service' : 'sshd.service';
 }
 
 /** Look a keyword up and record where its value came from. Undefined when it is not set at all. */
@@ -83,7 +90,7 @@ export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting
   }
   if (s.ignored.length && s.at) {
     const others = s.ignored.map((i) => `${where(i, s.at)} says ${i.value}`).join(', ');
-    notes.unshift(s.rule === 'last' ? `sshd ${OPENSSH_VERSION} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
+    notes.unshift(s.rule === 'last' ? `sshd ${cfg.release.release} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
   }
   if (s.rule === 'all' && s.lines && s.lines.length > 1) {
     notes.unshift(`lines add up: ${s.lines.map((l) => `${where(l, s.at)} ${l.value}`).join(', ')}`);
@@ -94,8 +101,8 @@ export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting
   }
   if (s.source === 'default') {
     return {
-      source: `OpenSSH ${OPENSSH_VERSION} compiled-in defaults`,
-      excerpt: [`default of OpenSSH ${OPENSSH_VERSION}: ${s.keyword} ${s.value} (not set in ${cfg.files.join(', ')})`, ...notes].join('; '),
+      source: `OpenSSH ${cfg.release.release} compiled-in defaults`,
+      excerpt: [`default of OpenSSH ${cfg.release.release}: ${s.keyword} ${s.value} (not set in ${cfg.files.join(', ')})`, ...notes].join('; '),
     };
   }
   const origin = s.at ? `set at ${s.at.file}:${s.at.line}${s.written ? ` as ${s.written}` : ''}` : 'not set in the files: the compiled-in default';
@@ -104,7 +111,7 @@ export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting
 
 Then(new RegExp(`^${KW} is "([^"]*)"$`), async function (this: CisWorld, keyword: string, expected: string) {
   const s = await setting(this, keyword);
-  if (!s || s.value.toLowerCase() !== expected.toLowerCase()) remedySshd(this, keyword, expected);
+  if (!s || s.value.toLowerCase() !== expected.toLowerCase()) await remedySshd(this, keyword, expected);
   if (!s) this.fail(`${keyword} is not set; it must be ${expected}`);
   if (s.value.toLowerCase() !== expected.toLowerCase()) this.fail(`${keyword} is ${s.value}; it must be ${expected}`);
 });
@@ -112,7 +119,7 @@ Then(new RegExp(`^${KW} is "([^"]*)"$`), async function (this: CisWorld, keyword
 Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, keyword: string, unwanted: string) {
   const s = await setting(this, keyword);
   // the one such check is the banner: point it at the remote login banner
-  if ((!s || s.value.toLowerCase() === unwanted.toLowerCase()) && keyword.toLowerCase() === 'banner') remedySshd(this, keyword, '/etc/issue.net');
+  if ((!s || s.value.toLowerCase() === unwanted.toLowerCase()) && keyword.toLowerCase() === 'banner') await remedySshd(this, keyword, '/etc/issue.net');
   if (!s) this.fail(`${keyword} is not set`);
   if (s.value.toLowerCase() === unwanted.toLowerCase()) this.fail(`${keyword} is ${s.value}`);
 });
@@ -120,7 +127,7 @@ Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, key
 Then(new RegExp(`^${KW} is one of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
   const allowed = words(list);
   const s = await setting(this, keyword);
-  if (!s || !allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) remedySshd(this, keyword, allowed[0]);
+  if (!s || !allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) await remedySshd(this, keyword, allowed[0]);
   if (!s) this.fail(`${keyword} is not set; it must be one of ${allowed.join(', ')}`);
   if (!allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) this.fail(`${keyword} is ${s.value}; it must be one of ${allowed.join(', ')}`);
 });
@@ -138,18 +145,18 @@ function numberOf(keyword: string, s: SshdSetting, seconds: boolean): number {
 Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, literal: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literal, tailoring));
   const s = await setting(this, keyword);
-  if (!s) { remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be at most ${max}`); }
+  if (!s) { await remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be at most ${max}`); }
   const n = numberOf(keyword, s, !!unit);
-  if (n > Number(max)) remedySshd(this, keyword, max);
+  if (n > Number(max)) await remedySshd(this, keyword, max);
   if (n > Number(max)) this.fail(`${keyword} is ${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}; it must be at most ${max}${unit ?? ''}`);
 });
 
 Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, min: string, literalMax: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literalMax, tailoring));
   const s = await setting(this, keyword);
-  if (!s) { remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`); }
+  if (!s) { await remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`); }
   const n = numberOf(keyword, s, !!unit);
-  if (n < Number(min) || n > Number(max)) remedySshd(this, keyword, max);
+  if (n < Number(min) || n > Number(max)) await remedySshd(this, keyword, max);
   const shown = `${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}`;
   if (n < Number(min) || n > Number(max)) this.fail(`${keyword} is ${shown}; it must be between ${min} and ${max}${unit ?? ''}`);
 });
@@ -162,7 +169,7 @@ Then(new RegExp(`^${KW} includes none of ((?:"[^"]*"(?:, | and | or )?)+)$`), as
   const found = weak.filter((w) => offered.includes(w.toLowerCase()));
   if (found.length) {
     const kept = offered.filter((a) => !weak.some((w) => w.toLowerCase() === a));
-    if (kept.length) remedySshd(this, keyword, kept.join(','));
+    if (kept.length) await remedySshd(this, keyword, kept.join(','));
   }
   if (found.length) this.fail(`${keyword} includes ${found.join(', ')}`);
 });
@@ -196,7 +203,7 @@ Then(new RegExp(`^${KW} is (\\d+):(\\d+):(\\d+) or more restrictive$`), async fu
   if (v.rate < Number(rate)) problems.push(`refuses at a rate of ${v.rate}%, less than ${rate}%`);
   if (v.full > Number(full)) problems.push(`refuses all only from ${v.full} connections, more than ${full}`);
   if (problems.length) {
-    remedySshd(this, keyword, `${Math.min(v.start, Number(start))}:${Math.max(v.rate, Number(rate))}:${Math.min(v.full, Number(full))}`);
+    await remedySshd(this, keyword, `${Math.min(v.start, Number(start))}:${Math.max(v.rate, Number(rate))}:${Math.min(v.full, Number(full))}`);
     this.fail(`${keyword} ${s.value}: ${problems.join('; ')}`);
   }
 });

@@ -1,6 +1,8 @@
 /**
  * Steps about who may act as root: the terminals root may log in on (/etc/securetty, a judgement) and
  * the group su is restricted to by pam_wheel. Which rules call pam_wheel uses the PAM steps of pam.ts.
+ * pam_wheel admits the members of its group= option's group, or without it of "wheel" (the group with
+ * GID 0 where there is no "wheel").
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
@@ -42,5 +44,33 @@ Then('the group named by the "group" option of every {string} call of {string} i
     const members = [...new Set(found.flatMap((g) => g.members))];
     if (members.length) problems.push(`the group ${name} has member(s): ${members.join(', ')}`);
   }
-  if (problems.length) this.fail(problems.join('; '));
+  if (problems.length) {
+    this.needsPerson([
+      `make ${service}'s pam_wheel rule name a group of its own that lists nobody (for example create it with "groupadd sugroup" and add group=sugroup to the rule), or remove the members of the group it names (gpasswd -d <user> <group>)`,
+      'administrators then use sudo, which records who ran what',
+    ]);
+    this.fail(problems.join('; '));
+  }
+});
+
+Then('the group each {string} call of {string} in {string} restricts su to exists, and its members are listed for review', async function (this: CisWorld, type: string, module: string, service: string) {
+  const calls = await pamCalls(this, service, type, module);
+  const grps = await this.fact(groups);
+  const problems: string[] = [];
+  for (const c of calls) {
+    const named = pamArgument(c, 'group');
+    const found = named !== undefined ? grps.filter((g) => g.name === named)
+      : grps.some((g) => g.name === 'wheel') ? grps.filter((g) => g.name === 'wheel') : grps.filter((g) => g.gid === 0);
+    const which = named !== undefined ? `the group ${named} (group= at ${c.file}:${c.line})` : `the default group of pam_wheel (${found[0]?.name ?? 'wheel'}; ${c.file}:${c.line} names none)`;
+    if (!found.length) {
+      this.record('/etc/group', `no group for ${which}`);
+      problems.push(`${which} does not exist`);
+      continue;
+    }
+    this.record('/etc/group', `${which}: ${found.map((g) => `/etc/group:${g.line} ${g.name} (gid ${g.gid}) members: ${g.members.join(',') || 'none'}`).join('; ')}; only these users may use su; whether each is authorized is for the site to confirm`);
+  }
+  if (problems.length) {
+    this.needsPerson(['create the group su is restricted to ("groupadd wheel", or the group named by group=), and add only the users allowed to use su']);
+    this.fail(problems.join('; '));
+  }
 });

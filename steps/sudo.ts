@@ -1,6 +1,10 @@
 /**
  * Steps about sudo: whether it is installed, and the Defaults options that apply to every user, read
  * from /etc/sudoers and the files it includes in the order sudo reads them (the last entry wins).
+ *
+ * A missing option is added in a file of cis-bdd's own, /etc/sudoers.d/cis-bdd (mode 0440; its name has
+ * no dot, so sudo reads it), or at the end of /etc/sudoers when that directory is not included. An entry
+ * that turns the option off again is for a person to remove: it may hold other options.
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
@@ -9,8 +13,32 @@ import { globalDefaults, sudoers, type SudoDefault } from '../src/facts/sudoers.
 
 Then('the package {string} or the package {string} is installed', async function (this: CisWorld, a: string, b: string) {
   const found = [await packageInstalled(this, a), await packageInstalled(this, b)];
-  if (!found.some(Boolean)) this.fail(`neither ${a} nor ${b} is installed`);
+  if (!found.some(Boolean)) {
+    this.remedy({ summary: `install ${a}`, changes: [], needsInstall: [a] });
+    this.fail(`neither ${a} nor ${b} is installed`);
+  }
 });
+
+export const SUDOERS_DROP_IN = '/etc/sudoers.d/cis-bdd';
+
+/**
+ * Add a Defaults entry for all users where sudo reads it after the entry that decides now: the drop-in
+ * (read with /etc/sudoers.d, which both distributions include at the end of /etc/sudoers) wins over
+ * /etc/sudoers and over the files of /etc/sudoers.d named before it. An entry read later still is for a
+ * person to change.
+ */
+async function remedyDefault(world: CisWorld, entry: string, last: SudoDefault | undefined) {
+  const s = await world.fact(sudoers);
+  const dropInRead = s.includedDirs.includes('/etc/sudoers.d');
+  const overridden = (d: SudoDefault) => d.file === '/etc/sudoers' || (d.file.startsWith('/etc/sudoers.d/') && d.file < SUDOERS_DROP_IN);
+  if (dropInRead && (!last || overridden(last))) {
+    world.remedy({ summary: `add "${entry}" in ${SUDOERS_DROP_IN}`, changes: [{ kind: 'edit-file', path: SUDOERS_DROP_IN, edits: [{ op: 'ensure-line', line: entry }], create: { mode: 0o440, uid: 0, gid: 0 } }] });
+  } else if (!dropInRead && (!last || last.file === '/etc/sudoers')) {
+    world.remedy({ summary: `add "${entry}" at the end of /etc/sudoers`, changes: [{ kind: 'edit-file', path: '/etc/sudoers', edits: [{ op: 'ensure-line', line: entry }] }] });
+  } else {
+    world.needsPerson([`change "${last!.text}" at ${last!.file}:${last!.line} with visudo -f ${last!.file}, so that it reads "${entry}"`]);
+  }
+}
 
 Given('the sudo configuration: \\/etc\\/sudoers and the files it includes', async function (this: CisWorld) {
   const s = await this.fact(sudoers);
@@ -42,15 +70,19 @@ async function lastGlobal(world: CisWorld, name: string): Promise<SudoDefault | 
 
 Then('the sudo option {string} is on for all users', async function (this: CisWorld, name: string) {
   const last = await lastGlobal(this, name);
+  if (!last || last.op !== 'on') await remedyDefault(this, `Defaults ${name}`, last);
   if (!last) this.fail(`${name} is not set for all users`);
   if (last.op !== 'on') this.fail(`${last.file}:${last.line} ${last.op === 'off' ? 'turns off' : 'gives a value to'} ${name}`);
 });
 
+/** Where sudo logs when a remediation names the file. */
+const SUDO_LOG = '/var/log/sudo.log';
+
 Then('the sudo option {string} names a file for all users', async function (this: CisWorld, name: string) {
   const last = await lastGlobal(this, name);
+  const good = !!last && last.op === '=' && !!last.value && last.value.startsWith('/');
+  if (!good) await remedyDefault(this, `Defaults ${name}="${SUDO_LOG}"`, last);
   if (!last) this.fail(`${name} is not set for all users`);
   if (last.op === 'off') this.fail(`${last.file}:${last.line} turns ${name} off`);
-  if (last.op !== '=' || !last.value || !last.value.startsWith('/')) {
-    this.fail(`${last.file}:${last.line} does not give ${name} a file path (${last.text})`);
-  }
+  if (!good) this.fail(`${last.file}:${last.line} does not give ${name} a file path (${last.text})`);
 });

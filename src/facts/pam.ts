@@ -37,6 +37,11 @@ export interface PamRule extends Where {
   /** the module path as written; for include and substack, the file included */
   module: string;
   args: string[];
+  /**
+   * the start of the line exactly as written, from its type to its module path ("password    sufficient
+   * pam_unix.so"), when the rule is on one line: a remediation rewrites the arguments after it
+   */
+  head?: string;
 }
 
 export interface PamAtInclude extends Where { kind: '@include'; target: string }
@@ -80,6 +85,7 @@ export function parsePamFile(content: string, file: string): PamLine[] {
   for (let i = 0; i < raw.length; i++) {
     const line = i + 1;
     let logical = raw[i];
+    const continued = /\\$/.test(logical);
     while (/\\$/.test(logical) && i + 1 < raw.length) logical = logical.slice(0, -1) + ' ' + raw[++i];
     const hash = logical.indexOf('#');
     const body = (hash >= 0 ? logical.slice(0, hash) : logical).trim();
@@ -115,7 +121,10 @@ export function parsePamFile(content: string, file: string): PamLine[] {
       control = control.toLowerCase();
       if (!(PAM_CONTROL_KEYWORDS as readonly string[]).includes(control)) { invalid(`"${words[1]}" is not a PAM control`); continue; }
     }
-    out.push({ kind: 'rule', type: type as PamType, quiet, control, actions, module: words[2], args: words.slice(3), file, line, text });
+    const rule: PamRule = { kind: 'rule', type: type as PamType, quiet, control, actions, module: words[2], args: words.slice(3), file, line, text };
+    const head = continued ? null : /^\s*(-?[A-Za-z]+[ \t]+(?:\[(?:\\.|[^\]])*\]|\S+)[ \t]+(\S+))(?=[ \t#]|$)/.exec(raw[line - 1]);
+    if (head && head[2] === words[2]) rule.head = head[1];
+    out.push(rule);
   }
   return out;
 }
@@ -224,9 +233,47 @@ export function describePamEntry(e: PamStackEntry): string {
   return `${e.file}:${e.line} ${e.text}${via}${e.inSubstack ? ' [in a substack]' : ''}`;
 }
 
+/** A rule's arguments with one option added (a flag) or set (name=value), the others kept in order. */
+export function withOption(args: string[], option: string): string[] {
+  const eq = option.indexOf('=');
+  if (eq < 0) return args.includes(option) ? args : [...args, option];
+  const name = option.slice(0, eq + 1);
+  return args.some((a) => a.startsWith(name)) ? args.map((a) => (a.startsWith(name) ? option : a)) : [...args, option];
+}
+
 /** The value of a "name=value" module argument (the last one wins), or undefined. */
 export function pamArgument(e: PamRule, name: string): string | undefined {
   let value: string | undefined;
   for (const a of e.args) if (a.startsWith(`${name}=`)) value = a.slice(name.length + 1);
   return value;
+}
+
+/**
+ * Symbolic links in /etc/pam.d and the files they lead to (Red Hat's system-auth -> system-auth-ac):
+ * a remediation edits the file a link leads to, never the link. One listing of the directory.
+ */
+export const pamFileLinks = defineFact<Map<string, string>>('pam-file-links', async ({ target }) => {
+  const links = new Map<string, string>();
+  await target.walk({ roots: [PAM_DIR], maxDepth: 1 }, (e) => {
+    if (e.type === 'l' && e.linkTarget) links.set(e.path, e.linkTarget);
+  });
+  const resolved = new Map<string, string>();
+  for (const from of links.keys()) {
+    let p = from;
+    for (let hops = 0; hops < 8 && links.has(p); hops++) p = resolveLink(p, links.get(p)!);
+    resolved.set(from, p);
+  }
+  return resolved;
+});
+
+/** Where a link at `from` pointing to `to` leads (relative targets are relative to the link's directory). */
+export function resolveLink(from: string, to: string): string {
+  const parts = (to.startsWith('/') ? to : `${from.slice(0, from.lastIndexOf('/'))}/${to}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return `/${out.join('/')}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The system-wide shell start-up files, /etc/profile, the /etc/profile.d/*.sh scripts it sources and
- * /etc/bash.bashrc, read for two things: the umask commands in them and how they set TMOUT (the idle
+ * the system bashrc (/etc/bash.bashrc on Debian and Ubuntu, /etc/bashrc on the Red Hat family; whichever
+ * exist are read), read for two things: the umask commands in them and how they set TMOUT (the idle
  * timeout of bash). The parser reads simple commands the way a reader of the file would: comments are
  * dropped, commands are split at ; && || | and the words if/then/else/do, and a command inside an if
  * block counts like any other (as a grep of the file would count it).
@@ -8,7 +9,7 @@
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
 
-export const SHELL_PROFILE_FILES = ['/etc/profile', '/etc/profile.d/*.sh', '/etc/bash.bashrc'];
+export const SHELL_PROFILE_FILES = ['/etc/profile', '/etc/profile.d/*.sh', '/etc/bash.bashrc', '/etc/bashrc'];
 
 interface Where { file: string; line: number; text: string }
 
@@ -127,7 +128,7 @@ export function parseShellProfile(text: string, file: string): ShellProfile {
 }
 
 export interface ShellProfiles {
-  /** the files that exist, in the order a login shell reads them: /etc/profile, its profile.d scripts, bash.bashrc */
+  /** the files that exist, in the order a login shell reads them: /etc/profile, its profile.d scripts, the system bashrc */
   files: ShellProfile[];
   /** the patterns read, for evidence */
   read: string[];

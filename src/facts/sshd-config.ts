@@ -2,10 +2,13 @@
  * The SSH daemon's effective configuration. On a running system the daemon itself is asked (`sshd -T`,
  * which prints every keyword with the value it applies); where that cannot run (an offline root
  * filesystem) or fails (for example a fresh image without host keys), the configuration files are
- * parsed the way OpenSSH 7.6 (Ubuntu 18.04's sshd) reads them, and keywords they do not set take 7.6's
- * compiled-in defaults. Also here: the SSH host key files of /etc/ssh, as mode and owner only.
+ * parsed the way OpenSSH reads them, and keywords they do not set take the compiled-in defaults of the
+ * OpenSSH release the openssh-server package installs: 7.6 as Ubuntu 18.04 builds it, 7.4 as Red Hat
+ * builds it for CentOS 7 and Alibaba Cloud Linux 2 (the release is read from the package database,
+ * never guessed from the distribution). Also here: the SSH host key files of /etc/ssh, as mode and
+ * owner only.
  *
- * How sshd 7.6 reads sshd_config, as the parser follows it:
+ * How sshd 7.4 and 7.6 read sshd_config, as the parser follows it:
  * - `Keyword value` or `Keyword=value`; keywords are case-insensitive; `#` starts a comment line;
  *   double quotes group a value containing spaces.
  * - For most keywords the first value given wins; AllowUsers, DenyUsers, AllowGroups, DenyGroups,
@@ -14,16 +17,18 @@
  * - A `Match` line starts a conditional block that lasts until the next `Match` or the end of the file;
  *   the global configuration ignores those blocks (they are listed for the evidence).
  * - Ciphers, MACs, KexAlgorithms and the key type lists may start with `+` (append to the default
- *   list) or `-` (remove patterns from it).
- * - `Include` (OpenSSH 8.2 and later; 7.6 rejects it) is followed: relative paths are under /etc/ssh,
- *   wildcards expand in name order, and a Match inside an included file ends with that file.
+ *   list); 7.5 and later also accept `-` (remove patterns from it), which 7.4 rejects.
+ * - `Include` (OpenSSH 8.2 and later; 7.4 and 7.6 reject it) is followed: relative paths are under
+ *   /etc/ssh, wildcards expand in name order, and a Match inside an included file ends with that file.
  */
 import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
 import type { FileStat } from '../targets/target.js';
 import { defineFact, type FactStore } from './store.js';
+import { installedPackages } from './packages.js';
 
 export const SSHD_CONFIG = '/etc/ssh/sshd_config';
 export const SSH_DIR = '/etc/ssh';
+/** The release whose defaults apply when the package database names no openssh-server (kept for callers of the 7.6 table). */
 export const OPENSSH_VERSION = '7.6';
 /** The connection sshd -T evaluates Match blocks for, as the benchmark's own audit does. */
 export const SSHD_TEST_COMMAND = 'sshd -T -C user=root,host=localhost,addr=127.0.0.1';
@@ -113,6 +118,86 @@ export const OPENSSH_76_DEFAULTS: Readonly<Record<string, string>> = {
   permitopen: 'any',
 };
 
+/**
+ * The compiled-in defaults of OpenSSH 7.4p1 as Red Hat builds it (CentOS 7, Alibaba Cloud Linux 2:
+ * openssh-server 7.4p1-*.el7 / .al7), where they differ from 7.6's or 7.4 has a keyword 7.6 dropped:
+ * - Protocol is still a keyword and defaults to 2 (only protocol 2 is served; 7.6 ignores the keyword);
+ * - Red Hat's build keeps PermitRootLogin yes and UseDNS yes, and for compatibility still offers the CBC
+ *   ciphers and the SHA-1 key exchanges diffie-hellman-group1-sha1 and diffie-hellman-group-exchange-sha1;
+ * - UseLogin, UsePrivilegeSeparation and ShowPatchLevel (a Red Hat addition) still exist, ExposeAuthInfo
+ *   does not (7.6), the PID file is under /var/run and compression is "delayed".
+ * The commented-out lines of the sshd_config Red Hat ships name the same defaults.
+ */
+export const OPENSSH_74_DEFAULTS: Readonly<Record<string, string>> = (() => {
+  const { exposeauthinfo: _dropped, ...rest } = OPENSSH_76_DEFAULTS;
+  return {
+    ...rest,
+    protocol: '2',
+    permitrootlogin: 'yes',
+    usedns: 'yes',
+    compression: 'delayed',
+    pidfile: '/var/run/sshd.pid',
+    xauthlocation: '/usr/bin/xauth',
+    uselogin: 'no',
+    useprivilegeseparation: 'sandbox',
+    showpatchlevel: 'no',
+    kerberosusekuserok: 'yes',
+    gssapienablek5users: 'no',
+    hostkey: '/etc/ssh/ssh_host_rsa_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_ed25519_key',
+    ciphers: 'chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com,'
+      + 'aes128-cbc,aes192-cbc,aes256-cbc,blowfish-cbc,cast128-cbc,3des-cbc',
+    kexalgorithms: 'curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,'
+      + 'diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,'
+      + 'diffie-hellman-group-exchange-sha1,diffie-hellman-group14-sha256,diffie-hellman-group14-sha1,diffie-hellman-group1-sha1',
+  };
+})();
+
+/** The defaults of one OpenSSH release, and how that release reads a few things. */
+export interface OpensshRelease {
+  /** "7.4", "7.6" */
+  release: string;
+  defaults: Readonly<Record<string, string>>;
+  /** whether an algorithm list may start with "-" (7.5 and later) */
+  minusLists: boolean;
+  /** how the release was chosen, for the evidence */
+  chosen: string;
+}
+
+const RELEASES: Array<{ release: string; defaults: Readonly<Record<string, string>>; minusLists: boolean }> = [
+  { release: '7.4', defaults: OPENSSH_74_DEFAULTS, minusLists: false },
+  { release: '7.6', defaults: OPENSSH_76_DEFAULTS, minusLists: true },
+];
+
+/** The upstream release in a package version: "1:7.6p1-4ubuntu0.7" and "7.4p1-21.al7" give [7, 6] and [7, 4]. */
+export function opensshUpstream(version: string): [number, number] | null {
+  const m = /^(?:\d+:)?(\d+)\.(\d+)/.exec(version.trim());
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/**
+ * The defaults for an installed openssh-server version: the release itself when its defaults are known,
+ * otherwise the nearest known release below it (or the oldest known one), said so in `chosen`.
+ */
+export function opensshRelease(version: string | null, source = 'the package database'): OpensshRelease {
+  const newest = RELEASES[RELEASES.length - 1];
+  if (version === null) {
+    return { ...newest, chosen: `openssh-server is not installed according to ${source}; OpenSSH ${newest.release}'s defaults are assumed` };
+  }
+  const up = opensshUpstream(version);
+  if (!up) return { ...newest, chosen: `openssh-server ${version} is not a version cis-bdd can read; OpenSSH ${newest.release}'s defaults are assumed` };
+  const key = (r: string) => r.split('.').map(Number) as [number, number];
+  const cmp = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+  const exact = RELEASES.find((r) => cmp(key(r.release), up) === 0);
+  if (exact) return { ...exact, chosen: `openssh-server ${version} is OpenSSH ${exact.release}` };
+  const below = [...RELEASES].reverse().find((r) => cmp(key(r.release), up) < 0);
+  const pick = below ?? RELEASES[0];
+  return { ...pick, chosen: `openssh-server ${version}: the defaults of OpenSSH ${pick.release}, the nearest release cis-bdd knows ${below ? 'below it' : '(it is older than every release cis-bdd knows)'}` };
+}
+
+const DEFAULT_RELEASE = opensshRelease('7.6p1', 'built-in');
+/** Every keyword some known release has a default for (to tell one-word keywords from unknown ones). */
+const KNOWN_KEYWORDS = new Set(RELEASES.flatMap((r) => Object.keys(r.defaults)));
+
 function KEY_TYPES(): string {
   return ['ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp521-cert-v01@openssh.com',
     'ssh-ed25519-cert-v01@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384',
@@ -122,7 +207,7 @@ function KEY_TYPES(): string {
 /** Keywords whose lines add up instead of the first one winning. */
 export const ACCUMULATING = new Set(['allowusers', 'denyusers', 'allowgroups', 'denygroups', 'acceptenv', 'hostkey', 'port',
   'listenaddress', 'subsystem', 'hostcertificate']);
-/** Keywords for which sshd 7.6 keeps the last line it reads. */
+/** Keywords for which sshd 7.4 and 7.6 keep the last line they read. */
 export const LAST_WINS = new Set(['maxstartups', 'ipqos']);
 /** Keywords taking several words on one line (every other known keyword takes exactly one). */
 const MULTI_WORD = new Set([...ACCUMULATING, 'authorizedkeysfile', 'authenticationmethods', 'permitopen', 'permitlisten', 'ipqos',
@@ -173,12 +258,16 @@ export interface SshdFileConfig {
   directives: SshdDirective[];
   settings: Map<string, SshdSetting>;
   matchBlocks: SshdMatchBlock[];
-  /** Include lines seen (sshd 7.6 itself refuses them) */
+  /** Include lines seen (sshd before 8.2 refuses them) */
   includes: SshdLocation[];
+  /** the OpenSSH release whose defaults and rules were applied */
+  release: OpensshRelease;
 }
 
 export interface SshdConfig {
   method: 'sshd -T' | 'files';
+  /** the OpenSSH release of the installed package (its defaults fill what the files leave unset) */
+  release: OpensshRelease;
   /** one sentence on how the configuration was obtained */
   how: string;
   /** the command that printed it, when method is sshd -T */
@@ -225,7 +314,7 @@ export function parseSshdLines(text: string, file: string): SshdDirective[] {
     const keyword = m[1].toLowerCase();
     const args = splitWords(m[2], where);
     if (!args.length) throw new CheckError(`${where}: ${m[1]} has no value (sshd refuses the file)`);
-    if (args.length > 1 && !MULTI_WORD.has(keyword) && keyword in OPENSSH_76_DEFAULTS) {
+    if (args.length > 1 && !MULTI_WORD.has(keyword) && KNOWN_KEYWORDS.has(keyword)) {
       throw new CheckError(`${where}: garbage at end of line after ${m[1]} ${args[0]} (sshd refuses the file)`);
     }
     out.push({ file, line: i + 1, keyword, written: m[1], args });
@@ -253,9 +342,9 @@ export type IncludeLookup = (pattern: string) => Array<{ path: string; text: str
 
 /**
  * Build the global configuration from the main file's text, following Include through `lookup`.
- * Keywords the files do not set get OpenSSH 7.6's defaults (source 'default').
+ * Keywords the files do not set get the defaults of `release` (source 'default'; OpenSSH 7.6 unless told).
  */
-export function parseSshdConfig(mainText: string, lookup: IncludeLookup = () => [], mainFile = SSHD_CONFIG): SshdFileConfig {
+export function parseSshdConfig(mainText: string, lookup: IncludeLookup = () => [], mainFile = SSHD_CONFIG, release: OpensshRelease = DEFAULT_RELEASE): SshdFileConfig {
   const files: string[] = [];
   const global: SshdDirective[] = [];
   const matchBlocks: SshdMatchBlock[] = [];
@@ -283,11 +372,11 @@ export function parseSshdConfig(mainText: string, lookup: IncludeLookup = () => 
     }
   };
   walk(mainFile, mainText, null, 0);
-  return { files, directives: global, settings: settle(global), matchBlocks, includes };
+  return { files, directives: global, settings: settle(global, release), matchBlocks, includes, release };
 }
 
 /** Decide each keyword's effective value from the global directives, in reading order. */
-export function settle(directives: SshdDirective[]): Map<string, SshdSetting> {
+export function settle(directives: SshdDirective[], release: OpensshRelease = DEFAULT_RELEASE): Map<string, SshdSetting> {
   const byKeyword = new Map<string, SshdDirective[]>();
   for (const d of directives) {
     const list = byKeyword.get(d.keyword) ?? [];
@@ -311,12 +400,15 @@ export function settle(directives: SshdDirective[]): Map<string, SshdSetting> {
       ignored: list.filter((d) => d !== used).map((d) => ({ ...loc(d), value: text(d) })),
     };
     if (ALGORITHM_LISTS.has(keyword) && /^[+-]/.test(setting.value)) {
+      if (setting.value.startsWith('-') && !release.minusLists) {
+        throw new CheckError(`${used.file}:${used.line}: ${used.written} ${setting.value}: OpenSSH ${release.release} does not accept a "-" list (7.5 and later do); sshd refuses this file`);
+      }
       setting.written = setting.value;
-      setting.value = resolveAlgorithms(setting.value, OPENSSH_76_DEFAULTS[keyword] ?? '');
+      setting.value = resolveAlgorithms(setting.value, release.defaults[keyword] ?? '');
     }
     settings.set(keyword, setting);
   }
-  for (const [keyword, value] of Object.entries(OPENSSH_76_DEFAULTS)) {
+  for (const [keyword, value] of Object.entries(release.defaults)) {
     if (!settings.has(keyword)) settings.set(keyword, { keyword, value, source: 'default', rule: 'first', ignored: [] });
   }
   return settings;
@@ -356,8 +448,8 @@ export function parseSshdTestOutput(stdout: string): Map<string, string> | null 
 }
 
 /**
- * Seconds in an sshd time value, as OpenSSH 7.6 computes them: a number with an optional unit
- * (s, m, h, d, w; any case), several of them added up. 7.6 keeps the previous unit for a later number
+ * Seconds in an sshd time value, as OpenSSH 7.4 and 7.6 compute them: a number with an optional unit
+ * (s, m, h, d, w; any case), several of them added up. Both keep the previous unit for a later number
  * with `s` or none, so `1m30s` is 60 + 30*60 = 1860 seconds there (fixed in later releases).
  */
 export function sshdSeconds(value: string): number {
@@ -375,7 +467,7 @@ export function sshdSeconds(value: string): number {
 
 export interface MaxStartups { start: number; rate: number; full: number }
 
-/** `start:rate:full`, or one number n meaning n:30:n (sshd 7.6 keeps the default rate). */
+/** `start:rate:full`, or one number n meaning n:30:n (sshd 7.4 and 7.6 keep the default rate). */
 export function parseMaxStartups(value: string): MaxStartups {
   let m = /^(\d+):(\d+):(\d+)$/.exec(value);
   if (m) return { start: Number(m[1]), rate: Number(m[2]), full: Number(m[3]) };
@@ -401,8 +493,16 @@ async function readInclude(facts: FactStore, pattern: string): Promise<Array<{ p
   return out;
 }
 
-/** The configuration files as sshd 7.6 reads them, with defaults for what they leave unset. */
+/** The OpenSSH release of the installed openssh-server package, whose defaults apply. */
+export const opensshServerRelease = defineFact<OpensshRelease>('openssh-server-release', async ({ facts }) => {
+  const db = await facts.get(installedPackages);
+  const pkg = db.packages.get('openssh-server');
+  return opensshRelease(pkg ? pkg.version : null, db.source);
+});
+
+/** The configuration files as the installed sshd reads them, with its defaults for what they leave unset. */
 export const sshdConfigFiles = defineFact<SshdFileConfig>('sshd-config-files', async ({ facts }) => {
+  const release = await facts.get(opensshServerRelease);
   const main = await facts.text(SSHD_CONFIG);
   if (main === null) throw new CheckError(`${SSHD_CONFIG} does not exist`);
   // read every included file first (breadth-first), so that the parser itself stays pure
@@ -418,7 +518,7 @@ export const sshdConfigFiles = defineFact<SshdFileConfig>('sshd-config-files', a
     }
     pending = next;
   }
-  return parseSshdConfig(main, (p) => matched.get(p) ?? []);
+  return parseSshdConfig(main, (p) => matched.get(p) ?? [], SSHD_CONFIG, release);
 }, [SSHD_CONFIG, `${SSH_DIR}/sshd_config.d/*.conf`]);
 
 function failureSummary(exitCode: number, stderr: string): string {
@@ -455,8 +555,11 @@ export const sshdEffectiveConfig = defineFact<SshdConfig>('sshd-effective-config
       if (values) {
         let files: SshdFileConfig | null = null;
         try { files = await facts.get(sshdConfigFiles); } catch { /* the daemon's own answer stands */ }
+        let release: OpensshRelease;
+        try { release = await facts.get(opensshServerRelease); } catch { release = DEFAULT_RELEASE; }
         return {
           method: 'sshd -T',
+          release,
           how: 'the SSH daemon printed the configuration it applies, with Match blocks evaluated for root connecting from localhost',
           command: SSHD_TEST_COMMAND,
           files: files?.files ?? [],
@@ -474,11 +577,13 @@ export const sshdEffectiveConfig = defineFact<SshdConfig>('sshd-effective-config
     why = 'offline root filesystem: sshd cannot run';
   }
   const parsed = await facts.get(sshdConfigFiles);
-  const includeNote = parsed.includes.length ? `; Include lines followed (OpenSSH ${OPENSSH_VERSION} itself rejects Include)` : '';
+  const r = parsed.release.release;
+  const includeNote = parsed.includes.length ? `; Include lines followed (OpenSSH ${r} itself rejects Include)` : '';
   return {
     method: 'files',
-    how: `${why}; read ${parsed.files.join(', ')} as OpenSSH ${OPENSSH_VERSION} does (first value wins, Match blocks not applied), `
-      + `keywords not set there take ${OPENSSH_VERSION}'s compiled-in defaults${includeNote}`,
+    release: parsed.release,
+    how: `${why}; read ${parsed.files.join(', ')} as OpenSSH ${r} does (first value wins, Match blocks not applied), `
+      + `keywords not set there take ${r}'s compiled-in defaults (${parsed.release.chosen})${includeNote}`,
     files: parsed.files,
     settings: parsed.settings,
     matchBlocks: parsed.matchBlocks,

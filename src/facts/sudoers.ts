@@ -103,11 +103,14 @@ export interface Sudoers {
   skipped: string[];
   /** every Defaults entry in the order sudo applies them */
   defaults: SudoDefault[];
+  /** directories named by an includedir line, in the order sudo reads them */
+  includedDirs: string[];
 }
 
 async function readSudoersTree(facts: FactStore): Promise<Sudoers> {
   const files: string[] = [];
   const skipped: string[] = [];
+  const includedDirs: string[] = [];
   const defaults: SudoDefault[] = [];
   const visit = async (path: string, depth: number): Promise<boolean> => {
     if (depth > 8) throw new CheckError(`sudoers includes nest too deep at ${path}`);
@@ -119,6 +122,7 @@ async function readSudoersTree(facts: FactStore): Promise<Sudoers> {
       const base = path.slice(0, path.lastIndexOf('/'));
       const target = e.path.startsWith('/') ? e.path : `${base}/${e.path}`;
       if (e.kind === 'include') { await visit(target, depth + 1); continue; }
+      includedDirs.push(target);
       // sudo reads regular files only; an unreadable one must end the check as an error, not be skipped
       const found = (await facts.readMany([`${target}/*`])).filter((r) => r.state === 'file' || r.state === 'unreadable').map((r) => r.path).sort();
       for (const f of found) {
@@ -130,7 +134,7 @@ async function readSudoersTree(facts: FactStore): Promise<Sudoers> {
     return true;
   };
   const exists = await visit(SUDOERS, 0);
-  return { exists, files, skipped, defaults };
+  return { exists, files, skipped, defaults, includedDirs };
 }
 
 export const sudoers = defineFact<Sudoers>('sudoers', async ({ facts }) => readSudoersTree(facts), SUDOERS_FILES);

@@ -1,0 +1,83 @@
+@section:5.4
+Feature: 5.4 User Accounts and Environment
+  How passwords age, which accounts can log in at all, and the environment every login shell starts
+  with. Password ageing has two parts: the defaults in /etc/login.defs and /etc/default/useradd, which
+  only accounts created later receive, and the fields each existing account carries in /etc/shadow.
+  Accounts "with a password" are those whose password field is a hash or empty, neither locked ("!") nor
+  disabled ("*"); password fields are only ever described by that state, never quoted. The shell
+  start-up files of this system are /etc/profile, the scripts of /etc/profile.d it sources, and
+  /etc/bashrc.
+
+  @id:5.4.1.1 @level:1 @scored
+  Scenario: 5.4.1.1 Ensure password expiration is 365 days or less
+    A password that never expires stays useful to whoever learned it. A year at most may pass before a
+    password must be changed; an empty or negative maximum means never.
+    Given the password entries in /etc/shadow
+    Then "PASS_MAX_DAYS" in /etc/login.defs is at most 365
+    And every account with a password in /etc/shadow has a maximum password age of at most 365 days
+
+  @id:5.4.1.2 @level:1 @scored
+  Scenario: 5.4.1.2 Ensure minimum days between password changes is 7 or more
+    A user forced to change a password could otherwise change it several times in a row to get the old
+    one back past the history check. A week must pass between changes.
+    Given the password entries in /etc/shadow
+    Then "PASS_MIN_DAYS" in /etc/login.defs is at least 7
+    And every account with a password in /etc/shadow has a minimum password age of at least 7 days
+
+  @id:5.4.1.3 @level:1 @scored
+  Scenario: 5.4.1.3 Ensure password expiration warning days is 7 or more
+    Users warned a week ahead choose a new password with care instead of in a hurry at the last login.
+    Given the password entries in /etc/shadow
+    Then "PASS_WARN_AGE" in /etc/login.defs is at least 7
+    And every account with a password in /etc/shadow is warned at least 7 days before its password expires
+
+  @id:5.4.1.4 @level:1 @scored
+  Scenario: 5.4.1.4 Ensure inactive password lock is 30 days or less
+    An account whose password expired and was never changed is probably unused; left open it is a quiet
+    way in. It must be disabled at most 30 days after expiry. New accounts get INACTIVE from
+    /etc/default/useradd (what `useradd -D` reports; -1 means never).
+    Given the password entries in /etc/shadow
+    Then "INACTIVE" in /etc/default/useradd is between 0 and 30
+    And every account with a password in /etc/shadow is disabled at most 30 days after its password expires
+
+  @id:5.4.1.5 @level:1 @scored
+  Scenario: 5.4.1.5 Ensure all users last password change date is in the past
+    A last change recorded in the future postpones every expiry computed from it, so the password may
+    never have to be changed. The date of every account with a password is compared with the day the
+    audit started, which the evidence states.
+    Given the password entries in /etc/shadow
+    Then no account with a password in /etc/shadow has its last password change after the audit date
+
+  @id:5.4.2 @level:1 @scored
+  Scenario: 5.4.2 Ensure system accounts are non-login
+    Accounts below UID_MIN belong to services, not people; nobody should get a shell as one of them. root,
+    and sync, shutdown and halt, whose "shell" is a single command, are left out. /sbin is a link to
+    /usr/sbin on this system, so both spellings of nologin count.
+    Given the local accounts in /etc/passwd
+    Then every account with a UID below UID_MIN, except "root", "sync", "shutdown" and "halt", has the shell "/sbin/nologin", "/usr/sbin/nologin" or "/bin/false"
+
+  @id:5.4.3 @level:1 @scored
+  Scenario: 5.4.3 Ensure default group for the root account is GID 0
+    Files root creates belong to its primary group; with any group other than GID 0 its members could
+    read or change them.
+    Given the local accounts in /etc/passwd
+    Then the primary group of "root" in /etc/passwd is GID 0
+
+  @id:5.4.4 @level:1 @scored
+  Scenario: 5.4.4 Ensure default user umask is 027 or more restrictive
+    The umask decides the mode of every file a user creates. With 027 or stricter, new files are never
+    writable by the group and never readable by others unless the user says so. /etc/profile and
+    /etc/bashrc as shipped give ordinary users 002 and everyone else 022; every umask the start-up files
+    set must be 027 or stricter, and at least one must be set.
+    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bashrc
+    Then a umask of 027 or more restrictive is set in them
+    And no umask less restrictive than 027 is set in them
+
+  @id:5.4.5 @level:2 @scored
+  Scenario: 5.4.5 Ensure default user shell timeout is 900 seconds or less
+    A shell left open on an unattended terminal is an open door. bash ends an idle interactive shell after
+    TMOUT seconds; the value must be 900 or less, read-only so that users cannot lift it, and exported to
+    the shells they start. One file must do all three, and no file may set 0 (no timeout) or longer.
+    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bashrc
+    Then one of them sets "TMOUT" to at most 900 seconds, makes it read-only and exports it
+    And none of them sets "TMOUT" to 0 or to more than 900 seconds
