@@ -5,10 +5,33 @@
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { mailTransferAgents } from '../src/facts/mta.js';
+import { EXIM4_CONF, mailTransferAgents, POSTFIX_MAIN_CF, type MtaListening } from '../src/facts/mta.js';
+import type { Remediation } from '../src/remediation/model.js';
 import { describeSocket, isLoopbackAddress, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 
 const SMTP_PORT = 25;
+const CREATE_ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
+
+/** Make an MTA listen on loopback only, in the file and setting its package reads. */
+function localOnly(a: MtaListening): Remediation {
+  if (a.mta === 'postfix') {
+    return {
+      summary: `postfix listens on loopback only: inet_interfaces = loopback-only in ${POSTFIX_MAIN_CF}`,
+      changes: [
+        { kind: 'edit-file', path: POSTFIX_MAIN_CF, edits: [{ op: 'key-value-set', key: 'inet_interfaces', value: 'loopback-only', separator: ' = ' }], create: CREATE_ROOT_FILE },
+        { kind: 'reload-service', unit: 'postfix.service' },
+      ],
+    };
+  }
+  // the exim4 service regenerates its configuration from update-exim4.conf.conf when it (re)starts
+  return {
+    summary: `exim4 listens on loopback only: dc_local_interfaces='127.0.0.1 ; ::1' in ${EXIM4_CONF}`,
+    changes: [
+      { kind: 'edit-file', path: EXIM4_CONF, edits: [{ op: 'key-value-set', key: 'dc_local_interfaces', value: "'127.0.0.1 ; ::1'", separator: '=' }], create: CREATE_ROOT_FILE },
+      { kind: 'reload-service', unit: 'exim4.service' },
+    ],
+  };
+}
 
 Then('every installed mail transfer agent among exim4 and postfix is configured to listen on loopback addresses only', async function (this: CisWorld) {
   const { source, agents } = await this.fact(mailTransferAgents);
@@ -18,7 +41,10 @@ Then('every installed mail transfer agent among exim4 and postfix is configured 
   }
   for (const a of agents) this.record(a.setting.at ? `${a.setting.at.file}:${a.setting.at.line}` : a.file, `${a.package} ${a.version}: ${a.explanation}`);
   const open = agents.filter((a) => !a.loopbackOnly);
-  if (open.length) this.fail(open.map((a) => `${a.mta} is not local-only: ${a.explanation}`).join('; '));
+  if (open.length) {
+    for (const a of open) this.remedy(localOnly(a));
+    this.fail(open.map((a) => `${a.mta} is not local-only: ${a.explanation}`).join('; '));
+  }
 });
 
 Then('nothing on the running system listens on port 25 on an address other than loopback', async function (this: CisWorld) {
@@ -30,5 +56,8 @@ Then('nothing on the running system listens on port 25 on an address other than 
   this.record('listening sockets (/proc/net/tcp, tcp6, udp, udp6)', smtp.length
     ? smtp.map((s) => `${s.table}:${s.line} ${describeSocket(s)}${isLoopbackAddress(s.localAddress) ? ' (loopback)' : ''}`).join('; ')
     : `no socket listens on port ${SMTP_PORT} (${listening.length} listening TCP and UDP sockets in all)`);
-  if (open.length) this.fail(`port ${SMTP_PORT} is open on ${open.map((s) => describeSocket(s)).join(', ')}`);
+  if (open.length) {
+    this.needsPerson([`find the program listening on ${open.map((s) => describeSocket(s)).join(', ')} and configure it to listen on loopback addresses only, or stop and disable it`]);
+    this.fail(`port ${SMTP_PORT} is open on ${open.map((s) => describeSocket(s)).join(', ')}`);
+  }
 });

@@ -1,14 +1,32 @@
 /**
- * Steps about the services a system offers: the sockets listening on the running system, with the
- * processes holding them, and the service and socket units enabled at boot. Which of them the system
- * needs is a judgement, so these steps gather the facts for an auditor.
+ * Steps about the services a system offers: whether named service and socket units are enabled at boot
+ * (read from the unit links, so also on an offline root filesystem); and the sockets listening on the
+ * running system, with the processes holding them, and every unit enabled at boot, for an auditor who
+ * decides which of them the system needs.
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { describeSocket, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
-import { systemdUnits } from '../src/facts/systemd-units.js';
+import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 
 const MAX_LISTED = 60;
+const unitName = (s: string) => (/\.[a-z]+$/.test(s) ? s : `${s}.service`);
+
+Then('none of the services {words} is enabled', async function (this: CisWorld, names: string[]) {
+  const units = await this.fact(systemdUnits);
+  const enabled = [];
+  for (const n of names) {
+    const u = units.state(unitName(n));
+    this.record('systemd unit files', describeUnit(u));
+    if (u.enabledBy.length && !u.masked) enabled.push(u);
+  }
+  if (enabled.length) {
+    // disabling is removing the links that pull each unit in at boot, as `systemctl disable` does
+    const links = [...new Set(enabled.flatMap((u) => u.enabledBy))];
+    this.remedy({ summary: `disable ${enabled.map((u) => u.name).join(', ')}`, changes: links.map((p) => ({ kind: 'delete' as const, path: p })) });
+    this.fail(`enabled: ${enabled.map((u) => `${u.name} (${u.enabledBy.join(', ')})`).join('; ')}`);
+  }
+});
 
 Given('the sockets listening on the running system, with the processes that hold them', async function (this: CisWorld) {
   const tables = await this.liveFact(socketTables);

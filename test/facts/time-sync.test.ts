@@ -1,18 +1,39 @@
 /**
  * The time synchronisation parsers, on the Ubuntu 18.04 fixture's chrony and systemd-timesyncd files, on
- * ntp.conf as the Ubuntu 18.04 ntp package ships it, and on malformed input.
+ * the ACL2 fixture's chrony files, on ntp.conf as the Ubuntu 18.04 ntp package ships it, on ntpd.service
+ * and /etc/sysconfig/ntpd as the CentOS 7 ntp package ships them, and on malformed input.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  chronyEffectiveUser, chronydOptionUser, initScriptRunAsUser, ntpDefaultRestrictions, orderDropIns, parseChronyConf, parseChronydProcesses,
-  parseNtpConf, parseShellAssignments, parseSystemdIni, timesyncdSettings,
+  chooseChronyLayout, chronyEffectiveUser, chronydOptionUser, expandExecStart, initScriptRunAsUser, joinContinuations, ntpDefaultRestrictions,
+  ntpdServiceUser, ntpdUserOption, orderDropIns, parseChronyConf, parseChronydProcesses, parseNtpConf, parseShellAssignments, parseSystemdIni,
+  timesyncdSettings, unitSettingList, withUserOption,
 } from '../../src/facts/time-sync.js';
 import { CheckError } from '../../src/engine/verdict.js';
-import { ubuntuBase } from '../support/fixtures.js';
+import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 
 const fixture = (p: string) => readFileSync(path.join(ubuntuBase, p), 'utf8');
+/** a file of the ACL2 fixture's stock overlay, as the repository holds it */
+const acl2 = (p: string) => readFileSync(path.join(repoRoot, 'containers/acl2/files', p), 'utf8');
+
+// ntpd.service and /etc/sysconfig/ntpd as the ntp package of CentOS 7 (4.2.6p5) installs them
+const NTPD_SERVICE_CENTOS7 = `[Unit]
+Description=Network Time Service
+After=syslog.target ntpdate.service sntp.service
+
+[Service]
+Type=forking
+EnvironmentFile=-/etc/sysconfig/ntpd
+ExecStart=/usr/sbin/ntpd -u ntp:ntp $OPTIONS
+PrivateTmp=true
+
+[Install]
+WantedBy=multi-user.target
+`;
+const NTPD_SYSCONFIG_CENTOS7 = '# Command line options for ntpd\nOPTIONS="-g"\n';
+const UNIT = '/usr/lib/systemd/system/ntpd.service';
 
 // the access-control part of /etc/ntp.conf as the ntp package of Ubuntu 18.04 installs it
 const NTP_CONF_UBUNTU = `# /etc/ntp.conf, configuration for ntpd; see ntp.conf(5) for help
@@ -76,6 +97,88 @@ describe('chrony', () => {
       { pid: 15, state: 'Z', realUid: 0, effectiveUid: 0 }, { pid: 16, state: 'S', realUid: 104, effectiveUid: 104 }]);
     expect(parseChronydProcesses('')).toEqual([]);
     expect(() => parseChronydProcesses('16 S 104\n')).toThrow(/unexpected line/);
+  });
+});
+
+describe('chrony on the RPM family', () => {
+  it('reads the ACL2 fixture\'s /etc/chrony.conf and the empty OPTIONS of /etc/sysconfig/chronyd', () => {
+    const d = parseChronyConf(acl2('etc/chrony.conf'), '/etc/chrony.conf');
+    expect(d.filter((x) => x.keyword === 'server').map((x) => x.args[0])).toContain('ntp.cloud.aliyuncs.com');
+    const opts = parseShellAssignments(acl2('etc/sysconfig/chronyd'), '/etc/sysconfig/chronyd').get('OPTIONS');
+    expect(opts).toEqual({ name: 'OPTIONS', value: '', file: '/etc/sysconfig/chronyd', line: 2 });
+    expect(chronyEffectiveUser(d, opts, 'chrony')).toEqual({ name: 'chrony', decidedBy: 'no user directive and no -u option: chronyd\'s built-in default chrony' });
+    const set = parseShellAssignments('OPTIONS="-4 -u chrony"\n', '/etc/sysconfig/chronyd').get('OPTIONS');
+    expect(chronyEffectiveUser(d, set, 'chrony').decidedBy).toBe('/etc/sysconfig/chronyd:1 OPTIONS="-4 -u chrony" (-u chrony)');
+  });
+
+  it('chooses the layout by the files that exist, the package manager deciding a tie', () => {
+    const has = (...files: string[]) => (p: string) => files.includes(p);
+    const pick = (exists: (p: string) => boolean, manager: string | null) => chooseChronyLayout(exists, manager);
+    expect(pick(has('/etc/chrony.conf', '/etc/sysconfig/chronyd'), 'rpm')).toMatchObject({ layout: { family: 'RPM', conf: '/etc/chrony.conf', optionsVariable: 'OPTIONS' },
+      because: '/etc/chrony.conf and /etc/sysconfig/chronyd exist' });
+    expect(pick(has('/etc/chrony/chrony.conf', '/etc/default/chrony'), 'dpkg').layout).toMatchObject({ family: 'Debian', optionsFile: '/etc/default/chrony', optionsVariable: 'DAEMON_OPTS' });
+    // a stray /etc/chrony/chrony.conf on an RPM system does not win over its two files
+    expect(pick(has('/etc/chrony/chrony.conf', '/etc/chrony.conf', '/etc/sysconfig/chronyd'), 'rpm').layout.family).toBe('RPM');
+    // chrony.conf missing: the options file still tells
+    expect(pick(has('/etc/sysconfig/chronyd'), null).layout.family).toBe('RPM');
+    expect(pick(has(), 'rpm')).toMatchObject({ layout: { family: 'RPM' }, because: 'no chrony file exists; the package manager is rpm' });
+    expect(pick(has(), 'dpkg').layout.family).toBe('Debian');
+  });
+
+  it('sets -u in the options, replacing any other -u', () => {
+    expect(withUserOption('', 'chrony')).toBe('-u chrony');
+    expect(withUserOption('-4 -u root -F 1', 'chrony')).toBe('-4 -F 1 -u chrony');
+    expect(withUserOption('-uroot -x', 'ntp:ntp')).toBe('-x -u ntp:ntp');
+  });
+});
+
+describe('ntpd.service and /etc/sysconfig/ntpd', () => {
+  const unit = (text: string, file = UNIT) => parseSystemdIni(joinContinuations(text), file);
+
+  it('reads CentOS 7\'s unit: ntpd starts as ntp:ntp, with the OPTIONS of /etc/sysconfig/ntpd after it', () => {
+    const s = ntpdServiceUser(unit(NTPD_SERVICE_CENTOS7), UNIT, [], NTPD_SYSCONFIG_CENTOS7);
+    expect(s.arguments).toEqual(['/usr/sbin/ntpd', '-u', 'ntp:ntp', '-g']);
+    expect(s.optionsUsed).toBe(true);
+    expect(s.user).toEqual({ value: 'ntp:ntp', decidedBy: `${UNIT}:8 ExecStart=/usr/sbin/ntpd -u ntp:ntp $OPTIONS, $OPTIONS from /etc/sysconfig/ntpd:2 OPTIONS="-g"` });
+  });
+
+  it('lets a later -u of OPTIONS win, and ignores OPTIONS when the unit does not read the file', () => {
+    expect(ntpdServiceUser(unit(NTPD_SERVICE_CENTOS7), UNIT, [], 'OPTIONS="-g -u root"\n').user?.value).toBe('root');
+    const noEnv = NTPD_SERVICE_CENTOS7.replace('EnvironmentFile=-/etc/sysconfig/ntpd\n', '').replace('-u ntp:ntp ', '');
+    const s = ntpdServiceUser(unit(noEnv), UNIT, [], 'OPTIONS="-u ntp:ntp"\n');
+    expect([s.optionsUsed, s.user, s.arguments]).toEqual([false, undefined, ['/usr/sbin/ntpd']]);
+  });
+
+  it('follows a drop-in that clears ExecStart and sets it again', () => {
+    const dropIn = '/etc/systemd/system/ntpd.service.d/override.conf';
+    const settings = [...unit(NTPD_SERVICE_CENTOS7), ...unit('[Service]\nExecStart=\nExecStart=-/usr/sbin/ntpd $OPTIONS\n', dropIn)];
+    expect(unitSettingList(settings, 'ExecStart').map((x) => `${x.file}:${x.line}`)).toEqual([`${dropIn}:3`]);
+    const s = ntpdServiceUser(settings, UNIT, [dropIn], NTPD_SYSCONFIG_CENTOS7);
+    expect(s.arguments).toEqual(['/usr/sbin/ntpd', '-g']);
+    expect(s.user).toBeUndefined();
+  });
+
+  it('without a unit, reads OPTIONS alone', () => {
+    expect(ntpdServiceUser([], undefined, [], 'OPTIONS="-u ntp:ntp -g"\n').user).toEqual({ value: 'ntp:ntp', decidedBy: '/etc/sysconfig/ntpd:1 OPTIONS="-u ntp:ntp -g"' });
+  });
+
+  it('expands $NAME to words and ${NAME} to one word, and drops the program\'s prefixes', () => {
+    const env = new Map([['OPTIONS', '-g -u ntp']]);
+    expect(expandExecStart('@-/usr/sbin/ntpd $OPTIONS', env)).toEqual(['/usr/sbin/ntpd', '-g', '-u', 'ntp']);
+    expect(expandExecStart('/usr/sbin/ntpd ${OPTIONS} "a b"', env)).toEqual(['/usr/sbin/ntpd', '-g -u ntp', 'a b']);
+    expect(expandExecStart('/usr/sbin/ntpd $MISSING -x', env)).toEqual(['/usr/sbin/ntpd', '-x']);
+  });
+
+  it('finds the last -u in its three spellings', () => {
+    expect(ntpdUserOption(['-u', 'a', '-ub', '--user=c'])).toBe('c');
+    expect(ntpdUserOption(['--user', 'ntp:ntp', '-g'])).toBe('ntp:ntp');
+    expect(ntpdUserOption(['-g', '-u'])).toBeUndefined();
+  });
+
+  it('joins backslash continuations and keeps line numbers; a malformed line is an error', () => {
+    const s = unit('[Service]\nExecStart=/usr/sbin/ntpd \\\n  -u ntp:ntp\nPrivateTmp=true\n');
+    expect(s.map((x) => `${x.line} ${x.key}=${x.value}`)).toEqual(['2 ExecStart=/usr/sbin/ntpd  -u ntp:ntp', '4 PrivateTmp=true']);
+    expect(() => unit('[Service]\nExecStart /usr/sbin/ntpd\n')).toThrow(/ntpd\.service:2 is neither/);
   });
 });
 
