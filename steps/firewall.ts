@@ -3,7 +3,8 @@
  * and iptables, read from the configuration each loads at boot and, on a running system, from the
  * ruleset loaded in the kernel. A Given step gathers the rulesets of one firewall into the scenario; the
  * Then steps check every one of them (the boot configuration and the running ruleset) and report all
- * that is missing.
+ * that is missing. Changing firewall rules can cut the operator off, so the fixes are left to a person:
+ * a failing check lists the rules or commands to add.
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
@@ -12,11 +13,12 @@ import {
   baseChains, describeNftChain, firewallInUse, iptablesSaved, loopbackRules, nftablesBootConfig, nftLoopbackRules,
   parseIptables, parseNft, parseUfwStatus, ruleConditions, ruleNamesPort, runningFirewall, toolOutput, ufwConfig,
   ufwInputChain, ufwOutputChain, UFW_CONF, UFW_DEFAULTS, UFW_RULE_FILES,
-  type Family, type FirewallName, type IptRule, type IptRuleset, type LiveFirewall, type NftRuleset, type UfwConfig, type UfwStatus,
+  type Family, type FirewallName, type IptRule, type IptRuleset, type LiveFirewall, type NftRuleset, type SavedIptables, type UfwConfig, type UfwStatus,
 } from '../src/facts/firewall.js';
-import { describePort, openPorts } from '../src/facts/open-ports.js';
+import { describeListeningPort, describeSocket, isLoopbackAddress, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 import { installedPackages } from '../src/facts/packages.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
+import { ipv6Status } from '../src/facts/ipv6.js';
 import { ipv6 } from './network.js';
 
 interface IptSet { label: string; running: boolean; family: Family; rs: IptRuleset | null; missing?: string }
@@ -35,6 +37,8 @@ interface FirewallSubject {
   ufw?: { config: UfwConfig; status?: UfwStatus };
   /** why the running ruleset could not be read (the configuration is still checked) */
   liveError?: string;
+  /** iptables: the rules restored at boot (which file, what loads it, how to save to it) */
+  boot?: SavedIptables;
 }
 
 const fw = (world: CisWorld): FirewallSubject => {
@@ -67,6 +71,11 @@ function conclude(world: CisWorld, problems: string[]): void {
 
 const famTool = (f: Family) => (f === 4 ? 'iptables' : 'ip6tables') as 'iptables' | 'ip6tables';
 const ruleRef = (r: IptRule) => `${r.file}:${r.line} ${r.text}`;
+
+/** The last step of an iptables fix: keep the rules for the next boot. */
+const saveStep = (boot: SavedIptables) => `save the rules so that they are restored at boot: ${boot.save}`
+  + (boot.layout === 'iptables-services' ? ` (and have ${boot.loader} enabled: it comes with the iptables-services package)` : '');
+const LOCKOUT = 'change the rules from the console, or with a timed rollback in place: a wrong rule cuts off remote access';
 
 // ---------------------------------------------------------------------------------------------------
 // Which firewall
@@ -136,39 +145,83 @@ Given('the nftables boot configuration: \\/etc\\/nftables.conf with the files it
   this.subject.firewall = subject;
 });
 
-Given(/^the iptables rules for IPv(4|6): \/etc\/iptables\/rules\.v(?:4|6) and the running ruleset$/, async function (this: CisWorld, fam: string) {
-  const f = Number(fam) as Family;
-  const saved = (await this.fact(iptablesSaved))[f];
-  const v6 = !(await ipv6(this)).disabled;
-  const subject: FirewallSubject = { name: 'iptables', ipt: [], nft: [], isInput: (c) => c === 'INPUT', isOutput: (c) => c === 'OUTPUT', ipv6: v6 };
-  this.record(saved.file, saved.ruleset ? `${saved.ruleset.rules.length} rule(s) in the filter table` : 'does not exist');
+/**
+ * The iptables rules of one family: those restored at boot (iptables-persistent's /etc/iptables/rules.v4
+ * or iptables-services' /etc/sysconfig/iptables, whichever the system uses) and, on a running system,
+ * the running ruleset (`iptables -S`, `ip6tables -S`).
+ */
+async function gatherIptables(world: CisWorld, f: Family): Promise<void> {
+  const saved = (await world.fact(iptablesSaved))[f];
+  if (saved.error) throw new CheckError(saved.error);
+  // the IPv6 status is evidence only for the IPv6 rules
+  const v6 = !(f === 6 ? await ipv6(world) : await world.fact(ipv6Status)).disabled;
+  const subject: FirewallSubject = { name: 'iptables', ipt: [], nft: [], isInput: (c) => c === 'INPUT', isOutput: (c) => c === 'OUTPUT', ipv6: v6, boot: saved };
+  world.record(saved.file, `${saved.ruleset ? `${saved.ruleset.rules.length} rule(s) in the filter table` : 'does not exist'} (restored at boot by ${saved.loader})`);
   subject.ipt.push({ label: saved.file, running: false, family: f, rs: saved.ruleset,
-    missing: saved.ruleset ? undefined : `${saved.file} does not exist: iptables-persistent restores no IPv${f} rules at boot` });
-  const live = await this.liveFact(runningFirewall);
+    missing: saved.ruleset ? undefined : `${saved.file} does not exist: ${saved.loader} restores no IPv${f} rules at boot` });
+  const live = await world.liveFact(runningFirewall);
   if (live) {
     subject.live = live;
     const tool = live.tools[famTool(f)];
-    readLive(this, subject, () => subject.ipt.push({ label: tool.command, running: true, family: f, rs: parseIptables(toolOutput(live, famTool(f)), tool.command) }));
+    readLive(world, subject, () => subject.ipt.push({ label: tool.command, running: true, family: f, rs: parseIptables(toolOutput(live, famTool(f)), tool.command) }));
   }
-  this.subject.firewall = subject;
+  world.subject.firewall = subject;
+}
+
+Given(/^the iptables rules for IPv(4|6): \/etc\/iptables\/rules\.v(?:4|6) and the running ruleset$/, async function (this: CisWorld, fam: string) {
+  await gatherIptables(this, Number(fam) as Family);
+});
+
+Given('the IPv4 rules iptables restores at boot and the running ruleset \\(iptables -S)', async function (this: CisWorld) {
+  await gatherIptables(this, 4);
+});
+
+Given('the IPv6 rules ip6tables restores at boot and the running ruleset \\(ip6tables -S)', async function (this: CisWorld) {
+  await gatherIptables(this, 6);
 });
 
 // ---------------------------------------------------------------------------------------------------
 // Loopback
 
+/** The commands that add one missing loopback rule, per firewall. */
+function loopbackFix(name: FirewallName, family: Family, part: 'in' | 'out' | 'drop'): string {
+  const src = family === 4 ? '127.0.0.0/8' : '::1';
+  if (name === 'ufw') return { in: 'ufw allow in on lo', out: 'ufw allow out on lo', drop: `ufw deny in from ${src}` }[part];
+  if (name === 'nftables') return { in: 'nft add rule inet filter input iif lo accept', out: 'nft add rule inet filter output oif lo accept',
+    drop: `nft add rule inet filter input ${family === 4 ? 'ip' : 'ip6'} saddr ${src} counter drop` }[part];
+  const tool = famTool(family);
+  return { in: `${tool} -A INPUT -i lo -j ACCEPT`, out: `${tool} -A OUTPUT -o lo -j ACCEPT`, drop: `${tool} -A INPUT -s ${src} -j DROP` }[part];
+}
+
+/** How a person makes rules added at the prompt permanent (ufw writes its rule files itself). */
+function persistSteps(s: FirewallSubject): string[] {
+  if (s.name === 'nftables') return ['write the same rules into /etc/nftables.conf (or a file it includes), which nftables.service loads at boot'];
+  return s.boot ? [saveStep(s.boot)] : [];
+}
+
 function iptLoopback(world: CisWorld): void {
   const s = fw(world);
   const problems: string[] = [];
+  const fixes = new Map<Family, Set<string>>();
+  const need = (f: Family, cmd: string) => fixes.set(f, (fixes.get(f) ?? new Set()).add(cmd));
   for (const set of s.ipt) {
-    if (!set.rs) { problems.push(set.missing!); continue; }
+    if (!set.rs) {
+      problems.push(set.missing!);
+      for (const part of ['in', 'out', 'drop'] as const) need(set.family, loopbackFix(s.name, set.family, part));
+      continue;
+    }
     const lb = loopbackRules(set.rs, set.family, s.isInput, s.isOutput);
     const src = set.family === 4 ? '127.0.0.0/8' : '::1';
-    const parts: Array<[IptRule | undefined, string]> = [
-      [lb.acceptIn, 'accepting input on lo'], [lb.acceptOut, 'accepting output on lo'], [lb.dropFromLoopback, `dropping input from ${src}`]];
-    for (const [rule, what] of parts) {
+    const parts: Array<[IptRule | undefined, string, 'in' | 'out' | 'drop']> = [
+      [lb.acceptIn, 'accepting input on lo', 'in'], [lb.acceptOut, 'accepting output on lo', 'out'], [lb.dropFromLoopback, `dropping input from ${src}`, 'drop']];
+    for (const [rule, what, part] of parts) {
       if (rule) world.record(set.label, `rule ${what}: ${ruleRef(rule)}`);
-      else problems.push(`${set.label}: no rule ${what}`);
+      else { problems.push(`${set.label}: no rule ${what}`); need(set.family, loopbackFix(s.name, set.family, part)); }
     }
+  }
+  if (problems.length) {
+    world.needsPerson([LOCKOUT, `add the missing loopback rules (the accept rules before any rule that drops): ${[...fixes.values()].flatMap((x) => [...x]).join('; ')}`,
+      ...persistSteps(s)]);
   }
   conclude(world, problems);
 }
@@ -180,16 +233,19 @@ Then('loopback traffic is accepted in and out, and traffic from loopback address
 Then('loopback traffic is accepted, and traffic from loopback addresses arriving on other interfaces is dropped', function (this: CisWorld) {
   const s = fw(this);
   const problems: string[] = [];
+  const fixes = new Set<string>();
   for (const set of s.nft) {
-    if (!set.rs) { problems.push(set.missing!); continue; }
-    const lb = nftLoopbackRules(set.rs);
-    const parts: Array<[typeof lb.acceptIn, string]> = [[lb.acceptIn, 'accepting input on lo (iif "lo" accept)'], [lb.drop4, 'dropping input from 127.0.0.0/8']];
-    if (s.ipv6) parts.push([lb.drop6, 'dropping input from ::1']);
-    for (const [rule, what] of parts) {
+    const lb = set.rs ? nftLoopbackRules(set.rs) : {};
+    const parts: Array<[typeof lb.acceptIn, string, string]> = [[lb.acceptIn, 'accepting input on lo (iif "lo" accept)', loopbackFix('nftables', 4, 'in')],
+      [lb.drop4, 'dropping input from 127.0.0.0/8', loopbackFix('nftables', 4, 'drop')]];
+    if (s.ipv6) parts.push([lb.drop6, 'dropping input from ::1', loopbackFix('nftables', 6, 'drop')]);
+    if (!set.rs) { problems.push(set.missing!); for (const [, , fix] of parts) fixes.add(fix); continue; }
+    for (const [rule, what, fix] of parts) {
       if (rule) this.record(set.label, `input base chain rule ${what}: ${rule.file}:${rule.line} ${rule.text}`);
-      else problems.push(`${set.label}: no input base chain rule ${what}`);
+      else { problems.push(`${set.label}: no input base chain rule ${what}`); fixes.add(fix); }
     }
   }
+  if (problems.length) this.needsPerson([LOCKOUT, `add the missing loopback rules to the input base chain (table inet filter here; use the table the host has): ${[...fixes].join('; ')}`, ...persistSteps(s)]);
   conclude(this, problems);
 });
 
@@ -244,32 +300,59 @@ Then('the default policy denies incoming, forwarded and outgoing traffic', funct
       }
     }
   }
+  if (problems.length) this.needsPerson(defaultDenySteps(s));
   conclude(this, problems);
 });
+
+/** A default-deny policy drops whatever no rule accepts: the rules the host needs come first. */
+function defaultDenySteps(s: FirewallSubject): string[] {
+  const first = 'first make sure rules accept what the host needs: loopback traffic, replies to its own connections (established), '
+    + 'the administrators\' SSH from their networks, and the outbound traffic the host needs (DNS, time, package mirrors, its services); '
+    + 'with a deny policy and no such rules the host is cut off';
+  if (s.name === 'ufw') return [LOCKOUT, first, 'ufw default deny incoming; ufw default deny outgoing; ufw default deny routed'];
+  if (s.name === 'nftables') return [LOCKOUT, first, 'give every base chain on the input, forward and output hooks "policy drop;" in /etc/nftables.conf, then load it: nft -f /etc/nftables.conf'];
+  const families = [...new Set(s.ipt.map((x) => x.family))];
+  return [LOCKOUT, first, ...families.map((f) => ['INPUT', 'FORWARD', 'OUTPUT'].map((c) => `${famTool(f)} -P ${c} DROP`).join('; ')), ...persistSteps(s)];
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Open ports
 
+/** The rule a person would add for an open port: accept new connections to it (or drop them, if it must not be reachable). */
+function portRule(s: FirewallSubject, proto: 'tcp' | 'udp', family: Family, port: number): string {
+  if (s.name === 'ufw') return `ufw allow ${port}/${proto} (or ufw deny ${port}/${proto})`;
+  if (s.name === 'nftables') return `nft add rule inet filter input ${proto} dport ${port} ct state new accept`;
+  return `${famTool(family)} -A INPUT -p ${proto} --dport ${port} -m state --state NEW -j ACCEPT (or -j DROP)`;
+}
+
 Then('every port open on a non-loopback address is named by a rule of the running ruleset', async function (this: CisWorld) {
   const s = fw(this);
-  const ports = await this.liveFact(openPorts);
-  if (!ports) return;
+  const tables = await this.liveFact(socketTables);
+  if (!tables) return;
   if (s.liveError) throw new CheckError(s.liveError);
+  const ports = listeningSockets(tables);
   const families = new Set(s.ipt.filter((x) => x.running).map((x) => x.family));
-  const exposed = ports.filter((p) => !p.loopback && (s.name === 'ufw' ? true : families.has(p.family)));
-  this.record('open ports (/proc/net/tcp, tcp6, udp, udp6)', ports.length ? ports.map(describePort).join(', ') : 'none');
-  const uncovered: string[] = [];
+  const exposed = ports.filter((p) => !isLoopbackAddress(p.localAddress) && (s.name === 'ufw' ? true : families.has(p.family)));
+  this.record('open ports (/proc/net/tcp, tcp6, udp, udp6)', ports.length ? ports.map(describeSocket).join('\n') : 'none');
+  const uncovered: typeof ports = [];
   for (const p of exposed) {
     const set = s.ipt.find((x) => x.running && x.family === p.family);
     if (!set?.rs) {
-      this.record(describePort(p), `IPv${p.family} is ${s.ipv6 ? 'not filtered by this firewall' : 'disabled'}; not checked`);
+      this.record(describeListeningPort(p), `IPv${p.family} is ${s.ipv6 ? 'not filtered by this firewall' : 'disabled'}; not checked`);
       continue;
     }
-    const rule = set.rs.rules.find((r) => s.isInput(r.chain) && ruleNamesPort(r, p.proto, p.port));
-    if (rule) this.record(describePort(p), `${set.label}: ${rule.text}`);
-    else uncovered.push(describePort(p));
+    const rule = set.rs.rules.find((r) => s.isInput(r.chain) && ruleNamesPort(r, p.proto, p.localPort));
+    if (rule) this.record(describeListeningPort(p), `${set.label}: ${rule.text}`);
+    else uncovered.push(p);
   }
-  if (uncovered.length) this.fail(`no firewall rule names these open ports: ${uncovered.join(', ')}`);
+  if (uncovered.length) {
+    this.needsPerson([
+      'decide for each port whether other hosts may reach it; stop the service if nothing should',
+      `add a rule for each (before any rule that drops): ${[...new Set(uncovered.map((p) => portRule(s, p.proto, p.family as Family, p.localPort)))].join('; ')}`,
+      ...persistSteps(s),
+    ]);
+    this.fail(`no firewall rule names these open ports: ${uncovered.map(describeListeningPort).join(', ')}`);
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,15 +1,20 @@
 /**
  * Steps about network protocols and network kernel parameters: whether IPv6 is disabled, wireless
- * interfaces, and kernel parameters whose persistent configuration includes the file ufw applies when it
- * starts (IPT_SYSCTL in /etc/default/ufw), as the benchmark's audit reads it.
+ * interfaces, and kernel parameters checked only while IPv6 is enabled or whose persistent configuration
+ * includes the file ufw applies when it starts (IPT_SYSCTL in /etc/default/ufw), as the Ubuntu
+ * benchmark's audit reads it. The plain kernel parameter steps are in kernel.ts.
  */
-import { Given, Then } from '@cucumber/cucumber';
+import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { normaliseKey, persistentSysctl, runningSysctl } from '../src/facts/sysctl.js';
+import { normaliseKey, persistentSysctl, runningSysctl, type SysctlSetting } from '../src/facts/sysctl.js';
 import { ufwSysctl } from '../src/facts/firewall.js';
 import { bootSysctlSettings, DISABLE_IPV6_KEYS, ipv6Status, type Ipv6Status } from '../src/facts/ipv6.js';
 import { networkInterfaces, type NetworkInterfaces } from '../src/facts/network-interfaces.js';
 import { modprobeConfig } from '../src/facts/kernel-modules.js';
+import { grubKernelLines, grubRegenerateCommand, GRUB_CFG } from '../src/facts/kernel-cmdline.js';
+import { sysctlFileLinks } from '../src/facts/sysctl-links.js';
+import { CIS_BDD_SYSCTL } from './kernel.js';
+import { CheckError } from '../src/engine/verdict.js';
 
 // ---------------------------------------------------------------------------------------------------
 // IPv6
@@ -30,16 +35,40 @@ Given('the IPv6 settings: the kernel command lines of the boot loader and the di
   await ipv6(this);
 });
 
+/** Switching IPv6 off is the site's decision (and a reboot): a person does it. */
+async function disableIpv6Steps(world: CisWorld, sysctlToo: boolean): Promise<string[]> {
+  const grub = await world.fact(grubKernelLines);
+  const defaults = grub.file === GRUB_CFG ? '/etc/default/grub' : '/etc/default/grub (on ACL2 and CentOS 7 /etc/sysconfig/grub links to it)';
+  return [
+    'confirm that nothing on the host or its networks uses IPv6 (addresses, routes, services listening on IPv6 only)',
+    `add ipv6.disable=1 to GRUB_CMDLINE_LINUX in ${defaults}, regenerate the boot loader configuration (${grubRegenerateCommand(grub.file)}) and reboot`,
+    ...(sysctlToo ? [`or, keeping the IPv6 module loaded, set ${DISABLE_IPV6_KEYS.map((k) => `${k} = 1`).join(' and ')} in ${CIS_BDD_SYSCTL} and apply them with sysctl --system`] : []),
+  ];
+}
+
 Then('IPv6 is disabled on every kernel command line, or by both disable_ipv6 kernel parameters in the persistent configuration and in the running kernel', async function (this: CisWorld) {
   const s = await ipv6(this);
   if (s.byCommandLine) return;
   if (!DISABLE_IPV6_KEYS.every((k) => s.persistent[k]?.value === '1')) {
+    this.needsPerson(await disableIpv6Steps(this, true));
     this.fail(`IPv6 is enabled: ${s.byCommandLine === null ? 'no boot loader kernel line' : 'not every kernel line'} has ipv6.disable=1, and ${DISABLE_IPV6_KEYS.filter((k) => s.persistent[k]?.value !== '1').join(' and ')} ${DISABLE_IPV6_KEYS.filter((k) => s.persistent[k]?.value !== '1').length > 1 ? 'are' : 'is'} not set to 1 in the persistent configuration`);
   }
   const running = await this.liveFact(runningSysctl);
   if (!running) return;
   const wrong = DISABLE_IPV6_KEYS.filter((k) => running.get(k) !== '1');
-  if (wrong.length) this.fail(`the persistent configuration disables IPv6, but the running kernel has ${wrong.map((k) => `${k} = ${running.get(k) ?? '(absent)'}`).join(', ')}`);
+  if (wrong.length) {
+    this.remedy({ summary: 'apply the persistent disable_ipv6 settings to the running kernel', changes: wrong.map((key) => ({ kind: 'sysctl-running' as const, key, value: '1' })) });
+    this.fail(`the persistent configuration disables IPv6, but the running kernel has ${wrong.map((k) => `${k} = ${running.get(k) ?? '(absent)'}`).join(', ')}`);
+  }
+});
+
+Then('every kernel command line of the boot loader disables IPv6 \\(ipv6.disable=1)', async function (this: CisWorld) {
+  const s = await ipv6(this);
+  if (s.byCommandLine) return;
+  this.needsPerson(await disableIpv6Steps(this, false));
+  if (s.byCommandLine === null) this.fail(`no boot loader kernel line found (${(await this.fact(grubKernelLines)).file} does not exist or has no "linux" line): ipv6.disable=1 is not set`);
+  const without = s.kernelLines.filter((l) => l.value !== '1');
+  this.fail(`${without.length} of ${s.kernelLines.length} kernel line(s) lack ipv6.disable=1: ${without.map((l) => `${l.entry.file}:${l.entry.line}${l.value === undefined ? '' : ` (ipv6.disable=${l.value})`}`).join(', ')}`);
 });
 
 Given('IPv6 is enabled, or the item does not apply', async function (this: CisWorld) {
@@ -51,35 +80,70 @@ Given('IPv6 is enabled, or the item does not apply', async function (this: CisWo
 // ---------------------------------------------------------------------------------------------------
 // Kernel parameters
 
+/** Compare a running value with the expected one: the problem, if any (recording evidence and the fix). */
+function runningProblem(world: CisWorld, running: Map<string, string>, key: string, expected: string): string | undefined {
+  const value = running.get(normaliseKey(key));
+  world.record('sysctl -a', `${key} = ${value ?? '(not present)'}`);
+  if (value === undefined) return `${key} is not present in the running kernel`;
+  if (value === expected) return undefined;
+  world.remedy({ summary: `set ${key} = ${expected} in the running kernel`, changes: [{ kind: 'sysctl-running', key, value: expected }] });
+  return `the running kernel has ${key} = ${value}, expected ${expected}`;
+}
+
 async function checkRunning(world: CisWorld, key: string, expected: string): Promise<void> {
   const running = await world.liveFact(runningSysctl);
   if (!running) return;
-  const value = running.get(normaliseKey(key));
-  world.record('sysctl -a', `${key} = ${value ?? '(not present)'}`);
-  if (value === undefined) world.fail(`${key} is not present in the running kernel`);
-  if (value !== expected) world.fail(`the running kernel has ${key} = ${value}, expected ${expected}`);
+  const problem = runningProblem(world, running, key, expected);
+  if (problem) world.fail(problem);
+}
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Set the expected value in cis-bdd's own sysctl drop-in and comment out every setting of another value
+ * (in the sysctl files and in ufw's file alike), so that no file disagrees. A setting read through a
+ * link (ACL2's /etc/sysctl.d/99-sysctl.conf → /etc/sysctl.conf) is commented out in the file itself.
+ */
+async function remedyPersistent(world: CisWorld, key: string, expected: string, conflicting: SysctlSetting[]): Promise<void> {
+  const links = conflicting.length ? await world.fact(sysctlFileLinks) : new Map<string, string>();
+  const files = [...new Set(conflicting.map((s) => links.get(s.file) ?? s.file))].filter((f) => f !== CIS_BDD_SYSCTL);
+  world.remedy({
+    summary: `set ${key} = ${expected} in ${CIS_BDD_SYSCTL}${files.length ? ` and comment out the conflicting settings in ${files.join(', ')}` : ''}`,
+    changes: [
+      ...files.map((path) => ({ kind: 'edit-file' as const, path, edits: [{ op: 'comment-out' as const, pattern: `^\\s*-?${reEscape(key).replace(/\\\./g, '[./]')}\\s*=` }] })),
+      { kind: 'edit-file', path: CIS_BDD_SYSCTL, edits: [{ op: 'key-value-set', key, value: expected, separator: ' = ' }], create: { mode: 0o644, uid: 0, gid: 0 } },
+    ],
+  });
 }
 
 /**
- * The benchmark's reading of the persistent configuration: the sysctl files and the file ufw applies when
- * it starts. Some file must set the expected value, the setting that applies last must be it, and no file
- * may set another value.
+ * The benchmark's reading of the persistent configuration: the sysctl files and, for the Ubuntu benchmark,
+ * the file ufw applies when it starts. Some file must set the expected value, the setting that applies
+ * last must be it, and no file may set another value. Returns the problem, if any (recording evidence and
+ * the fix).
  */
-async function checkPersistent(world: CisWorld, key: string, expected: string): Promise<void> {
+async function persistentProblem(world: CisWorld, key: string, expected: string, withUfw: boolean): Promise<string | undefined> {
   const sysctl = await world.fact(persistentSysctl);
-  const ufw = await world.fact(ufwSysctl);
+  const ufw = withUfw ? await world.fact(ufwSysctl) : { file: null, settings: [] };
   const k = normaliseKey(key);
   const all = bootSysctlSettings(sysctl.settings, ufw.settings).filter((s) => s.key === k);
   for (const s of all) world.record(`${s.file}:${s.line}`, `${s.key} = ${s.value}${s.file === ufw.file ? ' (applied by ufw each time it starts, after the sysctl files)' : ''}`);
   const eff = all[all.length - 1];
+  const conflicting = all.filter((s) => s.value !== expected);
+  if (!eff || conflicting.length) await remedyPersistent(world, k, expected, conflicting);
   if (!eff) {
     const read = [...sysctl.files, ...(ufw.file ? [ufw.file] : [])];
     world.record('sysctl configuration', `${key} is not set in ${read.length ? read.join(', ') : 'any sysctl file'}`);
-    world.fail(`${key} is not set in the persistent sysctl configuration`);
+    return `${key} is not set in the persistent sysctl configuration`;
   }
-  if (eff.value !== expected) world.fail(`${eff.file}:${eff.line} sets ${key} = ${eff.value} (the setting that applies last), expected ${expected}`);
-  const conflicting = all.filter((s) => s.value !== expected);
-  if (conflicting.length) world.fail(`conflicting settings of ${key}: ${conflicting.map((s) => `${s.file}:${s.line} = ${s.value}`).join(', ')}`);
+  if (eff.value !== expected) return `${eff.file}:${eff.line} sets ${key} = ${eff.value} (the setting that applies last), expected ${expected}`;
+  if (conflicting.length) return `conflicting settings of ${key}: ${conflicting.map((s) => `${s.file}:${s.line} = ${s.value}`).join(', ')}`;
+  return undefined;
+}
+
+async function checkPersistent(world: CisWorld, key: string, expected: string): Promise<void> {
+  const problem = await persistentProblem(world, key, expected, true);
+  if (problem) world.fail(problem);
 }
 
 Then("the kernel parameter {string} is set to {string} in the persistent configuration, ufw's sysctl file included", async function (this: CisWorld, key: string, expected: string) {
@@ -94,6 +158,34 @@ Then('if IPv6 is enabled, the kernel parameter {string} is {string} in the runni
 Then("if IPv6 is enabled, the kernel parameter {string} is set to {string} in the persistent configuration, ufw's sysctl file included", async function (this: CisWorld, key: string, expected: string) {
   if ((await ipv6(this)).disabled) return;
   await checkPersistent(this, key, expected);
+});
+
+/**
+ * Several kernel parameters of one item, checked together so that every problem is reported, and fixed,
+ * at once: first the persistent configuration (the sysctl files, as kernel.ts reads them), then, on a
+ * running system, the running kernel. Parameters under net.ipv6 are checked only while IPv6 is enabled.
+ */
+Then('these kernel parameters are set in the persistent configuration and in the running kernel, the net.ipv6 ones while IPv6 is enabled:', async function (this: CisWorld, table: DataTable) {
+  const rows = table.hashes() as Array<{ parameter?: string; value?: string }>;
+  if (!rows.length || rows.some((r) => !r.parameter || r.value === undefined)) throw new CheckError('the table needs "parameter" and "value" columns');
+  let wanted = rows.map((r) => ({ key: normaliseKey(r.parameter!), value: r.value! }));
+  if (wanted.some((w) => w.key.startsWith('net.ipv6.')) && (await ipv6(this)).disabled) {
+    this.record('IPv6 parameters', `not checked, IPv6 is disabled: ${wanted.filter((w) => w.key.startsWith('net.ipv6.')).map((w) => w.key).join(', ')}`);
+    wanted = wanted.filter((w) => !w.key.startsWith('net.ipv6.'));
+  }
+  const problems: string[] = [];
+  for (const { key, value } of wanted) {
+    const problem = await persistentProblem(this, key, value, false);
+    if (problem) problems.push(problem);
+  }
+  const running = await this.liveFact(runningSysctl);
+  if (running) {
+    for (const { key, value } of wanted) {
+      const problem = runningProblem(this, running, key, value);
+      if (problem) problems.push(problem);
+    }
+  }
+  if (problems.length) this.fail(problems.join('; '));
 });
 
 // ---------------------------------------------------------------------------------------------------

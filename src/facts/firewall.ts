@@ -6,7 +6,8 @@
  * - ufw: /etc/default/ufw (default policies, IPV6, IPT_SYSCTL), /etc/ufw/ufw.conf (ENABLED) and the rule
  *   files it restores (before, user and after rules, IPv4 and IPv6), all in iptables-restore format;
  * - nftables: /etc/nftables.conf, which nftables.service loads, with the files it includes;
- * - iptables: /etc/iptables/rules.v4 and rules.v6, which iptables-persistent restores at boot.
+ * - iptables: the rules restored at boot, /etc/iptables/rules.v4 and rules.v6 (iptables-persistent, Debian
+ *   family) or /etc/sysconfig/iptables and ip6tables (iptables-services, RPM family), whichever exist.
  *
  * The running ruleset (live targets only) is read with one command: `ufw status verbose`,
  * `nft list ruleset`, `iptables -S` and `ip6tables -S`, plus the effective capabilities of the shell,
@@ -15,7 +16,7 @@
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
-import { installedPackages } from './packages.js';
+import { installedPackages, packageManager, type PackageManagerKind } from './packages.js';
 import { systemdUnits } from './systemd-units.js';
 import { parseSysctlConf, type SysctlSetting } from './sysctl.js';
 
@@ -507,20 +508,85 @@ export const nftablesBootConfig = defineFact<NftablesBootConfig>('nftables-boot-
 }, [NFTABLES_CONF]);
 
 // ---------------------------------------------------------------------------------------------------
-// iptables-persistent
+// iptables rules saved for boot: iptables-persistent (Debian family) or iptables-services (RPM family)
 
-export const IPTABLES_SAVED: Record<Family, string> = { 4: '/etc/iptables/rules.v4', 6: '/etc/iptables/rules.v6' };
+export type IptablesBootLayoutName = 'iptables-persistent' | 'iptables-services';
 
-export interface SavedIptables { file: string; ruleset: IptRuleset | null }
+export interface IptablesBootLayout {
+  name: IptablesBootLayoutName;
+  /** the file each family's rules are restored from at boot */
+  files: Record<Family, string>;
+  /** what restores them, for messages */
+  loader: Record<Family, string>;
+  /** the command that saves the running rules there */
+  save: Record<Family, string>;
+}
+
+/**
+ * Where saved rules live: iptables-persistent (Debian, Ubuntu) restores /etc/iptables/rules.v4 and rules.v6;
+ * iptables-services (CentOS 7, Alibaba Cloud Linux 2) has iptables.service and ip6tables.service restore
+ * /etc/sysconfig/iptables and /etc/sysconfig/ip6tables. All four files are iptables-save output.
+ */
+export const IPTABLES_BOOT_LAYOUTS: Record<IptablesBootLayoutName, IptablesBootLayout> = {
+  'iptables-persistent': {
+    name: 'iptables-persistent',
+    files: { 4: '/etc/iptables/rules.v4', 6: '/etc/iptables/rules.v6' },
+    loader: { 4: 'iptables-persistent', 6: 'iptables-persistent' },
+    save: { 4: 'iptables-save > /etc/iptables/rules.v4', 6: 'ip6tables-save > /etc/iptables/rules.v6' },
+  },
+  'iptables-services': {
+    name: 'iptables-services',
+    files: { 4: '/etc/sysconfig/iptables', 6: '/etc/sysconfig/ip6tables' },
+    loader: { 4: 'iptables.service', 6: 'ip6tables.service' },
+    save: { 4: 'iptables-save > /etc/sysconfig/iptables', 6: 'ip6tables-save > /etc/sysconfig/ip6tables' },
+  },
+};
+
+export interface SavedIptables {
+  /** the file the rules are restored from at boot (it may not exist) */
+  file: string;
+  exists: boolean;
+  /** its filter table; null when the file does not exist or cannot be parsed */
+  ruleset: IptRuleset | null;
+  /** why the file cannot be parsed (kept per family: a broken IPv4 file says nothing of the IPv6 rules) */
+  error?: string;
+  /** what restores it at boot, for messages */
+  loader: string;
+  /** how to save the running rules there */
+  save: string;
+  layout: IptablesBootLayoutName;
+}
+
+/**
+ * The layout in use: the one whose files exist; when both or neither have files, the one of the
+ * system's package manager (rpm: iptables-services; otherwise iptables-persistent).
+ */
+export function chooseIptablesLayout(existing: IptablesBootLayoutName[], manager: PackageManagerKind | null): IptablesBootLayout {
+  const native: IptablesBootLayoutName = manager === 'rpm' ? 'iptables-services' : 'iptables-persistent';
+  return IPTABLES_BOOT_LAYOUTS[existing.length === 1 ? existing[0] : native];
+}
 
 export const iptablesSaved = defineFact<Record<Family, SavedIptables>>('iptables-saved-rules', async ({ facts }) => {
+  const texts = new Map<string, string | null>();
+  for (const layout of Object.values(IPTABLES_BOOT_LAYOUTS)) for (const f of Object.values(layout.files)) texts.set(f, await facts.text(f));
+  const existing = Object.values(IPTABLES_BOOT_LAYOUTS).filter((l) => Object.values(l.files).some((f) => texts.get(f) !== null)).map((l) => l.name);
+  const layout = chooseIptablesLayout(existing, await facts.get(packageManager));
   const out = {} as Record<Family, SavedIptables>;
   for (const fam of [4, 6] as Family[]) {
-    const t = await facts.text(IPTABLES_SAVED[fam]);
-    out[fam] = { file: IPTABLES_SAVED[fam], ruleset: t === null ? null : parseIptables(t, IPTABLES_SAVED[fam]) };
+    const file = layout.files[fam];
+    const t = texts.get(file) ?? null;
+    let ruleset: IptRuleset | null = null;
+    let error: string | undefined;
+    try {
+      ruleset = t === null ? null : parseIptables(t, file);
+    } catch (e) {
+      if (!(e instanceof CheckError)) throw e;
+      error = e.message;
+    }
+    out[fam] = { file, exists: t !== null, ruleset, error, loader: layout.loader[fam], save: layout.save[fam], layout: layout.name };
   }
   return out;
-}, Object.values(IPTABLES_SAVED));
+}, Object.values(IPTABLES_BOOT_LAYOUTS).flatMap((l) => Object.values(l.files)));
 
 // ---------------------------------------------------------------------------------------------------
 // The running ruleset
@@ -669,6 +735,6 @@ export const firewallInUse = defineFact<FirewallChoice>('firewall-in-use', async
     ufwInstalled: pkgs.has('ufw'),
     ufwEnabled: ufw.enabled,
     iptablesPersistentInstalled: pkgs.has('iptables-persistent'),
-    iptablesRulesSaved: saved[4].ruleset !== null || saved[6].ruleset !== null,
+    iptablesRulesSaved: saved[4].layout === 'iptables-persistent' && (saved[4].exists || saved[6].exists),
   });
 });

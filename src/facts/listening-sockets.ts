@@ -203,3 +203,8 @@ export function describeSocket(s: SocketEntry): string {
   const who = s.owners.length ? s.owners.map((o) => `${o.name} pid ${o.pid}`).join(', ') : 'process not visible';
   return `${s.proto}${s.family === 6 ? '6' : ''} ${address}:${s.localPort} ${state} uid ${s.uid} (${who})`;
 }
+
+/** "tcp 0.0.0.0:25", "udp6 [::]:123": the protocol and local address of a socket, for naming a port. */
+export function describeListeningPort(s: Pick<SocketEntry, 'proto' | 'family' | 'localAddress' | 'localPort'>): string {
+  return `${s.proto}${s.family === 6 ? '6' : ''} ${s.family === 6 ? `[${s.localAddress}]` : s.localAddress}:${s.localPort}`;
+}

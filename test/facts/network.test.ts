@@ -1,6 +1,8 @@
 /** Parsers of the network facts: socket tables, interfaces, and how the IPv6 status is decided. */
 import { describe, expect, it } from 'vitest';
-import { decodeAddress, parseSocketTable } from '../../src/facts/open-ports.js';
+import {
+  decodeSocketAddress, describeListeningPort, isLoopbackAddress, listeningSockets, parseSocketTable, parseSocketTablesOutput,
+} from '../../src/facts/listening-sockets.js';
 import { parseInterfaces } from '../../src/facts/network-interfaces.js';
 import { decideIpv6 } from '../../src/facts/ipv6.js';
 import { parseGrubKernelLines } from '../../src/facts/kernel-cmdline.js';
@@ -19,23 +21,25 @@ const UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when
  2785: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 308603 2 00000000d03dae5a 0
  4057: 0100007F:853C 0100007F:0009 01 00000000:00000000 00:00000000 00000000     0        0 308605 2 00000000822ad538 0`;
 
-describe('open ports', () => {
+describe('open ports, as the firewall checks read them (listening sockets)', () => {
+  const tables = parseSocketTablesOutput(['/proc/net/tcp', TCP, '/proc/net/tcp6', TCP6, '/proc/net/udp', UDP].reduce(
+    (out, x, i) => out + (i % 2 === 0 ? `@@table ${x}\n` : `${x}\n`), '') + '@@missing /proc/net/udp6\n@@fd\n@@comm\n');
+  const open = listeningSockets(tables);
   it('reads listening TCP sockets, not established ones', () => {
-    expect(parseSocketTable(TCP, 'tcp', 4, '/proc/net/tcp')).toEqual([
-      { proto: 'tcp', family: 4, address: '0.0.0.0', port: 8080, loopback: false },
-      { proto: 'tcp', family: 4, address: '127.0.0.1', port: 631, loopback: true },
-    ]);
+    expect(open.filter((p) => p.proto === 'tcp' && p.family === 4).map((p) => `${describeListeningPort(p)} ${isLoopbackAddress(p.localAddress)}`))
+      .toEqual(['tcp 0.0.0.0:8080 false', 'tcp 127.0.0.1:631 true']);
   });
   it('decodes IPv6 addresses word by word', () => {
-    expect(parseSocketTable(TCP6, 'tcp', 6, '/proc/net/tcp6').map((p) => `${p.address} ${p.port} ${p.loopback}`)).toEqual([':: 2222 false', '::1 22 true']);
-    expect(decodeAddress('0000000000000000FFFF00000100007F')).toBe('::ffff:127.0.0.1');
-    expect(decodeAddress('B80D0120000000000000000001000000')).toBe('2001:db8::1');
+    expect(open.filter((p) => p.family === 6).map((p) => `${describeListeningPort(p)} ${isLoopbackAddress(p.localAddress)}`)).toEqual(['tcp6 [::]:2222 false', 'tcp6 [::1]:22 true']);
+    expect(decodeSocketAddress('0000000000000000FFFF00000100007F')).toBe('::ffff:127.0.0.1');
+    expect(decodeSocketAddress('B80D0120000000000000000001000000')).toBe('2001:db8::1');
   });
   it('counts unconnected UDP sockets as open, connected ones not', () => {
-    expect(parseSocketTable(UDP, 'udp', 4, '/proc/net/udp').map((p) => `${p.address}:${p.port}`)).toEqual(['0.0.0.0:68']);
+    expect(open.filter((p) => p.proto === 'udp').map(describeListeningPort)).toEqual(['udp 0.0.0.0:68']);
+    expect(tables.missingTables).toEqual(['/proc/net/udp6']);
   });
   it('rejects a line that is not a socket entry', () => {
-    expect(() => parseSocketTable(`${TCP}\n   3: garbage`, 'tcp', 4, '/proc/net/tcp')).toThrow(/\/proc\/net\/tcp:5 is not a socket entry/);
+    expect(() => parseSocketTable(`${TCP}\n   3: garbage`, '/proc/net/tcp')).toThrow(/\/proc\/net\/tcp:5 is not a socket entry/);
   });
 });
 
