@@ -1,12 +1,23 @@
 /**
  * Steps about login banners and the message of the day: what they show, compared with what an attacker
- * should not learn from them (getty's escapes for system details, the operating system's name).
+ * should not learn from them (getty's escapes for system details, the operating system's name). A
+ * banner that fails is replaced by a neutral warning (the site may put its own wording there after).
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { disclosures, loginBanners, type Banner } from '../src/facts/banners.js';
 import { osRelease } from '../src/facts/os-release.js';
 import { CheckError } from '../src/engine/verdict.js';
+
+/** What hardening writes into a banner that shows system details or says nothing: a warning naming no system. */
+export const NEUTRAL_WARNING = 'Authorised use only. Activity on this system may be monitored and recorded.\n';
+
+function remedyBanner(world: CisWorld, path: string, why: string): void {
+  world.remedy({
+    summary: `replace ${path} (${why}) with a neutral warning`,
+    changes: [{ kind: 'edit-file', path, edits: [{ op: 'replace-content', content: NEUTRAL_WARNING }], create: { mode: 0o644, uid: 0, gid: 0 } }],
+  });
+}
 
 const ESCAPES: Record<string, string> = { m: 'the machine architecture', r: 'the kernel release', s: 'the system name', v: 'the kernel version' };
 
@@ -33,6 +44,7 @@ async function noDisclosures(world: CisWorld, b: Banner): Promise<void> {
     const esc = /^\\([vrms])$/i.exec(d.found);
     return `line ${d.line}: ${esc ? `"${d.found}" (${ESCAPES[esc[1].toLowerCase()]})` : `"${d.found}" (the operating system's name, ID=${id})`}`;
   });
+  remedyBanner(world, b.path, 'it shows system details');
   world.fail(`${b.path} shows system details: ${what.join('; ')}`);
 }
 
@@ -59,10 +71,12 @@ Then('{string} holds a warning text with no getty escape for system details and 
   const b = await bannerOf(this, path);
   if (!b.exists) {
     this.record(path, 'does not exist');
+    remedyBanner(this, path, 'missing');
     this.fail(`${path} does not exist: no warning is shown`);
   }
   if (!b.text.trim()) {
     this.record(path, '(empty)');
+    remedyBanner(this, path, 'empty');
     this.fail(`${path} is empty: no warning is shown`);
   }
   await noDisclosures(this, b);

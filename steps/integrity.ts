@@ -1,8 +1,19 @@
-/** Steps about filesystem integrity checking: whether cron or a systemd timer runs AIDE regularly. */
+/**
+ * Steps about filesystem integrity checking: whether cron or a systemd timer runs AIDE regularly. The
+ * fix, when nothing does, is a daily job in cis-bdd's own file in /etc/cron.d.
+ */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { scheduledJobs } from '../src/facts/scheduled-jobs.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
+
+/** cis-bdd's own cron file: hardening schedules the AIDE check here and nowhere else. */
+export const CIS_BDD_AIDE_CRON = '/etc/cron.d/cis-bdd-aide';
+/** How the check is run where each cron is found: Debian's aide-common wrapper, or the RPM family's aide binary. */
+const AIDE_CHECK = {
+  debian: '/usr/bin/aide.wrapper --config /etc/aide/aide.conf --check',
+  cronie: '/usr/sbin/aide --check',
+};
 
 /** A command that starts aide or Debian's aide.wrapper (by name or path, possibly after a shell operator). */
 const RUNS_AIDE = /(^|[\s;&|(`'"/])aide(\.wrapper)?(?=$|[\s;&|)`'"])/;
@@ -11,7 +22,7 @@ const MENTIONS_AIDE = /\baide\b/;
 
 Given('the cron jobs and the periodic cron scripts of the system', async function (this: CisWorld) {
   const jobs = await this.fact(scheduledJobs);
-  this.record('cron', `${jobs.entries.length} crontab entr${jobs.entries.length === 1 ? 'y' : 'ies'} in /etc/crontab, /etc/cron.d and /var/spool/cron/crontabs; `
+  this.record('cron', `${jobs.entries.length} crontab entr${jobs.entries.length === 1 ? 'y' : 'ies'} in /etc/crontab, /etc/cron.d and ${jobs.userCrontabs}; `
     + `${jobs.scripts.length} script(s) in /etc/cron.{hourly,daily,weekly,monthly}`);
   for (const i of jobs.ignored) this.record(i.where, `not run by cron: ${i.reason}`);
 });
@@ -36,5 +47,10 @@ Then('one of them runs AIDE, or the systemd timer {string} is enabled with its s
   const s = units.state(service);
   this.record('systemd unit files', `${describeUnit(t)}; ${describeUnit(s)}`);
   if (t.path && t.enabledBy.length && !t.masked && s.path && !s.masked) return;
+  const command = AIDE_CHECK[jobs.cron];
+  this.remedy({
+    summary: `check the filesystem with AIDE every day at 05:00 (${CIS_BDD_AIDE_CRON})`,
+    changes: [{ kind: 'edit-file', path: CIS_BDD_AIDE_CRON, edits: [{ op: 'ensure-line', line: `0 5 * * * root ${command}` }], create: { mode: 0o644, uid: 0, gid: 0 } }],
+  });
   this.fail(`no cron job or periodic cron script runs aide, and ${timer} is not enabled with ${service}`);
 });

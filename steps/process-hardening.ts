@@ -1,6 +1,7 @@
 /**
  * Steps about process hardening: the processor's no-execute protection, and limits on core dumps from
- * pam_limits and systemd-coredump (the kernel parameters use the shared steps of kernel.ts).
+ * pam_limits and systemd-coredump (the kernel parameters use the shared steps of kernel.ts). Fixes go
+ * to cis-bdd's own drop-ins; a setting elsewhere that would undo them is commented out.
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
@@ -8,12 +9,23 @@ import { nxSupport } from '../src/facts/nx-support.js';
 import { resourceLimits } from '../src/facts/limits.js';
 import { coredumpConfig } from '../src/facts/coredump.js';
 import { packageInstalled } from './packages.js';
+import type { Change } from '../src/remediation/model.js';
+
+/** cis-bdd's own drop-ins: hardening writes core dump limits here and nowhere else. */
+export const CIS_BDD_LIMITS = '/etc/security/limits.d/60-cis-bdd.conf';
+export const CIS_BDD_COREDUMP = '/etc/systemd/coredump.conf.d/60-cis-bdd.conf';
 
 Then('the running kernel uses the processor\'s no-execute protection \\(NX\\/XD\\)', async function (this: CisWorld) {
   const nx = await this.liveFact(nxSupport);
   if (!nx) return;
   this.record('/proc/cmdline', nx.disabledBy.length ? nx.disabledBy.join(' ') : 'neither noexec=off nor noexec32=off');
-  if (nx.disabledBy.length) this.fail(`the kernel command line turns no-execute protection off: ${nx.disabledBy.join(' ')}`);
+  if (nx.disabledBy.length) {
+    this.needsPerson([
+      `remove ${nx.disabledBy.join(' and ')} from the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub) and regenerate the GRUB configuration`,
+      'reboot',
+    ]);
+    this.fail(`the kernel command line turns no-execute protection off: ${nx.disabledBy.join(' ')}`);
+  }
   if (!nx.x86) {
     this.record('/proc/cpuinfo', 'no "flags" line: not an x86 processor; execute-never page protection is part of the architecture');
     return;
@@ -22,7 +34,13 @@ Then('the running kernel uses the processor\'s no-execute protection \\(NX\\/XD\
   this.record('/proc/cpuinfo', without.length
     ? `the "flags" of processor(s) ${without.map((p) => p.processor).join(', ')} lack nx`
     : `all ${nx.processors.length} processor(s) list the nx flag`);
-  if (without.length) this.fail(`no-execute protection is not available: /proc/cpuinfo lists no nx flag for processor(s) ${without.map((p) => p.processor).join(', ')}`);
+  if (without.length) {
+    this.needsPerson([
+      'turn on the no-execute (NX/XD, "execute disable bit") setting in the firmware (BIOS/UEFI) or, for a virtual machine, the hypervisor',
+      'boot a kernel with PAE/64-bit support so that it can use the flag',
+    ]);
+    this.fail(`no-execute protection is not available: /proc/cpuinfo lists no nx flag for processor(s) ${without.map((p) => p.processor).join(', ')}`);
+  }
 });
 
 Given('the resource limits pam_limits applies from \\/etc\\/security\\/limits.conf and \\/etc\\/security\\/limits.d', async function (this: CisWorld) {
@@ -36,8 +54,20 @@ Then('every hard limit on core file size for all users \\("*"\\) is 0, and there
   const core = limits.entries.filter((e) => e.item === 'core');
   const forAll = core.filter((e) => e.domain === '*' && (e.type === 'hard' || e.type === '-'));
   for (const e of core) this.record(`${e.file}:${e.line}`, `${e.domain} ${e.type} core ${e.value}${e.domain === '*' && e.type !== 'soft' ? '' : ' (not a hard limit for all users)'}`);
-  if (!forAll.length) this.fail('no "* hard core 0" line: users may let programs write core dumps of any size');
   const loose = forAll.filter((e) => e.value !== '0');
+  if (!forAll.length || loose.length) {
+    const others = [...new Set(loose.map((e) => e.file))].filter((f) => f !== CIS_BDD_LIMITS);
+    this.remedy({
+      summary: `set "* hard core 0" in ${CIS_BDD_LIMITS}${others.length ? ` and comment out the larger hard limits in ${others.join(', ')}` : ''}`,
+      changes: [
+        ...others.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: '^\\s*\\*\\s+(hard|-)\\s+core\\s+(?!0(\\s|#|$))' }] })),
+        ...(loose.some((e) => e.file === CIS_BDD_LIMITS)
+          ? [{ kind: 'edit-file', path: CIS_BDD_LIMITS, edits: [{ op: 'replace-content', content: '* hard core 0\n' }] } as Change]
+          : [{ kind: 'edit-file', path: CIS_BDD_LIMITS, edits: [{ op: 'ensure-line', line: '* hard core 0' }], create: { mode: 0o644, uid: 0, gid: 0 } } as Change]),
+      ],
+    });
+  }
+  if (!forAll.length) this.fail('no "* hard core 0" line: users may let programs write core dumps of any size');
   if (loose.length) this.fail(`hard core limits for all users other than 0: ${loose.map((e) => `${e.file}:${e.line} ${e.value}`).join(', ')}`);
 });
 
@@ -55,5 +85,15 @@ Then('if the package {string} is installed, the systemd-coredump configuration s
     this.record(`${s.file}:${s.line}`, `${s.key}=${s.value}`);
     if (s.value.toLowerCase() !== wanted.toLowerCase()) problems.push(`${s.file}:${s.line} sets ${key}=${s.value}, expected ${wanted}`);
   }
-  if (problems.length) this.fail(`${pkg} is installed and may keep core dumps: ${problems.join('; ')}`);
+  if (problems.length) {
+    const overriding = [...new Set([k1, k2].map((k) => cfg.settings.get(k)?.file).filter((f): f is string => !!f && f !== CIS_BDD_COREDUMP))];
+    this.remedy({
+      summary: `set ${k1}=${v1} and ${k2}=${v2} in ${CIS_BDD_COREDUMP}${overriding.length ? ` and comment them out in ${overriding.join(', ')}` : ''}`,
+      changes: [
+        ...overriding.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: `^\\s*(${k1}|${k2})\\s*=` }] })),
+        { kind: 'edit-file', path: CIS_BDD_COREDUMP, edits: [{ op: 'replace-content', content: `[Coredump]\n${k1}=${v1}\n${k2}=${v2}\n` }], create: { mode: 0o644, uid: 0, gid: 0 } },
+      ],
+    });
+    this.fail(`${pkg} is installed and may keep core dumps: ${problems.join('; ')}`);
+  }
 });

@@ -1,11 +1,20 @@
 /**
  * How GRUB protects its own configuration: who may edit boot entries (the `set superusers` and
- * `password` lines of the generated /boot/grub/grub.cfg) and which mode /usr/sbin/grub-mkconfig gives
- * the file it writes (its `chmod ... ${grub_cfg}.new` line and the condition around it). Password
- * hashes never leave the parser: a password line keeps its user and its kind only.
+ * `password` lines of the generated /boot/grub/grub.cfg), which mode /usr/sbin/grub-mkconfig gives
+ * the file it writes (its `chmod ... ${grub_cfg}.new` line and the condition around it), and which
+ * configuration files there are, wherever the distribution and the firmware put them:
+ *
+ * - `/boot/grub/grub.cfg`: Debian and Ubuntu (update-grub), BIOS and UEFI alike;
+ * - `/boot/grub2/grub.cfg` and `/boot/grub2/user.cfg`: the RPM family (CentOS 7, Alibaba Cloud Linux 2)
+ *   booting by BIOS; user.cfg holds the boot password hash that `grub2-setpassword` writes;
+ * - `/boot/efi/EFI/<vendor>/grub.cfg` and `user.cfg` beside it: the RPM family booting by UEFI.
+ *
+ * Password hashes never leave the parser: a password line keeps its user and its kind only.
  * The kernel command lines of grub.cfg are read by ./kernel-cmdline.ts.
  */
 import { defineFact } from './store.js';
+import type { FileStat } from '../targets/target.js';
+import { EFI_DIR } from './kernel-cmdline.js';
 
 export const GRUB_CFG = '/boot/grub/grub.cfg';
 export const GRUB_MKCONFIG = '/usr/sbin/grub-mkconfig';
@@ -116,3 +125,50 @@ export const defaultGrubCmdline = defineFact<DefaultGrubCmdline[]>('default-grub
   const text = await facts.text(DEFAULT_GRUB);
   return text === null ? [] : parseDefaultGrubCmdline(text);
 }, [DEFAULT_GRUB]);
+
+/** A GRUB configuration file found on the target: a generated grub.cfg, or the user.cfg beside it. */
+export interface GrubConfigFile { path: string; kind: 'grub.cfg' | 'user.cfg'; stat: FileStat }
+
+export interface GrubConfigFiles {
+  /** the places looked at, in order (the EFI vendor directories found expanded) */
+  looked: string[];
+  files: GrubConfigFile[];
+}
+
+/** The GRUB 2 places of the RPM family: /boot/grub2 and every vendor directory of the EFI system partition. */
+export const GRUB2_DIR = '/boot/grub2';
+
+/**
+ * The GRUB 2 configuration files that exist: grub.cfg in /boot/grub2 and in /boot/efi/EFI/<vendor>, each
+ * with the user.cfg beside it when there is one. Stat follows symlinks (/etc/grub2.cfg links to
+ * /boot/grub2/grub.cfg and is not listed again).
+ */
+export const grub2ConfigFiles = defineFact<GrubConfigFiles>('grub2-config-files', async ({ facts, target }) => {
+  const vendors = ((await target.list(EFI_DIR)) ?? []).sort();
+  const dirs = [GRUB2_DIR, ...vendors.map((v) => `${EFI_DIR}/${v}`)];
+  const looked = dirs.flatMap((d) => [`${d}/grub.cfg`, `${d}/user.cfg`]);
+  const stats = await facts.stat(looked);
+  const files: GrubConfigFile[] = [];
+  for (const d of dirs) {
+    const cfg = stats.get(`${d}/grub.cfg`);
+    const user = stats.get(`${d}/user.cfg`);
+    if (cfg && cfg.type !== 'd') files.push({ path: `${d}/grub.cfg`, kind: 'grub.cfg', stat: cfg });
+    if (user && user.type !== 'd') files.push({ path: `${d}/user.cfg`, kind: 'user.cfg', stat: user });
+  }
+  return { looked, files };
+});
+
+/** Whether a path is on the EFI system partition (FAT: its modes come from the mount options, not chmod). */
+export const onEfiPartition = (p: string) => p.startsWith(`${EFI_DIR}/`);
+
+/**
+ * grub-mkconfig with every `chmod MODE ${grub_cfg}.new` set to `mode`, and the condition that skips the
+ * chmod when grub.cfg holds a password (`&& ! grep "^password" ...`) removed, so that the mode is set
+ * whether or not a boot password is set.
+ */
+export function grubMkconfigWithMode(text: string, mode: number): string {
+  const octal = (mode & 0o777).toString(8).padStart(3, '0');
+  return text
+    .replace(/(\s*&&\s*!\s*grep\s+["']?\^password["']?\s+\$\{grub_cfg\}\.new\s*(?:>\s*\/dev\/null(?:\s+2>&1)?)?)/g, '')
+    .replace(/^(\s*chmod\s+)[0-7]{3}(\s+\$\{grub_cfg\}\.new\b)/gm, `$1${octal}$2`);
+}

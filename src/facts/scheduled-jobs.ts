@@ -1,21 +1,31 @@
 /**
- * Jobs cron runs, as Debian's cron (Ubuntu 18.04) finds them: the system crontab /etc/crontab and the
- * files in /etc/cron.d (lines with a user field), the users' crontabs in /var/spool/cron/crontabs (no user
- * field), and the scripts in /etc/cron.hourly, cron.daily, cron.weekly and cron.monthly that run-parts
- * starts from /etc/crontab. cron and run-parts skip files whose names have characters other than
- * letters, digits, `_` and `-`; those are listed as ignored. A line cron cannot parse is skipped by cron
- * and listed here with the reason.
+ * Jobs cron runs: the system crontab /etc/crontab and the files in /etc/cron.d (lines with a user field),
+ * the users' crontabs (no user field), and the scripts in /etc/cron.hourly, cron.daily, cron.weekly and
+ * cron.monthly that run-parts starts (from /etc/crontab, or through anacron). Where the users' crontabs
+ * are and which file names are skipped depends on the cron of the system, told by its package manager:
+ *
+ * - Debian's cron (Ubuntu 18.04): users' crontabs in /var/spool/cron/crontabs; cron and run-parts skip
+ *   file names with characters other than letters, digits, `_` and `-`;
+ * - cronie (CentOS 7, Alibaba Cloud Linux 2): users' crontabs directly in /var/spool/cron; cronie skips
+ *   names starting with `.` or ending with `~`, `.rpmnew`, `.rpmorig` or `.rpmsave`, and its run-parts
+ *   also skips names ending with `,`, `.cfsaved`, `.swp` or `,v`.
+ *
+ * Skipped files are listed as ignored. A line cron cannot parse is skipped by cron and listed here with
+ * the reason.
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
+import { packageManager } from './packages.js';
 
 export const SYSTEM_CRONTAB = '/etc/crontab';
 export const CRON_D = '/etc/cron.d';
 export const USER_CRONTABS = '/var/spool/cron/crontabs';
+/** cronie's directory of users' crontabs (one file per user, named after the user) */
+export const CRONIE_USER_CRONTABS = '/var/spool/cron';
 export const PERIODS = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Period = (typeof PERIODS)[number];
 
-const GLOBS = [SYSTEM_CRONTAB, `${CRON_D}/*`, `${USER_CRONTABS}/*`, ...PERIODS.map((p) => `/etc/cron.${p}/*`)];
+const GLOBS = [SYSTEM_CRONTAB, `${CRON_D}/*`, `${USER_CRONTABS}/*`, `${CRONIE_USER_CRONTABS}/*`, ...PERIODS.map((p) => `/etc/cron.${p}/*`)];
 
 export interface CrontabEntry {
   file: string;
@@ -35,6 +45,10 @@ export interface PeriodicScript {
 }
 
 export interface ScheduledJobs {
+  /** which cron's rules were applied */
+  cron: 'debian' | 'cronie';
+  /** where the users' crontabs are */
+  userCrontabs: string;
   entries: CrontabEntry[];
   scripts: PeriodicScript[];
   /** files cron or run-parts do not run, and lines cron skips, with the reason */
@@ -48,6 +62,15 @@ const SPECIAL = /^@(reboot|yearly|annually|monthly|weekly|daily|midnight|hourly)
 
 /** cron's and run-parts' (Debian) naming rule for files in cron.d and the periodic directories. */
 export const cronRunsName = (name: string) => /^[A-Za-z0-9_-]+$/.test(name);
+
+/** cronie's rule for crontab files (cron.d, users' crontabs) and, with `runParts`, its run-parts' rule. */
+export function cronieRunsName(name: string, runParts = false): boolean {
+  if (name.startsWith('.') || name.endsWith('~') || /\.(rpmnew|rpmorig|rpmsave)$/.test(name)) return false;
+  if (runParts && (/(,|\.cfsaved|\.swp|,v)$/.test(name))) return false;
+  return true;
+}
+const CRONIE_SKIPS = 'cronie skips names starting with "." or ending with "~", ".rpmnew", ".rpmorig" or ".rpmsave"';
+const CRONIE_RUN_PARTS_SKIPS = 'run-parts skips names starting with "." or ending with "~", ",", ".rpmnew", ".rpmorig", ".rpmsave", ".cfsaved", ".swp" or ",v"';
 
 /**
  * Parse one crontab. `userField` is true for /etc/crontab and /etc/cron.d; for a user's crontab the
@@ -94,23 +117,30 @@ export function parsePeriodicScript(text: string, file: string, period: Period):
 }
 
 export const scheduledJobs = defineFact<ScheduledJobs>('scheduled-jobs', async ({ facts }) => {
+  const cron = (await facts.get(packageManager)) === 'rpm' ? 'cronie' : 'debian';
+  const userCrontabs = cron === 'cronie' ? CRONIE_USER_CRONTABS : USER_CRONTABS;
   const entries: CrontabEntry[] = [];
   const scripts: PeriodicScript[] = [];
   const ignored: Array<{ where: string; reason: string }> = [];
   for (const r of await facts.readMany(GLOBS)) {
     if (GLOBS.includes(r.path) && r.path !== SYSTEM_CRONTAB) continue; // a glob that matched nothing
     if (r.state === 'missing' || r.state === 'directory') continue;
-    if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
-    const text = r.content.toString('utf8');
     const dir = r.path.slice(0, r.path.lastIndexOf('/'));
     const name = r.path.slice(dir.length + 1);
-    if (r.path === SYSTEM_CRONTAB || dir === USER_CRONTABS) {
+    if (dir === (cron === 'cronie' ? USER_CRONTABS : CRONIE_USER_CRONTABS)) continue; // the other cron's place
+    if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
+    const text = r.content.toString('utf8');
+    if (cron === 'cronie' && r.path !== SYSTEM_CRONTAB) {
+      const runParts = PERIODS.some((p) => dir === `/etc/cron.${p}`);
+      if (!cronieRunsName(name, runParts)) { ignored.push({ where: r.path, reason: runParts ? CRONIE_RUN_PARTS_SKIPS : CRONIE_SKIPS }); continue; }
+    }
+    if (r.path === SYSTEM_CRONTAB || dir === userCrontabs) {
       const parsed = parseCrontab(text, r.path, r.path === SYSTEM_CRONTAB);
       entries.push(...parsed.entries);
       ignored.push(...parsed.skipped);
       continue;
     }
-    if (!cronRunsName(name)) { ignored.push({ where: r.path, reason: 'cron and run-parts skip file names with characters other than letters, digits, _ and -' }); continue; }
+    if (cron === 'debian' && !cronRunsName(name)) { ignored.push({ where: r.path, reason: 'cron and run-parts skip file names with characters other than letters, digits, _ and -' }); continue; }
     if (dir === CRON_D) {
       const parsed = parseCrontab(text, r.path, true);
       entries.push(...parsed.entries);
@@ -120,5 +150,5 @@ export const scheduledJobs = defineFact<ScheduledJobs>('scheduled-jobs', async (
     const period = PERIODS.find((p) => dir === `/etc/cron.${p}`);
     if (period) scripts.push(parsePeriodicScript(text, r.path, period));
   }
-  return { entries, scripts, ignored };
+  return { cron, userCrontabs, entries, scripts, ignored };
 }, GLOBS);
