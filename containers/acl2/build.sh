@@ -168,7 +168,9 @@ apply_overlay() {
 # database by Debian's rpm (SQLite), exported, and written as the Berkeley DB files rpm 4.11 keeps.
 build_rpmdb() {
   local r=$1 scratch=$2; shift 2
-  rm -rf "$scratch"; mkdir -p "$scratch/specs" "$scratch/top" "$scratch/db" "$scratch/bdb"
+  rm -rf "$scratch"; mkdir -p "$scratch/specs" "$scratch/db" "$scratch/bdb"
+  # rpmbuild's own mkdir of these races when several run at once ("File exists"): make them first.
+  mkdir -p "$scratch"/top/{BUILD,BUILDROOT,RPMS,SOURCES,SPECS,SRPMS}
   "$here/rpm/mkspec.sh" "$scratch/specs" "$@"
   find "$scratch/specs" -name '*.spec' -print0 | SOURCE_DATE_EPOCH=1553644800 xargs -0 -r -P "$(nproc)" -n 8 \
     rpmbuild -bb --quiet --define "_topdir $scratch/top" --define '_buildhost alinux2-fixture' \
