@@ -43,3 +43,18 @@ export function readMountFlag(options: readonly string[], flag: RestrictingFlag)
   }
   return reading;
 }
+
+/**
+ * The option list with `flag` in force, changed as little as possible: the options that turn it off
+ * ("dev", "suid", "exec") are removed, and the flag is appended unless the list already ends with it in
+ * force. Used to write the boot configuration a remediation proposes.
+ */
+export function withMountFlag(options: readonly string[], flag: RestrictingFlag): string[] {
+  const kept = options.map((o) => o.trim()).filter((o) => o && o !== OPPOSITE[flag]);
+  return readMountFlag(kept, flag).set ? kept : [...kept, flag];
+}
+
+/** The option list without the options that keep a filesystem from being mounted at boot ("noauto"). */
+export function withoutNoauto(options: readonly string[]): string[] {
+  return options.map((o) => o.trim()).filter((o) => o && o !== 'noauto');
+}

@@ -1,0 +1,104 @@
+/**
+ * Remediations for the boot configuration of mounts: which file to change so that a filesystem is mounted
+ * with other options at the next boot, and the steps a person follows to give a directory a filesystem of
+ * its own. Pure functions of the mount entry the audit read (src/facts/mounts.ts).
+ *
+ * Where the change goes, the same way the audit reads the boot configuration:
+ * - an /etc/fstab line: the active lines for the mount point are commented out and the line is written
+ *   again with the new options (the other fields as they were written);
+ * - an enabled mount unit under /etc/systemd/system: its Options= line is set;
+ * - a vendor mount unit (/usr/lib/systemd/system/tmp.mount) or a mount systemd makes itself (/dev/shm): an
+ *   /etc/fstab line with the unit's source, type and options, which takes precedence at boot. Vendor files
+ *   are not edited: a package update would put them back.
+ *
+ * Each fix writes the whole option list it read plus its own option. Fixes of several options of one mount
+ * in the same run therefore do not add up: the last one's line stands, and the next run adds the next
+ * option (the edit operations of src/remediation/model.ts cannot add an option to a line in place).
+ *
+ * A change of the boot configuration takes effect at the next boot, or when the filesystem is mounted
+ * again (mount -o remount).
+ */
+import type { Change, Remediation } from './model.js';
+import { escapeMountField, type MountEntry } from '../facts/mounts.js';
+import { withMountFlag, withoutNoauto, type RestrictingFlag } from '../facts/mount-options.js';
+
+export const FSTAB = '/etc/fstab';
+const ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
+
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A regular expression (source) matching the /etc/fstab lines that mount on `path`, trailing slashes
+ * allowed, except the line `keep` (the one a fix writes, so that applying the fix again changes nothing).
+ */
+export function fstabLinesFor(path: string, keep?: string): string {
+  const p = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return `^${keep ? `(?!${reEscape(keep)}$)` : ''}\\s*\\S+\\s+${reEscape(escapeMountField(p))}/*\\s`;
+}
+
+/** The /etc/fstab line for a mount entry with other options: its own fields as written, or fields made from a unit. */
+export function fstabLine(e: MountEntry, options: readonly string[]): string {
+  const fields = e.fields
+    ? [...e.fields]
+    : [escapeMountField(e.source || e.fstype || 'none'), escapeMountField(e.mountpoint), e.fstype || 'auto', '', '0', '0'];
+  fields[3] = options.length ? options.join(',') : 'defaults';
+  return fields.join(' ');
+}
+
+const isEtcUnit = (e: MountEntry) => !e.line && !e.systemdOwn && e.file.startsWith('/etc/systemd/system/');
+
+/** The change that makes the boot configuration of `e` mount it with `options`. */
+export function bootMountChange(e: MountEntry, options: readonly string[]): Change {
+  if (isEtcUnit(e)) {
+    return { kind: 'edit-file', path: e.file, edits: [{ op: 'key-value-set', key: 'Options', value: options.join(','), separator: '=' }] };
+  }
+  // the new line, then every other line for the mount point commented out: the one read, and any line an
+  // earlier fix of the same run wrote
+  const line = fstabLine(e, options);
+  const edits = [{ op: 'ensure-line' as const, line }, { op: 'comment-out' as const, pattern: fstabLinesFor(e.mountpoint, line) }];
+  return e.line && e.file === FSTAB ? { kind: 'edit-file', path: FSTAB, edits } : { kind: 'edit-file', path: FSTAB, edits, create: ROOT_FILE };
+}
+
+function where(e: MountEntry): string {
+  if (isEtcUnit(e)) return `Options= of ${e.file}`;
+  if (e.line && e.file === FSTAB) return `the ${FSTAB} line for ${e.mountpoint}`;
+  return `an ${FSTAB} line for ${e.mountpoint} (it takes precedence over ${e.systemdOwn ? "systemd's own mount" : e.file})`;
+}
+
+/** Mount `e` with `flag` from the next boot on. */
+export function bootOptionFix(e: MountEntry, flag: RestrictingFlag): Remediation {
+  const options = withMountFlag(e.options, flag);
+  return {
+    summary: `mount ${e.mountpoint} with ${flag} at boot: ${where(e)} gets the options ${options.join(',')} (in force after a reboot or mount -o remount,${flag} ${e.mountpoint})`,
+    changes: [bootMountChange(e, options)],
+  };
+}
+
+/** Mount `e` at boot: the same entry without noauto. */
+export function noautoFix(e: MountEntry): Remediation {
+  const options = withoutNoauto(e.options);
+  return { summary: `mount ${e.mountpoint} at boot: ${where(e)} without noauto (options ${options.join(',') || 'defaults'})`, changes: [bootMountChange(e, options)] };
+}
+
+/** Write what systemd mounts by itself into /etc/fstab, options unchanged, so the mount is configured. */
+export function configureOwnMountFix(e: MountEntry): Remediation {
+  return {
+    summary: `configure ${e.mountpoint} in ${FSTAB} as systemd mounts it now (${e.options.join(',')}); options can then be added there`,
+    changes: [{ kind: 'edit-file', path: FSTAB, edits: [{ op: 'ensure-line', line: fstabLine(e, e.options) }], create: ROOT_FILE }],
+  };
+}
+
+/** Directories that can be a memory-backed tmpfs instead of a partition (their content need not survive a reboot). */
+const TMPFS_SUITABLE = new Set(['/tmp']);
+
+/** What a person does to give `path` a filesystem of its own (re-partitioning is never automated). */
+export function separateFilesystemSteps(path: string): string[] {
+  return [
+    `give ${path} a filesystem of its own: a new partition, or a logical volume (lvcreate in a volume group with free space), sized for what ${path} holds and will hold`,
+    `make a filesystem on it and copy the content of ${path} onto it keeping owners, modes, ACLs and SELinux labels (cp -a, or rsync -aAXH), from single-user mode or with the services that write to ${path} stopped`,
+    `add an ${FSTAB} line mounting it on ${path}, with the mount options the benchmark asks for on ${path}, then mount it (mount ${path}) or reboot; check with findmnt ${path}`,
+    ...(TMPFS_SUITABLE.has(path)
+      ? [`or, without re-partitioning, mount a memory-backed tmpfs on ${path} (emptied at every boot): an ${FSTAB} line "tmpfs ${path} tmpfs defaults,rw,nosuid,nodev,noexec,relatime 0 0", or systemctl unmask tmp.mount && systemctl enable tmp.mount with those options in its Options=`]
+      : []),
+  ];
+}
