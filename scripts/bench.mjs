@@ -1,0 +1,595 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` (issue "Speed and scale"): how fast cis-bdd audits, how many round trips it makes, how
+ * much it reads and how much memory it takes, next to the floor (one walk plus reading the same files)
+ * and next to OpenSCAP on the same root filesystem. A script, not a timed test: it prints a table of
+ * medians and PASS/FAIL lines for the budgets, and writes docs/performance.md.
+ *
+ *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode processes]
+ *                          [--skip rootfs,docker,docker-image,ssh,million,oscap,fleet,startup]
+ *                          [--oscap-timeout MIN] [--doc FILE | --no-doc]
+ *
+ * Needs root, Docker with the fixture images (containers/build.sh), the fixture trees under
+ * /var/tmp/cis-bdd-fixtures, and dist/ (npm run build). Every container and temp directory it makes is
+ * removed at the end; the synthetic million-file tree is kept (cached) under /var/tmp/cis-bdd-bench.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { cleanupAll, fmtBytes, fmtInt, fmtMs, fmtRatio, GNU_TIME, log, median, sh } from './bench/proc.mjs';
+import {
+  auditOnce, BENCHMARKS, cli, ensureUbuntuRoot, floorDocker, floorDockerImage, floorRootfs, floorSsh, IMAGES, repoRoot,
+  requireImage, requireTree, ROOTS, startIdleContainer, startSshd, versionOnce,
+} from './bench/targets.mjs';
+import { ensureMillionTree, MILLION_DIR } from './bench/million.mjs';
+import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfile, runOscapChroot } from './bench/oscap.mjs';
+import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
+import { mdTable, textTable } from './bench/report.mjs';
+
+const BUDGET = {
+  roundTrips: 25,
+  rootfsFloorFactor: 2,
+  millionRssBytes: 300e6,
+};
+const SECTIONS = ['startup', 'rootfs', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet'];
+
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    quick: { type: 'boolean' },
+    concurrency: { type: 'string' },
+    'fleet-size': { type: 'string' },
+    'fleet-mode': { type: 'string' },
+    skip: { type: 'string' },
+    'oscap-timeout': { type: 'string' },
+    doc: { type: 'string' },
+    'no-doc': { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
+});
+if (opts.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n/, '').replace(/^ \* ?/gm, ''));
+  process.exit(0);
+}
+const positiveInt = (v, name, dflt) => {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) { process.stderr.write(`--${name} needs a positive integer\n`); process.exit(2); }
+  return n;
+};
+const RUNS = opts.quick ? 1 : positiveInt(opts.runs, 'runs', 5);
+const CONCURRENCY = positiveInt(opts.concurrency, 'concurrency', 8);
+const FLEET_SIZE = positiveInt(opts['fleet-size'], 'fleet-size', 20);
+const FLEET_MODE = opts['fleet-mode'] ?? 'processes';
+const OSCAP_TIMEOUT_MS = positiveInt(opts['oscap-timeout'], 'oscap-timeout', 10) * 60_000;
+const SKIP = new Set((opts.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+for (const s of SKIP) if (!SECTIONS.includes(s)) { process.stderr.write(`--skip ${s}: known parts are ${SECTIONS.join(', ')}\n`); process.exit(2); }
+if (!FLEET_MODES[FLEET_MODE]) { process.stderr.write(`--fleet-mode: known modes are ${Object.keys(FLEET_MODES).join(', ')}\n`); process.exit(2); }
+const DOC = opts['no-doc'] ? null : path.resolve(repoRoot, opts.doc ?? 'docs/performance.md');
+const want = (s) => !SKIP.has(s);
+
+if (!existsSync(path.join(repoRoot, 'dist/src/cli.js'))) {
+  process.stderr.write('bench: dist/ is missing; run "npm run build" (npm run bench does it)\n');
+  process.exit(2);
+}
+
+/* ---------- what was measured ---------- */
+
+const rows = []; // full-benchmark audits
+const startup = { version: null, oneItem: {} };
+const oscap = {};
+const notes = [];
+let fleet = null;
+let million = null;
+
+function summarize(runs) {
+  const ok = runs.filter((r) => !r.error);
+  const m = (f) => median(ok.map(f));
+  const wallMs = m((r) => r.audit.wallMs);
+  const floorMs = m((r) => r.floor?.wallMs);
+  return {
+    n: ok.length,
+    wallMs, floorMs,
+    durationMs: m((r) => r.audit.durationMs),
+    cpuMs: m((r) => r.audit.cpuMs),
+    floorCpuMs: m((r) => r.floor?.cpuMs),
+    roundTrips: m((r) => r.audit.roundTrips),
+    bytesRead: m((r) => r.audit.bytesRead),
+    peakRssKb: m((r) => r.audit.peakRssKb),
+    peakRssMaxKb: ok.length ? Math.max(...ok.map((r) => r.audit.peakRssKb ?? 0)) || null : null,
+    floorBytes: m((r) => r.floor?.bytes),
+    floorFiles: m((r) => r.floor?.files),
+    itemsRun: ok[0]?.audit.itemsRun, items: ok[0]?.audit.items,
+    summary: ok[0]?.audit.summary,
+    trips: ok[0]?.audit.trips ?? [],
+    wallSpread: ok.length ? [Math.min(...ok.map((r) => r.audit.wallMs)), Math.max(...ok.map((r) => r.audit.wallMs))] : null,
+  };
+}
+
+/** RUNS × (one audit with the recorder, then its floor with the files that audit read). */
+async function measure(row, floorFn) {
+  log(`${row.label}: ${RUNS} run(s)`);
+  row.runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    try {
+      const audit = await auditOnce({ target: row.target, benchmark: row.benchmark, extra: row.extra ?? [], via: row.via, record: true });
+      let floor;
+      try {
+        floor = await floorFn(audit.files);
+      } catch (e) {
+        floor = undefined;
+        row.floorError = e.message;
+      }
+      row.runs.push({ audit, floor });
+      log(`  run ${i + 1}: wall ${fmtMs(audit.wallMs)}, ${audit.roundTrips} round trips, ${fmtBytes(audit.bytesRead)}, peak RSS ${fmtMB(audit.peakRssKb)}, floor ${fmtMs(floor?.wallMs)}`);
+    } catch (e) {
+      row.runs.push({ error: e.message });
+      log(`  run ${i + 1}: FAILED ${e.message}`);
+    }
+  }
+  row.stats = summarize(row.runs);
+  if (!row.stats.n) row.error = row.runs.find((r) => r.error)?.error ?? 'no run succeeded';
+  rows.push(row);
+}
+
+function failedRow(row, e) {
+  row.error = e.message;
+  row.stats = summarize([]);
+  rows.push(row);
+  log(`${row.label}: NOT MEASURED: ${e.message}`);
+}
+
+const fmtMB = (kb) => (kb == null ? '—' : `${((kb * 1024) / 1e6).toFixed(0)} MB`);
+
+/* ---------- the parts ---------- */
+
+async function measureStartup() {
+  log(`start-up: cis-bdd --version, ${RUNS} run(s)`);
+  const v = [];
+  for (let i = 0; i < RUNS; i++) v.push(await versionOnce());
+  startup.version = { wallMs: median(v.map((x) => x.wallMs)), cpuMs: median(v.map((x) => x.cpuMs)), peakRssKb: median(v.map((x) => x.peakRssKb)), version: v[0].version };
+  for (const [key, root] of Object.entries(ROOTS)) {
+    const benchmark = BENCHMARKS[key];
+    const first = readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+    log(`start-up: audit --only ${first} of ${benchmark} on rootfs:${root}, ${RUNS} run(s)`);
+    try {
+      requireTree(root, key === 'ubuntu' ? 'the Ubuntu fixture' : 'run containers/acl2/build.sh');
+      const r = [];
+      for (let i = 0; i < RUNS; i++) r.push(await auditOnce({ target: `rootfs:${root}`, benchmark, extra: ['--only', first] }));
+      startup.oneItem[key] = {
+        item: first, benchmark, target: `rootfs:${root}`,
+        wallMs: median(r.map((x) => x.wallMs)), durationMs: median(r.map((x) => x.durationMs)), cpuMs: median(r.map((x) => x.cpuMs)),
+        peakRssKb: median(r.map((x) => x.peakRssKb)), roundTrips: median(r.map((x) => x.roundTrips)),
+      };
+    } catch (e) {
+      startup.oneItem[key] = { item: first, benchmark, error: e.message };
+    }
+  }
+}
+
+async function measureRootfs() {
+  for (const key of ['ubuntu', 'acl2']) {
+    const row = { key: `rootfs-${key}`, kind: 'rootfs', fixture: key, benchmark: BENCHMARKS[key], target: `rootfs:${ROOTS[key]}`, label: `rootfs ${key === 'ubuntu' ? 'Ubuntu 18.04' : 'ACL2'} fixture` };
+    try {
+      requireTree(ROOTS[key], key === 'ubuntu' ? 'the Ubuntu fixture' : 'run containers/acl2/build.sh');
+      await measure(row, (files) => floorRootfs(ROOTS[key], files));
+    } catch (e) { failedRow(row, e); }
+  }
+  // Diagnostic, not a budget row: the same Ubuntu audit through the API without Allure results, to show
+  // what writing allure-results (which the CLI does even with --no-html) costs.
+  const row = { key: 'rootfs-ubuntu-api', kind: 'diagnostic', fixture: 'ubuntu', via: 'api', benchmark: BENCHMARKS.ubuntu, target: `rootfs:${ROOTS.ubuntu}`, label: 'rootfs Ubuntu 18.04 fixture, API, allureResults:false' };
+  try {
+    await measure(row, (files) => floorRootfs(ROOTS.ubuntu, files));
+  } catch (e) { failedRow(row, e); }
+}
+
+async function measureDocker() {
+  for (const key of ['ubuntu', 'acl2']) {
+    const row = { key: `docker-${key}`, kind: 'docker', fixture: key, benchmark: BENCHMARKS[key], label: `docker:// ${IMAGES[key]} container` };
+    let c;
+    try {
+      c = startIdleContainer(IMAGES[key]);
+      row.target = c.uri;
+      row.shownTarget = `docker://<running container of ${IMAGES[key]}, --network none>`;
+      await measure(row, (files) => floorDocker(c.name, files));
+    } catch (e) { failedRow(row, e); } finally { c?.remove(); }
+  }
+}
+
+async function measureDockerImage() {
+  for (const key of ['ubuntu', 'acl2']) {
+    const row = { key: `image-${key}`, kind: 'docker-image', fixture: key, benchmark: BENCHMARKS[key], target: `docker-image://${IMAGES[key]}`, label: `docker-image:// ${IMAGES[key]}` };
+    try {
+      requireImage(IMAGES[key]);
+      await measure(row, (files) => floorDockerImage(IMAGES[key], files));
+    } catch (e) { failedRow(row, e); }
+  }
+}
+
+async function measureSsh() {
+  const row = { key: 'ssh-ubuntu', kind: 'ssh', fixture: 'ubuntu', benchmark: BENCHMARKS.ubuntu, label: `ssh:// ${IMAGES.sshd} on loopback` };
+  let s;
+  try {
+    s = await startSshd();
+    row.target = s.uri;
+    row.shownTarget = 'ssh://root@127.0.0.1:<port> (sshd fixture, --network host)';
+    row.extra = s.auditArgs;
+    await measure(row, (files) => floorSsh(s, files));
+  } catch (e) { failedRow(row, e); } finally { s?.remove(); }
+}
+
+async function measureMillion() {
+  const row = { key: 'rootfs-million', kind: 'rootfs', fixture: 'million', benchmark: BENCHMARKS.ubuntu, label: 'rootfs Ubuntu fixture + 1,000,000 files' };
+  try {
+    million = ensureMillionTree(ensureUbuntuRoot());
+    row.target = `rootfs:${million.dir}`;
+    await measure(row, (files) => floorRootfs(million.dir, files));
+  } catch (e) { failedRow(row, e); }
+}
+
+async function measureOscap() {
+  let info;
+  try {
+    info = ensureOpenscap();
+  } catch (e) {
+    for (const key of Object.keys(DATASTREAMS)) oscap[key] = { error: e.message };
+    return;
+  }
+  for (const [key, d] of Object.entries(DATASTREAMS)) {
+    const ds = findDatastream(d.file);
+    if (!ds) { oscap[key] = { error: `${d.file} not found under /usr/share/xml/scap (package ${d.pkg})` }; continue; }
+    const profiles = listProfiles(ds);
+    const profile = pickCisProfile(profiles);
+    if (!profile) { oscap[key] = { ds, error: `no profile id containing "cis" in ${ds}` }; continue; }
+    const root = key === 'ubuntu' ? ROOTS.ubuntu : ROOTS.acl2;
+    const entry = { ds, profile, profiles: profiles.filter((p) => /cis/i.test(p.id)), version: info.version, root, runs: [] };
+    oscap[key] = entry;
+    log(`OpenSCAP: ${profile.id} on ${root}, ${RUNS} run(s), timeout ${OSCAP_TIMEOUT_MS / 60000} min each`);
+    for (let i = 0; i < RUNS; i++) {
+      const r = await runOscapChroot({ root, ds, profile: profile.id, rpmDbPath: key === 'acl2' ? '/var/lib/rpm' : undefined, timeoutMs: OSCAP_TIMEOUT_MS });
+      entry.runs.push(r);
+      log(`  run ${i + 1}: ${r.ok ? `wall ${fmtMs(r.wallMs)}, ${r.rules} rules` : `FAILED ${r.error}`}`);
+      if (r.timedOut) break; // another 10 minutes would say the same
+    }
+    const ok = entry.runs.filter((r) => r.ok);
+    entry.wallMs = median(ok.map((r) => r.wallMs));
+    entry.peakRssKb = median(ok.map((r) => r.peakRssKb));
+    entry.counts = ok[0]?.counts;
+    entry.rules = ok[0]?.rules;
+    if (!ok.length) entry.error = entry.runs[entry.runs.length - 1]?.error;
+  }
+}
+
+async function measureFleet() {
+  log(`fleet: starting ${FLEET_SIZE} sshd containers`);
+  let f;
+  try {
+    f = await startFleet(FLEET_SIZE);
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await fleetRun(f.sshds, { mode: FLEET_MODE, concurrency: CONCURRENCY, benchmark: BENCHMARKS.ubuntu });
+      const ok = r.targets.filter((t) => !t.error);
+      const failed = r.targets.filter((t) => t.error);
+      const slowest = ok.length ? Math.max(...ok.map((t) => t.wallMs)) : null;
+      runs.push({ totalMs: r.totalMs, slowestMs: slowest, medianTargetMs: median(ok.map((t) => t.wallMs)), sumMs: ok.reduce((a, t) => a + t.wallMs, 0), maxRssKb: Math.max(0, ...ok.map((t) => t.peakRssKb ?? 0)), failed: failed.map((t) => t.error) });
+      log(`  run ${i + 1}: total ${fmtMs(r.totalMs)}, slowest target ${fmtMs(slowest)}, ${failed.length} failed`);
+    }
+    fleet = {
+      size: FLEET_SIZE, concurrency: CONCURRENCY, mode: FLEET_MODE, runs,
+      totalMs: median(runs.map((r) => r.totalMs)), slowestMs: median(runs.map((r) => r.slowestMs)),
+      medianTargetMs: median(runs.map((r) => r.medianTargetMs)), sumMs: median(runs.map((r) => r.sumMs)),
+      maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)), failed: runs.flatMap((r) => r.failed),
+    };
+  } catch (e) {
+    fleet = { size: FLEET_SIZE, concurrency: CONCURRENCY, mode: FLEET_MODE, error: e.message };
+  } finally {
+    f?.stop();
+  }
+}
+
+/* ---------- machine ---------- */
+
+function machine() {
+  const tryOut = (f) => { try { return f(); } catch { return null; } };
+  const cpu = tryOut(() => /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]) ?? os.cpus()[0]?.model ?? '?';
+  const dirty = tryOut(() => sh('git', ['-C', repoRoot, 'status', '--porcelain']).split('\n').filter(Boolean).length);
+  return {
+    date: new Date().toISOString(),
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    docker: tryOut(() => sh('docker', ['version', '--format', '{{.Server.Version}}']).trim()),
+    cisBdd: tryOut(() => sh(process.execPath, [cli, '--version']).trim()),
+    commit: tryOut(() => sh('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']).trim()),
+    dirty,
+    rss: GNU_TIME ? 'GNU time: %M (maximum resident set size) and %U + %S (CPU time) of the measured process' : 'VmHWM of /proc/PID/status, sampled every 10 ms',
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+  };
+}
+
+/* ---------- what the figures say (computed, not written by hand) ---------- */
+
+function maxInFlight(trips) {
+  const ev = trips.flatMap((t) => [[t.at, 1], [t.at + t.ms, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let cur = 0; let max = 0;
+  for (const [, d] of ev) { cur += d; max = Math.max(max, cur); }
+  return max;
+}
+
+function deriveNotes() {
+  const cliRow = rows.find((r) => r.key === 'rootfs-ubuntu');
+  const apiRow = rows.find((r) => r.key === 'rootfs-ubuntu-api');
+  if (cliRow?.stats.wallMs != null && apiRow?.stats.wallMs != null) {
+    const d = cliRow.stats.wallMs - apiRow.stats.wallMs;
+    notes.push(`Allure results: the CLI writes allure-results even with --no-html (one file per result and attachment, each fsync'ed by allure-js-commons' FileSystemWriter). The same rootfs audit through runAudit({ allureResults: false }) took ${fmtMs(apiRow.stats.wallMs)} against ${fmtMs(cliRow.stats.wallMs)} (in-process ${fmtMs(apiRow.stats.durationMs)} against ${fmtMs(cliRow.stats.durationMs)}): ${fmtMs(d)}, ${((100 * d) / cliRow.stats.wallMs).toFixed(0)} % of the CLI's wall time, goes to them.`);
+  }
+  for (const r of rows.filter((x) => !x.error && ['docker', 'docker-image', 'ssh'].includes(x.kind))) {
+    const t = r.stats.trips;
+    if (!t.length) continue;
+    const sum = t.reduce((a, x) => a + x.ms, 0);
+    const slow = [...t].sort((a, b) => b.ms - a.ms)[0];
+    notes.push(`${r.label} (${r.benchmark}): ${t.length} round trips, at most ${maxInFlight(t)} in flight at once; they add up to ${fmtMs(sum)} of ${fmtMs(r.stats.durationMs)} in-process (first run); the slowest is ${slow.ms} ms: \`${slow.what.slice(0, 60)}\`.`);
+  }
+  const hr = rows.find((x) => x.key === 'rootfs-million');
+  const base = rows.find((x) => x.key === 'rootfs-ubuntu');
+  if (hr?.stats.wallMs != null && base?.stats.wallMs != null) {
+    notes.push(`1,000,000 extra files: wall ${fmtMs(hr.stats.wallMs)} against ${fmtMs(base.stats.wallMs)} for the fixture alone; peak RSS ${fmtMB(hr.stats.peakRssKb)} against ${fmtMB(base.stats.peakRssKb)}; bytes read ${fmtBytes(hr.stats.bytesRead)} against ${fmtBytes(base.stats.bytesRead)}; floor ${fmtMs(hr.stats.floorMs)}.`);
+  }
+  const [lo, hi] = [os.loadavg()[0], os.availableParallelism?.() ?? os.cpus().length];
+  if (lo > hi) notes.push(`The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended: other work was running on this machine, so the times carry its noise.`);
+}
+
+/* ---------- the budgets ---------- */
+
+function budgets() {
+  const lines = [];
+  const add = (ok, text) => lines.push({ ok, text: `${ok === null ? 'N/A ' : ok ? 'PASS' : 'FAIL'}  ${text}` });
+  for (const r of rows.filter((x) => x.kind === 'ssh' || x.kind === 'docker' || x.kind === 'docker-image')) {
+    const rt = r.stats.roundTrips;
+    add(rt == null ? null : rt <= BUDGET.roundTrips, `round trips, ${r.label}, ${r.benchmark}: ${rt ?? (r.error ? `not measured (${r.error})` : '—')} (budget ≤ ${BUDGET.roundTrips})`);
+  }
+  for (const r of rows.filter((x) => x.kind === 'rootfs')) {
+    const su = startup.oneItem[r.fixture === 'acl2' ? 'acl2' : 'ubuntu'];
+    const { wallMs, floorMs } = r.stats;
+    if (wallMs == null || floorMs == null || su?.wallMs == null) {
+      add(null, `rootfs time, ${r.label}: not measured (${r.error ?? r.floorError ?? su?.error ?? 'start-up not measured'})`);
+      continue;
+    }
+    const limit = BUDGET.rootfsFloorFactor * floorMs + su.wallMs;
+    const { cpuMs, floorCpuMs } = r.stats;
+    const cpuNote = cpuMs != null && floorCpuMs != null && su.cpuMs != null
+      ? `; by CPU time instead, for reference: ${fmtMs(cpuMs)} against ${BUDGET.rootfsFloorFactor} × ${fmtMs(floorCpuMs)} + ${fmtMs(su.cpuMs)} = ${fmtMs(BUDGET.rootfsFloorFactor * floorCpuMs + su.cpuMs)}`
+      : '';
+    add(wallMs <= limit, `rootfs time, ${r.label}, ${r.benchmark}: ${fmtMs(wallMs)} (budget ≤ ${BUDGET.rootfsFloorFactor} × floor ${fmtMs(floorMs)} + start-up ${fmtMs(su.wallMs)} = ${fmtMs(limit)}; ${(wallMs / limit).toFixed(2)} of the budget${cpuNote})`);
+  }
+  const m = rows.find((x) => x.key === 'rootfs-million');
+  if (m) {
+    // a budget on peak memory is judged on the highest run, not the median
+    const kb = m.stats.peakRssMaxKb;
+    add(kb == null ? null : kb * 1024 < BUDGET.millionRssBytes,
+      `peak RSS, ${m.label}: ${kb == null ? `not measured (${m.error})` : `${fmtMB(kb)} (${(kb / 1024).toFixed(0)} MiB), the highest of ${m.stats.n} run(s); median ${fmtMB(m.stats.peakRssKb)}`} (budget < 300 MB)`);
+  }
+  return lines;
+}
+
+/* ---------- output ---------- */
+
+const HEADER = ['target', 'benchmark', 'items run', 'wall', 'wall min–max', 'in-process', 'CPU', 'round trips', 'bytes read', 'peak RSS', 'floor', 'floor bytes', 'wall ÷ floor'];
+function mainCells(r) {
+  const s = r.stats;
+  if (r.error) return [r.label, r.benchmark, '—', `not measured: ${r.error.slice(0, 160)}`, '', '', '', '', '', '', '', '', ''];
+  return [
+    r.label, r.benchmark, `${s.itemsRun}/${s.items}`, fmtMs(s.wallMs), s.wallSpread ? `${fmtMs(s.wallSpread[0])}–${fmtMs(s.wallSpread[1])}` : '—', fmtMs(s.durationMs), fmtMs(s.cpuMs), fmtInt(s.roundTrips), fmtBytes(s.bytesRead),
+    fmtMB(s.peakRssKb), s.floorMs == null ? `— (${r.floorError ?? '?'})` : fmtMs(s.floorMs), fmtBytes(s.floorBytes),
+    s.floorMs ? fmtRatio(s.wallMs / s.floorMs) : '—',
+  ];
+}
+
+function startupCells() {
+  const out = [];
+  if (startup.version) out.push(['cis-bdd --version', '—', fmtMs(startup.version.wallMs), '—', fmtMs(startup.version.cpuMs), '—', fmtMB(startup.version.peakRssKb)]);
+  for (const s of Object.values(startup.oneItem)) {
+    if (s.error) out.push([`audit --only ${s.item} (${s.benchmark})`, '—', `not measured: ${s.error}`, '', '', '', '']);
+    else out.push([`audit --only ${s.item}, ${s.benchmark}, ${s.target}`, s.item, fmtMs(s.wallMs), fmtMs(s.durationMs), fmtMs(s.cpuMs), fmtInt(s.roundTrips), fmtMB(s.peakRssKb)]);
+  }
+  return out;
+}
+const STARTUP_HEADER = ['process', 'item', 'wall', 'in-process', 'CPU', 'round trips', 'peak RSS'];
+
+function oscapCells() {
+  const out = [];
+  for (const [key, o] of Object.entries(oscap)) {
+    const r = rows.find((x) => x.key === `rootfs-${key}`);
+    const label = key === 'ubuntu' ? 'Ubuntu 18.04 fixture' : 'ACL2 fixture';
+    if (o.error && o.wallMs == null) {
+      out.push([label, o.profile?.id ?? '—', `not measured: ${o.error}`, '', '', r ? fmtMs(r.stats.wallMs) : '—', '—']);
+      continue;
+    }
+    const counts = Object.entries(o.counts ?? {}).map(([k, v]) => `${v} ${k}`).join(', ');
+    out.push([label, o.profile.id, fmtMs(o.wallMs), fmtMB(o.peakRssKb), `${o.rules} (${counts})`, r?.stats.wallMs != null ? `${fmtMs(r.stats.wallMs)} (${r.stats.itemsRun}/${r.stats.items} items run)` : '—',
+      r?.stats.wallMs != null && o.wallMs ? `${(r.stats.wallMs / o.wallMs).toFixed(2)}×` : '—']);
+  }
+  return out;
+}
+const OSCAP_HEADER = ['root filesystem', 'OpenSCAP profile', 'OpenSCAP wall', 'OpenSCAP peak RSS', 'rules evaluated', 'cis-bdd wall', 'cis-bdd ÷ OpenSCAP'];
+
+function fleetCells() {
+  if (!fleet) return [];
+  if (fleet.error) return [[`${fleet.size} × ssh://`, `not measured: ${fleet.error}`, '', '', '', '', '']];
+  return [[`${fleet.size} × ssh:// sshd fixture, ${BENCHMARKS.ubuntu}`, `${fleet.mode}, ${fleet.concurrency} at a time`, fmtMs(fleet.totalMs), fmtMs(fleet.slowestMs), fmtMs(fleet.medianTargetMs), fmtMs(fleet.sumMs), fmtMB(fleet.maxRssKb)]];
+}
+const FLEET_HEADER = ['fleet', 'mode', 'total wall', 'slowest target', 'median target', 'sum of targets', 'max peak RSS'];
+
+function tripBreakdown(r) {
+  const trips = r.stats.trips;
+  if (!trips.length) return '';
+  const byTime = trips.map((t) => `| ${t.ms} | \`${t.what.replace(/\|/g, '\\|').replace(/`/g, "'")}\` |`);
+  return [`**${r.label}** (${r.benchmark}): ${trips.length} round trips in the order sent, at most ${maxInFlight(trips)} in flight at once, adding up to ${trips.reduce((a, t) => a + t.ms, 0)} ms`, '',
+    '| ms | command (first line) |', '| ---: | --- |', ...byTime, ''].join('\n');
+}
+
+function writeDoc(m, budgetLines) {
+  const startupHint = Object.values(startup.oneItem).map((s) => s.item).join(' / ');
+  const skipped = [...SKIP];
+  const sections = [];
+  const add = (cond, text) => { if (cond) sections.push(text.trim()); };
+
+  add(true, `<!-- Generated by scripts/bench.mjs (npm run bench). Do not edit by hand: run \`npm run bench\` to regenerate. -->
+# Performance
+
+_Generated by \`scripts/bench.mjs\` (\`npm run bench\`) on ${m.date}; ${RUNS} run${RUNS === 1 ? '' : 's'} per figure, each figure the median.${skipped.length ? ` Parts skipped in this run: ${skipped.join(', ')}.` : ''}_
+
+Scenarios are still being added, so the "items run" column says how many of the benchmark's items had a
+scenario when this was measured (the rest are \`unknown\`, "no scenario yet", and cost nothing). Figures
+change as scenarios land: run \`npm run bench\` again (\`npm run bench -- --quick\` for one run of each,
+\`--runs N\`, \`--skip PARTS\`, \`--help\`).`);
+
+  add(true, `## Machine
+
+| | |
+| --- | --- |
+| CPUs (nproc) | ${m.nproc} × ${m.cpu} |
+| memory | ${m.memory} |
+| kernel | ${m.kernel} |
+| node | ${m.node} |
+| Docker engine | ${m.docker ?? '?'} |
+| cis-bdd | ${m.cisBdd ?? '?'} at commit ${m.commit ?? '?'}${m.dirty ? ` with ${m.dirty} uncommitted change(s) in the work tree` : ''} |
+| load average (1, 5, 15 min) at the start | ${m.loadavg} |
+| load average at the end | ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} |
+| peak RSS and CPU read from | ${m.rss} |
+| OpenSCAP | ${Object.values(oscap).find((o) => o.version)?.version ?? 'not run'} |`);
+
+  add(rows.length, `## Full benchmark, Level 2, all items
+
+Each audit is a child process \`node bin/cis-bdd.mjs audit --target URI --benchmark ID --level 2 --out DIR --no-html\`
+(the diagnostic API row: \`runAudit({ target, benchmark, level: 2, out, allureResults: false })\` in a child process).
+
+${mdTable(HEADER, rows.map(mainCells), HEADER.map((_, i) => (i < 2 ? 'l' : 'r')))}
+
+What the columns mean:
+
+- **items run**: items that have a scenario and ran / items in the benchmark.
+- **wall**: from spawning the cis-bdd process to its exit: node start-up, loading the step library and
+  cucumber, connecting, the audit, writing compliance.json, allure-results and summary.txt.
+- **wall min–max**: the fastest and the slowest of the runs, to show the noise.
+- **in-process**: \`run.durationMs\` of compliance.json: the audit itself, from opening the session to the
+  last scenario (no process start-up, no connecting, no report writing).
+- **CPU**: user + system CPU time of the cis-bdd process and the children it waited for (find on a root
+  filesystem), from GNU time; less sensitive than wall time to other work on the machine. Docker's and
+  sshd's own work is not in it.
+- **round trips** and **bytes read**: \`run.roundTrips\` and \`run.bytesRead\` of compliance.json: commands
+  sent to the target (ssh, docker) or batched reads, stats and walks of a root filesystem, and the bytes
+  that came back (file contents and walk output).
+- **peak RSS**: the maximum resident set size of the cis-bdd process (MB = 10⁶ bytes), median of the runs
+  (the memory budget below takes the highest run).
+- **floor**: in the same run, right after the audit: one \`find ROOT -xdev -printf '%y %m %U %G %s %p\\0%l\\0'\`
+  walk of the same tree (the format cis-bdd's walk uses) plus \`cat\` of every file that audit read, as
+  one script, its output counted (**floor bytes**): for rootfs on this machine, piped into \`wc -c\`
+  (symlinks in the file list resolved inside the tree); for the others streamed back to the benchmark
+  process: one \`docker exec -i\` for docker://, one \`docker run --rm -i --network none\` (create, walk
+  and cat, remove) for docker-image://, and connect with ssh2, one exec, close for ssh://. The file list
+  is the one that audit's \`readFiles\` returned, recorded by a preload (\`scripts/bench/record-reads.mjs\`);
+  commands cis-bdd runs on the target (dpkg, sshd -T, sysctl, ...) are not in the floor.
+- **wall ÷ floor**: wall divided by the floor.`);
+
+  add(startup.version, `## Process start-up
+
+${mdTable(STARTUP_HEADER, startupCells())}
+
+\`cis-bdd --version\` is node plus the CLI's module graph. The one-item audits (\`--only ${startupHint}\`,
+the first item of each catalogue) add cucumber, the step library, the features' parsing, the session and
+the prefetch: the fixed cost of any audit, used as "start-up" in the rootfs budget below.`);
+
+  add(Object.keys(oscap).length, `## Next to OpenSCAP
+
+\`oscap-chroot ROOT xccdf eval --profile PROFILE --results FILE DATASTREAM\` on the same root filesystem
+(for alinux2 with \`HOME\` pointing at a directory whose \`.rpmmacros\` holds \`%_dbpath /var/lib/rpm\`),
+with a ${OSCAP_TIMEOUT_MS / 60000}-minute timeout, ${RUNS} run${RUNS === 1 ? '' : 's'}, the median. The profile is the one whose id
+contains "cis" (the plain \`_cis\` profile first: SSG's Level 2 profile for alinux2).
+
+${mdTable(OSCAP_HEADER, oscapCells())}
+
+${Object.entries(oscap).map(([k, o]) => `- ${k}: data stream \`${o.ds ?? '?'}\`, profile \`${o.profile?.id ?? '?'}\` ("${o.profile?.title ?? ''}")${o.profiles?.length ? `; CIS profiles offered: ${o.profiles.map((p) => `\`${p.id}\``).join(', ')}` : ''}`).join('\n')}
+
+The two tools do not check the same things: SSG's profiles implement a different number of rules than the
+benchmark has items, and OpenSCAP's chroot mode skips probes that need a running system. The ratio is
+wall time over wall time, nothing more.`);
+
+  add(fleet, `## ${fleet?.size} SSH targets at once
+
+${mdTable(FLEET_HEADER, fleetCells())}
+
+${fleet?.size} sshd fixture containers (--network host, each on its own loopback port), each audited by its own
+\`node bin/cis-bdd.mjs audit\` process (full Ubuntu benchmark, Level 2), at most ${CONCURRENCY} at a time.
+**total wall**: from the first start to the last exit; **slowest target**: the longest single audit;
+**median target**: the median single audit; **sum of targets**: what auditing them one after the other
+would roughly take; **max peak RSS**: the largest of the processes.${fleet?.failed?.length ? `\n\nFailed audits: ${fleet.failed.join('; ')}` : ''}`);
+
+  add(budgetLines.length, `## Budgets
+
+These are targets, reported, not enforced by the tests.
+
+\`\`\`
+${budgetLines.map((l) => l.text).join('\n')}
+\`\`\`
+
+- Round trips over ssh:// or docker:// (and docker-image://): at most ${BUDGET.roundTrips} for a full benchmark.
+- A full benchmark on a root filesystem: at most ${BUDGET.rootfsFloorFactor} × the floor plus the process start-up
+  (the one-item audit of the same benchmark above), in wall time.
+- Peak memory for a root filesystem with 1,000,000 files: under 300 MB. The tree is the Ubuntu fixture plus
+  1,000,000 empty files (0644, root) in 10,000 directories under /opt/cis-bdd-bench-data, built once and
+  cached in \`${MILLION_DIR}\`${million?.created ? ` (built in this run in ${(million.buildMs / 1000).toFixed(0)} s)` : ''}.`);
+
+  add(notes.length, `## Notes\n\n${notes.map((n) => `- ${n}`).join('\n')}`);
+
+  add(rows.some((r) => r.stats.trips.length), `## Where the round trips go
+
+From the first run of each target (recorded by the preload; rootfs reads, stats and walks are local calls).
+
+${rows.filter((r) => !r.error).map(tripBreakdown).join('\n')}`);
+
+  mkdirSync(path.dirname(DOC), { recursive: true });
+  writeFileSync(DOC, `${sections.join('\n\n')}\n`);
+}
+
+/* ---------- main ---------- */
+
+async function main() {
+  const m = machine();
+  log(`cis-bdd bench: ${RUNS} run(s) per figure; nproc ${m.nproc}, ${m.memory}, ${m.kernel}, node ${m.node}`);
+  ensureUbuntuRoot();
+  await versionOnce(); // warm the file cache for node and the CLI; not counted
+  if (want('startup')) await measureStartup();
+  if (want('rootfs')) await measureRootfs();
+  if (want('docker')) await measureDocker();
+  if (want('docker-image')) await measureDockerImage();
+  if (want('ssh')) await measureSsh();
+  if (want('million')) await measureMillion();
+  if (want('oscap')) await measureOscap();
+  if (want('fleet')) await measureFleet();
+
+  deriveNotes();
+  const budgetLines = budgets();
+  const out = [];
+  out.push(`\ncis-bdd ${m.cisBdd} — ${RUNS} run(s) per figure, medians — ${m.date}`);
+  out.push(`machine: ${m.nproc} CPU(s) (${m.cpu}), ${m.memory}, ${m.kernel}, node ${m.node}, load ${m.loadavg}\n`);
+  if (rows.length) out.push('Full benchmark, Level 2, all items', textTable(HEADER, rows.map(mainCells)), '');
+  if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
+  if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
+  if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
+  out.push('Budgets', ...budgetLines.map((l) => l.text), '');
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (DOC) {
+    writeDoc(m, budgetLines);
+    process.stdout.write(`written: ${path.relative(process.cwd(), DOC) || DOC}\n`);
+  }
+}
+
+try {
+  await main();
+} finally {
+  cleanupAll();
+}
