@@ -28,7 +28,7 @@ Given('the package {string} is installed, or the item does not apply', async fun
 
 Then('the package {string} is installed', async function (this: CisWorld, name: string) {
   if (!(await packageInstalled(this, name))) {
-    if (!/[*?[]/.test(name)) this.remedy({ summary: `install ${name}`, changes: [], needsInstall: [name] });
+    if (!/[*?[]/.test(name)) this.remedy({ summary: `install ${name}`, changes: [{ kind: 'install-packages', names: [name] }], needsInstall: [name] });
     this.fail(`the package ${name} is not installed`);
   }
 });

@@ -14,7 +14,7 @@ import { globalDefaults, sudoers, type SudoDefault } from '../src/facts/sudoers.
 Then('the package {string} or the package {string} is installed', async function (this: CisWorld, a: string, b: string) {
   const found = [await packageInstalled(this, a), await packageInstalled(this, b)];
   if (!found.some(Boolean)) {
-    this.remedy({ summary: `install ${a}`, changes: [], needsInstall: [a] });
+    this.remedy({ summary: `install ${a}`, changes: [{ kind: 'install-packages', names: [a] }], needsInstall: [a] });
     this.fail(`neither ${a} nor ${b} is installed`);
   }
 });

@@ -55,7 +55,7 @@ Then('systemd-timesyncd is enabled, or the package "chrony" or the package "ntp"
   const chrony = await packageInstalled(this, 'chrony');
   const ntp = await packageInstalled(this, 'ntp');
   if (!timesyncd && !chrony && !ntp) {
-    this.remedy({ summary: 'install chrony', changes: [], needsInstall: ['chrony'] });
+    this.remedy({ summary: 'install chrony', changes: [{ kind: 'install-packages', names: ['chrony'] }], needsInstall: ['chrony'] });
     this.fail('no time synchronisation is in use: systemd-timesyncd is not enabled, and neither chrony nor ntp is installed');
   }
 });

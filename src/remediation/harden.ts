@@ -59,6 +59,9 @@ export interface HardenReport {
   image?: string;
 }
 
+/** Rounds of apply-and-re-audit in one run: enough for the longest scenario whose steps each fix one thing. */
+const MAX_ROUNDS = 4;
+
 export interface HardenResult { report: HardenReport; exitCode: 0 | 1 | 2 | 3; outDir: string }
 
 interface Manifest {
@@ -67,6 +70,8 @@ interface Manifest {
   target: string;
   nodes: Array<FileNode & { content?: never } | { path: string; type: 'file'; contentBase64: string; mode: number; uid: number; gid: number }>;
   packagesRemoved: string[];
+  /** installed with --allow-install; rollback leaves them and says so */
+  packagesInstalled?: string[];
   commands: string[];
 }
 
@@ -137,6 +142,11 @@ function commandsFor(target: Target, c: Change, manager: string | null): string[
       return manager === 'rpm'
         ? [`rpm -e ${c.names.map(shellQuote).join(' ')}`]
         : [`DEBIAN_FRONTEND=noninteractive dpkg --purge ${c.names.map(shellQuote).join(' ')}`];
+    case 'install-packages':
+      if (!target.canExecute) return [];
+      return manager === 'rpm'
+        ? [`yum -y install ${c.names.map(shellQuote).join(' ')}`]
+        : [`DEBIAN_FRONTEND=noninteractive apt-get -y -q install ${c.names.map(shellQuote).join(' ')}`];
     case 'sysctl-running':
       return target.isLive && target.kind !== 'docker-image' ? [`sysctl -w ${shellQuote(`${c.key}=${c.value}`)}`] : [];
     case 'reload-service': {
@@ -236,15 +246,43 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
     return { report, exitCode: 0, outDir };
   }
 
-  const kept = planned.filter((p) => report.plan.some((x) => x.id === p.item.id));
-  const applied = await applyRemediations(target, kept.map((p) => ({ id: p.item.id, remediation: p.remediation })), { ...options, runId, manager, original, final, plan: report.plan });
-  report.backupDir = applied.backupDir;
-  report.backedUp = applied.backedUp;
-  report.packagesRemoved = applied.packagesRemoved;
-  const refused = applied.refused;
+  // apply, audit again; a scenario stops at its first failing step, so an item whose re-audit fails at
+  // a later step with a new remediation gets another round (at most MAX_ROUNDS), under the same run id
+  let current = planned.filter((p) => report.plan.some((x) => x.id === p.item.id));
+  let snapshots = { original, final, plan: report.plan };
+  let manifest: Manifest | undefined;
+  const refused = new Map<string, string>();
+  const lastApplied = new Map<string, string>();
+  let after: Awaited<ReturnType<typeof auditTarget>>;
+  for (let round = 1; ; round++) {
+    const applied = await applyRemediations(target, current.map((p) => ({ id: p.item.id, remediation: p.remediation })), { ...options, runId, manager, ...snapshots, previous: manifest });
+    manifest = applied.manifest;
+    report.backupDir = applied.backupDir;
+    report.backedUp = applied.backedUp;
+    report.packagesRemoved = applied.packagesRemoved;
+    for (const [id, why] of applied.refused) refused.set(id, why);
+    for (const p of current) lastApplied.set(p.item.id, JSON.stringify(p.remediation.changes));
 
-  // audit again: an item is fixed only when the check itself now passes
-  const after = await auditTarget(target, { ...options, out: path.join(outDir, 'after'), allureResults: false });
+    // audit again: an item is fixed only when the check itself now passes
+    after = await auditTarget(target, { ...options, out: path.join(outDir, 'after'), allureResults: false });
+    if (round >= MAX_ROUNDS) break;
+    const next = after.report.items.filter((a) => a.status === 'fail' && lastApplied.has(a.id) && !refused.has(a.id) && a.remediation
+      && !(a.remediation.needsInstall?.length && !options.allowInstall)
+      && JSON.stringify(a.remediation.changes) !== lastApplied.get(a.id)).map((item) => ({ item, remediation: item.remediation! }));
+    if (!next.length) break;
+    const more = await planChanges(target, next.map((p) => ({ id: p.item.id, title: p.item.title, remediation: p.remediation })), manager);
+    for (const m of more.plan) {
+      const entry = report.plan.find((x) => x.id === m.id)!;
+      entry.summary = `${entry.summary}; then ${m.summary}`;
+      entry.files.push(...m.files);
+      entry.commands.push(...m.commands);
+      entry.validate ??= m.validate;
+    }
+    current = next.filter((p) => more.plan.some((x) => x.id === p.item.id));
+    if (!current.length) break;
+    snapshots = { original: more.original, final: more.final, plan: more.plan };
+  }
+
   const afterById = new Map(after.report.items.map((i) => [i.id, i]));
   for (const p of report.plan) {
     const a = afterById.get(p.id)!;
@@ -253,6 +291,10 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
     else if (a.status === 'not-applicable' && target.notLiveReason && a.reason?.startsWith(target.notLiveReason)) {
       // the persistent configuration now complies; the running part cannot be read on this kind of target
       report.outcomes.push({ id: p.id, title: p.title, outcome: 'fixed', reason: `persistent configuration fixed; ${a.reason}` });
+    }
+    else if (a.status === 'fail' && a.manualFix && !a.remediation) {
+      // what could be fixed was; the check now stops at a step that only a person can take
+      report.outcomes.push({ id: p.id, title: p.title, outcome: 'needs a person', reason: `partly fixed; what is left needs a person: ${a.reason ?? ''}`, steps: a.manualFix.steps, evidence: a.evidence });
     }
     else report.outcomes.push({ id: p.id, title: p.title, outcome: 'still failing', reason: `${a.status}: ${a.reason ?? ''}`, evidence: a.evidence });
   }
@@ -272,6 +314,8 @@ export interface ApplyContext extends HardenOptions {
   original: Map<string, FileNode>;
   final: Map<string, FileNode>;
   plan: PlannedItem[];
+  /** the manifest of this run's earlier rounds: its backups are kept (they hold the state before the run) */
+  previous?: Manifest;
 }
 
 export interface ApplyResult {
@@ -280,6 +324,8 @@ export interface ApplyResult {
   packagesRemoved: string[];
   /** items whose change was refused or failed, with why */
   refused: Map<string, string>;
+  /** everything the run has recorded on the target so far (backups, commands, removals) */
+  manifest: Manifest;
 }
 
 /**
@@ -293,17 +339,21 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   const paths = [...new Set(planned.flatMap((p) => p.remediation.changes.flatMap(pathsOf)))];
   const changed = paths.filter((p) => !sameNode(original.get(p)!, final.get(p)!));
   const backupDir = `${BACKUP_ROOT}/${runId}`;
+  // a path an earlier round of this run changed is already backed up as it was before the run
+  const known = new Set(ctx.previous?.nodes.map((n) => n.path) ?? []);
   const manifest: Manifest = {
-    runId, createdAt: new Date().toISOString(), target: target.uri, commands: [], packagesRemoved: [],
-    nodes: changed.map((p) => {
+    runId, createdAt: ctx.previous?.createdAt ?? new Date().toISOString(), target: target.uri,
+    commands: [...(ctx.previous?.commands ?? [])], packagesRemoved: [...(ctx.previous?.packagesRemoved ?? [])],
+    packagesInstalled: [...(ctx.previous?.packagesInstalled ?? [])],
+    nodes: [...(ctx.previous?.nodes ?? []), ...changed.filter((p) => !known.has(p)).map((p) => {
       const n = original.get(p)!;
-      return n.type === 'file' ? { path: n.path, type: 'file', contentBase64: n.content.toString('base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n as never;
-    }),
+      return n.type === 'file' ? { path: n.path, type: 'file' as const, contentBase64: n.content.toString('base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n as never;
+    })],
   };
   const writeManifest = () => target.writeNode({ path: `${backupDir}/manifest.json`, type: 'file', content: Buffer.from(JSON.stringify(manifest, null, 1)), mode: 0o600, uid: 0, gid: 0 });
   await target.writeNode({ path: backupDir, type: 'directory', mode: 0o700, uid: 0, gid: 0 });
   await writeManifest();
-  const backedUp = changed.map((p) => ({ path: p, type: original.get(p)!.type }));
+  const backedUp = manifest.nodes.map((n) => ({ path: n.path, type: n.type }));
 
   for (const p of changed) await target.writeNode(final.get(p)!);
 
@@ -340,12 +390,26 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
       else if (cmd.includes('dpkg --purge') || cmd.startsWith('rpm -e')) {
         const names = cmd.replace(/^.*(dpkg --purge|rpm -e) /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
         manifest.packagesRemoved.push(...names);
+      } else if (/^(yum -y install|.*apt-get -y -q install) /.test(cmd)) {
+        const names = cmd.replace(/^.* install /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
+        (manifest.packagesInstalled ??= []).push(...names);
       }
     }
   }
   if (!target.canExecute) {
-    const removals = planned.flatMap((p) => p.remediation.changes.filter((c) => c.kind === 'remove-packages')).flatMap((c) => (c as { names: string[] }).names);
-    if (removals.length) await removePackagesOffline(target, manager, removals, manifest);
+    for (const p of planned) {
+      if (refused.has(p.id)) continue;
+      const installs = p.remediation.changes.flatMap((c) => (c.kind === 'install-packages' ? c.names : []));
+      if (installs.length) {
+        // nothing runs on an offline tree, and its repositories are not this machine's
+        refused.set(p.id, `${installs.join(', ')} cannot be installed into an offline root filesystem: install ${installs.length > 1 ? 'them' : 'it'} with the system's own package manager (${manager === 'rpm' ? 'yum install' : 'apt-get install'} ${installs.join(' ')}) when building the image, or harden the running system`);
+        continue;
+      }
+      const names = p.remediation.changes.flatMap((c) => (c.kind === 'remove-packages' ? c.names : []));
+      if (!names.length) continue;
+      const failure = await removePackagesOffline(target, manager, names, manifest);
+      if (failure) refused.set(p.id, failure);
+    }
   }
   await writeManifest();
 
@@ -360,18 +424,32 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
       for (const p of sshdItems) refused.set(p.id, `a new SSH connection failed after the reload (${alive.why}); the previous sshd configuration was restored`);
     }
   }
-  return { backupDir, backedUp, packagesRemoved: manifest.packagesRemoved, refused };
+  return { backupDir, backedUp, packagesRemoved: manifest.packagesRemoved, refused, manifest };
 }
 
-async function removePackagesOffline(target: Target, manager: string | null, names: string[], manifest: Manifest) {
+/**
+ * Remove packages from an offline tree with the package manager of the auditing machine pointed at it
+ * (maintainer scripts run chrooted in it). Returns why it could not, or null. An RPM database this
+ * machine's rpm can only read (the Berkeley DB of rpm 4.11 on ACL2, read by Debian's rpm as bdb_ro) is
+ * never rewritten in another format: the item is refused with the command to run on the system itself.
+ */
+async function removePackagesOffline(target: Target, manager: string | null, names: string[], manifest: Manifest): Promise<string | null> {
   const root = (target as unknown as { root?: string }).root;
-  if (!root) return;
+  if (!root) return 'packages cannot be removed on this target: it has no command execution and no tree on this machine';
   const { execFileSync } = await import('node:child_process');
-  // the package manager of the auditing machine, pointed at the tree: maintainer scripts run chrooted in it
   const args = manager === 'rpm' ? ['rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-e', ...names]] as const
     : ['dpkg', [`--root=${root}`, '--purge', ...names]] as const;
-  execFileSync(args[0], [...args[1]], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    execFileSync(args[0], [...args[1]], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    const lines = (err.stderr?.toString() ?? err.message).split('\n').map((l) => l.trim()).filter((l) => /error/i.test(l));
+    const readOnly = lines.some((l) => /bdb_ro/.test(l)) ? ' (its RPM database is Berkeley DB, which this machine\'s rpm can only read)' : '';
+    const own = manager === 'rpm' ? `rpm -e ${names.join(' ')}` : `dpkg --purge ${names.join(' ')}`;
+    return `${args[0]} could not remove ${names.join(', ')} from the tree${readOnly}: ${lines[0] ?? err.message.split('\n')[0]}; run "${own}" on the system itself (or chrooted in the tree with its own ${args[0]})`;
+  }
   manifest.packagesRemoved.push(...names);
+  return null;
 }
 
 async function connectionStillWorks(target: Target, options: HardenOptions): Promise<{ ok: boolean; why?: string }> {

@@ -23,8 +23,10 @@ export type Change =
   | { kind: 'set-owner'; path: string; uid: number; gid: number }
   | { kind: 'delete'; path: string }
   | { kind: 'symlink'; path: string; linkTarget: string }
-  /** remove installed packages with the target's package manager (never installs) */
+  /** remove installed packages with the target's package manager */
   | { kind: 'remove-packages'; names: string[] }
+  /** install packages from the target's configured repositories: planned only with --allow-install */
+  | { kind: 'install-packages'; names: string[] }
   /** set a kernel parameter in the running kernel (live targets) */
   | { kind: 'sysctl-running'; key: string; value: string }
   /** reload or restart a service after its configuration changed (live targets with systemd) */

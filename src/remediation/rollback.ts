@@ -21,7 +21,7 @@ export async function rollbackRun(target: Target, runId: string): Promise<Rollba
   const manifestPath = `${BACKUP_ROOT}/${runId}/manifest.json`;
   const [read] = await target.readFiles([manifestPath]);
   if (read.state !== 'file') throw new UsageError(`no hardening run ${runId} on ${target.uri} (${manifestPath} is ${read.state})`);
-  const manifest = JSON.parse(read.content.toString('utf8')) as { nodes: ManifestNode[]; packagesRemoved: string[]; rolledBackAt?: string };
+  const manifest = JSON.parse(read.content.toString('utf8')) as { nodes: ManifestNode[]; packagesRemoved: string[]; packagesInstalled?: string[]; rolledBackAt?: string };
   if (manifest.rolledBackAt) throw new UsageError(`run ${runId} was already rolled back at ${manifest.rolledBackAt}`);
   const restored: RollbackReport['restored'] = [];
   for (const n of manifest.nodes) {
@@ -34,7 +34,10 @@ export async function rollbackRun(target: Target, runId: string): Promise<Rollba
   if (target.isLive && target.kind !== 'docker-image' && manifest.nodes.some((n) => n.path.startsWith('/etc/ssh/'))) {
     await target.exec('if [ -d /run/systemd/system ]; then systemctl reload ssh 2>/dev/null || systemctl reload sshd; elif [ -f /run/sshd.pid ]; then kill -HUP "$(cat /run/sshd.pid)"; fi');
   }
-  const cannotUndo = manifest.packagesRemoved.map((p) => `package ${p} was removed; reinstall it from your package source if it is needed`);
+  const cannotUndo = [
+    ...manifest.packagesRemoved.map((p) => `package ${p} was removed; reinstall it from your package source if it is needed`),
+    ...(manifest.packagesInstalled ?? []).map((p) => `package ${p} was installed (--allow-install); remove it with the package manager if it is not wanted`),
+  ];
   await target.writeNode({
     path: manifestPath, type: 'file', mode: 0o600, uid: 0, gid: 0,
     content: Buffer.from(JSON.stringify({ ...manifest, rolledBackAt: new Date().toISOString() }, null, 1)),

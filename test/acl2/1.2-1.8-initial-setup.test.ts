@@ -439,22 +439,27 @@ describe(`${ACL2} 1.2-1.8 on acl2-hardened (after ACK's CIS reinforcement)`, () 
 // ------------------------------------------------------------------------------------------------ hardening
 
 describe(`${ACL2} 1.2-1.8 hardened with the recorded remediations`, () => {
-  it('fixes what is mechanical, in two runs for 1.5.1; AIDE needs --allow-install', async () => {
+  it('fixes what is mechanical, 1.5.1 in two rounds of one run; AIDE needs --allow-install and a running system', async () => {
     const { runHarden } = (await import(path.join(repoRoot, 'dist/src/remediation/harden.js'))) as typeof import('../../src/remediation/harden.js');
     await withOverlay(ensureAcl2Base(), (l) => {
       // a repository that does not check signatures, a later limits file that raises the core limit
       l.write('/etc/yum.repos.d/debug.repo', '[debug]\nbaseurl=http://debug.example\nenabled=0\ngpgcheck=0\n');
       l.write('/etc/security/limits.d/90-dev.conf', '* hard core unlimited\n');
     }, async (root) => {
-      const harden = async () => runHarden({ target: `rootfs:${root}`, benchmark: ACL2, only: SCOPE, out: mkdtempSync(path.join(scratch, 'harden-')) });
-      const outcome = (r: HardenResult, id: string) => r.report.outcomes.find((o) => o.id === id)?.outcome;
+      const harden = async (allowInstall = false) => runHarden({ target: `rootfs:${root}`, benchmark: ACL2, only: SCOPE, allowInstall, out: mkdtempSync(path.join(scratch, 'harden-')) });
+      const outcome = (r: HardenResult, id: string) => r.report.outcomes.find((o) => o.id === id);
       const first = await harden();
-      for (const id of ['1.2.3', '1.3.2', '1.4.1', '1.5.2', '1.6.1.2', '1.7.1.1', '1.7.1.2', '1.7.1.3']) expect(`${id} ${outcome(first, id)}`).toBe(`${id} fixed`);
-      expect(outcome(first, '1.3.1')).toBe('skipped');
-      // the limits are fixed; fs.suid_dumpable, checked after them, is the next run's work
-      expect(outcome(first, '1.5.1')).toBe('still failing');
-      const second = await harden();
-      expect(outcome(second, '1.5.1')).toBe('fixed');
+      for (const id of ['1.2.3', '1.3.2', '1.4.1', '1.5.1', '1.5.2', '1.6.1.2', '1.7.1.1', '1.7.1.2', '1.7.1.3']) expect(`${id} ${outcome(first, id)?.outcome}`).toBe(`${id} fixed`);
+      expect(outcome(first, '1.3.1')).toMatchObject({ outcome: 'skipped', reason: 'needs aide installed: pass --allow-install' });
+      // the scenario stops at the limits; fs.suid_dumpable, checked after them, is fixed in a second round
+      const p151 = first.report.plan.find((p) => p.id === '1.5.1')!;
+      expect(p151.files.map((f) => f.path)).toEqual(['/etc/security/limits.d/90-dev.conf', '/etc/security/limits.d/60-cis-bdd.conf', '/etc/sysctl.d/60-cis-bdd.conf']);
+      expect(p151.summary).toMatch(/; then set fs\.suid_dumpable = 0/);
+      // idempotent: nothing left to plan but the install, which an offline tree cannot take
+      const second = await harden(true);
+      expect(second.report.plan.map((p) => p.id)).toEqual(['1.3.1']);
+      expect(outcome(second, '1.3.1')).toMatchObject({ outcome: 'still failing', reason: expect.stringMatching(/aide cannot be installed into an offline root filesystem: install it with the system's own package manager \(yum install aide\)/) });
+      expect(second.report.backedUp).toEqual([]);
       const after = (await audit({ target: `rootfs:${root}`, benchmark: ACL2, only: SCOPE })).report;
       expect(statuses(after)).toEqual({
         ...STOCK, '1.3.2': 'pass', '1.4.1': 'pass', '1.5.1': 'not-applicable', '1.5.2': 'not-applicable', '1.6.1.2': 'not-applicable',
