@@ -10,26 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import { repoRoot } from '../support/fixtures.js';
-
-interface Row { id: string; title: string; level: string; scored: string }
-
-/** The catalogue CSV (quoted fields allowed). */
-function catalogue(benchmark: string): Row[] {
-  const text = readFileSync(path.join(repoRoot, '..', 'shared', 'benchmarks', `${benchmark}.csv`), 'utf8');
-  const rows: string[][] = [];
-  let field = '', row: string[] = [], quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else if (ch !== '\r') field += ch;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  const [head, ...body] = rows;
-  const col = (name: string) => head.indexOf(name);
-  return body.filter((r) => r.length > 1).map((r) => ({ id: r[col('id')], title: r[col('title')], level: r[col('level')], scored: r[col('scored')] }));
-}
+import { catalogue } from '../support/catalogue.js';
 
 interface Pickled { id: string | undefined; name: string; tags: string[]; file: string }
 
