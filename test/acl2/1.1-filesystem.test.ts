@@ -11,12 +11,12 @@
  * in /usr/lib/systemd/system but not enabled; nothing configures /dev/shm, so systemd mounts it with nosuid
  * and nodev; no world-writable directory lacks the sticky bit; autofs is not installed.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rootfsItemCases, type ItemCase } from '../support/cases.js';
+import { installRpm, removeRpm } from '../support/rpm.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { docker, startContainer, type RunningContainer } from '../support/containers.js';
@@ -48,34 +48,12 @@ function etcTmpMount(l: Layer, options: string): void {
 
 // --- the tree's RPM database (Berkeley DB, read-only to the host's rpm): copied into a SQLite one to change it
 
-function writableRpmDb(l: Layer): void {
-  if (existsSync(path.join(l.root, 'var/lib/rpm/rpmdb.sqlite'))) return;
-  const headers = execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--exportdb'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  l.remove('/var/lib/rpm');
-  l.mkdir('/var/lib/rpm');
-  execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--define', '_db_backend sqlite', '--importdb'], { input: headers, stdio: ['pipe', 'ignore', 'ignore'] });
-}
-const rpm = (l: Layer, ...args: string[]) => execFileSync('rpm', ['--root', l.root, '--dbpath', '/var/lib/rpm', ...args], { stdio: 'ignore' });
-const removeRpm = (l: Layer, name: string) => { writableRpmDb(l); rpm(l, '-e', '--justdb', '--nodeps', '--noscripts', name); };
-
-/** Add an empty stand-in package to the tree's RPM database, built as containers/acl2/build.sh builds them. */
-function installRpm(l: Layer, name: string, evr: string, arch = 'x86_64'): void {
-  writableRpmDb(l);
-  const dir = mkdtempSync(path.join(scratch, 'rpm-'));
-  writeFileSync(path.join(dir, 'packages.txt'), `${name} ${evr} ${arch} installed\n`);
-  execFileSync(path.join(repoRoot, 'containers/acl2/rpm/mkspec.sh'), [path.join(dir, 'specs'), path.join(dir, 'packages.txt')]);
-  execFileSync('rpmbuild', ['-bb', '--quiet', '--define', `_topdir ${dir}/top`, '--define', '_build_id_links none', path.join(dir, 'specs', `${name}.spec`)], { stdio: 'ignore' });
-  const built = execFileSync('find', [path.join(dir, 'top/RPMS'), '-name', '*.rpm'], { encoding: 'utf8' }).trim();
-  rpm(l, '-i', '--justdb', '--nodeps', '--noscripts', '--notriggers', built);
-}
-
 /** autofs as CentOS 7.9 ships it: the package and its unit, enabled or not. */
 const AUTOFS_UNIT = '[Unit]\nDescription=Automounts filesystems on demand\nAfter=network.target ypbind.service sssd.service network-online.target remote-fs.target rpc-statd.service rpcbind.service\nWants=network-online.target rpc-statd.service rpcbind.service\n\n[Service]\nType=forking\nPIDFile=/run/autofs.pid\nEnvironmentFile=-/etc/sysconfig/autofs\nExecStart=/usr/sbin/automount $OPTIONS --pid-file /run/autofs.pid\nExecReload=/usr/bin/kill -HUP $MAINPID\nTimeoutSec=180\n\n[Install]\nWantedBy=multi-user.target\n';
 const installAutofs = (l: Layer) => { installRpm(l, 'autofs', '1:5.0.7-116.al7'); l.write('/usr/lib/systemd/system/autofs.service', AUTOFS_UNIT); };
 const enableAutofs = (l: Layer) => symlink(l, '/usr/lib/systemd/system/autofs.service', '/etc/systemd/system/multi-user.target.wants/autofs.service');
 
 // ------------------------------------------------------------------------------------------------ offline cases
-
 
 const partitionCases = ([id, p, unit]: [string, string, string]): ItemCase[] => [
   { id, expect: 'fail', given: `no ${p} line, as shipped`, change: () => {}, reason: new RegExp(`no /etc/fstab line mounts ${p.replace(/\//g, '\\/')}; ${unit.replace('.', '\\.')}: no unit file`) },

@@ -9,12 +9,12 @@
  * which the fixture's userland has, plays the listening MTA). Then the remediations the failing items
  * record, and hardening runs that apply them.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rootfsItemCases } from '../support/cases.js';
+import { installRpm, removeRpm, writableRpmDb } from '../support/rpm.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { withContainer } from '../support/containers.js';
@@ -27,40 +27,6 @@ const HARDENED_IMAGE = 'cis-bdd/acl2-hardened:latest';
 const SCOPE = ['2.1', '2.2'];
 
 // ------------------------------------------------------------------------------------------ packages
-
-const standIns = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-acl2-standins-'));
-afterAll(() => rmSync(standIns, { recursive: true, force: true }));
-
-/** An empty stand-in package (name, [epoch:]version-release, arch), built once, the way build.sh builds the fixture's. */
-function standIn(name: string, evr: string, arch = 'x86_64'): string {
-  const list = path.join(standIns, `${name}.txt`);
-  const built = () => execFileSync('find', [path.join(standIns, 'top/RPMS'), '-name', `${name}-[0-9]*.rpm`], { encoding: 'utf8' }).trim();
-  if (existsSync(list)) return built();
-  writeFileSync(list, `${name} ${evr} ${arch} installed\n`);
-  execFileSync('bash', [path.join(repoRoot, 'containers/acl2/rpm/mkspec.sh'), path.join(standIns, 'specs'), list]);
-  execFileSync('rpmbuild', ['-bb', '--quiet', '--define', `_topdir ${path.join(standIns, 'top')}`, '--define', '_build_id_links none',
-    path.join(standIns, 'specs', `${name}.spec`)], { stdio: 'ignore' });
-  return built();
-}
-
-/** Replace the overlay's Berkeley DB by a SQLite copy of it (same headers), which the host's rpm can write. */
-function writableRpmDb(l: Layer): void {
-  if (existsSync(path.join(l.root, 'var/lib/rpm/rpmdb.sqlite'))) return;
-  const headers = execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--exportdb'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  l.remove('/var/lib/rpm');
-  l.mkdir('/var/lib/rpm');
-  execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--define', '_db_backend sqlite', '--importdb'], { input: headers, stdio: ['pipe', 'ignore', 'ignore'] });
-}
-
-function installRpm(l: Layer, name: string, evr: string): void {
-  writableRpmDb(l);
-  execFileSync('rpm', ['--root', l.root, '--dbpath', '/var/lib/rpm', '-i', '--justdb', '--nodeps', '--noscripts', '--notriggers', standIn(name, evr)], { stdio: 'ignore' });
-}
-
-function removeRpm(l: Layer, name: string): void {
-  writableRpmDb(l);
-  execFileSync('rpm', ['--root', l.root, '--dbpath', '/var/lib/rpm', '-e', '--justdb', '--nodeps', '--noscripts', name], { stdio: 'ignore' });
-}
 
 // ------------------------------------------------------------------------------------------ units
 

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootfsItemCases, type ItemCase } from '../support/cases.js';
+import { removeRpm } from '../support/rpm.js';
 import type { Layer } from '../support/fixtures.js';
 import { ensureAcl2Base, repoRoot, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
@@ -40,18 +41,6 @@ const all = (...changes: Array<(l: Layer) => void>) => (l: Layer) => { for (cons
 const grubParams = (params: string) => edit(GRUB2, /^(\s*linux16 .*)$/m, `$1 ${params}`);
 const hostsAllow = (text: string) => (l: Layer) => l.write('/etc/hosts.allow', text);
 const hostsDeny = (text: string) => (l: Layer) => l.write('/etc/hosts.deny', text);
-
-/**
- * Remove a package from the tree's RPM database: the Berkeley DB of the fixture is read-only to the host's
- * rpm, so its headers are copied into a new (SQLite) database in the overlay, where the package is erased.
- */
-function removeRpm(l: Layer, name: string): void {
-  const headers = execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--exportdb'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  l.remove('/var/lib/rpm');
-  l.mkdir('/var/lib/rpm');
-  execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--define', '_db_backend sqlite', '--importdb'], { input: headers, stdio: ['pipe', 'ignore', 'ignore'] });
-  execFileSync('rpm', ['--root', l.root, '--dbpath', '/var/lib/rpm', '-e', '--justdb', '--nodeps', '--noscripts', name], { stdio: 'ignore' });
-}
 
 /** IPv6 switched off: the items about IPv6 no longer apply, and 3.6 passes when it is the kernel line that does it. */
 const IPV6_OFF = { '3.2.1': 'not-applicable', '3.2.9': 'not-applicable', '3.5.2.1': 'not-applicable', '3.5.2.2': 'not-applicable', '3.5.2.3': 'not-applicable' };

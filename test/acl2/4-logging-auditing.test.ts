@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootfsItemCases } from '../support/cases.js';
+import { removeRpm } from '../support/rpm.js';
 import type { Layer } from '../support/fixtures.js';
 import { ensureAcl2Base, repoRoot, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
@@ -76,18 +77,6 @@ const auditd = (l: Layer, key: string, value: string) => l.edit('/etc/audit/audi
 const rsyslog = (l: Layer, fn: (t: string) => string) => l.edit('/etc/rsyslog.conf', fn);
 /** The stock files under /var/log that group or others may use too much, and the modes that comply. */
 const tightenLogs = (l: Layer) => ['cloud-init.log', 'lastlog', 'tuned/tuned.log', 'wtmp'].forEach((f) => l.chmod(`/var/log/${f}`, 0o640));
-
-/**
- * Remove a package from the tree's RPM database: the Berkeley DB of the fixture is read-only to the host's
- * rpm, so its headers are copied into a new (SQLite) database in the overlay, where the package is erased.
- */
-function removeRpm(l: Layer, name: string): void {
-  const headers = execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--exportdb'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  l.remove('/var/lib/rpm');
-  l.mkdir('/var/lib/rpm');
-  execFileSync('rpmdb', ['--root', l.root, '--dbpath', '/var/lib/rpm', '--define', '_db_backend sqlite', '--importdb'], { input: headers, stdio: ['pipe', 'ignore', 'ignore'] });
-  execFileSync('rpm', ['--root', l.root, '--dbpath', '/var/lib/rpm', '-e', '--justdb', '--nodeps', '--noscripts', name], { stdio: 'ignore' });
-}
 
 rootfsItemCases(ACL2, SCOPE, [
   // 4.1.1.x: auditd.conf

@@ -4,12 +4,12 @@
  * operator out are refused, an image is committed under a new tag, and every target kind fixes the same set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureUbuntuBase, repoRoot, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
+import { snapshot } from '../support/snapshot.js';
 import { docker, IMAGES, startContainer } from '../support/containers.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import type { HardenOptions, HardenResult } from '../../src/remediation/harden.js';
@@ -22,11 +22,6 @@ const api = async () => (await import(path.join(repoRoot, 'dist/src/api.js'))) a
 
 async function harden(options: Partial<HardenOptions> & { target: string }): Promise<HardenResult> {
   return (await engine()).runHarden({ benchmark: UBUNTU, only: SCOPE, out: tmp(), ...options });
-}
-
-/** Every file under the tree with its type, mode, owner and content hash (cis-bdd's own backups excluded). */
-function snapshot(root: string): string {
-  return execFileSync('sh', ['-c', `cd '${root}' && find . -xdev -path ./var/lib/cis-bdd -prune -o -printf '%y %m %U:%G %p\\n' | sort && find . -xdev -path ./var/lib/cis-bdd -prune -o -type f -print0 | sort -z | xargs -0 sha256sum`], { maxBuffer: 256 << 20 }).toString();
 }
 
 const fixed = (r: HardenResult) => r.report.outcomes.filter((o) => o.outcome === 'fixed').map((o) => o.id).sort();

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './fixtures.js';
+import { sharedDir } from './fixtures.js';
 
 export function readCsv(name: string): Array<Record<string, string>> {
-  const text = readFileSync(path.join(repoRoot, '..', 'shared', 'benchmarks', name), 'utf8');
+  const text = readFileSync(path.join(sharedDir, 'benchmarks', name), 'utf8');
   const rows: string[][] = [];
   let field = '', row: string[] = [], quoted = false;
   for (let i = 0; i < text.length; i++) {
