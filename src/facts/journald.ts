@@ -6,16 +6,14 @@
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
+import { orderSystemdDropins, parseSystemdSection, systemdDropinDirs, type SystemdSetting } from './systemd-conf.js';
 
 export const JOURNALD_CONF = '/etc/systemd/journald.conf';
 /** Drop-in directories, the first hiding the later ones for a file of the same name. */
-export const JOURNALD_DROPIN_DIRS = [
-  '/etc/systemd/journald.conf.d', '/run/systemd/journald.conf.d', '/usr/local/lib/systemd/journald.conf.d',
-  '/usr/lib/systemd/journald.conf.d', '/lib/systemd/journald.conf.d',
-];
+export const JOURNALD_DROPIN_DIRS = systemdDropinDirs('journald');
 const DROPIN_GLOBS = JOURNALD_DROPIN_DIRS.map((d) => `${d}/*.conf`);
 
-export interface JournaldSetting { key: string; value: string; file: string; line: number }
+export type JournaldSetting = SystemdSetting;
 
 export interface JournaldConfig {
   /** the files read, in the order they apply */
@@ -27,33 +25,10 @@ export interface JournaldConfig {
 }
 
 /** The [Journal] assignments of one file. */
-export function parseJournaldConf(text: string, file: string): JournaldSetting[] {
-  const out: JournaldSetting[] = [];
-  let section: string | null = null;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) return;
-    const sec = /^\[([^\]]+)\]$/.exec(line);
-    if (sec) { section = sec[1]; return; }
-    const m = /^([A-Za-z0-9]+)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new CheckError(`${file}:${i + 1} is not a "Setting=value" line: ${line.slice(0, 120)}`);
-    if (section === null) throw new CheckError(`${file}:${i + 1} assigns ${m[1]} outside any section`);
-    if (section === 'Journal') out.push({ key: m[1], value: m[2].trim(), file, line: i + 1 });
-  });
-  return out;
-}
+export const parseJournaldConf = (text: string, file: string): JournaldSetting[] => parseSystemdSection(text, file, 'Journal');
 
 /** The order systemd applies drop-ins: by file name, the first directory winning for equal names. */
-export function orderDropins(paths: string[]): string[] {
-  const byName = new Map<string, string>();
-  const rank = (p: string) => JOURNALD_DROPIN_DIRS.findIndex((d) => p.startsWith(`${d}/`));
-  for (const p of paths) {
-    const name = p.slice(p.lastIndexOf('/') + 1);
-    const have = byName.get(name);
-    if (!have || rank(p) < rank(have)) byName.set(name, p);
-  }
-  return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
-}
+export const orderDropins = (paths: string[]): string[] => orderSystemdDropins(paths, JOURNALD_DROPIN_DIRS);
 
 export function journaldFromFiles(files: Array<{ path: string; text: string }>): JournaldConfig {
   const main = files.filter((f) => f.path === JOURNALD_CONF);
