@@ -88,22 +88,27 @@ Then('the systemd-timesyncd configuration names at least one time server in "NTP
 // ---------------------------------------------------------------------------------------------------
 // 2.1.1.3 chrony
 
+/** A time daemon's configuration must name a time source ("server" or "pool"); a person adds the site's own. */
+function requireTimeSources(world: CisWorld, cfg: { file: string; exists: boolean; sources: Array<{ line: number; text: string }>; directives: unknown[] }, unit: string): void {
+  const addSource = [`add a "server" or "pool" line naming the site's time source to ${cfg.file}`, `restart ${unit}`];
+  if (!cfg.exists) {
+    world.record(cfg.file, 'does not exist');
+    world.needsPerson(addSource);
+    world.fail(`${cfg.file} does not exist`);
+  }
+  if (!cfg.sources.length) {
+    world.record(cfg.file, `no server or pool line among its ${cfg.directives.length} directives`);
+    world.needsPerson(addSource);
+    world.fail(`${cfg.file} has no server or pool line`);
+  }
+  world.record(cfg.file, cfg.sources.slice(0, 8).map((d) => `line ${d.line}: ${d.text}`).join('; ') + (cfg.sources.length > 8 ? `; and ${cfg.sources.length - 8} more` : ''));
+}
+
 Then(/^the chrony configuration (\/\S+) has a "server" or "pool" line$/, async function (this: CisWorld, named: string) {
   const cfg = await this.fact(chronyConfig);
   chronyFileNamed(cfg, named, 'conf');
   this.record('chrony files', `${cfg.layout.family} layout (${cfg.layoutBecause}): ${cfg.file}, ${cfg.layout.optionsVariable} of ${cfg.optionsFile}`);
-  const addSource = [`add a "server" or "pool" line naming the site's time source to ${cfg.file}`, `restart ${cfg.layout.unit}`];
-  if (!cfg.exists) {
-    this.record(cfg.file, 'does not exist');
-    this.needsPerson(addSource);
-    this.fail(`${cfg.file} does not exist`);
-  }
-  if (!cfg.sources.length) {
-    this.record(cfg.file, `no server or pool line among its ${cfg.directives.length} directives`);
-    this.needsPerson(addSource);
-    this.fail(`${cfg.file} has no server or pool line`);
-  }
-  this.record(cfg.file, cfg.sources.slice(0, 8).map((d) => `line ${d.line}: ${d.text}`).join('; ') + (cfg.sources.length > 8 ? `; and ${cfg.sources.length - 8} more` : ''));
+  requireTimeSources(this, cfg, cfg.layout.unit);
 });
 
 Then('the chrony configuration lets chronyd run as the user {string}', async function (this: CisWorld, user: string) {
@@ -188,18 +193,7 @@ Then('the ntp configuration \\/etc\\/ntp.conf restricts the IPv4 and the IPv6 de
 
 Then('the ntp configuration \\/etc\\/ntp.conf has a "server" or "pool" line', async function (this: CisWorld) {
   const cfg = await this.fact(ntpConfig);
-  const addSource = [`add a "server" or "pool" line naming the site's time source to ${cfg.file}`, `restart ${cfg.unit}`];
-  if (!cfg.exists) {
-    this.record(cfg.file, 'does not exist');
-    this.needsPerson(addSource);
-    this.fail(`${cfg.file} does not exist`);
-  }
-  if (!cfg.sources.length) {
-    this.record(cfg.file, `no server or pool line among its ${cfg.directives.length} directives`);
-    this.needsPerson(addSource);
-    this.fail(`${cfg.file} has no server or pool line`);
-  }
-  this.record(cfg.file, cfg.sources.slice(0, 8).map((d) => `line ${d.line}: ${d.text}`).join('; '));
+  requireTimeSources(this, cfg, cfg.unit);
 });
 
 Then('the ntp init script \\/etc\\/init.d\\/ntp sets RUNASUSER to {string}', async function (this: CisWorld, user: string) {
