@@ -5,9 +5,10 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { appArmorProfilesOnDisk, appArmorRunning, APPARMOR_DIR } from '../src/facts/apparmor.js';
+import { appArmorProfilesOnDisk, appArmorRunning, APPARMOR_DIR, type ProfileFile } from '../src/facts/apparmor.js';
 import { capped } from './filesystem.js';
 import { CheckError } from '../src/engine/verdict.js';
+import type { Change } from '../src/remediation/model.js';
 
 Given('the AppArmor profiles in \\/etc\\/apparmor.d', async function (this: CisWorld) {
   const disk = await this.fact(appArmorProfilesOnDisk);
@@ -25,8 +26,38 @@ Then('every one of them is loaded at boot in one of the modes {words}, and there
   const wrong = disk.profiles.filter((p) => !modes.includes(p.mode));
   const lines = disk.profiles.map((p) => `${p.path}: ${p.mode} (${p.why})`);
   this.record(APPARMOR_DIR, capped(lines, lines.length));
-  if (wrong.length) this.fail(`profile(s) not in ${modes.join(' or ')} mode: ${wrong.map((p) => `${p.path} is ${p.mode}`).join(', ')}`);
+  if (wrong.length) {
+    remedyProfileModes(this, wrong);
+    this.fail(`profile(s) not in ${modes.join(' or ')} mode: ${wrong.map((p) => `${p.path} is ${p.mode}`).join(', ')}`);
+  }
 });
+
+/**
+ * The benchmark's remediation is `aa-enforce` (or `aa-complain`) on every profile. What that does on disk
+ * is recorded as changes where it is a link: a profile disabled through /etc/apparmor.d/disable/NAME, or
+ * forced into complain mode through /etc/apparmor.d/force-complain/NAME where complain is not allowed, gets
+ * that link deleted, and the profiles are reloaded on a running system. A mode flag in a profile's own
+ * header is left to a person (aa-enforce rewrites the header). One cause at a time: harden re-audits.
+ */
+function remedyProfileModes(world: CisWorld, wrong: ProfileFile[]): void {
+  const changes: Change[] = [];
+  const byHand: string[] = [];
+  for (const p of wrong) {
+    const name = p.path.slice(p.path.lastIndexOf('/') + 1);
+    // the fact says which cause decided the mode (the disable link first, then the force-complain link)
+    if (p.mode === 'disabled') changes.push({ kind: 'delete', path: `${APPARMOR_DIR}/disable/${name}` });
+    else if (p.mode === 'complain' && p.why.startsWith(`${APPARMOR_DIR}/force-complain/`)) changes.push({ kind: 'delete', path: `${APPARMOR_DIR}/force-complain/${name}` });
+    else {
+      const lines = p.headers.filter((h) => h.flags.includes(p.mode)).map((h) => h.line);
+      byHand.push(`${p.path}: remove the ${p.mode} flag from the profile header${lines.length ? ` (line ${lines.join(', ')})` : ''}, or run "aa-enforce ${p.path}", then reload AppArmor (systemctl reload apparmor)`);
+    }
+  }
+  if (changes.length) {
+    const links = changes.map((c) => (c as { path: string }).path);
+    world.remedy({ summary: `load ${links.length > 1 ? 'the profiles' : 'the profile'} at boot in the mode ${links.length > 1 ? 'they declare' : 'it declares'}: delete ${links.join(', ')}, and reload AppArmor`, changes: [...changes, { kind: 'reload-service', unit: 'apparmor.service' }] });
+  }
+  if (byHand.length) world.needsPerson(byHand);
+}
 
 Then('on a running system AppArmor is enabled with at least one profile loaded, each in one of the modes {words}, and no process runs unconfined while a profile for it is loaded', async function (this: CisWorld, modes: string[]) {
   const live = await this.liveFact(appArmorRunning);
