@@ -61,6 +61,24 @@ Then('there is no deny list {string}', async function (this: CisWorld, path: str
   this.fail(`${path} exists: access is granted to everyone not listed instead of only to those in an allow list`);
 });
 
+/** An allow list must exist (a missing one is created allowing root only) with at most the given mode and owner. */
+Then('the allow list {string} exists with mode at most {mode} and is owned by {owners}', async function (this: CisWorld, path: string, mode: number, owners: Owner[]) {
+  const allow = await accessList(this, path);
+  if (!allow.exists) {
+    this.record(path, 'does not exist');
+    this.remedy({ summary: `create ${path} allowing root only (${formatMode(mode)})`, changes: [createAllowList(path)] });
+    this.fail(`${path} does not exist: without it, everyone not in a deny list may schedule jobs`);
+  }
+  this.record(path, describeList(allow, 'allows'));
+  const st = (await this.facts.stat([path])).get(path);
+  if (!st) throw new CheckError(`${path} was read but cannot be stat'ed`);
+  const problems = await permissionProblems(this, st, mode, owners);
+  if (problems.length) {
+    await remedyPermissions(this, st, mode, owners);
+    this.fail(problems.join('; '));
+  }
+});
+
 /**
  * One item, several schedulers: every row's deny list must be absent and its allow list present with a
  * mode and owner at most the given ones. All rows are checked (and remedied) before the verdict.

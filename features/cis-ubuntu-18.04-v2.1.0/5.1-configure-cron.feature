@@ -53,7 +53,7 @@ Feature: 5.1 Configure cron
     list turns this round: only the users named in it may use the command, and when it exists the deny list
     is ignored anyway. The allow list itself may be read by root's group at most, and changed by root only.
     Then there is no deny list "<deny>"
-    And the file "<allow>" has mode at most 0640 and is owned by root:root
+    And the allow list "<allow>" exists with mode at most 0640 and is owned by root:root
 
     @id:5.1.8 @level:1 @scored
     Examples: crontab, the command users schedule recurring jobs with

@@ -21,7 +21,7 @@ describe(`${UBUNTU} chapter 5 remediations`, () => {
       const options: HardenOptions = { target: `rootfs:${root}`, benchmark: UBUNTU, only: SCOPE, out: mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-harden-')) };
       const first: HardenResult = await runHarden(options);
       const outcome = (r: HardenResult, id: string) => r.report.outcomes.find((o) => o.id === id)?.outcome;
-      for (const id of ['5.1.2', '5.1.3', '5.1.4', '5.1.5', '5.1.6', '5.1.7', '5.1.9', '5.2.2', '5.2.3', '5.4.3', '5.5.1.1', '5.5.1.2', '5.5.1.4', '5.5.4', '5.5.5']) {
+      for (const id of ['5.1.2', '5.1.3', '5.1.4', '5.1.5', '5.1.6', '5.1.7', '5.1.8', '5.1.9', '5.2.2', '5.2.3', '5.4.3', '5.5.1.1', '5.5.1.2', '5.5.1.4', '5.5.4', '5.5.5']) {
         expect(`${id} ${outcome(first, id)}`).toBe(`${id} fixed`);
       }
       expect(outcome(first, '5.4.2')).toBe('needs a person');
@@ -44,8 +44,10 @@ describe(`${UBUNTU} chapter 5 remediations`, () => {
       expect(second.report.plan).toEqual([]);
       expect(second.report.outcomes.find((o) => o.id === '5.7')).toMatchObject({ outcome: 'needs a person', steps: [expect.stringMatching(/groupadd sugroup/), expect.any(String)] });
       const { report } = await audit({ target: `rootfs:${root}`, benchmark: UBUNTU, only: SCOPE });
-      // 5.1.8: no deny list on the fixture, so nothing records how to create cron.allow (see the report)
-      expect(report.items.filter((i) => i.status === 'fail').map((i) => i.id).sort()).toEqual(['5.1.8', '5.4.2', '5.7']);
+      // 5.1.8: the fixture has no deny list and no allow list: cron.allow is created allowing root only
+      expect(readFileSync(path.join(root, 'etc/cron.allow'), 'utf8')).toBe('root\n');
+      expect(statSync(path.join(root, 'etc/cron.allow')).mode & 0o7777).toBe(0o600);
+      expect(report.items.filter((i) => i.status === 'fail').map((i) => i.id).sort()).toEqual(['5.4.2', '5.7']);
     });
   }, 240_000);
 });
