@@ -65,3 +65,26 @@ export function describeUnit(u: UnitState): string {
 }
 
 export type { FactStore };
+
+/** The [Install] section of a unit file: what `systemctl enable` links the unit into. */
+export interface UnitInstall { wantedBy: string[]; requiredBy: string[]; alias: string[]; also: string[] }
+
+export function parseUnitInstall(text: string): UnitInstall {
+  const out: UnitInstall = { wantedBy: [], requiredBy: [], alias: [], also: [] };
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const sec = /^\[([^\]]+)\]$/.exec(line);
+    if (sec) { section = sec[1]; continue; }
+    if (section !== 'Install') continue;
+    const m = /^(WantedBy|RequiredBy|Alias|Also)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const values = m[2].split(/\s+/).filter(Boolean);
+    // an empty assignment resets the list, as systemd does
+    const list = { WantedBy: out.wantedBy, RequiredBy: out.requiredBy, Alias: out.alias, Also: out.also }[m[1] as 'WantedBy'];
+    if (!values.length) list.length = 0;
+    else list.push(...values);
+  }
+  return out;
+}

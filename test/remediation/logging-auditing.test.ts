@@ -4,7 +4,7 @@
  * writes, and that the item passes afterwards (or, for audit rules on an offline tree, that only the
  * kernel's copy is left unchecked). The ACL2 side is in test/acl2/4-logging-auditing.test.ts.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,23 @@ describe(`${UBUNTU} chapter 4 remediations on a root filesystem`, () => {
       const logrotate = read(root, 'etc/logrotate.conf');
       expect(logrotate.split('\n').filter((l) => /^\s*create/.test(l)).map((l) => l.trim())).toEqual(['create 0640 root utmp', 'create 0640 root utmp', 'create 0640 root utmp']);
     });
+  });
+
+  it('4.1.1.2 and 4.2.1.2: disabled services are enabled again through the links their [Install] sections name', async () => {
+    await hardened((l) => {
+      l.remove('/etc/systemd/system/multi-user.target.wants/auditd.service');
+      l.remove('/etc/systemd/system/multi-user.target.wants/rsyslog.service');
+    }, (root, run, after) => {
+      expect(outcome(run, '4.1.1.2')).toBe('fixed');
+      expect(outcome(run, '4.2.1.2')).toBe('fixed');
+      // auditd.service and rsyslog.service say WantedBy=multi-user.target; rsyslog's Alias=syslog.service link stays
+      expect(lstatSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/auditd.service')).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/auditd.service'))).toBe('/lib/systemd/system/auditd.service');
+      expect(readlinkSync(path.join(root, 'etc/systemd/system/multi-user.target.wants/rsyslog.service'))).toBe('/lib/systemd/system/rsyslog.service');
+      expect(readlinkSync(path.join(root, 'etc/systemd/system/syslog.service'))).toBe('/lib/systemd/system/rsyslog.service');
+      expect(run.report.plan.find((p) => p.id === '4.2.1.2')!.files.map((f) => f.path)).toEqual(['/etc/systemd/system/multi-user.target.wants/rsyslog.service']);
+      for (const id of ['4.1.1.2', '4.2.1.2']) expect(`${id} ${item(after, id).status}`).toBe(`${id} pass`);
+    }, ['4.1.1.2', '4.2.1.2']);
   });
 
   it('4.1.2.3: the scenario stops at its first failing step, so its three settings are fixed in rounds of one run', async () => {
