@@ -2,6 +2,8 @@
  * Run an audit programmatically: open the target, settle the benchmark, run the benchmark's features with
  * cucumber-js in this process, and write compliance.json and Allure results under `out`.
  */
+// first: it must run before cucumber-expressions loads (see the module)
+import './engine/match-indices.js';
 import { loadConfiguration, loadSources, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { packageRoot } from './engine/paths.js';
 import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
+import { UsageError } from './engine/usage-error.js';
 
 export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   target?: string;
@@ -45,13 +48,7 @@ export interface AuditResult {
   allureResultsDir?: string;
 }
 
-/** A problem the user must fix before an audit can run (exit code 2). */
-export class UsageError extends Error {
-  constructor(message: string, readonly kind: 'usage' | 'unreachable' | 'auth' = 'usage') {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 let supportCache: Promise<{ runConfiguration: IRunConfiguration; support: unknown }> | undefined;
 
@@ -186,7 +183,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         },
         formats: {
           ...runConfiguration.formats,
-          stdout: 'summary',
+          // cucumber's console output is discarded (see the stdout below): a formatter that does no work
+          stdout: './dist/src/report/null-formatter.js',
           files: Object.fromEntries(format.map(([f, file]) => [file!, f])),
           options: JSON.parse(JSON.stringify({
             cisBdd: { benchmark: session.benchmarkId, selection: session.selection, policy },

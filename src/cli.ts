@@ -9,15 +9,16 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { listSelection, loadPolicyChecked, runAudit, UsageError } from './api.js';
-import { tailoringDeclarations } from './policy/tailoring.js';
-import { loadBenchmark } from './engine/catalogue.js';
-import { formatSummary } from './report/summary.js';
-import { benchmarkIds } from './engine/catalogue.js';
-import { TARGET_FORMS } from './targets/index.js';
+import { UsageError } from './engine/usage-error.js';
+import { benchmarkIds, loadBenchmark } from './engine/catalogue.js';
+import { TARGET_FORMS } from './targets/forms.js';
 import { toolVersion } from './engine/paths.js';
 
-const HELP = `cis-bdd ${toolVersion()} — CIS benchmarks as executable specifications
+// Only what --version, --help and usage errors need is imported above. cucumber, the step library, Allure
+// and the transports' client libraries load with the command that uses them (api.js and what it imports).
+const api = () => import('./api.js');
+
+const help = () => `cis-bdd ${toolVersion()} — CIS benchmarks as executable specifications
 
 Usage:
   cis-bdd audit [options]       audit one target and write reports
@@ -62,7 +63,7 @@ Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
+    process.stdout.write(help());
     return command ? 0 : 2;
   }
   if (command === '--version' || command === 'version') {
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'merge') return mergeCommand(rest);
   const harden = command === 'harden';
   if (command !== 'audit' && !harden) {
-    process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${HELP}`);
+    process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${help()}`);
     return 2;
   }
   let values;
@@ -113,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cis-bdd: ${(e as Error).message}\nRun "cis-bdd --help" for the options.\n`);
     return 2;
   }
-  if (values.help) { process.stdout.write(HELP); return 0; }
+  if (values.help) { process.stdout.write(help()); return 0; }
   if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
     process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}")\n`);
     return 2;
@@ -154,6 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   try {
+    const { runAudit } = await api();
     const result = await runAudit(common);
     const paths = [`compliance.json: ${result.compliancePath}`];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
@@ -166,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
         paths.push(`Allure report: not generated (${(e as Error).message})`);
       }
     }
+    const { formatSummary } = await import('./report/summary.js');
     const summary = formatSummary(result.report, paths);
     await fs.writeFile(path.join(result.outDir, 'summary.txt'), summary);
     process.stdout.write(summary);
@@ -260,7 +263,7 @@ async function rollbackCommand(args: string[]): Promise<number> {
   }
   if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (from harden.json)\n'); return 2; }
   try {
-    const { connectTarget } = await import('./api.js');
+    const { connectTarget } = await api();
     const { rollbackRun } = await import('./remediation/rollback.js');
     const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
     try {
@@ -284,6 +287,7 @@ async function policyCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    const { loadPolicyChecked, listSelection } = await api();
     const policy = await loadPolicyChecked(file);
     const items = await listSelection(policy.benchmark, { level: policy.level, scoredOnly: policy.scoredOnly, only: [], tags: null }, policy);
     process.stdout.write(`${file}: valid. ${policy.name}: ${policy.benchmark}, level ${policy.level}${policy.scoredOnly ? ' scored only' : ''}, `
@@ -305,8 +309,9 @@ async function listCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    const { loadStepsForListing, loadPolicyChecked, listSelection } = await api();
     if (values.tailoring) {
-      const { loadStepsForListing } = await import('./api.js');
+      const { tailoringDeclarations } = await import('./policy/tailoring.js');
       await loadStepsForListing();
       for (const d of tailoringDeclarations()) process.stdout.write(`${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n  ${d.description}\n`);
       return 0;

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const cli = path.join(repoRoot, 'bin/cis-bdd.mjs');
 const recorder = path.join(repoRoot, 'scripts/bench/record-reads.mjs');
 const apiAudit = path.join(repoRoot, 'scripts/bench/api-audit.mjs');
+const writeFiles = path.join(repoRoot, 'scripts/bench/write-files.mjs');
 
 export const BENCHMARKS = {
   ubuntu: 'cis-ubuntu-18.04-v2.1.0',
@@ -152,6 +153,14 @@ export async function auditOnce({ target, benchmark, extra = [], record = false,
     const report = JSON.parse(readFileSync(path.join(out, 'compliance.json'), 'utf8'));
     const noScenario = report.items.filter((i) => i.status === 'unknown' && /no scenario yet/.test(i.reason ?? '')).length;
     const rec = recFile && existsSync(recFile) ? JSON.parse(readFileSync(recFile, 'utf8')) : undefined;
+    let allureFiles = null;
+    try { allureFiles = readdirSync(path.join(out, 'allure-results')).length; } catch { /* no Allure results (API row) */ }
+    let rewriteMs = null;
+    if (record && allureFiles) {
+      // the same files written again on their own, next to where the audit wrote them
+      const w = await runTimed(process.execPath, [writeFiles, path.join(out, 'allure-results'), path.join(out, 'rewrite')], { cwd: repoRoot });
+      if (w.code === 0) rewriteMs = JSON.parse(w.stdout.toString()).ms;
+    }
     return {
       wallMs: r.wallMs,
       cpuMs: r.cpuMs,
@@ -165,6 +174,9 @@ export async function auditOnce({ target, benchmark, extra = [], record = false,
       summary: report.summary,
       files: rec?.files ?? [],
       trips: rec?.trips ?? [],
+      allureWaitMs: rec?.allureWaitMs ?? null,
+      allureFiles,
+      rewriteMs,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -176,7 +188,7 @@ export async function auditOnce({ target, benchmark, extra = [], record = false,
 export async function versionOnce() {
   const r = await runTimed(process.execPath, [cli, '--version'], { cwd: repoRoot, rss: true });
   if (r.code !== 0) throw new Error(`cis-bdd --version exited ${r.code}: ${r.stderr}`);
-  return { wallMs: r.wallMs, peakRssKb: r.peakRssKb, version: r.stdout.toString().trim() };
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, version: r.stdout.toString().trim() };
 }
 
 /* ---------- the floor ---------- */

@@ -2,8 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+let root: string | undefined;
+let version: string | undefined;
+
 /** The cis-bdd package directory, whether running from src/ (tsx) or dist/ (compiled). */
 export function packageRoot(): string {
+  root ??= findPackageRoot();
+  return root;
+}
+
+function findPackageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = path.join(dir, 'package.json');
@@ -15,5 +23,6 @@ export function packageRoot(): string {
 }
 
 export function toolVersion(): string {
-  return JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version;
+  version ??= JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return version;
 }

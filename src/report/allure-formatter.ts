@@ -1,106 +1,176 @@
 /**
- * allure-cucumberjs's formatter, made to agree with compliance.json:
- * - it files scenarios whose steps are pending, undefined or ambiguous as passed (such a step has no
- *   Allure status, and an empty worst status defaults to passed); a check that did not run is "broken";
- * - Allure ranks a passed step above a skipped one, so an item that ends `manual` after reading its facts
- *   would show as passed. The verdict each scenario attaches is authoritative: pass → passed, fail →
- *   failed, error → broken, not-applicable and manual → skipped, with the reason as the status message;
- * - with a policy, a waived item is skipped with "waived (observed: …)", its reason, owner and expiry,
- *   and a "Waived" category groups them (an expired waiver does not apply).
+ * The cucumber-js formatter that writes Allure results (CisAllureReporter: allure-cucumberjs's reporter,
+ * made to agree with compliance.json; see allure-reporter.ts).
+ *
+ * The reporter does a fair amount of work per message (a full benchmark sends some 6,500) and writes a
+ * file per result, container and attachment. This formatter runs it in a worker thread (allure-thread.ts)
+ * so that the scenarios do not wait for it: every envelope is posted to the thread as cucumber emits it
+ * (posting copies it, so the thread sees it as it was then, in cucumber's order), and a failing BeforeAll
+ * or AfterAll hook is reported the way the reporter itself would have noticed it. The run ends when the
+ * thread has written every file. The results are the same files, with the same contents, as when the
+ * reporter runs here.
+ *
+ * It runs here instead when the support code uses cucumber's default World (allure-cucumberjs then
+ * installs its own World, which only works on this thread), when no worker thread can be started, or when
+ * CIS_BDD_ALLURE_THREAD=0 asks for it.
+ *
+ *   --format ./dist/src/report/allure-formatter.js:.allure-formatter.out --format-options '{"resultsDir":"allure-results"}'
  */
-import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
+import { Formatter, World, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
-import * as reporterModule from 'allure-cucumberjs/reporter';
-import { Status } from 'allure-js-commons';
-import { VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Policy } from '../policy/policy.js';
-import { waiverApplies, waiverExpired } from '../policy/apply.js';
+import { Worker } from 'node:worker_threads';
+import type { AllureThreadData, ErrorData, FromAllureThread, ToAllureThread } from './allure-thread.js';
+import { CisAllureReporter } from './allure-reporter.js';
 
-// The package's type declarations describe the CommonJS shape; at run time the ESM default is the class.
-const AllureCucumberReporter = ((reporterModule as { default?: unknown }).default ?? reporterModule) as typeof Formatter;
+type TestRunHook = { code: (...args: unknown[]) => unknown; name?: string };
 
-type StepResult = { status: string };
-interface AllureTestResult { status?: Status; statusDetails?: { message?: string; trace?: string }; labels: Array<{ name: string; value: string }> }
-interface ReporterInternals {
-  parseStatus: (r: StepResult) => Status | undefined;
-  testResultUuids: Map<string, string>;
-  allureRuntime: {
-    updateTest(uuid: string, fn: (r: AllureTestResult) => void): void;
-    writeTest(uuid: string): void;
+/** How long process exit may wait for the thread to write the last results. */
+const EXIT_DRAIN_MS = 30_000;
+
+export default class CisAllureFormatter extends Formatter {
+  static override readonly documentation = 'Writes Allure results (allure-cucumberjs, with cis-bdd verdicts)';
+  private worker?: Worker;
+  private workerFailure?: Error;
+  /** set by the thread once it has handled "end": every file written */
+  private ended?: Int32Array;
+  /**
+   * cucumber skips the formatters' finished() when a BeforeAll or AfterAll hook fails, and its command line
+   * then calls process.exit(): at exit, have the thread write what it was sent, and block until it has.
+   */
+  private readonly drainAtExit = () => {
+    const worker = this.worker;
+    if (!worker || !this.ended || this.workerFailure || this.workerGone) return;
+    // finished() may have sent "end" already; a second one is answered too, and the flag is the same
+    worker.postMessage({ end: true } satisfies ToAllureThread);
+    Atomics.wait(this.ended, 0, 0, EXIT_DRAIN_MS);
+  };
+  private ending = false;
+  private workerGone = false;
+
+  constructor(options: IFormatterOptions) {
+    super(options);
+    const library = options.supportCodeLibrary;
+    if (library.World !== World && !process.env.ALLURE_TEST_MODE && process.env.CIS_BDD_ALLURE_THREAD !== '0') this.worker = this.startThread(options);
+    if (!this.worker) {
+      // the reporter subscribes to the run itself; its finished() would end the stream a second time
+      new CisAllureReporter(options);
+      return;
+    }
+    const worker = this.worker;
+    options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
+      if (!this.workerFailure) worker.postMessage({ envelope } satisfies ToAllureThread);
+    });
+    const report = (hookName: string, error: unknown) => {
+      if (!this.workerFailure) worker.postMessage({ hookFailed: { hookName, error: errorData(error) } } satisfies ToAllureThread);
+    };
+    for (const hook of library.beforeTestRunHookDefinitions as unknown as TestRunHook[]) reportFailures(hook, 'BeforeAll hook', report);
+    for (const hook of library.afterTestRunHookDefinitions as unknown as TestRunHook[]) reportFailures(hook, 'AfterAll hook', report);
+  }
+
+  private startThread(options: IFormatterOptions): Worker | undefined {
+    const ended = new Int32Array(new SharedArrayBuffer(4));
+    const data: AllureThreadData = {
+      ended,
+      parsedArgvOptions: options.parsedArgvOptions,
+      cwd: options.cwd,
+      beforeTestCaseHooks: options.supportCodeLibrary.beforeTestCaseHookDefinitions.map((h) => ({ id: h.id, name: h.name })),
+      afterTestCaseHooks: options.supportCodeLibrary.afterTestCaseHookDefinitions.map((h) => ({ id: h.id, name: h.name })),
+    };
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./allure-thread.js', import.meta.url), {
+        workerData: data,
+        // Allure's thread label names the main thread when the reporter runs there; say the same
+        env: { ...process.env, ALLURE_THREAD_NAME: process.env.ALLURE_THREAD_NAME ?? `pid-${process.pid}-worker-main` },
+      });
+    } catch {
+      return undefined;
+    }
+    // never what keeps the process alive: finished() (or, failing that, the drain at exit) waits for it
+    worker.unref();
+    worker.on('error', (e) => { this.workerFailure ??= e; });
+    worker.on('exit', () => { this.workerGone = true; });
+    this.ended = ended;
+    process.once('exit', this.drainAtExit);
+    return worker;
+  }
+
+  override async finished(): Promise<void> {
+    try {
+      await this.endThread();
+    } finally {
+      await super.finished();
+    }
+  }
+
+  /** Wait until the thread has handled every message and written every file; its first error is thrown. */
+  private async endThread(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.ending) return;
+    this.ending = true;
+    worker.ref();
+    try {
+      if (this.workerFailure) throw this.workerFailure;
+      const answer = await new Promise<FromAllureThread>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the thread exited (code ${code}) before it had written every result`)));
+        worker.postMessage({ end: true } satisfies ToAllureThread);
+      });
+      if (answer.error) throw new Error(answer.error);
+    } catch (e) {
+      throw new Error(`Allure results: ${(e as Error).message}`);
+    } finally {
+      process.removeListener('exit', this.drainAtExit);
+      this.worker = undefined;
+      await worker.terminate();
+    }
+  }
+}
+
+/** Have a test run hook report its failure (then fail as before), keeping its callback or promise style. */
+function reportFailures(hook: TestRunHook, hookName: string, report: (hookName: string, error: unknown) => void): void {
+  const original = hook.code;
+  if (original.length > 0) {
+    // callback style: cucumber tells it apart by the function's arity, so keep one parameter
+    hook.code = function (this: unknown, callback: unknown) {
+      const done = callback as (error?: unknown, result?: unknown) => void;
+      return original.call(this, (error?: unknown, result?: unknown) => {
+        if (error) report(hookName, error);
+        done(error, result);
+      });
+    };
+    return;
+  }
+  hook.code = function (this: unknown) {
+    let result: unknown;
+    try {
+      result = original.call(this);
+    } catch (e) {
+      report(hookName, e);
+      throw e;
+    }
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      return Promise.resolve(result).catch((e: unknown) => {
+        report(hookName, e);
+        throw e;
+      });
+    }
+    return result;
   };
 }
 
-const ALLURE_STATUS: Record<string, Status> = {
-  pass: Status.PASSED,
-  fail: Status.FAILED,
-  error: Status.BROKEN,
-  'not-applicable': Status.SKIPPED,
-  manual: Status.SKIPPED,
-};
-
-export default class CisAllureFormatter extends AllureCucumberReporter {
-  constructor(options: IFormatterOptions) {
-    super(options);
-    const self = this as unknown as ReporterInternals;
-    const parseStatus = self.parseStatus.bind(this);
-    self.parseStatus = (result: StepResult) => {
-      if (result.status === 'PENDING' || result.status === 'UNDEFINED' || result.status === 'AMBIGUOUS') return Status.BROKEN;
-      return parseStatus(result);
-    };
-
-    const policy: Policy | undefined = options.parsedArgvOptions.cisBdd?.policy;
-    const resultsDir: string | undefined = options.parsedArgvOptions.resultsDir;
-    if (policy && resultsDir) {
-      mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify([
-        { name: 'Waived by policy', messageRegex: '^waived.*', matchedStatuses: ['skipped'] },
-        { name: 'Manual review', messageRegex: '^manual:.*', matchedStatuses: ['skipped'] },
-        { name: 'Not applicable', messageRegex: '^not-applicable:.*', matchedStatuses: ['skipped'] },
-      ], null, 2));
+/** What the reporter reads of an error, in a form that can be posted to the thread. */
+function errorData(error: unknown): ErrorData | string {
+  if (!(error instanceof Error)) return String(error);
+  const out: ErrorData = { name: error.name, message: error.message, stack: error.stack };
+  for (const key of ['actual', 'expected'] as const) {
+    if (!(key in error)) continue;
+    try {
+      out[key] = structuredClone((error as unknown as Record<string, unknown>)[key]);
+    } catch {
+      out[key] = String((error as unknown as Record<string, unknown>)[key]);
     }
-    const pickleTags = new Map<string, string[]>();
-    const testCasePickle = new Map<string, string>();
-    const startedCase = new Map<string, string>();
-    const verdictByUuid = new Map<string, { verdict: VerdictMessage; tags: string[] }>();
-    options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
-      if (envelope.pickle) pickleTags.set(envelope.pickle.id, envelope.pickle.tags.map((t) => t.name));
-      if (envelope.testCase) testCasePickle.set(envelope.testCase.id, envelope.testCase.pickleId);
-      if (envelope.testCaseStarted) startedCase.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
-      const a = envelope.attachment;
-      if (a?.mediaType !== VERDICT_MEDIA_TYPE || !a.testCaseStartedId) return;
-      const uuid = self.testResultUuids.get(a.testCaseStartedId);
-      const tags = pickleTags.get(testCasePickle.get(startedCase.get(a.testCaseStartedId) ?? '') ?? '') ?? [];
-      if (uuid) verdictByUuid.set(uuid, { verdict: JSON.parse(a.body) as VerdictMessage, tags });
-    });
-    const runtime = self.allureRuntime;
-    const writeTest = runtime.writeTest.bind(runtime);
-    runtime.writeTest = (uuid: string) => {
-      const entry = verdictByUuid.get(uuid);
-      const verdict = entry?.verdict;
-      if (verdict && ALLURE_STATUS[verdict.status]) {
-        const waiver = policy?.waivers.find((w) => waiverApplies(w, verdict.id, entry.tags, verdict.run.target));
-        runtime.updateTest(uuid, (r) => {
-          r.status = ALLURE_STATUS[verdict.status];
-          if (verdict.status !== 'pass' && verdict.reason) {
-            r.statusDetails = { ...r.statusDetails, message: `${verdict.status}: ${verdict.reason}` };
-          }
-          if (waiver && !waiverExpired(waiver, new Date())) {
-            r.status = Status.SKIPPED;
-            r.statusDetails = {
-              ...r.statusDetails,
-              message: `waived (observed: ${verdict.status}): ${waiver.reason}; owner: ${waiver.owner ?? 'not given'}; expires: ${waiver.expires ?? 'never'}`
-                + (verdict.reason ? `\nobserved: ${verdict.reason}` : ''),
-            };
-            r.labels.push({ name: 'tag', value: 'waived' });
-          } else if (waiver) {
-            r.labels.push({ name: 'tag', value: `waiver expired ${waiver.expires}` });
-          }
-        });
-        verdictByUuid.delete(uuid);
-      }
-      writeTest(uuid);
-    };
   }
+  return out;
 }

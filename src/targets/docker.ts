@@ -3,20 +3,33 @@
  * `docker-image://IMAGE` starts a throwaway container of a local image with no network, audits it and
  * removes it. Commands run as root inside the container so that the audit can read what root can.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import type { ExecResult, TargetKind, TraceSink } from './target.js';
 import { TargetError } from './target.js';
 import { CommandTarget, type RunOptions } from './command-target.js';
 
+// dockerode (with its HTTP, SSH and gRPC dependencies) takes a quarter of a second to load: only a
+// docker:// or docker-image:// target, or hardening, loads it, on first use.
+const requireHere = createRequire(import.meta.url);
+let DockerClass: typeof Docker | undefined;
+
 export function dockerClient(): Docker {
-  return new Docker();
+  DockerClass ??= requireHere('dockerode') as typeof Docker;
+  return new DockerClass();
 }
 
 export class DockerTarget extends CommandTarget {
   readonly kind: TargetKind;
   protected container?: Docker.Container;
-  protected docker = dockerClient();
+  private client?: Docker;
+
+  /** The Engine API client, made (and dockerode loaded) on first use. */
+  protected get docker(): Docker {
+    this.client ??= dockerClient();
+    return this.client;
+  }
 
   constructor(uri: string, protected readonly ref: string, trace?: TraceSink, kind: TargetKind = 'docker') {
     super(uri, trace);

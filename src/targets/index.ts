@@ -5,6 +5,7 @@ import { LocalTarget } from './local.js';
 import { RootfsTarget } from './rootfs.js';
 import { DockerImageTarget, DockerTarget } from './docker.js';
 import { SshTarget } from './ssh.js';
+import { TARGET_FORMS } from './forms.js';
 
 export interface TargetOptions {
   identityFile?: string;
@@ -14,13 +15,7 @@ export interface TargetOptions {
   trace?: TraceSink;
 }
 
-export const TARGET_FORMS = [
-  'local (the machine cis-bdd runs on; the default)',
-  'ssh://[user@]host[:port]',
-  'docker://CONTAINER (a running container)',
-  'docker-image://IMAGE[:TAG] (a local image; a throwaway container is used)',
-  'rootfs:/PATH (a mounted root filesystem; nothing is executed)',
-];
+export { TARGET_FORMS };
 
 export function openTarget(uri: string | undefined, options: TargetOptions = {}): Target {
   const spec = uri ?? 'local';

@@ -2,15 +2,24 @@
  * A root filesystem mounted or unpacked on the auditing machine. Nothing is ever executed on it: files are
  * read with the auditing machine's own system calls, and the walk runs the auditing machine's `find`
  * over the directory. Absolute symlinks inside the tree resolve against the tree's root, not the host's.
+ *
+ * Reads, stats and listings use synchronous system calls: an audit issues them in batches and waits for
+ * each batch, and on a sandboxed kernel (gVisor) each asynchronous call's trip through libuv's thread pool
+ * cost more than the call itself. Within one batch, the path components already resolved are reused.
  */
 import { spawn } from 'node:child_process';
-import { promises as fs, constants as fsc } from 'node:fs';
+import { promises as fs, constants as fsc, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, WalkEntry, WalkOptions } from './target.js';
 import { TargetError } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
 
 const MAX_SYMLINK_HOPS = 40;
+
+/** What lstat said of one path component: a symlink (with its target), something else, or nothing. */
+type Component = { link: string | undefined } | typeof PLAIN | typeof MISSING;
+const PLAIN = 'plain' as const;
+const MISSING = 'missing' as const;
 
 export class RootfsTarget implements Target {
   readonly kind: TargetKind = 'rootfs';
@@ -46,6 +55,15 @@ export class RootfsTarget implements Target {
 
   /** Map a path of the target system to a path on this machine, following symlinks inside the root. */
   protected async resolve(targetPath: string, followLast = true): Promise<string | null> {
+    return this.resolveSync(targetPath, followLast);
+  }
+
+  /**
+   * resolve(), synchronously. `seen` remembers what lstat said of each host path during one batch (a
+   * symlink's target, or that it is not one, or that it does not exist), so shared parents are looked
+   * at once.
+   */
+  protected resolveSync(targetPath: string, followLast = true, seen?: Map<string, Component>): string | null {
     const parts = targetPath.split('/').filter(Boolean);
     let resolved: string[] = [];
     let hops = 0;
@@ -54,19 +72,23 @@ export class RootfsTarget implements Target {
       if (part === '.') continue;
       if (part === '..') { resolved.pop(); continue; }
       const hostPath = path.join(this.root, ...resolved, part);
-      let st;
-      try {
-        st = await fs.lstat(hostPath);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-        throw e;
+      let c = seen?.get(hostPath);
+      if (!c) {
+        let st: Stats | undefined;
+        try {
+          st = lstatSync(hostPath, { throwIfNoEntry: false });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+        }
+        c = !st ? MISSING : st.isSymbolicLink() ? { link: undefined } : PLAIN;
+        seen?.set(hostPath, c);
       }
-      if (st.isSymbolicLink() && (parts.length > 0 || followLast)) {
+      if (c === MISSING) return null;
+      if (c !== PLAIN && (parts.length > 0 || followLast)) {
         if (++hops > MAX_SYMLINK_HOPS) throw new Error(`too many symlinks resolving ${targetPath}`);
-        const link = await fs.readlink(hostPath);
-        const linkParts = link.split('/').filter(Boolean);
+        const link = (c.link ??= readlinkSync(hostPath));
         if (link.startsWith('/')) resolved = [];
-        parts.unshift(...linkParts);
+        parts.unshift(...link.split('/').filter(Boolean));
         continue;
       }
       resolved.push(part);
@@ -75,11 +97,15 @@ export class RootfsTarget implements Target {
   }
 
   protected async expand(pattern: string): Promise<string[]> {
+    return this.expandSync(pattern);
+  }
+
+  private expandSync(pattern: string, seen?: Map<string, Component>): string[] {
     if (!/[*?[]/.test(pattern)) return [pattern];
     const dir = path.posix.dirname(pattern);
     const base = path.posix.basename(pattern);
     if (/[*?[]/.test(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
-    const names = await this.list(dir);
+    const names = this.listSync(dir, seen);
     if (!names) return [pattern];
     const re = globToRegExp(base);
     const matches = names.filter((n) => re.test(n) && !(n.startsWith('.') && !base.startsWith('.'))).sort();
@@ -89,14 +115,15 @@ export class RootfsTarget implements Target {
   async readFiles(patterns: string[]): Promise<FileRead[]> {
     this.counters.roundTrips++;
     const out: FileRead[] = [];
+    const seen = new Map<string, Component>();
     for (const pattern of patterns) {
-      for (const p of await this.expand(pattern)) {
-        const host = await this.resolve(p);
+      for (const p of this.expandSync(pattern, seen)) {
+        const host = this.resolveSync(p, true, seen);
         if (!host) { out.push({ path: p, state: 'missing' }); continue; }
         try {
-          const st = await fs.stat(host);
+          const st = statSync(host);
           if (st.isDirectory()) { out.push({ path: p, state: 'directory' }); continue; }
-          const content = await fs.readFile(host);
+          const content = readFileSync(host);
           this.counters.bytesRead += content.length;
           out.push({ path: p, state: 'file', content });
         } catch (e) {
@@ -112,11 +139,12 @@ export class RootfsTarget implements Target {
   async stat(paths: string[]): Promise<Map<string, FileStat>> {
     this.counters.roundTrips++;
     const result = new Map<string, FileStat>();
+    const seen = new Map<string, Component>();
     for (const p of paths) {
-      const host = await this.resolve(p);
+      const host = this.resolveSync(p, true, seen);
       if (!host) continue;
       try {
-        const st = await fs.stat(host);
+        const st = statSync(host);
         result.set(p, { path: p, type: typeFromModeBits(st.mode), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
@@ -126,10 +154,14 @@ export class RootfsTarget implements Target {
   }
 
   async list(dir: string): Promise<string[] | null> {
-    const host = await this.resolve(dir);
+    return this.listSync(dir);
+  }
+
+  private listSync(dir: string, seen?: Map<string, Component>): string[] | null {
+    const host = this.resolveSync(dir, true, seen);
     if (!host) return null;
     try {
-      return (await fs.readdir(host)).sort();
+      return readdirSync(host).sort();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;

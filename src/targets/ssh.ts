@@ -4,14 +4,18 @@
  * an unknown key is refused unless the user asked to accept and record it. Passwords come only from the
  * environment (CIS_BDD_SSH_PASSWORD) and never appear in traces or reports.
  */
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExecResult, TargetKind, TraceSink } from './target.js';
 import { TargetError } from './target.js';
 import { CommandTarget, type RunOptions } from './command-target.js';
+
+// ssh2 is loaded by the first ssh:// connection, not by every process that imports the transports.
+const requireHere = createRequire(import.meta.url);
 
 export interface SshOptions {
   host: string;
@@ -77,7 +81,8 @@ export class SshTarget extends CommandTarget {
       throw new TargetError('no SSH credentials: give --identity, run an ssh-agent, or set CIS_BDD_SSH_PASSWORD', 'usage');
     }
 
-    const client = new Client();
+    const { Client: SshClient } = requireHere('ssh2') as typeof import('ssh2');
+    const client = new SshClient();
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
       client.once('error', (err: Error & { level?: string }) => {
