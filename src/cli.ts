@@ -52,6 +52,8 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --accept-new-host-key         accept and record an SSH host key not yet known
   --sudo                        run commands through passwordless sudo (non-root SSH users)
   --no-html                     do not generate the Allure HTML report
+  --no-allure                   write no Allure results at all (compliance.json and summary.txt only;
+                                the fastest way to gate a pipeline)
   --container-as-host           in a container, evaluate kernel, bootloader, partition and time items
                                 as on a host (privileged containers sharing the host's namespaces)
   --trace                       print each command sent to the target with its time
@@ -100,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
         'accept-new-host-key': { type: 'boolean' },
         sudo: { type: 'boolean' },
         'no-html': { type: 'boolean' },
+        'no-allure': { type: 'boolean' },
         'container-as-host': { type: 'boolean' },
         trace: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -140,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
       acceptNewHostKey: values['accept-new-host-key'],
       sudo: values.sudo,
       containerAsHost: values['container-as-host'],
+      allureResults: !values['no-allure'],
       trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
   };
   if (harden) {
@@ -193,7 +197,7 @@ function sharedAuditArgs(values: Record<string, unknown>): string[] {
   for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts']) {
     if (typeof values[k] === 'string') args.push(`--${k}`, values[k] as string);
   }
-  for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace']) if (values[k]) args.push(`--${k}`);
+  for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace', 'no-allure']) if (values[k]) args.push(`--${k}`);
   return args;
 }
 
@@ -212,7 +216,7 @@ async function fleetCommand(values: Record<string, unknown>, targetList: string[
     }
     const report = await runFleet({ targets, out, concurrency, auditArgs: sharedAuditArgs(values), onProgress: (l) => process.stderr.write(`${l}\n`) });
     const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`];
-    if (!values['no-html']) {
+    if (!values['no-html'] && !values['no-allure']) {
       try {
         const { generateAllureHtml } = await import('./report/allure-html.js');
         const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${report.counts.targets} targets` } } as unknown as import('./report/compliance.js').ComplianceReport;

@@ -89,16 +89,20 @@ Before({ name: 'Identify the item and its target' }, async function (this: CisWo
   const benchmark = loadBenchmark(session.benchmarkId);
   const entry = benchmark.items.find((i) => i.id === id);
   // epic = benchmark, feature = the section's .feature (set by allure-cucumberjs), story = the item.
-  await allure.epic(benchmark.title);
-  await allure.parentSuite(session.target.uri);
-  if (entry) {
-    await allure.suite(entry.section);
-    await allure.subSuite(pickle.uri.split('/').pop()?.replace(/\.feature$/, '') ?? '');
-    await allure.story(`${entry.id} ${entry.title}`);
-  }
-  await allure.severity(this.item.level === 1 ? 'critical' : 'normal');
-  await allure.label('cis_id', id);
-  await allure.label('target', session.target.uri);
+  // one message for all labels: the Allure reporter handles one per call
+  const { LabelName } = allure;
+  await allure.labels(
+    { name: LabelName.EPIC, value: benchmark.title },
+    { name: LabelName.PARENT_SUITE, value: session.target.uri },
+    ...(entry ? [
+      { name: LabelName.SUITE, value: entry.section },
+      { name: LabelName.SUB_SUITE, value: pickle.uri.split('/').pop()?.replace(/\.feature$/, '') ?? '' },
+      { name: LabelName.STORY, value: `${entry.id} ${entry.title}` },
+    ] : []),
+    { name: LabelName.SEVERITY, value: this.item.level === 1 ? 'critical' : 'normal' },
+    { name: 'cis_id', value: id },
+    { name: 'target', value: session.target.uri },
+  );
   const rule = session.containerRule ? containerRule(session.target.kind, tags) : undefined;
   if (rule) {
     this.record('container applicability rule', rule);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureUbuntuBase, repoRoot, withOverlay } from '../support/fixtures.js';
@@ -20,6 +20,16 @@ describe('cis-bdd exit codes', () => {
     const r = cli('audit', '--target', `rootfs:${ensureUbuntuBase()}`, '--only', '6.1.2', '--out', tmp(), '--no-html');
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/Pass\s+1/);
+  });
+
+  it('--no-allure writes compliance.json and summary.txt only; without it, Allure results are written too', () => {
+    const [bare, full] = [tmp(), tmp()];
+    const r = cli('audit', '--target', `rootfs:${ensureUbuntuBase()}`, '--only', '6.1.2', '--out', bare, '--no-allure');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(readdirSync(bare).sort()).toEqual(['compliance.json', 'summary.txt']);
+    expect(r.stdout).not.toMatch(/Allure/);
+    expect(cli('audit', '--target', `rootfs:${ensureUbuntuBase()}`, '--only', '6.1.2', '--out', full, '--no-html').code).toBe(0);
+    expect(readdirSync(full)).toContain('allure-results');
   });
 
   it('1 when a selected scored item fails, and the summary names it', async () => {
