@@ -383,17 +383,19 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   // 4. commands: package removals, running kernel values, service reloads
   for (const p of report.plan) {
     if (refused.has(p.id)) continue;
+    let failed: string | undefined;
     for (const cmd of p.commands) {
       const r = await target.exec(cmd);
       manifest.commands.push(cmd);
-      if (r.exitCode !== 0) refused.set(p.id, `command failed (exit ${r.exitCode}): ${cmd}: ${r.stderr.trim().split('\n')[0]}`);
-      else if (cmd.includes('dpkg --purge') || cmd.startsWith('rpm -e')) {
-        const names = cmd.replace(/^.*(dpkg --purge|rpm -e) /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
-        manifest.packagesRemoved.push(...names);
-      } else if (/^(yum -y install|.*apt-get -y -q install) /.test(cmd)) {
-        const names = cmd.replace(/^.* install /, '').split(' ').map((s) => s.replace(/^'|'$/g, ''));
-        (manifest.packagesInstalled ??= []).push(...names);
-      }
+      // the item's later commands are not run after one fails
+      if (r.exitCode !== 0) { failed = `command failed (exit ${r.exitCode}): ${cmd}: ${r.stderr.trim().split('\n')[0]}`; break; }
+    }
+    if (failed) { refused.set(p.id, failed); continue; }
+    if (!target.canExecute) continue;
+    // what the commands did to the package set, from the changes they carried out
+    for (const c of planned.find((x) => x.id === p.id)?.remediation.changes ?? []) {
+      if (c.kind === 'remove-packages') manifest.packagesRemoved.push(...c.names);
+      else if (c.kind === 'install-packages') (manifest.packagesInstalled ??= []).push(...c.names);
     }
   }
   if (!target.canExecute) {

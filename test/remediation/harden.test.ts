@@ -137,6 +137,31 @@ describe('harden on every target kind', () => {
     await expect(harden({ target: `docker-image://${IMAGES.ubuntuStock}` })).rejects.toThrow(/needs --tag/);
   });
 
+  it('in a running container: packages removed with dpkg are recorded; an install that cannot reach a repository is refused and not recorded', async () => {
+    const c = startContainer(IMAGES.ubuntuStock);
+    try {
+      // 2.2.4 (telnet is installed on the fixture) and 1.3.1 (AIDE is not); no network: apt-get install fails
+      const r = await harden({ target: c.uri, only: ['2.2.4', '1.3.1'], allowInstall: true });
+      const outcome = (id: string) => r.report.outcomes.find((o) => o.id === id);
+      expect(outcome('2.2.4')?.outcome).toBe('fixed');
+      expect(r.report.plan.find((p) => p.id === '2.2.4')?.commands).toEqual(["DEBIAN_FRONTEND=noninteractive dpkg --purge 'telnet'"]);
+      expect(outcome('1.3.1')).toMatchObject({ outcome: 'still failing', reason: expect.stringMatching(/^command failed \(exit \d+\): DEBIAN_FRONTEND=noninteractive apt-get -y -q install 'aide'/) });
+      expect(r.report.packagesRemoved).toEqual(['telnet']);
+      expect(c.exec("dpkg-query -W -f='${Status}' telnet 2>&1 || true")).not.toMatch(/install ok installed/);
+      const { connectTarget } = await api();
+      const { rollbackRun } = (await import(path.join(repoRoot, 'dist/src/remediation/rollback.js'))) as typeof import('../../src/remediation/rollback.js');
+      const t = await connectTarget({ target: c.uri, out: '' });
+      try {
+        const rb = await rollbackRun(t, r.report.runId);
+        expect(rb.cannotUndo).toEqual(['package telnet was removed; reinstall it from your package source if it is needed']);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      c.remove();
+    }
+  }, 180_000);
+
   it('rootfs, docker and docker-image fix the same set of items', async () => {
     const sets: Record<string, string[]> = {};
     await withOverlay(ensureUbuntuBase(), () => undefined, async (root) => { sets.rootfs = fixed(await harden({ target: `rootfs:${root}` })); });
