@@ -15,6 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootfsItemCases } from '../support/cases.js';
 import { installRpm, removeRpm, writableRpmDb } from '../support/rpm.js';
+import { NTPD_SERVICE_CENTOS7 as NTPD_SERVICE, NTPD_SYSCONFIG_CENTOS7 as NTPD_SYSCONFIG } from '../support/acl2-samples.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { withContainer } from '../support/containers.js';
@@ -71,20 +72,6 @@ disable monitor
 const NTP_CONF = NTP_CONF_SHIPPED
   .replace('restrict default nomodify notrap nopeer noquery', 'restrict -4 default kod nomodify notrap nopeer noquery\nrestrict -6 default kod nomodify notrap nopeer noquery')
   .replace(/^server 0\.centos.*\nserver 1\.centos.*$/m, 'server ntp.cloud.aliyuncs.com iburst');
-const NTPD_SERVICE = `[Unit]
-Description=Network Time Service
-After=syslog.target ntpdate.service sntp.service
-
-[Service]
-Type=forking
-EnvironmentFile=-/etc/sysconfig/ntpd
-ExecStart=/usr/sbin/ntpd -u ntp:ntp $OPTIONS
-PrivateTmp=true
-
-[Install]
-WantedBy=multi-user.target
-`;
-const NTPD_SYSCONFIG = '# Command line options for ntpd\nOPTIONS="-g"\n';
 
 function installNtp(l: Layer, files: { conf?: string | null; sysconfig?: string | null; unit?: string } = {}): void {
   installRpm(l, 'ntp', '4.2.6p5-29.al7');

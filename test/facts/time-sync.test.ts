@@ -13,26 +13,12 @@ import {
 } from '../../src/facts/time-sync.js';
 import { CheckError } from '../../src/engine/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
+import { NTPD_SERVICE_CENTOS7, NTPD_SYSCONFIG_CENTOS7 } from '../support/acl2-samples.js';
 
 const fixture = (p: string) => readFileSync(path.join(ubuntuBase, p), 'utf8');
 /** a file of the ACL2 fixture's stock overlay, as the repository holds it */
 const acl2 = (p: string) => readFileSync(path.join(repoRoot, 'containers/acl2/files', p), 'utf8');
 
-// ntpd.service and /etc/sysconfig/ntpd as the ntp package of CentOS 7 (4.2.6p5) installs them
-const NTPD_SERVICE_CENTOS7 = `[Unit]
-Description=Network Time Service
-After=syslog.target ntpdate.service sntp.service
-
-[Service]
-Type=forking
-EnvironmentFile=-/etc/sysconfig/ntpd
-ExecStart=/usr/sbin/ntpd -u ntp:ntp $OPTIONS
-PrivateTmp=true
-
-[Install]
-WantedBy=multi-user.target
-`;
-const NTPD_SYSCONFIG_CENTOS7 = '# Command line options for ntpd\nOPTIONS="-g"\n';
 const UNIT = '/usr/lib/systemd/system/ntpd.service';
 
 // the access-control part of /etc/ntp.conf as the ntp package of Ubuntu 18.04 installs it
