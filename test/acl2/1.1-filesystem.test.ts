@@ -18,9 +18,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rootfsItemCases, type ItemCase } from '../support/cases.js';
 import { installRpm, removeRpm } from '../support/rpm.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
-import { audit } from '../support/audit.js';
-import { docker, startContainer, type RunningContainer } from '../support/containers.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import { audit, item, statuses, text } from '../support/audit.js';
+import { type RunningContainer, withContainerArgs } from '../support/containers.js';
 import type { HardenResult } from '../../src/remediation/harden.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
@@ -167,20 +166,7 @@ rootfsItemCases(ACL2, SCOPE, [
 
 // ------------------------------------------------------------------------------------------------ running containers
 
-const item = (r: ComplianceReport, id: string): ComplianceItem => r.items.find((i) => i.id === id)!;
-const statuses = (r: ComplianceReport) => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
-const text = (r: ComplianceReport, id: string) => `${item(r, id).reason ?? ''}\n${item(r, id).evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`;
 
-/** Start a container of an acl2 image, run setup as root, audit it, remove it with its anonymous volumes. */
-async function inContainer<T>(image: string, extraArgs: string[], setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
-  const c = startContainer(image, extraArgs);
-  try {
-    if (setup) c.exec(setup);
-    return await fn(c);
-  } finally {
-    try { docker('rm', '-f', '-v', c.name); } catch { /* already gone */ }
-  }
-}
 const run = async (c: RunningContainer, asHost: boolean) => (await audit({ target: c.uri, benchmark: ACL2, only: SCOPE, containerAsHost: asHost })).report;
 
 const HOST_ITEMS = ['1.1.1', '1.1.2', '1.1.3', '1.1.4', '1.1.5', '1.1.6', '1.1.7', '1.1.8', '1.1.9', '1.1.10', '1.1.11', '1.1.12', '1.1.13', '1.1.14', '1.1.15', '1.1.16', '1.1.17'];
@@ -214,7 +200,7 @@ const FSTAB_PARTITIONS = [
 
 describe(`${ACL2} 1.1 on running containers of the ACL2 images`, () => {
   it('stock as a container: modules and mounts belong to the host; the walk and autofs are the container\'s own', async () => {
-    await inContainer(IMAGE.stock, [], undefined, async (c) => {
+    await withContainerArgs(IMAGE.stock, [], undefined, async (c) => {
       const r = await run(c, false);
       expect(statuses(r)).toEqual({ ...Object.fromEntries(HOST_ITEMS.map((id) => [id, 'not-applicable'])), '1.1.18': 'pass', '1.1.19': 'pass' });
       for (const id of HOST_ITEMS) expect(item(r, id).reason, id).toMatch(/^container: /);
@@ -222,7 +208,7 @@ describe(`${ACL2} 1.1 on running containers of the ACL2 images`, () => {
   });
 
   it('stock as a host: nothing separate but docker\'s /dev/shm, whose noexec would not survive a reboot', async () => {
-    await inContainer(IMAGE.stock, [], undefined, async (c) => {
+    await withContainerArgs(IMAGE.stock, [], undefined, async (c) => {
       const r = await run(c, true);
       expect(statuses(r)).toEqual(STOCK_AS_HOST);
       expect(text(r, '1.1.2')).toMatch(/nothing is mounted at \/tmp; it is part of the filesystem mounted at \/ \(overlay from overlay, line 1\)/);
@@ -239,7 +225,7 @@ describe(`${ACL2} 1.1 on running containers of the ACL2 images`, () => {
   });
 
   it('hardened as a host, with every partition mounted and configured: all pass but the ACK-exempt sticky bit', async () => {
-    await inContainer(IMAGE.hardened, PARTITIONS, FSTAB_PARTITIONS, async (c) => {
+    await withContainerArgs(IMAGE.hardened, PARTITIONS, FSTAB_PARTITIONS, async (c) => {
       const r = await run(c, true);
       expect(statuses(r)).toEqual({ ...Object.fromEntries(Object.keys(STOCK).map((id) => [id, 'pass'])), '1.1.18': 'fail' });
       expect(text(r, '1.1.1')).toMatch(/\/etc\/modprobe\.d\/cis-filesystems\.conf:3: install squashfs \/bin\/true[\s\S]*squashfs is not loaded/);
@@ -255,7 +241,7 @@ describe(`${ACL2} 1.1 on running containers of the ACL2 images`, () => {
     // /tmp mounted but not configured; /var/tmp configured with noexec but mounted with exec; /home lacks nodev in both
     const args = ['--tmpfs', '/tmp', '--tmpfs', '/var/tmp:rw,nodev,nosuid,exec', '--tmpfs', '/home:rw,dev'];
     const setup = "printf '%s\\n' 'tmpfs /var/tmp tmpfs defaults,nodev,nosuid,noexec 0 0' '/dev/vdc1 /home xfs defaults 0 0' >> /etc/fstab";
-    await inContainer(IMAGE.stock, args, setup, async (c) => {
+    await withContainerArgs(IMAGE.stock, args, setup, async (c) => {
       const r = await run(c, true);
       expect(statuses(r)).toEqual({
         ...STOCK_AS_HOST, '1.1.3': 'fail', '1.1.4': 'fail', '1.1.5': 'fail',

@@ -15,9 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rootfsItemCases } from '../support/cases.js';
 import { writableRpmDb, installRpm, removeRpm } from '../support/rpm.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
-import { audit } from '../support/audit.js';
-import { startContainer, type RunningContainer } from '../support/containers.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import { audit, item, statuses, text } from '../support/audit.js';
+import { type RunningContainer, withContainerArgs } from '../support/containers.js';
 import type { HardenResult } from '../../src/remediation/harden.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
@@ -259,19 +258,7 @@ rootfsItemCases(ACL2, ['1.8'], [
 
 // ------------------------------------------------------------------------------------------------ containers
 
-const item = (r: ComplianceReport, id: string): ComplianceItem => r.items.find((i) => i.id === id)!;
-const statuses = (r: ComplianceReport) => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
-const text = (r: ComplianceReport, id: string) => `${item(r, id).reason ?? ''}\n${item(r, id).evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`;
 
-async function inContainer<T>(image: string, extraArgs: string[], setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
-  const c = startContainer(image, extraArgs);
-  try {
-    if (setup) c.exec(setup);
-    return await fn(c);
-  } finally {
-    c.remove();
-  }
-}
 const run = async (c: RunningContainer, only: string[], asHost = false) => (await audit({ target: c.uri, benchmark: ACL2, only, containerAsHost: asHost })).report;
 
 /**
@@ -308,7 +295,7 @@ const STOCK: Record<string, string> = {
 
 describe(`${ACL2} 1.2-1.8 on running containers of the ACL2 images`, () => {
   it('stock as a container: the boot loader, the kernel and SELinux\'s running state belong to the host; yum is not in the image', async () => {
-    await inContainer(IMAGE.stock, [], undefined, async (c) => {
+    await withContainerArgs(IMAGE.stock, [], undefined, async (c) => {
       const r = await run(c, SCOPE);
       expect(statuses(r)).toEqual({ ...STOCK, ...Object.fromEntries(HOST_ITEMS.map((id) => [id, 'not-applicable'])) });
       for (const id of HOST_ITEMS) expect(item(r, id).reason, id).toMatch(/^container: /);
@@ -320,7 +307,7 @@ describe(`${ACL2} 1.2-1.8 on running containers of the ACL2 images`, () => {
 
   it('as a host: the running kernel decides the kernel parameters, and SELinux is disabled here', async () => {
     const setup = "printf '* hard core 0\\n' > /etc/security/limits.d/60-core.conf; printf 'fs.suid_dumpable = 0\\nkernel.randomize_va_space = 2\\n' > /etc/sysctl.d/60-test.conf";
-    await inContainer(IMAGE.stock, [], setup, async (c) => {
+    await withContainerArgs(IMAGE.stock, [], setup, async (c) => {
       const suid = c.exec('cat /proc/sys/fs/suid_dumpable').trim();
       const aslr = c.exec('cat /proc/sys/kernel/randomize_va_space').trim();
       const r = await run(c, ['1.5.1', '1.5.2', '1.6.1.2', '1.6.1.6'], true);
@@ -334,7 +321,7 @@ describe(`${ACL2} 1.2-1.8 on running containers of the ACL2 images`, () => {
   it('1.6.1.2 follows /sys/fs/selinux/enforce once the configuration says enforcing', async () => {
     const enforcing = "sed -i 's/^SELINUX=disabled/SELINUX=enforcing/' /etc/selinux/config";
     for (const [flag, want, evidence] of [['1\n', 'pass', /enforce: 1 \(getenforce: Enforcing\)/], ['0\n', 'fail', /enforce: 0 \(getenforce: Permissive\)/]] as const) {
-      await inContainer(IMAGE.stock, selinuxfs(`enforce-${flag.trim()}`, flag), enforcing, async (c) => {
+      await withContainerArgs(IMAGE.stock, selinuxfs(`enforce-${flag.trim()}`, flag), enforcing, async (c) => {
         const r = await run(c, ['1.6.1.2'], true);
         expect(statuses(r)).toEqual({ '1.6.1.2': want });
         expect(text(r, '1.6.1.2')).toMatch(evidence);
@@ -349,18 +336,18 @@ describe(`${ACL2} 1.2-1.8 on running containers of the ACL2 images`, () => {
   it('1.6.1.6 looks for processes of the unconfined types, with SELinux enforcing', async () => {
     const fs = selinuxfs('enforcing', '1\n');
     const confined = ['system_u:system_r:init_t:s0 1 0 systemd', 'system_u:system_r:sshd_t:s0-s0:c0.c1023 612 1 sshd', 'system_u:system_r:chronyd_t:s0 540 1 chronyd'];
-    await inContainer(IMAGE.stock, fs, fakePs(confined), async (c) => {
+    await withContainerArgs(IMAGE.stock, fs, fakePs(confined), async (c) => {
       const r = await run(c, ['1.6.1.6'], true);
       expect(statuses(r)).toEqual({ '1.6.1.6': 'pass' });
       expect(text(r, '1.6.1.6')).toMatch(/ps -e -o label=,pid=,ppid=,comm=: 3 process\(es\), none with the type unconfined_service_t or initrc_t/);
     });
-    await inContainer(IMAGE.stock, fs, fakePs([...confined, 'system_u:system_r:unconfined_service_t:s0 812 1 node_exporter', 'system_u:system_r:initrc_t:s0 901 1 legacy-daemon']), async (c) => {
+    await withContainerArgs(IMAGE.stock, fs, fakePs([...confined, 'system_u:system_r:unconfined_service_t:s0 812 1 node_exporter', 'system_u:system_r:initrc_t:s0 901 1 legacy-daemon']), async (c) => {
       const r = await run(c, ['1.6.1.6'], true);
       expect(statuses(r)).toEqual({ '1.6.1.6': 'fail' });
       expect(item(r, '1.6.1.6').reason).toBe('2 process(es) run unconfined: node_exporter (pid 812, unconfined_service_t), legacy-daemon (pid 901, initrc_t)');
     });
     // SELinux said to be on, but the kernel gives no process a context (this host has no SELinux): cannot decide
-    await inContainer(IMAGE.stock, fs, undefined, async (c) => {
+    await withContainerArgs(IMAGE.stock, fs, undefined, async (c) => {
       const r = await run(c, ['1.6.1.6'], true);
       expect(statuses(r)).toEqual({ '1.6.1.6': 'error' });
       expect(item(r, '1.6.1.6').reason).toMatch(/shows no SELinux context for any process: the contexts cannot be read/);
@@ -369,12 +356,12 @@ describe(`${ACL2} 1.2-1.8 on running containers of the ACL2 images`, () => {
 
   it('1.8 lists what yum\'s cache knows, never asking a repository', async () => {
     const listed = ['', 'kernel.x86_64                 4.19.91-27.8.al7            updates', 'openssh-server.x86_64         7.4p1-22.al7                updates'];
-    await inContainer(IMAGE.stock, [], fakeYum(100, listed), async (c) => {
+    await withContainerArgs(IMAGE.stock, [], fakeYum(100, listed), async (c) => {
       const r = await run(c, ['1.8']);
       expect(statuses(r)).toEqual({ '1.8': 'manual' });
       expect(text(r, '1.8')).toMatch(/\/var\/cache\/yum: repository metadata last fetched 2024-03-02 09:30 UTC \(2 repositories cached\)[\s\S]*2 package\(s\) have updates, as far as the cached metadata knows:\nkernel → 4\.19\.91-27\.8\.al7 \(updates\)\nopenssh-server → 7\.4p1-22\.al7 \(updates\)/);
     });
-    await inContainer(IMAGE.stock, [], fakeYum(1, ["Error: Cache-only enabled but no cache for 'base'"]), async (c) => {
+    await withContainerArgs(IMAGE.stock, [], fakeYum(1, ["Error: Cache-only enabled but no cache for 'base'"]), async (c) => {
       const r = await run(c, ['1.8']);
       expect(statuses(r)).toEqual({ '1.8': 'manual' });
       expect(text(r, '1.8')).toMatch(/nothing listed: yum has no cached metadata to list updates from: Error: Cache-only enabled but no cache for 'base'/);
@@ -400,7 +387,7 @@ describe(`${ACL2} 1.2-1.8 on acl2-hardened (after ACK's CIS reinforcement)`, () 
   });
 
   it('gives the same verdicts in a container of the hardened image, but for what belongs to the host', async () => {
-    await inContainer(IMAGE.hardened, [], undefined, async (c) => {
+    await withContainerArgs(IMAGE.hardened, [], undefined, async (c) => {
       const r = await run(c, SCOPE);
       expect(statuses(r)).toEqual({ ...HARDENED, ...Object.fromEntries(HOST_ITEMS.map((id) => [id, 'not-applicable'])) });
     });

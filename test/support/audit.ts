@@ -8,7 +8,7 @@ import os from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { repoRoot } from './fixtures.js';
 import type { AuditOptions, AuditResult } from '../../src/api.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
 
 const apiUrl = pathToFileURL(path.join(repoRoot, 'dist/src/api.js')).href;
 // dist/ is externalised in vitest.config.ts, so this is Node's own import: cucumber loads the step
@@ -31,3 +31,15 @@ export function changedItems(before: ComplianceReport, after: ComplianceReport):
   const b = new Map(before.items.map((i) => [i.id, i.status]));
   return after.items.filter((i) => b.get(i.id) !== i.status).map((i) => `${i.id}: ${b.get(i.id)} -> ${i.status}`);
 }
+
+/** One item of a report (it must be there). */
+export const item = (r: ComplianceReport, id: string): ComplianceItem => r.items.find((i) => i.id === id)!;
+
+/** The selected items' statuses, by id. */
+export const statuses = (r: ComplianceReport): Record<string, string> => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
+
+/** An item's reason and evidence as one text, for matching what the verdict rests on. */
+export const text = (r: ComplianceReport, id: string): string => {
+  const i = item(r, id);
+  return `${i.reason ?? ''}\n${i.evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`;
+};

@@ -34,13 +34,19 @@ export function startContainer(image: string, extraArgs: string[] = []): Running
     name,
     uri: `docker://${name}`,
     exec: (script) => docker('exec', '-u', '0', name, '/bin/sh', '-c', script),
-    remove: () => { try { docker('rm', '-f', name); } catch { /* already gone */ } },
+    // -v: with the anonymous volumes extra arguments may have made
+    remove: () => { try { docker('rm', '-f', '-v', name); } catch { /* already gone */ } },
   };
 }
 
 /** Start a container, run setup as root, hand its docker:// URI to fn, remove it. */
 export async function withContainer<T>(image: string, setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
-  const c = startContainer(image);
+  return withContainerArgs(image, [], setup, fn);
+}
+
+/** The same, with extra `docker run` arguments (mounts, sysctls, tmpfs). */
+export async function withContainerArgs<T>(image: string, extraArgs: string[], setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
+  const c = startContainer(image, extraArgs);
   try {
     if (setup) c.exec(setup);
     return await fn(c);

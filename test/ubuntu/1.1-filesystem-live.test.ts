@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from '../support/audit.js';
+import { audit, item, statuses, text } from '../support/audit.js';
 import { docker, IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
 import { repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
 
 const benchmark = 'cis-ubuntu-18.04-v2.1.0';
 const only = ['1.1'];
@@ -35,9 +34,6 @@ async function withHostContainer<T>(extraArgs: string[], setup: string | undefin
 }
 
 const auditAsHost = async (c: RunningContainer) => (await audit({ target: c.uri, benchmark, only, containerAsHost: true })).report;
-const statuses = (r: ComplianceReport) => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
-const item = (r: ComplianceReport, id: string) => r.items.find((i) => i.id === id)!;
-const text = (r: ComplianceReport, id: string) => { const i = item(r, id); return `${i.reason ?? ''}\n${i.evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`; };
 
 /**
  * What the module items must be once modprobe.d stops the modules, by the rule: pass when the module is

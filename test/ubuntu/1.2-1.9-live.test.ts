@@ -10,9 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { audit } from '../support/audit.js';
-import { IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import { audit, statuses, text } from '../support/audit.js';
+import { IMAGES, type RunningContainer, withContainerArgs } from '../support/containers.js';
 
 const benchmark = 'cis-ubuntu-18.04-v2.1.0';
 const only = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9'];
@@ -20,22 +19,8 @@ const only = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9'];
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-1x-live-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function withRunning<T>(image: string, extraArgs: string[], setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
-  const c = startContainer(image, extraArgs);
-  try {
-    if (setup) c.exec(setup);
-    return await fn(c);
-  } finally {
-    c.remove();
-  }
-}
 
 const run = async (c: RunningContainer, asHost: boolean, ids = only) => (await audit({ target: c.uri, benchmark, only: ids, containerAsHost: asHost })).report;
-const statuses = (r: ComplianceReport) => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
-const text = (r: ComplianceReport, id: string) => {
-  const i = r.items.find((x) => x.id === id)!;
-  return `${i.reason ?? ''}\n${i.evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`;
-};
 
 /** An AppArmor filesystem with the given profiles, to mount at /sys/kernel/security. */
 function securityfs(name: string, profiles: string[]): string {
@@ -49,7 +34,7 @@ const HOST_ITEMS = ['1.4.1', '1.4.2', '1.4.3', '1.4.4', '1.5.1', '1.5.2', '1.5.4
 
 describe('1.2-1.9 on running containers', () => {
   it('the hardened image as a container: the host items do not apply; everything a container can pass passes', async () => {
-    await withRunning(IMAGES.ubuntuHardened, [], undefined, async (c) => {
+    await withContainerArgs(IMAGES.ubuntuHardened, [], undefined, async (c) => {
       const r = await run(c, false);
       for (const id of HOST_ITEMS) expect(text(r, id), id).toMatch(/^container: /);
       expect(statuses(r)).toEqual({
@@ -68,7 +53,7 @@ describe('1.2-1.9 on running containers', () => {
   });
 
   it('the hardened image as a host: the running kernel decides 1.5.1, 1.5.2 and 1.5.4; AppArmor needs the host kernel', async () => {
-    await withRunning(IMAGES.ubuntuHardened, [], undefined, async (c) => {
+    await withContainerArgs(IMAGES.ubuntuHardened, [], undefined, async (c) => {
       // what the rule expects from the kernel this container runs on
       const nx = c.exec("grep -m1 '^flags' /proc/cpuinfo || echo no-flags");
       const aslr = c.exec('cat /proc/sys/kernel/randomize_va_space').trim();
@@ -97,7 +82,7 @@ describe('1.2-1.9 on running containers', () => {
   it('1.5.1 fails on a processor that does not list nx (runc lets /proc/cpuinfo, not /proc/cmdline, be replaced: noexec=off is unit-tested)', async () => {
     const cpuinfo = path.join(scratch, 'cpuinfo-without-nx');
     writeFileSync(cpuinfo, 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse tsc msr pae mce cx8\n\nprocessor\t: 1\nflags\t\t: fpu vme de pse tsc msr pae nx\n');
-    await withRunning(IMAGES.ubuntuStock, ['-v', `${cpuinfo}:/proc/cpuinfo:ro`], undefined, async (c) => {
+    await withContainerArgs(IMAGES.ubuntuStock, ['-v', `${cpuinfo}:/proc/cpuinfo:ro`], undefined, async (c) => {
       const r = await run(c, true, ['1.5.1']);
       expect(statuses(r)).toEqual({ '1.5.1': 'fail' });
       expect(text(r, '1.5.1')).toMatch(/^no-execute protection is not available: \/proc\/cpuinfo lists no nx flag for processor\(s\) 0\n/);
@@ -115,7 +100,7 @@ describe('1.2-1.9 on running containers', () => {
       [none, { '1.6.1.3': 'fail', '1.6.1.4': 'fail' }, /no AppArmor profile is loaded in the running kernel/],
     ];
     for (const [dir, want, evidence] of expectations) {
-      await withRunning(IMAGES.ubuntuHardened, ['-v', `${dir}:/sys/kernel/security:ro`], undefined, async (c) => {
+      await withContainerArgs(IMAGES.ubuntuHardened, ['-v', `${dir}:/sys/kernel/security:ro`], undefined, async (c) => {
         const r = await run(c, true, ids);
         expect(statuses(r), dir).toEqual(want);
         expect(text(r, '1.6.1.3')).toMatch(evidence);
@@ -132,7 +117,7 @@ describe('1.2-1.9 on running containers', () => {
       'echo "deb [trusted=yes] file:/srv/repo ./" > /etc/apt/sources.list',
       'apt-get update >/dev/null 2>&1',
     ].join('\n');
-    await withRunning(IMAGES.ubuntuStock, [], setup, async (c) => {
+    await withContainerArgs(IMAGES.ubuntuStock, [], setup, async (c) => {
       const r = await run(c, false, ['1.2.1', '1.9']);
       expect(statuses(r)).toEqual({ '1.2.1': 'manual', '1.9': 'manual' });
       expect(text(r, '1.9')).toMatch(/package lists last updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1 index and Release file\(s\)\)[\s\S]*1 package\(s\) would be upgraded or installed, 0 from a security pocket:\nbash 4.4.18-2ubuntu1 → 9.9-9/);

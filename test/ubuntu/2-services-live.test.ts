@@ -9,19 +9,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from '../support/audit.js';
+import { audit, item, statuses, text } from '../support/audit.js';
 import { IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
 import { repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
 
 const benchmark = 'cis-ubuntu-18.04-v2.1.0';
 const HARDEN = readFileSync(path.join(repoRoot, 'containers/ubuntu-18.04-hardened/harden.d/20-services.sh'), 'utf8');
 /** IPv6 on the loopback interface, which docker turns off in a container without an IPv6 network */
 const WITH_IPV6 = ['--sysctl', 'net.ipv6.conf.all.disable_ipv6=0', '--sysctl', 'net.ipv6.conf.lo.disable_ipv6=0'];
 
-const item = (r: ComplianceReport, id: string) => r.items.find((i) => i.id === id)!;
-const text = (r: ComplianceReport, id: string) => { const i = item(r, id); return `${i.reason ?? ''}\n${i.evidence.map((e) => `${e.source}: ${e.excerpt}`).join('\n')}`; };
-const statuses = (r: ComplianceReport) => Object.fromEntries(r.items.filter((i) => i.status !== 'not-selected').map((i) => [i.id, i.status]));
 
 async function withStock<T>(extraArgs: string[], setup: string | undefined, fn: (c: RunningContainer) => Promise<T>): Promise<T> {
   const c = startContainer(IMAGES.ubuntuStock, extraArgs);
