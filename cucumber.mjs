@@ -5,7 +5,9 @@
 // Steps load as compiled JavaScript from dist/ (`npm install` builds it): starting cucumber through a
 // TypeScript loader costs several seconds per run. compliance.json goes to CIS_BDD_COMPLIANCE_JSON
 // (default reports/cucumber/compliance.json); add Allure with
-// --format allure-cucumberjs/reporter:reports/cucumber/allure.out
+// --format ./dist/src/report/allure-formatter.js:reports/cucumber/allure.out
+//   --format-options '{"resultsDir":"reports/cucumber/allure-results"}'
+// (cis-bdd's formatter: allure-cucumberjs's reporter with the verdicts' statuses and evidence)
 import { readdirSync } from 'node:fs';
 
 const benchmarks = readdirSync(new URL('./benchmarks/', import.meta.url)).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4));

@@ -3,7 +3,7 @@
  * made to agree with compliance.json; see allure-reporter.ts).
  *
  * The reporter does a fair amount of work per message (a full benchmark sends some 6,500) and writes a
- * file per result, container and attachment. This formatter runs it in a worker thread (allure-thread.ts)
+ * file per result. This formatter runs it in a worker thread (allure-thread.ts)
  * so that the scenarios do not wait for it: every envelope is posted to the thread as cucumber emits it
  * (posting copies it, so the thread sees it as it was then, in cucumber's order), and a failing BeforeAll
  * or AfterAll hook is reported the way the reporter itself would have noticed it. The run ends when the

@@ -8,10 +8,19 @@
  * - with a policy, a waived item is skipped with "waived (observed: …)", its reason, owner and expiry,
  *   and a "Waived" category groups them (an expired waiver does not apply).
  *
- * Writing: allure-js-commons' FileSystemWriter writes each result, container and attachment through a
- * temporary file, fsync and rename; with three files per scenario plus one per piece of evidence, that
- * was most of a rootfs audit's time. This reporter writes the same files, with the same names and bytes,
- * directly and without fsync (PlainAllureWriter).
+ * What it writes per scenario: one file, the result, with the item's evidence in its description (taken
+ * from the verdict message, so the scenario sends no message per piece of evidence; evidenceMarkdown).
+ * Creating a file is the cost that counts (about half a millisecond each on the machine the budgets are
+ * measured on), and allure-cucumberjs wrote some eight per scenario. Not written:
+ * - the verdict message itself (its status, reason and evidence are in the result);
+ * - a container for each of the two hooks every scenario runs (SCENARIO_HOOKS): they are bookkeeping;
+ *   a hook that fails shows as a broken step of the result instead;
+ * - the "Examples" tables allure-cucumberjs attaches to every scenario of an outline (all rows of the
+ *   outline, again for each row): the row's values are the result's parameters.
+ *
+ * Writing: allure-js-commons' FileSystemWriter writes each file through a temporary file, fsync and
+ * rename; this reporter writes the same files, with the same names and bytes, directly and without fsync
+ * (PlainAllureWriter).
  *
  * cis-bdd runs this reporter in a worker thread (allure-thread.ts, started by allure-formatter.ts), off
  * the thread that runs the scenarios.
@@ -19,29 +28,47 @@
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import * as reporterModule from 'allure-cucumberjs/reporter';
-import { Status } from 'allure-js-commons';
+import { Stage, Status } from 'allure-js-commons';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
-import { VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
+import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Policy } from '../policy/policy.js';
+import type { Evidence } from '../engine/verdict.js';
 import { waiverApplies, waiverExpired } from '../policy/apply.js';
 
 // The package's type declarations describe the CommonJS shape; at run time the ESM default is the class.
 const AllureCucumberReporter = ((reporterModule as { default?: unknown }).default ?? reporterModule) as typeof Formatter;
 
-type StepResult = { status: string };
-interface AllureTestResult { status?: Status; statusDetails?: { message?: string; trace?: string }; labels: Array<{ name: string; value: string }> }
+type StepResult = { status: string; message?: string };
+interface AllureStep {
+  name: string; status?: Status; statusDetails: { message?: string; trace?: string }; stage: Stage;
+  steps: AllureStep[]; attachments: unknown[]; parameters: unknown[]; start?: number; stop?: number;
+}
+interface AllureTestResult {
+  status?: Status; statusDetails?: { message?: string; trace?: string };
+  labels: Array<{ name: string; value: string }>; steps: AllureStep[]; description?: string;
+}
 interface ReporterInternals {
   parseStatus: (r: StepResult) => Status | undefined;
   testResultUuids: Map<string, string>;
+  testStepMap: Map<string, { hookId?: string }>;
+  beforeHooks: Record<string, { name?: string } | undefined>;
+  afterHooks: Record<string, { name?: string } | undefined>;
   allureRuntime: {
     writer: Writer;
     updateTest(uuid: string, fn: (r: AllureTestResult) => void): void;
     writeTest(uuid: string): void;
+    writeAttachment(rootUuid: string, stepUuid: string | null | undefined, name: string, content: Buffer,
+      options: { contentType: string; fileExtension?: string }): void;
   };
   emitTestRunHookGlobalError(hookName: string, error: unknown): void;
 }
+type BaseMethod = (this: unknown, data: unknown) => void;
+const base = AllureCucumberReporter.prototype as unknown as Record<
+  'onTestCaseStarted' | 'onTestStepStarted' | 'onTestStepFinished' | 'onAttachment', BaseMethod>;
+const OWN_HOOKS = new Set<string>(Object.values(SCENARIO_HOOKS));
+const millis = (t: messages.Timestamp) => t.seconds * 1000 + Math.floor(t.nanos / 1e6);
 
 /**
  * FileSystemWriter's files without its temporary file, fsync and rename: `<uuid>-result.json` and
@@ -90,6 +117,29 @@ export class PlainAllureWriter implements Writer {
   }
 }
 
+/** A fence (of backticks) or code span delimiter longer than any run of backticks in the text. */
+function backticks(text: string, min: number): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(min, longest + 1));
+}
+
+/**
+ * The item's evidence as a Markdown section of the result's description (Allure renders it, with raw
+ * HTML escaped): each source as code, its excerpt as a fenced block, nothing interpreted as Markdown.
+ * In the description rather than as attachments: one file per result is what an audit writes.
+ */
+export function evidenceMarkdown(evidence: Evidence[]): string {
+  const parts = ['**Evidence**: what was read, and the lines that decided'];
+  for (const e of evidence) {
+    const tick = backticks(e.source, 1);
+    parts.push(`- ${tick} ${e.source} ${tick}`);
+    const fence = backticks(e.excerpt, 3);
+    // indented under the list item, so each block stays with its source
+    parts.push(`  ${fence}\n${e.excerpt.split('\n').map((l) => `  ${l}`).join('\n')}\n  ${fence}`);
+  }
+  return parts.join('\n\n');
+}
+
 const ALLURE_STATUS: Record<string, Status> = {
   pass: Status.PASSED,
   fail: Status.FAILED,
@@ -122,21 +172,18 @@ export class CisAllureReporter extends AllureCucumberReporter {
         { name: 'Not applicable', messageRegex: '^not-applicable:.*', matchedStatuses: ['skipped'] },
       ], null, 2));
     }
-    const pickleTags = new Map<string, string[]>();
-    const testCasePickle = new Map<string, string>();
-    const startedCase = new Map<string, string>();
-    const verdictByUuid = new Map<string, { verdict: VerdictMessage; tags: string[] }>();
+    const { pickleTags, testCasePickle, startedCase, verdictByUuid } = this;
     options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
       if (envelope.pickle) pickleTags.set(envelope.pickle.id, envelope.pickle.tags.map((t) => t.name));
       if (envelope.testCase) testCasePickle.set(envelope.testCase.id, envelope.testCase.pickleId);
       if (envelope.testCaseStarted) startedCase.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
-      const a = envelope.attachment;
-      if (a?.mediaType !== VERDICT_MEDIA_TYPE || !a.testCaseStartedId) return;
-      const uuid = self.testResultUuids.get(a.testCaseStartedId);
-      const tags = pickleTags.get(testCasePickle.get(startedCase.get(a.testCaseStartedId) ?? '') ?? '') ?? [];
-      if (uuid) verdictByUuid.set(uuid, { verdict: JSON.parse(a.body) as VerdictMessage, tags });
     });
     const runtime = self.allureRuntime;
+    const writeAttachment = runtime.writeAttachment.bind(runtime);
+    runtime.writeAttachment = (rootUuid, stepUuid, name, content, opts) => {
+      if (this.startingCase && stepUuid == null && name.startsWith('Examples') && opts.contentType === 'text/csv') return;
+      writeAttachment(rootUuid, stepUuid, name, content, opts);
+    };
     const writeTest = runtime.writeTest.bind(runtime);
     runtime.writeTest = (uuid: string) => {
       const entry = verdictByUuid.get(uuid);
@@ -164,6 +211,73 @@ export class CisAllureReporter extends AllureCucumberReporter {
       }
       writeTest(uuid);
     };
+  }
+
+  private readonly pickleTags = new Map<string, string[]>();
+  private readonly testCasePickle = new Map<string, string>();
+  private readonly startedCase = new Map<string, string>();
+  private readonly verdictByUuid = new Map<string, { verdict: VerdictMessage; tags: string[] }>();
+  private readonly hookStarted = new Map<string, number>();
+  private startingCase = false;
+
+  private get internals(): ReporterInternals {
+    return this as unknown as ReporterInternals;
+  }
+
+  /** The name of the scenario hook a test step runs, when it is one of the engine's own. */
+  private ownHook(testStepId: string): string | undefined {
+    const hookId = this.internals.testStepMap.get(testStepId)?.hookId;
+    if (!hookId) return undefined;
+    const name = (this.internals.beforeHooks[hookId] ?? this.internals.afterHooks[hookId])?.name;
+    return name !== undefined && OWN_HOOKS.has(name) ? name : undefined;
+  }
+
+  onTestCaseStarted(data: messages.TestCaseStarted): void {
+    this.startingCase = true;
+    try {
+      base.onTestCaseStarted.call(this, data);
+    } finally {
+      this.startingCase = false;
+    }
+  }
+
+  onTestStepStarted(data: messages.TestStepStarted): void {
+    if (!this.ownHook(data.testStepId)) return base.onTestStepStarted.call(this, data);
+    this.hookStarted.set(data.testCaseStartedId, millis(data.timestamp));
+  }
+
+  onTestStepFinished(data: messages.TestStepFinished): void {
+    const hook = this.ownHook(data.testStepId);
+    if (!hook) return base.onTestStepFinished.call(this, data);
+    const start = this.hookStarted.get(data.testCaseStartedId);
+    this.hookStarted.delete(data.testCaseStartedId);
+    const status = this.internals.parseStatus(data.testStepResult);
+    if (status !== Status.FAILED && status !== Status.BROKEN) return;
+    const uuid = this.internals.testResultUuids.get(data.testCaseStartedId);
+    if (!uuid) return;
+    const message = data.testStepResult.exception?.message ?? data.testStepResult.message?.split('\n')[0] ?? 'the hook failed';
+    const trace = data.testStepResult.exception?.stackTrace ?? data.testStepResult.message;
+    const stop = millis(data.timestamp);
+    this.internals.allureRuntime.updateTest(uuid, (r) => {
+      r.steps.push({
+        name: hook, status: Status.BROKEN, statusDetails: { message, trace }, stage: Stage.FINISHED,
+        steps: [], attachments: [], parameters: [], start: start ?? stop, stop,
+      });
+    });
+  }
+
+  onAttachment(message: messages.Attachment): void {
+    if (message.mediaType !== VERDICT_MEDIA_TYPE || !message.testCaseStartedId) return base.onAttachment.call(this, message);
+    const uuid = this.internals.testResultUuids.get(message.testCaseStartedId);
+    if (!uuid) return;
+    const verdict = JSON.parse(message.body) as VerdictMessage;
+    const tags = this.pickleTags.get(this.testCasePickle.get(this.startedCase.get(message.testCaseStartedId) ?? '') ?? '') ?? [];
+    this.verdictByUuid.set(uuid, { verdict, tags });
+    if (!verdict.evidence.length) return;
+    const evidence = evidenceMarkdown(verdict.evidence);
+    this.internals.allureRuntime.updateTest(uuid, (r) => {
+      r.description = r.description ? `${r.description}\n\n${evidence}` : evidence;
+    });
   }
 
   /** A BeforeAll or AfterAll hook failed (reported by the thread that ran it). */

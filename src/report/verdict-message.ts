@@ -4,6 +4,15 @@ import type { ManualFix, Remediation } from '../remediation/model.js';
 
 export const VERDICT_MEDIA_TYPE = 'application/vnd.cis-bdd.verdict+json';
 
+/**
+ * The names of the two hooks every scenario runs (steps/support/hooks.ts). They are the engine's
+ * bookkeeping, not part of the check: the Allure reporter shows them only when one fails.
+ */
+export const SCENARIO_HOOKS = {
+  before: 'Identify the item and its target',
+  after: 'Record the verdict and its evidence',
+} as const;
+
 export interface RunInfo {
   benchmarkId: string;
   target: { kind: string; uri: string; os: { id: string; versionId: string; prettyName: string } | null };

@@ -11,7 +11,7 @@ import { loadBenchmark } from '../../src/engine/catalogue.js';
 import { openTarget } from '../../src/targets/index.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { CheckError, type Status } from '../../src/engine/verdict.js';
-import { VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
+import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
 import type { CisParameters, CisWorld } from './world.js';
 
 // Facts are gathered inside the first step that needs them; a filesystem walk can take minutes on a
@@ -73,7 +73,7 @@ export function containerRule(kind: string, tags: string[]): string | undefined 
   return tag ? `container: ${HOST_ONLY[tag]}; audit the host or its root filesystem for this item` : undefined;
 }
 
-Before({ name: 'Identify the item and its target' }, async function (this: CisWorld, { pickle }) {
+Before({ name: SCENARIO_HOOKS.before }, async function (this: CisWorld, { pickle }) {
   const session = activeSession();
   if (!session) throw new CheckError('no audit session: the target was not opened');
   this.session = session;
@@ -111,7 +111,7 @@ Before({ name: 'Identify the item and its target' }, async function (this: CisWo
   return undefined;
 });
 
-After({ name: 'Record the verdict and its evidence' }, async function (this: CisWorld, { result }) {
+After({ name: SCENARIO_HOOKS.after }, async function (this: CisWorld, { result }) {
   if (!this.session || !this.item) return;
   let status: Status;
   let reason: string | undefined;
@@ -160,7 +160,7 @@ After({ name: 'Record the verdict and its evidence' }, async function (this: Cis
       startedAt: s.startedAt.toISOString(),
     },
   };
-  for (const e of this.evidence) await allure.attachment(e.source, e.excerpt, 'text/plain');
+  // the Allure reporter attaches the evidence from this message: no message per piece of evidence
   this.attach(JSON.stringify(message), VERDICT_MEDIA_TYPE);
   if (status === 'not-applicable' || status === 'manual') return 'skipped';
   return undefined;

@@ -257,6 +257,15 @@ describe(`the Allure HTML report of an audit (${BENCHMARK} on the Ubuntu 18.04 f
     expect(shown.errors).toEqual([]);
   });
 
+  it("renders each item's evidence in its description, as escaped text", () => {
+    const item = report.items.find((i) => i.id === '1.1.1.1')!;
+    const excerpt = item.evidence[0].excerpt;
+    const html = reportContents(path.join(out, 'allure-report')).map((c) => c.text).join('\n');
+    expect(html).toContain('<strong>Evidence</strong>');
+    // Allure renders the description's Markdown with raw HTML off: quotes come out as entities
+    expect(html).toContain(excerpt.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+  });
+
   it(`stays fast and correct for ~50 results`, async () => {
     // the fixture audit has few scenarios so far: replicate its results as distinct tests
     const many = tmp('allure-results-50');

@@ -1,9 +1,13 @@
-/** Allure shows every executed item with the status compliance.json gives it, never a friendlier one. */
+/**
+ * Allure shows every executed item with the status compliance.json gives it, never a friendlier one, and
+ * with the evidence compliance.json holds; an audit writes one file per result and nothing else.
+ */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
+import { evidenceMarkdown } from '../../dist/src/report/allure-reporter.js';
 
 const EXPECTED: Record<string, string> = { pass: 'passed', fail: 'failed', error: 'broken', 'not-applicable': 'skipped', manual: 'skipped' };
 
@@ -20,6 +24,32 @@ describe('Allure results agree with compliance.json', () => {
       expect(r, `no Allure result for ${item.id}`).toBeDefined();
       expect(`${item.id} ${r.status}`).toBe(`${item.id} ${EXPECTED[item.status]}`);
       if (item.status !== 'pass') expect(r.statusDetails?.message ?? '').toContain(item.reason);
+      // the evidence, every source and excerpt, in the description; never a secret (those never reach evidence)
+      expect(item.evidence.length, `${item.id} has no evidence`).toBeGreaterThan(0);
+      for (const e of item.evidence) {
+        expect(r.description, `${item.id}: ${e.source}`).toContain(e.source);
+        for (const line of e.excerpt.split('\n')) expect(r.description, `${item.id}: ${e.source}`).toContain(line);
+      }
+      expect(r.description).not.toMatch(/\$6\$|\$y\$/);
     }
+    // one file per result: no hook containers, no verdict or Examples attachments
+    const others = readdirSync(allureResultsDir!).filter((f) => !f.endsWith('-result.json'));
+    expect(others).toEqual([]);
+    const outline = results.find((x) => x.name.startsWith('1.1.1.1 '));
+    expect(outline.parameters).toContainEqual({ name: 'fs', value: 'cramfs' });
+    expect(outline.attachments).toEqual([]);
+    expect(outline.steps.map((s: { name: string }) => s.name)).toEqual(['Then the kernel module "cramfs" is set not to load', 'And the kernel module "cramfs" is not loaded']);
+  });
+});
+
+describe('evidence as Markdown', () => {
+  it('keeps each excerpt in a fence longer than any run of backticks in it, so nothing escapes the block', () => {
+    const md = evidenceMarkdown([
+      { source: '/etc/motd', excerpt: 'line with ``` inside\n````\n<script>x</script>' },
+      { source: 'command: echo `id`', excerpt: 'plain' },
+    ]);
+    expect(md).toContain('  `````\n  line with ``` inside\n  ````\n  <script>x</script>\n  `````');
+    expect(md).toContain('- `` command: echo `id` ``');
+    expect(md).toContain('  ```\n  plain\n  ```');
   });
 });

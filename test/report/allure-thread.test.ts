@@ -32,6 +32,10 @@ writeFileSync(path.join(project, 'features/a.feature'), `Feature: thread or not
     Given a step that passes and attaches "x"
     Then a step without a definition
 
+  @hook-fails
+  Scenario: the engine's own hook fails
+    Given a step that passes and attaches "never runs"
+
   Scenario Outline: outline <n>
     Given a step that passes and attaches "<n>"
 
@@ -47,6 +51,9 @@ setWorldConstructor(class extends World {});
 Given('a step that passes and attaches {string}', function (text) { this.attach(text, 'text/plain'); });
 Then('a step that fails', function () { const e = new Error('it failed'); e.name = 'AssertionError'; e.actual = 1; e.expected = 2; throw e; });
 Before({ name: 'a named before hook' }, function () {});
+// the engine's two scenario hooks (SCENARIO_HOOKS): no container of their own; a failure is a broken step
+Before({ name: 'Identify the item and its target', tags: '@hook-fails' }, function () { throw new Error('no audit session'); });
+After({ name: 'Record the verdict and its evidence' }, function () {});
 After(function () { this.attach(JSON.stringify({ done: true }), 'application/json'); });
 BeforeAll(async function () {
   if (process.env.FAIL_BEFORE_ALL) { const e = new Error('before all failed'); e.actual = 'a'; e.expected = 'b'; throw e; }
@@ -105,11 +112,24 @@ describe('Allure results from the worker thread', () => {
     const thread = run(true, {});
     expect(thread.status).toBe(1);
     expect(here.status).toBe(1);
-    expect(here.files.kinds['result.json']).toBe(5);
+    expect(here.files.kinds['result.json']).toBe(6);
     expect(here.files.kinds['attachment.txt']).toBeGreaterThanOrEqual(6);
     // a step without a definition is broken, not passed (CisAllureReporter's own rule)
     const statuses = (here.files.results as Array<{ name: string; status: string }>).map((x) => `${x.name}: ${x.status}`).sort();
-    expect(statuses).toEqual(['fails: failed', 'has a step nobody defined: broken', 'outline one: passed', 'outline two: passed', 'passes with evidence: passed']);
+    expect(statuses).toEqual(['fails: failed', 'has a step nobody defined: broken', 'outline one: passed', 'outline two: passed', 'passes with evidence: passed', "the engine's own hook fails: broken"]);
+    // the outline's Examples table is not attached again to each of its results; the row is in the parameters
+    expect(here.files.kinds['attachment.csv']).toBeUndefined();
+    const one = (here.files.results as Array<{ name: string; parameters: unknown[] }>).find((x) => x.name === 'outline one');
+    expect(one?.parameters).toEqual([{ name: 'n', value: 'one' }]);
+    // the engine's own hooks: never a container; the failing one is a broken step of its result
+    const hooks = (here.files.containers as Array<{ name: string }>).map((c) => c.name);
+    expect(hooks).not.toContain('Identify the item and its target');
+    expect(hooks).not.toContain('Record the verdict and its evidence');
+    expect(hooks).toContain('a named before hook');
+    const failed = (here.files.results as Array<{ name: string; steps: Array<{ name: string; status: string; statusDetails: { message?: string } }> }>)
+      .find((x) => x.name === "the engine's own hook fails");
+    expect(failed?.steps.map((x) => `${x.name}: ${x.status}`)).toEqual(['Identify the item and its target: broken', 'Given a step that passes and attaches "never runs": skipped']);
+    expect(failed?.steps[0].statusDetails.message).toBe('no audit session');
     expect(thread.files).toEqual(here.files);
   });
 
@@ -125,7 +145,7 @@ describe('Allure results from the worker thread', () => {
   it('keep every result when a failing AfterAll hook makes cucumber exit without finishing its formatters', () => {
     const here = run(false, { FAIL_AFTER_ALL: '1' });
     const thread = run(true, { FAIL_AFTER_ALL: '1' });
-    expect(here.files.kinds['result.json']).toBe(5);
+    expect(here.files.kinds['result.json']).toBe(6);
     expect(JSON.stringify(here.files.globals)).toContain('AfterAll hook failed: after all failed');
     expect(thread.status).toBe(here.status);
     expect(thread.files).toEqual(here.files);
