@@ -6,7 +6,7 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { Session } from '../../src/engine/session.js';
 import type { FactDef } from '../../src/facts/store.js';
-import { CheckError, CheckFailed, NeedsLiveSystem, OFFLINE_REASON, type Evidence, type Status } from '../../src/engine/verdict.js';
+import { CheckError, CheckFailed, NeedsLiveSystem, type Evidence, type Status } from '../../src/engine/verdict.js';
 import { tailoringDecl } from '../../src/policy/tailoring.js';
 import type { ManualFix, Remediation } from '../../src/remediation/model.js';
 
