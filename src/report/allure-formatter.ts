@@ -11,8 +11,8 @@
  * reporter runs here.
  *
  * It runs here instead when the support code uses cucumber's default World (allure-cucumberjs then
- * installs its own World, which only works on this thread), when no worker thread can be started, or when
- * CIS_BDD_ALLURE_THREAD=0 asks for it.
+ * installs its own World, which only works on this thread), when the audit selects only a few items
+ * (THREAD_MIN_ITEMS), when no worker thread can be started, or when CIS_BDD_ALLURE_THREAD=0 asks for it.
  *
  *   --format ./dist/src/report/allure-formatter.js:.allure-formatter.out --format-options '{"resultsDir":"allure-results"}'
  */
@@ -23,6 +23,17 @@ import type { AllureThreadData, ErrorData, FromAllureThread, ToAllureThread } fr
 import { CisAllureReporter } from './allure-reporter.js';
 
 type TestRunHook = { code: (...args: unknown[]) => unknown; name?: string };
+
+/**
+ * An audit of at most this many items (`cis-bdd audit --only`) keeps the reporter on this thread: starting
+ * the thread loads cucumber and the reporter a second time, which costs more than it saves on a few items.
+ */
+const THREAD_MIN_ITEMS = 20;
+
+function fewItems(options: IFormatterOptions): boolean {
+  const only = (options.parsedArgvOptions as { cisBdd?: { selection?: { only?: unknown } } }).cisBdd?.selection?.only;
+  return Array.isArray(only) && only.length > 0 && only.length <= THREAD_MIN_ITEMS;
+}
 
 /** How long process exit may wait for the thread to write the last results. */
 const EXIT_DRAIN_MS = 30_000;
@@ -50,7 +61,9 @@ export default class CisAllureFormatter extends Formatter {
   constructor(options: IFormatterOptions) {
     super(options);
     const library = options.supportCodeLibrary;
-    if (library.World !== World && !process.env.ALLURE_TEST_MODE && process.env.CIS_BDD_ALLURE_THREAD !== '0') this.worker = this.startThread(options);
+    if (library.World !== World && !process.env.ALLURE_TEST_MODE && process.env.CIS_BDD_ALLURE_THREAD !== '0' && !fewItems(options)) {
+      this.worker = this.startThread(options);
+    }
     if (!this.worker) {
       // the reporter subscribes to the run itself; its finished() would end the stream a second time
       new CisAllureReporter(options);
