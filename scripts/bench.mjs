@@ -6,7 +6,7 @@
  * medians and PASS/FAIL lines for the budgets, and writes docs/performance.md.
  *
  *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode processes]
- *                          [--skip rootfs,docker,docker-image,ssh,million,oscap,fleet,startup]
+ *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet]
  *                          [--oscap-timeout MIN] [--doc FILE | --no-doc]
  *
  * Needs root, Docker with the fixture images (containers/build.sh), the fixture trees under
@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanupAll, fmtBytes, fmtInt, fmtMs, fmtRatio, GNU_TIME, log, median, sh } from './bench/proc.mjs';
+import { cleanupAll, fmtBytes, fmtInt, fmtMs, fmtRatio, GNU_TIME, log, median, scratchPath, sh } from './bench/proc.mjs';
 import {
   auditOnce, BENCHMARKS, cli, ensureUbuntuRoot, floorDocker, floorDockerImage, floorRootfs, floorSsh, IMAGES, repoRoot,
   requireImage, requireTree, ROOTS, startIdleContainer, startSshd, versionOnce,
@@ -26,13 +26,14 @@ import { ensureMillionTree, MILLION_DIR } from './bench/million.mjs';
 import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfile, runOscapChroot } from './bench/oscap.mjs';
 import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
+import { cpuParts, PARTS } from './bench/profile.mjs';
 
 const BUDGET = {
   roundTrips: 25,
   rootfsFloorFactor: 2,
   millionRssBytes: 300e6,
 };
-const SECTIONS = ['startup', 'rootfs', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet'];
+const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -82,6 +83,8 @@ const oscap = {};
 const notes = [];
 let fleet = null;
 let million = null;
+/** CPU profiles of the rootfs audits by part: key `${fixture}${mode}` → { full, one, itemsRun } */
+const profiles = {};
 
 function summarize(runs) {
   const ok = runs.filter((r) => !r.error);
@@ -178,6 +181,35 @@ async function measureStartup() {
 /** The one-item audit a rootfs row is judged against: same fixture's benchmark, same Allure mode. */
 function startupFor(r) {
   return startup.oneItem[`${r.fixture === 'acl2' ? 'acl2' : 'ubuntu'}${r.extra?.includes('--no-allure') ? '-no-allure' : ''}`];
+}
+
+/**
+ * One run each of the full rootfs audits and of their one-item audits under `node --cpu-prof`, in both
+ * Allure modes: where the CPU time goes, by part of the program (scripts/bench/profile.mjs). The profiler
+ * slows the process a little; these runs are not in any timing above.
+ */
+async function measureProfile() {
+  for (const [mode, extra] of [['', []], ['-no-allure', ['--no-allure']]]) {
+    for (const [fixture, root] of Object.entries(ROOTS)) {
+      const key = `${fixture}${mode}`;
+      const benchmark = BENCHMARKS[fixture];
+      const first = readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+      log(`profile: ${benchmark} on rootfs:${root}${extra.length ? ` ${extra.join(' ')}` : ''}, full and --only ${first}`);
+      try {
+        requireTree(root, fixture === 'ubuntu' ? 'the Ubuntu fixture' : 'run containers/acl2/build.sh');
+        const one = async (args) => {
+          const dir = scratchPath('cpu-prof');
+          mkdirSync(dir, { recursive: true });
+          const r = await auditOnce({ target: `rootfs:${root}`, benchmark, extra: args, cpuProfDir: dir });
+          return { ...cpuParts(dir), itemsRun: r.itemsRun };
+        };
+        const full = await one(extra);
+        profiles[key] = { fixture, extra, full, one: await one(['--only', first, ...extra]), item: first };
+      } catch (e) {
+        profiles[key] = { fixture, extra, error: e.message };
+      }
+    }
+  }
 }
 
 async function measureRootfs() {
@@ -425,6 +457,21 @@ function startupCells() {
 }
 const STARTUP_HEADER = ['process', 'item', 'wall', 'in-process', 'CPU', 'round trips', 'peak RSS'];
 
+const profileKeys = () => Object.keys(profiles).filter((k) => !profiles[k].error);
+const profileLabel = (k) => `${profiles[k].fixture === 'acl2' ? 'ACL2' : 'Ubuntu'}${profiles[k].extra.length ? ', --no-allure' : ''}`;
+function profileHeader() {
+  return ['part', ...profileKeys().map((k) => `${profileLabel(k)}: one item`), ...profileKeys().map((k) => `${profileLabel(k)}: the other ${profiles[k].full.itemsRun - 1}`)];
+}
+/** CPU ms by part: the one-item audit, then what the full audit spends beyond it (full − one item). */
+function profileCells() {
+  const keys = profileKeys();
+  const cell = (ms) => fmtMs(Math.round(ms));
+  const rowsOut = PARTS.map(([k, label]) => [label, ...keys.map((x) => cell(profiles[x].one.parts[k])), ...keys.map((x) => cell(profiles[x].full.parts[k] - profiles[x].one.parts[k]))]);
+  const sum = (parts) => Object.values(parts).reduce((a, b) => a + b, 0);
+  rowsOut.push(['**all parts**', ...keys.map((x) => cell(sum(profiles[x].one.parts))), ...keys.map((x) => cell(sum(profiles[x].full.parts) - sum(profiles[x].one.parts)))]);
+  return rowsOut;
+}
+
 function oscapCells() {
   const out = [];
   for (const [key, o] of Object.entries(oscap)) {
@@ -612,6 +659,7 @@ async function main() {
   await versionOnce(); // warm the file cache for node and the CLI; not counted
   if (want('startup')) await measureStartup();
   if (want('rootfs')) await measureRootfs();
+  if (want('profile')) await measureProfile();
   if (want('docker')) await measureDocker();
   if (want('docker-image')) await measureDockerImage();
   if (want('ssh')) await measureSsh();
@@ -626,6 +674,7 @@ async function main() {
   out.push(`machine: ${m.nproc} CPU(s) (${m.cpu}), ${m.memory}, ${m.kernel}, node ${m.node}, load ${m.loadavg}\n`);
   if (rows.length) out.push('Full benchmark, Level 2, all items', textTable(HEADER, rows.map(mainCells)), '');
   if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
+  if (profileKeys().length) out.push('CPU by part (ms, all threads; node --cpu-prof, one run each)', textTable(profileHeader(), profileCells()), '');
   if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
   if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
   out.push('Budgets', ...budgetLines.map((l) => l.text), '');

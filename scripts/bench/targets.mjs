@@ -135,11 +135,12 @@ export async function startSshd() {
  * `node bin/cis-bdd.mjs audit --target T --benchmark B --level 2 --out DIR --no-html [extra]` in a child
  * process. With record: the preload notes the files read and the round trips (see record-reads.mjs).
  * With via 'api': runAudit({ allureResults: false }) in a child process instead (api-audit.mjs).
+ * With cpuProfDir: node --cpu-prof writes a CPU profile of each thread there (see profile.mjs).
  */
-export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000 }) {
+export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000, cpuProfDir }) {
   const out = scratchPath('report');
   const recFile = record ? scratchPath('record.json') : undefined;
-  const args = [...(record ? ['--import', recorder] : []), ...(via === 'api'
+  const args = [...(record ? ['--import', recorder] : []), ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...(via === 'api'
     ? [apiAudit, target, benchmark, out]
     : [cli, 'audit', '--target', target, '--benchmark', benchmark, '--level', '2', '--out', out, '--no-html', ...extra])];
   const env = { ...process.env, ...(recFile ? { CIS_BDD_BENCH_RECORD: recFile } : {}) };

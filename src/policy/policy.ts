@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Document } from 'yaml';
+import type Ajv2020 from 'ajv/dist/2020.js';
 import { packageRoot } from '../engine/paths.js';
 import { loadBenchmark } from '../engine/catalogue.js';
 import { tailoringDecl, typeProblem } from './tailoring.js';
@@ -66,11 +67,17 @@ interface RawPolicy {
 
 interface ParsedFile { file: string; text: string; raw: RawPolicy; lineOf: (p: Array<string | number>) => number }
 
+// yaml and ajv load when a policy is read, not with every module that imports this one (the CLI, the
+// formatters, the Allure thread): most audits have no policy, and the two cost some 60 ms to load.
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
+
 let validateSchema: ReturnType<InstanceType<typeof Ajv2020.default>['compile']> | undefined;
 function schemaValidator() {
   if (!validateSchema) {
     const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'src/policy/policy.schema.json'), 'utf8'));
-    const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false });
+    const Ajv = require('ajv/dist/2020.js') as typeof Ajv2020;
+    const ajv = new (Ajv as unknown as typeof Ajv2020.default)({ allErrors: true, strict: false });
     validateSchema = ajv.compile(schema);
   }
   return validateSchema;
@@ -83,6 +90,7 @@ function parseFile(file: string): ParsedFile {
   } catch (e) {
     throw new PolicyError([{ file, line: 0, message: `cannot read the policy: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
   }
+  const { LineCounter, parseDocument, isMap, isSeq } = yaml();
   const counter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {

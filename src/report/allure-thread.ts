@@ -7,13 +7,35 @@
  * BeforeAll or AfterAll hook, which the reporter would see by wrapping the hook, is reported by the
  * formatter as a message of its own. On "end" the thread answers once every file is written.
  */
-// first: spares loading the regexp-match-indices polyfill with cucumber (see the module)
-import '../engine/match-indices.js';
 import { EventEmitter } from 'node:events';
+import { createRequire, Module } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
-import { CisAllureReporter } from './allure-reporter.js';
+import type { CisAllureReporter as Reporter } from './allure-reporter.js';
+
+/**
+ * allure-cucumberjs's reporter takes two things from @cucumber/cucumber: the Formatter base class, and
+ * World, which it compares with the support code's World (given as data here, so never equal). This
+ * thread runs no scenario, and loading all of cucumber in it cost more CPU than the reporter's own work
+ * on a full benchmark, competing with the thread that runs the scenarios. So the package's module cache
+ * entry gets its Formatter class alone (from the package's own lib/formatter, a small module) and an
+ * empty World class, before the reporter loads. Node documents adding entries to require.cache; an ESM
+ * import of the package reaches the same entry through the package's CommonJS index.
+ */
+function lightCucumber(): void {
+  const require = createRequire(import.meta.url);
+  const id = require.resolve('@cucumber/cucumber');
+  if (require.cache[id]) return;
+  const { default: Formatter } = require('@cucumber/cucumber/lib/formatter/index') as { default: unknown };
+  const entry = new Module(id);
+  entry.filename = id;
+  entry.loaded = true;
+  entry.exports = { Formatter, World: class World {} };
+  require.cache[id] = entry;
+}
+lightCucumber();
+const { CisAllureReporter } = await import('./allure-reporter.js');
 
 export interface HookRef { id: string; name?: string }
 
@@ -62,7 +84,7 @@ const options = {
   },
 } as unknown as IFormatterOptions;
 
-let reporter: CisAllureReporter | undefined;
+let reporter: Reporter | undefined;
 try {
   reporter = new CisAllureReporter(options);
 } catch (e) {
