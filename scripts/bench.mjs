@@ -371,7 +371,7 @@ function deriveNotes() {
   if (cliRow?.stats.wallMs != null && apiRow?.stats.wallMs != null) {
     const d = cliRow.stats.wallMs - apiRow.stats.wallMs;
     const cpu = cliRow.stats.cpuMs != null && apiRow.stats.cpuMs != null ? `; CPU ${fmtMs(apiRow.stats.cpuMs)} against ${fmtMs(cliRow.stats.cpuMs)}` : '';
-    notes.push(`Allure results: the CLI writes allure-results even with --no-html: one file per result, container and attachment, written without fsync by allure-cucumberjs's reporter, which runs in a worker thread of the cis-bdd process (src/report/allure-formatter.ts) while the scenarios run. The same rootfs audit with --no-allure took ${fmtMs(apiRow.stats.wallMs)} against ${fmtMs(cliRow.stats.wallMs)} (in-process ${fmtMs(apiRow.stats.durationMs)} against ${fmtMs(cliRow.stats.durationMs)}${cpu}): ${fmtMs(d)} of wall time, ${((100 * d) / cliRow.stats.wallMs).toFixed(0)} % of the CLI's, goes to them.`);
+    notes.push(`Allure results: the CLI writes allure-results even with --no-html: one file per executed item (its result, with the evidence in its description), written without fsync by allure-cucumberjs's reporter, which runs in a worker thread of the cis-bdd process (src/report/allure-formatter.ts) while the scenarios run. The same rootfs audit with --no-allure took ${fmtMs(apiRow.stats.wallMs)} against ${fmtMs(cliRow.stats.wallMs)} (in-process ${fmtMs(apiRow.stats.durationMs)} against ${fmtMs(cliRow.stats.durationMs)}${cpu}): ${fmtMs(d)} of wall time, ${((100 * d) / cliRow.stats.wallMs).toFixed(0)} % of the CLI's, goes to them.`);
   }
   // the fixtures, not the million-file tree: there the walk is most of the time (see its own note)
   for (const r of rows.filter((x) => x.kind === 'rootfs' && x.key !== 'rootfs-million' && x.stats.wallMs != null)) {
@@ -614,29 +614,36 @@ ${budgetLines.map((l) => l.text).join('\n')}
   1,000,000 empty files (0644, root) in 10,000 directories under /opt/cis-bdd-bench-data, built once and
   cached in \`${MILLION_DIR}\`${million?.created ? ` (built in this run in ${(million.buildMs / 1000).toFixed(0)} s)` : ''}.`);
 
+  add(profileKeys().length, `## Where the CPU time goes on a root filesystem
+
+One run of each rootfs audit under \`node --cpu-prof\` (not one of the timed runs above; the profiler slows
+it a little), and one of its one-item audit: each sample of every thread is given to the part of the
+program on its call stack (\`scripts/bench/profile.mjs\`: "loading modules" when a module loader is on the
+stack, otherwise the innermost frame that belongs to a part, so a system call counts for the code that
+made it). The first columns are the one-item audits, the fixed cost of any audit; the last are what the
+full audit spends beyond it, the cost of the other items. CPU, not wall time: idle time (waiting for
+\`find\`) is not in it, and with Allure part of the work runs in a second thread.
+
+${mdTable(profileHeader(), profileCells(), profileHeader().map((_, i) => (i === 0 ? 'l' : 'r')))}`);
+
   const rootfsFails = budgetLines.some((l) => l.ok === false && l.text.includes('rootfs time'));
+  const rw = rows.find((r) => r.key === 'rootfs-ubuntu' && r.stats.rewriteMs != null && r.stats.allureFiles);
+  const perFile = rw ? `; writing its ${fmtInt(rw.stats.allureFiles)} files again on their own took ${fmtMs(rw.stats.rewriteMs)} here, ${(rw.stats.rewriteMs / rw.stats.allureFiles).toFixed(2)} ms a file` : '';
   add(rootfsFails, `### Why the rootfs time budget fails
 
-The floor is what reading the tree costs: one \`find\` walk and \`cat\` of the files the audit read. An
-audit does that work too (the walks are \`find\` processes, the reads plain system calls, and the facts
-parse what comes back), but that is a small part of what each item costs beyond start-up. Every item is a
-cucumber scenario run in the cis-bdd process: cucumber matches each of its steps against every step
-definition, runs the scenario's hooks and steps through its user-code runner (a timeout and an async
-scope for each), and emits a message for every step started and finished and for every attachment (the
-verdict, each piece of evidence, and the Allure labels the hooks set, which allure-js-commons sends as
-one attachment); cucumber's event-data collector, the compliance formatter and the Allure formatter
-receive each of them. That cost grows with the number of scenarios, not with the size of the tree, so it
-weighs most where the tree is small and its floor short; the --no-allure rows show what it comes to (the
-notes give it per item), about as much as the floor allowance.
-
-The larger part, on this machine, is the Allure results: a file per result, container and attachment (the notes give how
-many), which the floor does not write. A worker thread writes them while the scenarios run, so they cost
-wall time only when it is still writing after the last scenario: then the audit waits for it. How long
-depends on how fast the filesystem creates files, which varies with the filesystem and with the other
-work on the machine (on a sandboxed kernel such as gVisor, creating a file can cost much more than
-writing its bytes); the notes give each row's wait, next to what writing the same files again on their
-own took. The rows marked --no-allure are the same audits without Allure results (compliance.json and
-summary.txt only, \`cis-bdd audit --no-allure\`), which is what a pipeline that gates on the exit code needs.`);
+The floor is what reading the tree costs: one \`find\` walk and \`cat\` of the files the audit read, some
+tens of milliseconds for the fixtures. An audit does that work too (its walks are \`find\` processes, its
+reads plain system calls: the "target" row above), but each item also costs a fixed amount that does not
+depend on the tree. Every item is a cucumber scenario: cucumber matches each of its steps against every
+step definition, runs its hooks and steps through its user-code runner, and emits a message for each step
+and attachment that its event-data collector and the formatters receive (the "cucumber" row); the steps
+decide, record evidence and attach the verdict (the "step definitions" row); and with Allure results,
+the reporter turns the messages into a result and writes one file per item (the "Allure" row${perFile}). The table above gives each part's
+share. Summed over two hundred items that is several times the floor of these small trees, so the budget
+fails there, with or without Allure; on the tree with a million files the walk dominates and the same
+audit is within the budget. The --no-allure rows are the audits without Allure results (compliance.json
+and summary.txt only, \`cis-bdd audit --no-allure\`), which is what a pipeline that gates on the exit code
+needs.`);
 
   add(notes.length, `## Notes\n\n${notes.map((n) => `- ${n}`).join('\n')}`);
 
