@@ -10,8 +10,8 @@
  *
  * What it writes per scenario: one file, the result, with the item's evidence in its description (taken
  * from the verdict message, so the scenario sends no message per piece of evidence; evidenceMarkdown).
- * Creating a file is the cost that counts (about half a millisecond each on the machine the budgets are
- * measured on), and allure-cucumberjs wrote some eight per scenario. Not written:
+ * Creating files is what costs (docs/performance.md gives the figures), and allure-cucumberjs wrote some
+ * eight per scenario. Not written:
  * - the verdict message itself (its status, reason and evidence are in the result);
  * - a container for each of the two hooks every scenario runs (SCENARIO_HOOKS): they are bookkeeping;
  *   a hook that fails shows as a broken step of the result instead;
