@@ -397,7 +397,11 @@ function deriveNotes() {
     notes.push(`1,000,000 extra files: wall ${fmtMs(hr.stats.wallMs)} against ${fmtMs(base.stats.wallMs)} for the fixture alone; peak RSS ${fmtMB(hr.stats.peakRssKb)} against ${fmtMB(base.stats.peakRssKb)}; bytes read ${fmtBytes(hr.stats.bytesRead)} against ${fmtBytes(base.stats.bytesRead)}; floor ${fmtMs(hr.stats.floorMs)}.`);
   }
   const [lo, hi] = [os.loadavg()[0], os.availableParallelism?.() ?? os.cpus().length];
-  if (lo > hi) notes.push(`The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended: other work was running on this machine, so the times carry its noise.`);
+  if (lo > hi) {
+    notes.push(fleet
+      ? `The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended, after the fleet part (${CONCURRENCY} audits and ${fleet.size} sshd containers at once, the last part measured); the load average at the start is the one to read for the other parts.`
+      : `The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended: other work was running on this machine, so the times carry its noise.`);
+  }
 }
 
 /* ---------- the budgets ---------- */
