@@ -33,6 +33,8 @@ const BUDGET = {
   rootfsFloorFactor: 2,
   millionRssBytes: 300e6,
 };
+/** The two ways an audit writes its reports: key suffix and extra CLI arguments. */
+const ALLURE_MODES = [['', []], ['-no-allure', ['--no-allure']]];
 const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet'];
 
 const { values: opts } = parseArgs({
@@ -156,11 +158,11 @@ async function measureStartup() {
   for (let i = 0; i < RUNS; i++) v.push(await versionOnce());
   startup.version = { wallMs: median(v.map((x) => x.wallMs)), cpuMs: median(v.map((x) => x.cpuMs)), peakRssKb: median(v.map((x) => x.peakRssKb)), version: v[0].version };
   // each mode its own start-up: the audits with --no-allure are judged against a one-item audit with --no-allure
-  for (const [mode, extra] of [['', []], ['-no-allure', ['--no-allure']]]) {
+  for (const [mode, extra] of ALLURE_MODES) {
     for (const [fixture, root] of Object.entries(ROOTS)) {
       const key = `${fixture}${mode}`;
       const benchmark = BENCHMARKS[fixture];
-      const first = readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+      const first = firstItem(benchmark);
       log(`start-up: audit --only ${first}${extra.length ? ` ${extra.join(' ')}` : ''} of ${benchmark} on rootfs:${root}, ${RUNS} run(s)`);
       try {
         requireTree(root, fixture === 'ubuntu' ? 'the Ubuntu fixture' : 'run containers/acl2/build.sh');
@@ -178,30 +180,40 @@ async function measureStartup() {
   }
 }
 
+/** The first item of a benchmark's catalogue: the one-item audits audit it. */
+function firstItem(benchmark) {
+  return readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+}
+
 /** The one-item audit a rootfs row is judged against: same fixture's benchmark, same Allure mode. */
 function startupFor(r) {
   return startup.oneItem[`${r.fixture === 'acl2' ? 'acl2' : 'ubuntu'}${r.extra?.includes('--no-allure') ? '-no-allure' : ''}`];
 }
 
 /**
- * One run each of the full rootfs audits and of their one-item audits under `node --cpu-prof`, in both
+ * The full rootfs audits and their one-item audits under `node --cpu-prof`, RUNS times each, in both
  * Allure modes: where the CPU time goes, by part of the program (scripts/bench/profile.mjs). The profiler
  * slows the process a little; these runs are not in any timing above.
  */
 async function measureProfile() {
-  for (const [mode, extra] of [['', []], ['-no-allure', ['--no-allure']]]) {
+  for (const [mode, extra] of ALLURE_MODES) {
     for (const [fixture, root] of Object.entries(ROOTS)) {
       const key = `${fixture}${mode}`;
       const benchmark = BENCHMARKS[fixture];
-      const first = readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+      const first = firstItem(benchmark);
       log(`profile: ${benchmark} on rootfs:${root}${extra.length ? ` ${extra.join(' ')}` : ''}, full and --only ${first}`);
       try {
         requireTree(root, fixture === 'ubuntu' ? 'the Ubuntu fixture' : 'run containers/acl2/build.sh');
+        // each part's median over the runs: one profiled run is noisy, down to negative differences
         const one = async (args) => {
-          const dir = scratchPath('cpu-prof');
-          mkdirSync(dir, { recursive: true });
-          const r = await auditOnce({ target: `rootfs:${root}`, benchmark, extra: args, cpuProfDir: dir });
-          return { ...cpuParts(dir), itemsRun: r.itemsRun };
+          const runs = [];
+          for (let i = 0; i < RUNS; i++) {
+            const dir = scratchPath('cpu-prof');
+            mkdirSync(dir, { recursive: true });
+            const r = await auditOnce({ target: `rootfs:${root}`, benchmark, extra: args, cpuProfDir: dir });
+            runs.push({ ...cpuParts(dir), itemsRun: r.itemsRun });
+          }
+          return { parts: Object.fromEntries(PARTS.map(([k]) => [k, median(runs.map((x) => x.parts[k]))])), itemsRun: runs[0].itemsRun };
         };
         const full = await one(extra);
         profiles[key] = { fixture, extra, full, one: await one(['--only', first, ...extra]), item: first };
@@ -620,8 +632,8 @@ ${budgetLines.map((l) => l.text).join('\n')}
 
   add(profileKeys().length, `## Where the CPU time goes on a root filesystem
 
-One run of each rootfs audit under \`node --cpu-prof\` (not one of the timed runs above; the profiler slows
-it a little), and one of its one-item audit: each sample of every thread is given to the part of the
+${RUNS} run${RUNS === 1 ? '' : 's'} of each rootfs audit under \`node --cpu-prof\` (not the timed runs above; the profiler slows
+it a little), and as many of its one-item audit, each part the median of its runs: each sample of every thread is given to the part of the
 program on its call stack (\`scripts/bench/profile.mjs\`: "loading modules" when a module loader is on the
 stack, otherwise the innermost frame that belongs to a part, so a system call counts for the code that
 made it). The first columns are the one-item audits, the fixed cost of any audit; the last are what the
@@ -685,7 +697,7 @@ async function main() {
   out.push(`machine: ${m.nproc} CPU(s) (${m.cpu}), ${m.memory}, ${m.kernel}, node ${m.node}, load ${m.loadavg}\n`);
   if (rows.length) out.push('Full benchmark, Level 2, all items', textTable(HEADER, rows.map(mainCells)), '');
   if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
-  if (profileKeys().length) out.push('CPU by part (ms, all threads; node --cpu-prof, one run each)', textTable(profileHeader(), profileCells()), '');
+  if (profileKeys().length) out.push(`CPU by part (ms, all threads; node --cpu-prof, median of ${RUNS} run(s) each)`, textTable(profileHeader(), profileCells()), '');
   if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
   if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
   out.push('Budgets', ...budgetLines.map((l) => l.text), '');
