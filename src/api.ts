@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openTarget, type TargetOptions } from './targets/index.js';
 import { TargetError, type Target, type TraceSink } from './targets/target.js';
-import { BenchmarkChoiceError, openSession, setActiveSession, type Selection } from './engine/session.js';
+import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packageRoot } from './engine/paths.js';
 import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
@@ -160,6 +160,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
       session.warnings.push('--container-as-host: kernel, bootloader, partition and time items were evaluated inside the container as if it were a host');
     }
     session.selection.only = options.only?.length ? expandOnly(session.benchmarkId, options.only) : [];
+    warmUp(session);
     await fs.mkdir(outDir, { recursive: true });
     const compliancePath = path.join(outDir, 'compliance.json');
     const allureResultsDir = options.allureResults === false ? undefined : path.join(outDir, 'allure-results');

@@ -8,6 +8,19 @@ import { FactStore } from '../facts/store.js';
 import { benchmarkForOs, osRelease, type OsRelease } from '../facts/os-release.js';
 import { benchmarkIds } from './catalogue.js';
 import { pathsNamedInFeatures } from './feature-paths.js';
+import type { FactDef } from '../facts/store.js';
+import { filesystemScan, packageFileChanges } from '../facts/filesystem.js';
+import { installedPackages } from '../facts/packages.js';
+import { pendingUpdates } from '../facts/pending-updates.js';
+import { systemdUnits } from '../facts/systemd-units.js';
+import { socketTables } from '../facts/listening-sockets.js';
+import { runningSysctl } from '../facts/sysctl.js';
+import { logFiles } from '../facts/log-files.js';
+import { sshdEffectiveConfig, sshHostKeyFiles } from '../facts/sshd-config.js';
+import { pamConfig } from '../facts/pam.js';
+import { homeListings, rootLoginPath } from '../facts/homes.js';
+import { grubKernelLines } from '../facts/kernel-cmdline.js';
+import { runningFirewall } from '../facts/firewall.js';
 
 export interface Selection {
   level: 1 | 2;
@@ -80,6 +93,31 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   // the paths the benchmark's steps name, stat'ed in one round trip rather than one per step
   await facts.stat(pathsNamedInFeatures(benchmarkId));
   return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true, tailoring: {} };
+}
+
+/**
+ * The facts that cost round trips and that every whole-benchmark audit needs, on both benchmarks, from
+ * the given level up (found by listing the facts each full audit gathers); the slow ones first. Each
+ * fact works out for itself what applies to the target's OS and kind.
+ */
+const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2]> = [
+  [packageFileChanges, 2], [filesystemScan, 1], [installedPackages, 1], [pendingUpdates, 1],
+  [systemdUnits, 1], [socketTables, 1], [runningSysctl, 1], [runningFirewall, 1], [logFiles, 1],
+  [sshdEffectiveConfig, 1], [sshHostKeyFiles, 1], [pamConfig, 1], [grubKernelLines, 1],
+  [homeListings, 1], [rootLoginPath, 1],
+].map(([d, l]) => [d as FactDef<unknown>, l as 1 | 2]);
+
+/**
+ * When the run audits a whole benchmark (at its level, scored items only or not), start gathering the
+ * facts it will certainly need at once, so that their round trips overlap instead of each waiting for the
+ * step that first asks. A narrower selection (--only, tags, a policy's include or exclude) gathers facts
+ * only as its steps ask for them: it may need few of them.
+ */
+export function warmUp(session: Session): boolean {
+  const s = session.selection;
+  if (s.only.length || s.tags || s.include?.length || s.exclude?.length) return false;
+  session.facts.warm(WARM_FACTS.filter(([, level]) => level <= s.level).map(([d]) => d));
+  return true;
 }
 
 /** For an OS no benchmark covers: the benchmark of the same package family, if any. */

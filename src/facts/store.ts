@@ -47,27 +47,50 @@ export class FactStore {
     await this.readMany(all);
   }
 
-  /** Read files (globs allowed), each at most once per run. Returns one entry per match. */
+  /**
+   * Read files (globs allowed), each at most once per run. Returns one entry per match. Facts gathered at
+   * the same time (see warm) share a read in flight instead of each sending its own.
+   */
   async readMany(patterns: string[]): Promise<FileRead[]> {
-    const wanted = patterns.filter((p) => !this.fileCache.has(p));
-    if (wanted.length) {
-      const reads = await this.target.readFiles(wanted);
-      for (const r of reads) this.fileCache.set(r.path, r);
-      // remember which glob produced which files, so a later request for the same glob is served from cache
-      for (const p of wanted) {
-        if (!this.fileCache.has(p)) this.fileCache.set(p, { path: p, state: 'missing' });
-        if (/[*?[]/.test(p)) {
-          const matches = reads.filter((r) => r.path !== p && globMatches(p, r.path)).map((r) => r.path);
-          this.globCache.set(p, matches);
-        }
-      }
-    }
+    const wanted = [...new Set(patterns.filter((p) => !this.fileCache.has(p) && !this.readsInFlight.has(p)))];
+    if (wanted.length) this.inFlight(this.readsInFlight, wanted, this.readAndCache(wanted));
+    await Promise.all(new Set(patterns.map((p) => this.readsInFlight.get(p)).filter((j) => j !== undefined)));
     const out: FileRead[] = [];
     for (const p of patterns) {
       const expanded = /[*?[]/.test(p) ? this.globCache.get(p) ?? [] : [p];
       for (const e of expanded) out.push(this.fileCache.get(e)!);
     }
     return out;
+  }
+
+  private async readAndCache(wanted: string[]): Promise<void> {
+    const reads = await this.target.readFiles(wanted);
+    for (const r of reads) this.fileCache.set(r.path, r);
+    // remember which glob produced which files, so a later request for the same glob is served from cache
+    for (const p of wanted) {
+      if (!this.fileCache.has(p)) this.fileCache.set(p, { path: p, state: 'missing' });
+      if (/[*?[]/.test(p)) {
+        const matches = reads.filter((r) => r.path !== p && globMatches(p, r.path)).map((r) => r.path);
+        this.globCache.set(p, matches);
+      }
+    }
+  }
+
+  /** Note a round trip in flight for keys until it settles; a failure reaches whoever awaits it. */
+  private inFlight(map: Map<string, Promise<void>>, keys: string[], job: Promise<void>): void {
+    for (const k of keys) map.set(k, job);
+    job.then(() => undefined, () => undefined).finally(() => { for (const k of keys) map.delete(k); });
+  }
+  private readsInFlight = new Map<string, Promise<void>>();
+  private statsInFlight = new Map<string, Promise<void>>();
+
+  /**
+   * Start gathering facts now, without waiting for them: each is stored as any fact is, and whoever asks
+   * for it later gets it (or its error) then. Lets the round trips of facts a run will certainly need
+   * overlap, instead of each waiting for the step that first needs it.
+   */
+  warm(defs: FactDef<unknown>[]): void {
+    for (const d of defs) this.get(d).catch(() => undefined);
   }
   private globCache = new Map<string, string[]>();
 
@@ -86,11 +109,13 @@ export class FactStore {
 
   /** stat paths (following symlinks), each at most once per run; missing → null. */
   async stat(paths: string[]): Promise<Map<string, FileStat | null>> {
-    const wanted = paths.filter((p) => !this.statCache.has(p));
+    const wanted = [...new Set(paths.filter((p) => !this.statCache.has(p) && !this.statsInFlight.has(p)))];
     if (wanted.length) {
-      const found = await this.target.stat(wanted);
-      for (const p of wanted) this.statCache.set(p, found.get(p) ?? null);
+      this.inFlight(this.statsInFlight, wanted, this.target.stat(wanted).then((found) => {
+        for (const p of wanted) this.statCache.set(p, found.get(p) ?? null);
+      }));
     }
+    await Promise.all(new Set(paths.map((p) => this.statsInFlight.get(p)).filter((j) => j !== undefined)));
     return new Map(paths.map((p) => [p, this.statCache.get(p)!]));
   }
 
