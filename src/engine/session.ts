@@ -105,7 +105,7 @@ const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2]> = [
   [systemdUnits, 1], [socketTables, 1], [runningSysctl, 1], [runningFirewall, 1], [logFiles, 1],
   [sshdEffectiveConfig, 1], [sshHostKeyFiles, 1], [pamConfig, 1], [grubKernelLines, 1],
   [homeListings, 1], [rootLoginPath, 1],
-].map(([d, l]) => [d as FactDef<unknown>, l as 1 | 2]);
+];
 
 /**
  * When the run audits a whole benchmark (at its level, scored items only or not), start gathering the
