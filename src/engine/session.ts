@@ -100,7 +100,7 @@ export async function openSession(target: Target, requestedBenchmark: string | u
  * the given level up (found by listing the facts each full audit gathers); the slow ones first. Each
  * fact works out for itself what applies to the target's OS and kind.
  */
-const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2]> = [
+export const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2]> = [
   [packageFileChanges, 2], [filesystemScan, 1], [installedPackages, 1], [pendingUpdates, 1],
   [systemdUnits, 1], [socketTables, 1], [runningSysctl, 1], [runningFirewall, 1], [logFiles, 1],
   [sshdEffectiveConfig, 1], [sshHostKeyFiles, 1], [pamConfig, 1], [grubKernelLines, 1],

@@ -6,29 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { FactStore, type FactDef } from '../../src/facts/store.js';
 import { openTarget } from '../../src/targets/index.js';
-import { openSession, warmUp, type Selection } from '../../src/engine/session.js';
-import { filesystemScan, packageFileChanges } from '../../src/facts/filesystem.js';
-import { installedPackages } from '../../src/facts/packages.js';
-import { pendingUpdates } from '../../src/facts/pending-updates.js';
-import { systemdUnits } from '../../src/facts/systemd-units.js';
-import { socketTables } from '../../src/facts/listening-sockets.js';
+import { openSession, WARM_FACTS, warmUp, type Selection } from '../../src/engine/session.js';
+import { filesystemScan } from '../../src/facts/filesystem.js';
 import { runningSysctl } from '../../src/facts/sysctl.js';
-import { logFiles } from '../../src/facts/log-files.js';
-import { sshdEffectiveConfig, sshHostKeyFiles } from '../../src/facts/sshd-config.js';
-import { pamConfig } from '../../src/facts/pam.js';
-import { homeListings, rootLoginPath } from '../../src/facts/homes.js';
-import { grubKernelLines } from '../../src/facts/kernel-cmdline.js';
-import { runningFirewall } from '../../src/facts/firewall.js';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { IMAGES, withContainer } from '../support/containers.js';
 
 const BENCHMARK = 'cis-ubuntu-18.04-v2.1.0';
 const WHOLE: Selection = { level: 2, scoredOnly: false, only: [], tags: null };
-// what a whole Level 2 audit gathers early (the list in src/engine/session.ts, written out again here)
-const WARM = [
-  packageFileChanges, filesystemScan, installedPackages, pendingUpdates, systemdUnits, socketTables, runningSysctl,
-  runningFirewall, logFiles, sshdEffectiveConfig, sshHostKeyFiles, pamConfig, grubKernelLines, homeListings, rootLoginPath,
-] as FactDef<unknown>[];
+// what a whole Level 2 audit gathers early, every level's facts
+const WARM = WARM_FACTS.map(([d]) => d);
 
 const settle = (store: FactStore, defs: FactDef<unknown>[]) => Promise.allSettled(defs.map((d) => store.get(d)));
 const outcome = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? JSON.stringify(r.value) : `error: ${(r.reason as Error).message}`);
