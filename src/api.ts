@@ -17,6 +17,8 @@ import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
+import { REPORT_FORMATS, writeReportFormats, type ReportFormat } from './report/formats.js';
+import { activeProgress } from './report/progress.js';
 
 export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   target?: string;
@@ -37,6 +39,8 @@ export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   containerAsHost?: boolean;
   /** write Allure results (default true) */
   allureResults?: boolean;
+  /** the report formats written next to compliance.json (default: all of REPORT_FORMATS) */
+  formats?: readonly ReportFormat[];
   trace?: TraceSink;
 }
 
@@ -46,6 +50,8 @@ export interface AuditResult {
   outDir: string;
   compliancePath: string;
   allureResultsDir?: string;
+  /** the other report files written (junit.xml, results.sarif, xccdf-results.xml) */
+  formatFiles: string[];
 }
 
 export { UsageError };
@@ -185,7 +191,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         formats: {
           ...runConfiguration.formats,
           // cucumber's console output is discarded (see the stdout below): a formatter that does no work
-          stdout: './dist/src/report/null-formatter.js',
+          // (or, when a progress display is active, the formatter that feeds it)
+          stdout: activeProgress() ? './dist/src/report/progress-formatter.js' : './dist/src/report/null-formatter.js',
           files: Object.fromEntries(format.map(([f, file]) => [file!, f])),
           options: JSON.parse(JSON.stringify({
             cisBdd: { benchmark: session.benchmarkId, selection: session.selection, policy },
@@ -212,7 +219,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     report.target = { kind: target.kind, uri: target.uri, os: session.os ? { id: session.os.id, versionId: session.os.versionId, prettyName: session.os.prettyName } : null };
     await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);
     await fs.rm(path.join(outDir, '.allure-formatter.out'), { force: true });
-    return { report, exitCode: exitCodeFor(report), outDir, compliancePath, allureResultsDir };
+    const formatFiles = await writeReportFormats(outDir, report, options.formats ?? REPORT_FORMATS);
+    return { report, exitCode: exitCodeFor(report), outDir, compliancePath, allureResultsDir, formatFiles };
   }
 }
 

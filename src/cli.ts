@@ -30,6 +30,9 @@ Usage:
                                 audit a fleet: one report per target, fleet.json, one Allure report
   cis-bdd merge --out DIR FILE...
                                 a fleet report from compliance.json files collected elsewhere
+  cis-bdd diff OLD NEW [--json] [--limit N]
+                                what changed between two audits (compliance.json or fleet.json);
+                                exit 1 when a scored item newly fails
   cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
   cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--tailoring]
                                 what an audit would run, and what is waived
@@ -54,6 +57,11 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --no-html                     do not generate the Allure HTML report
   --no-allure                   write no Allure results at all (compliance.json and summary.txt only;
                                 the fastest way to gate a pipeline)
+  --formats LIST                report files besides compliance.json: junit, sarif, xccdf, all (default)
+                                or none (junit.xml, results.sarif, xccdf-results.xml)
+  --baseline FILE               gate on the difference from an earlier audit (compliance.json or
+                                fleet.json): exit 1 only when a scored item newly fails
+  --quiet                       print only the final summary line (no progress)
   --container-as-host           in a container, evaluate kernel, bootloader, partition and time items
                                 as on a host (privileged containers sharing the host's namespaces)
   --trace                       print each command sent to the target with its time
@@ -76,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'rollback') return rollbackCommand(rest);
   if (command === 'list') return listCommand(rest);
   if (command === 'merge') return mergeCommand(rest);
+  if (command === 'diff') return (await import('./diff-command.js')).diffCommand(rest);
   const harden = command === 'harden';
   if (command !== 'audit' && !harden) {
     process.stderr.write(`cis-bdd: unknown command "${command}"\n\n${help()}`);
@@ -105,6 +114,9 @@ export async function main(argv: string[]): Promise<number> {
         'no-allure': { type: 'boolean' },
         'container-as-host': { type: 'boolean' },
         trace: { type: 'boolean' },
+        formats: { type: 'string' },
+        baseline: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         ...(harden ? {
           'dry-run': { type: 'boolean' as const },
@@ -123,8 +135,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
+  let formats;
+  try {
+    const { parseFormats } = await import('./report/formats.js');
+    formats = parseFormats(values.formats);
+  } catch (e) {
+    return usageExit(e);
+  }
+  const { Progress, progressMode, setActiveProgress } = await import('./report/progress.js');
+  const progress = new Progress(progressMode(process.stderr, !!values.quiet));
   const targetList = values.target ?? [];
-  if (!harden && (targetList.length > 1 || values.targets)) return fleetCommand(values, targetList, out);
+  if (!harden && (targetList.length > 1 || values.targets)) return fleetCommand(values, targetList, out, formats, progress);
   if (harden && (targetList.length > 1 || values.targets)) {
     process.stderr.write('cis-bdd: usage error: harden takes one --target at a time\n');
     return 2;
@@ -144,24 +165,35 @@ export async function main(argv: string[]): Promise<number> {
       sudo: values.sudo,
       containerAsHost: values['container-as-host'],
       allureResults: !values['no-allure'],
+      formats,
       trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
   };
   if (harden) {
+    setActiveProgress(progress);
     try {
+      progress.phase(`hardening ${shownTarget(common.target)}`);
       const { runHarden, formatHardenSummary } = await import('./remediation/harden.js');
       const v = values as Record<string, unknown>;
       const r = await runHarden({ ...common, allureResults: false, dryRun: v['dry-run'] as boolean, allowInstall: v['allow-install'] as boolean, tag: v.tag as string | undefined });
+      progress.end('hardening finished');
       process.stdout.write(formatHardenSummary(r.report));
       process.stdout.write(`harden.json: ${path.join(r.outDir, 'harden.json')}\n`);
       return r.exitCode;
     } catch (e) {
+      progress.end();
       return usageExit(e);
+    } finally {
+      setActiveProgress(undefined);
     }
   }
+  setActiveProgress(progress);
   try {
+    if (values.baseline) await (await import('./report/diff.js')).loadAuditFile(values.baseline); // bad input stops before the audit
     const { runAudit } = await api();
+    progress.phase(`auditing ${shownTarget(common.target)}`);
     const result = await runAudit(common);
-    const paths = [`compliance.json: ${result.compliancePath}`];
+    progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
+    const paths = [`compliance.json: ${result.compliancePath}`, ...result.formatFiles.map((f) => `${path.basename(f)}: ${f}`)];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
     if (!values['no-html'] && result.allureResultsDir) {
       try {
@@ -172,13 +204,24 @@ export async function main(argv: string[]): Promise<number> {
         paths.push(`Allure report: not generated (${(e as Error).message})`);
       }
     }
-    const { formatSummary } = await import('./report/summary.js');
-    const summary = formatSummary(result.report, paths);
-    await fs.writeFile(path.join(result.outDir, 'summary.txt'), summary);
-    process.stdout.write(summary);
-    return result.exitCode;
+    const { formatSummary, finalLine, wantsColor } = await import('./report/summary.js');
+    let exitCode: number = result.exitCode;
+    const extra: string[] = [];
+    if (values.baseline) {
+      const { baselineGate } = await import('./report/baseline.js');
+      const gate = await baselineGate(values.baseline, result.report, result.compliancePath);
+      extra.push(...gate.lines);
+      exitCode = gate.exitCode;
+    }
+    await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, paths, { extra }));
+    const color = wantsColor(process.stdout);
+    process.stdout.write(values.quiet ? finalLine(result.report, color) : formatSummary(result.report, paths, { color, extra, limit: 25 }));
+    return exitCode;
   } catch (e) {
+    progress.end();
     return usageExit(e);
+  } finally {
+    setActiveProgress(undefined);
   }
 }
 
@@ -192,16 +235,40 @@ function usageExit(e: unknown): number {
 }
 
 /** The arguments every target of a fleet shares, passed on to its own cis-bdd process. */
+/** A target URI as progress shows it: a password in it (refused later, with a message) is never echoed. */
+function shownTarget(uri: string | undefined): string {
+  return (uri ?? 'local').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/i, '$1:***@');
+}
+
+/** The target that has been running longest, for the progress line. */
+function slowest(running: Map<string, number>): string {
+  let oldest: [string, number] | undefined;
+  for (const e of running) if (!oldest || e[1] < oldest[1]) oldest = e;
+  return oldest ? `${running.size} running; slowest ${oldest[0]} (${Math.round((Date.now() - oldest[1]) / 1000)} s)` : '';
+}
+
+/** The compliance reports a fleet run wrote, in the fleet's order (targets without one are left out). */
+async function fleetReports(report: import('./fleet.js').FleetReport): Promise<import('./report/compliance.js').ComplianceReport[]> {
+  const out = [];
+  for (const t of report.targets) {
+    if (!t.report) continue;
+    const text = await fs.readFile(t.report, 'utf8').catch(() => '');
+    if (text) out.push(JSON.parse(text));
+  }
+  return out;
+}
+
 function sharedAuditArgs(values: Record<string, unknown>): string[] {
   const args: string[] = [];
   for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts']) {
     if (typeof values[k] === 'string') args.push(`--${k}`, values[k] as string);
   }
   for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace', 'no-allure']) if (values[k]) args.push(`--${k}`);
+  args.push('--quiet'); // each target's own progress would interleave: the fleet shows its own
   return args;
 }
 
-async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string): Promise<number> {
+async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string, formats: readonly import('./report/formats.js').ReportFormat[], progress: import('./report/progress.js').Progress): Promise<number> {
   const { parseTargetsFile, runFleet, formatFleet, fleetExitCode } = await import('./fleet.js');
   try {
     const targets = targetList.map((uri) => ({ uri }));
@@ -214,8 +281,18 @@ async function fleetCommand(values: Record<string, unknown>, targetList: string[
       concurrency = Number(values.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got "${values.concurrency}")`);
     }
-    const report = await runFleet({ targets, out, concurrency, auditArgs: sharedAuditArgs(values), onProgress: (l) => process.stderr.write(`${l}\n`) });
-    const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`];
+    progress.phase(`auditing ${targets.length} targets`);
+    progress.items(targets.length);
+    const running = new Map<string, number>();
+    const report = await runFleet({
+      targets, out, concurrency, auditArgs: [...sharedAuditArgs(values), '--formats', formats.length ? formats.join(',') : 'none'],
+      onStart: (uri) => { running.set(uri, Date.now()); progress.status(slowest(running)); },
+      onProgress: (l, uri) => { if (uri) running.delete(uri); progress.itemFinished(); progress.note(l); progress.status(slowest(running)); },
+    });
+    progress.end(`audited ${targets.length} targets`);
+    const { writeFleetFormats } = await import('./report/formats.js');
+    const written = await writeFleetFormats(path.resolve(out), await fleetReports(report), formats);
+    const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`, ...written.map((f) => `${path.basename(f)}: ${f}`)];
     if (!values['no-html'] && !values['no-allure']) {
       try {
         const { generateAllureHtml } = await import('./report/allure-html.js');

@@ -81,7 +81,10 @@ export interface FleetOptions {
   concurrency?: number;
   /** arguments passed to every per-target audit (benchmark, level, policy, known-hosts, ...) */
   auditArgs: string[];
-  onProgress?: (line: string) => void;
+  /** a target finished: a line saying how, and the target */
+  onProgress?: (line: string, uri?: string) => void;
+  /** a target's audit started */
+  onStart?: (uri: string) => void;
 }
 
 export async function runFleet(options: FleetOptions): Promise<FleetReport> {
@@ -97,8 +100,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     while (next < jobs.length) {
       const i = next++;
       const { t, dir } = jobs[i];
+      options.onStart?.(t.uri);
       results[i] = await auditOne(bin, t, dir, options.auditArgs);
-      options.onProgress?.(`${results[i].status.padEnd(11)} ${t.uri}${results[i].score !== null ? ` score ${results[i].score}%` : ''}${results[i].message ? ` — ${results[i].message}` : ''}`);
+      options.onProgress?.(`${results[i].status.padEnd(11)} ${t.uri}${results[i].score !== null ? ` score ${results[i].score}%` : ''}${results[i].message ? ` — ${results[i].message}` : ''}`, t.uri);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));

@@ -1,7 +1,36 @@
 /** A CIS-CAT-style summary for a terminal or a CI log: totals by status, the score, and what failed. */
+import { styleText } from 'node:util';
 import type { ComplianceReport } from './compliance.js';
 
-export function formatSummary(report: ComplianceReport, reportPaths: string[] = []): string {
+export interface SummaryOptions {
+  /** colour statuses (a terminal, and NO_COLOR unset) */
+  color?: boolean;
+  /** list at most this many failing scored items (the rest are counted, with where to see them) */
+  limit?: number;
+  /** lines added at the end (a baseline's delta, for example) */
+  extra?: string[];
+}
+
+type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold';
+
+/** Whether to colour output on a stream: a terminal, NO_COLOR unset, and not a dumb terminal. */
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}
+
+/** The one-line verdict of an audit (what --quiet prints). */
+export function finalLine(report: ComplianceReport, color = false): string {
+  const s = report.summary;
+  const c = (k: Colour, t: string) => (color ? styleText(k, t) : t);
+  const scoredFail = report.items.filter((i) => i.scored && i.status === 'fail').length;
+  const verdict = scoredFail ? c('red', 'NOT COMPLIANT') : s.error || report.items.some((i) => i.scored && i.status === 'unknown') ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
+  const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`;
+  return `${verdict}: score ${score}; ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.notApplicable} not applicable, ${s.manual} manual, ${s.waived} waived — ${report.benchmark.id} on ${report.target?.uri ?? '?'}\n`;
+}
+
+export function formatSummary(report: ComplianceReport, reportPaths: string[] = [], options: SummaryOptions = {}): string {
+  const paint = (k: Colour, t: string) => (options.color ? styleText(k, t) : t);
+  const limit = options.limit ?? Infinity;
   const s = report.summary;
   const scored = report.items.filter((i) => i.scored && i.status !== 'not-selected');
   const rows: Array<[string, number | string]> = [
@@ -48,15 +77,18 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   const scoredFail = scored.filter((i) => i.status === 'fail').length;
   out.push(`Score: ${s.score === null ? 'n/a (no scored item passed or failed)' : `${s.score.toFixed(1)}%`}  (${scoredPass} passed of ${scoredPass + scoredFail} scored items that passed or failed)`);
   out.push(`Duration: ${(report.run.durationMs / 1000).toFixed(1)} s, ${report.run.roundTrips} round trips to the target`);
-  const listed = (status: string, title: string) => {
+  const listed = (status: 'fail' | 'error', title: string, colour: Colour) => {
     const items = report.items.filter((i) => i.status === status);
     if (!items.length) return;
+    // scored items first: they decide the exit code
+    items.sort((a, b) => Number(b.scored) - Number(a.scored));
     out.push(line);
-    out.push(`${title} (${items.length}):`);
-    for (const i of items) out.push(`  ${i.id.padEnd(10)} ${i.title}${status !== 'fail' && i.reason ? ` — ${i.reason}` : ''}`);
+    out.push(paint(colour, `${title} (${items.length}):`));
+    for (const i of items.slice(0, limit)) out.push(`  ${paint(colour, i.id.padEnd(10))} ${i.title}${i.scored ? '' : ' [not scored]'}${i.reason ? ` — ${i.reason}` : ''}`);
+    if (items.length > limit) out.push(`  … ${items.length - limit} more: all are in summary.txt and compliance.json`);
   };
-  listed('fail', 'Failed');
-  listed('error', 'Errors');
+  listed('fail', 'Failed', 'red');
+  listed('error', 'Errors', 'yellow');
   const waived = report.items.filter((i) => i.status === 'waived');
   if (waived.length) {
     out.push(line);
@@ -73,7 +105,12 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     out.push(`Expired waivers (${expired.length}; these items count with their real verdict):`);
     for (const i of expired) out.push(`  ${i.id.padEnd(10)} ${i.status.padEnd(8)} expired ${i.expiredWaiver!.expires}: ${i.expiredWaiver!.reason}`);
   }
+  if (options.extra?.length) {
+    out.push(line);
+    out.push(...options.extra);
+  }
   out.push(line);
   for (const p of reportPaths) out.push(p);
+  out.push(finalLine(report, options.color).trimEnd());
   return `${out.join('\n')}\n`;
 }

@@ -22,11 +22,11 @@ describe('cis-bdd exit codes', () => {
     expect(r.stdout).toMatch(/Pass\s+1/);
   });
 
-  it('--no-allure writes compliance.json and summary.txt only; without it, Allure results are written too', () => {
+  it('--no-allure writes no Allure results (compliance.json, summary.txt and the other formats only); without it, Allure results are written too', () => {
     const [bare, full] = [tmp(), tmp()];
     const r = cli('audit', '--target', `rootfs:${ensureUbuntuBase()}`, '--only', '6.1.2', '--out', bare, '--no-allure');
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(readdirSync(bare).sort()).toEqual(['compliance.json', 'summary.txt']);
+    expect(readdirSync(bare).sort()).toEqual(['compliance.json', 'junit.xml', 'results.sarif', 'summary.txt', 'xccdf-results.xml']);
     expect(r.stdout).not.toMatch(/Allure/);
     expect(cli('audit', '--target', `rootfs:${ensureUbuntuBase()}`, '--only', '6.1.2', '--out', full, '--no-html').code).toBe(0);
     expect(readdirSync(full)).toContain('allure-results');
