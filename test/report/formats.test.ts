@@ -46,8 +46,8 @@ print(json.dumps(out))
 const sarifSchema = JSON.parse(readFileSync(require.resolve('schemastore/schemas/json/sarif-2.1.0.json'), 'utf8'));
 // the published schema's language-tag pattern is not valid in Unicode mode: ajv must read it as the
 // schema's authors wrote it (ECMA-262 without the u flag)
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-addFormats(ajv);
+const ajv = new (Ajv as unknown as typeof Ajv.default)({ strict: false, allErrors: true, unicodeRegExp: false });
+(addFormats as unknown as typeof addFormats.default)(ajv);
 const validateSarif = ajv.compile(sarifSchema);
 
 function multitool(): string | null {
