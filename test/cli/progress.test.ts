@@ -43,7 +43,7 @@ describe('progress while an audit runs', () => {
     expect(r.out).toMatch(/\[\s*\d+\/22\]\s+\d\d:\d\d\s+5\.3 SSH Server/);
     expect(r.out).toContain('[22/22]');
     expect(r.out).toMatch(/\x1b\[31m/); // red: the failing items and NOT COMPLIANT
-    expect(r.out).toMatch(/NOT COMPLIANT: score \d+\.\d%/);
+    expect(r.out).toMatch(/\x1b\[31mNOT COMPLIANT\x1b\[39m: score \d+\.\d%/);
   });
 
   it('on a terminal with NO_COLOR: progress still drawn, but no colour in the summary', () => {
