@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv';
+import AjvDraft7 from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { repoRoot } from '../support/fixtures.js';
@@ -25,10 +25,11 @@ const examples = { github: 'docs/ci/github-actions.yml', gitlab: 'docs/ci/gitlab
 function validator(file: string) {
   const schema = JSON.parse(readFileSync(file, 'utf8'));
   expect(schema.$schema, `${file} is the draft ajv's default class reads`).toMatch(/draft-07/);
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-  addFormats(ajv);
+  // ajv's default class is draft-07; the CommonJS default export is reached through .default under NodeNext
+  const ajv = new (AjvDraft7 as unknown as typeof AjvDraft7.default)({ strict: false, allErrors: true, validateSchema: false });
+  (addFormats as unknown as typeof addFormats.default)(ajv);
   const validate = ajv.compile(schema);
-  return (doc: unknown): string[] => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`));
+  return (doc: unknown): string[] => (validate(doc) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath || '/'} ${e.message}`));
 }
 
 const load = (rel: string) => parse(readFileSync(path.join(repoRoot, rel), 'utf8'));
