@@ -29,7 +29,8 @@ Usage:
   cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N]
                                 audit a fleet: one report per target, fleet.json, one Allure report
   cis-bdd merge --out DIR FILE...
-                                a fleet report from compliance.json files collected elsewhere
+                                a fleet report from compliance.json files or pod logs collected
+                                elsewhere ("-" reads a log from stdin: kubectl logs ... | cis-bdd merge -)
   cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
   cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--tailoring]
                                 what an audit would run, and what is waived
@@ -241,7 +242,7 @@ async function mergeCommand(args: string[]): Promise<number> {
     return 2;
   }
   if (!parsed.values.out || !parsed.positionals.length) {
-    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR compliance.json...\n');
+    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR FILE... (compliance.json files or pod logs; - for stdin)\n');
     return 2;
   }
   const { mergeReports, formatFleet, fleetExitCode } = await import('./fleet.js');
