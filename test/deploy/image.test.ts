@@ -164,4 +164,42 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
       expect(none.stderr).toMatch(/neither a cis-bdd compliance\.json nor a log with cis-bdd report blocks/);
     });
   });
+
+  it('as the DaemonSet: node-audit --every keeps running after printing its first report', async () => {
+    requireImage(IMAGE);
+    const { args, mountPath } = daemonSetRunArgs();
+    const name = `cis-bdd-test-ds-${process.pid}`;
+    spawnSync('docker', ['run', '-d', '--name', name, ...args, '-e', 'NODE_NAME=worker-loop', '-v', `${ensureUbuntuBase()}:${mountPath}:ro`,
+      IMAGE, 'node-audit', '--every', '86400', '--only', '6.1'], { encoding: 'utf8' });
+    try {
+      let logs = '';
+      for (let i = 0; i < 120 && !/END CIS-BDD COMPLIANCE/.test(logs); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        logs = spawnSync('docker', ['logs', name], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+      }
+      expect(decodeLogBlocks(logs).blocks.map((b) => b.node)).toEqual(['worker-loop']);
+      expect(logs).toMatch(/node worker-loop: exit 0/);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout.trim()).toBe('true');
+    } finally {
+      spawnSync('docker', ['rm', '-f', name]);
+    }
+  }, 180_000);
+
+  it('as the CI examples run it: the GitHub step\'s script audits an image through the engine socket, keeps the reports, exits with the audit\'s code', () => {
+    requireImage(IMAGE);
+    const wf = parse(readFileSync(path.join(repoRoot, 'docs/ci/github-actions.yml'), 'utf8'));
+    const step = wf.jobs['cis-audit'].steps.find((s: { run?: string }) => /docker-image:\/\//.test(s.run ?? ''));
+    const name = `cis-bdd-test-ci-${process.pid}`;
+    const cwd = tmp();
+    const r = spawnSync('bash', ['-e', '-c', step.run.replaceAll('cis-audit', name)], {
+      cwd, encoding: 'utf8', timeout: 300_000,
+      env: { ...process.env, IMAGE: 'cis-bdd/ubuntu-18.04-stock:latest', CIS_BDD_IMAGE: IMAGE, CIS_BDD_POLICY: wf.jobs['cis-audit'].env.CIS_BDD_POLICY },
+    });
+    spawnSync('docker', ['rm', '-f', name]);
+    expect(r.status, r.stderr).toBe(1); // the stock image fails scored items
+    const report = JSON.parse(readFileSync(path.join(cwd, 'cis-reports/compliance.json'), 'utf8'));
+    expect(report.target).toMatchObject({ kind: 'docker-image', uri: 'docker-image://cis-bdd/ubuntu-18.04-stock:latest' });
+    expect(report.policy?.name).toBeTruthy();
+  }, 360_000);
 });
