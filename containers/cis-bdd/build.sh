@@ -57,7 +57,7 @@ if ldd "$host_node" 2>/dev/null | grep -Eq 'libnode|libuv|libicu|not found'; the
 # --- the image ----------------------------------------------------------------------------------------
 app_key=$( {
   echo "base $base_key node $node_version $node_source $(sha256sum "$host_node" | cut -d' ' -f1)"
-  sha256sum package.json package-lock.json cucumber.mjs bin/cis-bdd.mjs src/policy/policy.schema.json "$here"/Dockerfile "$here"/*.mjs "$here/build.sh"
+  sha256sum package.json package-lock.json cucumber.mjs bin/cis-bdd.mjs src/policy/policy.schema.json containers/cis-bdd/Dockerfile containers/cis-bdd/*.mjs containers/cis-bdd/build.sh  # relative: the same key in any checkout
   find dist/src dist/steps features benchmarks policies schemas -type f ! -name '*.map' -print0 | sort -z | xargs -0 sha256sum
 } | sha256sum | cut -d' ' -f1)
 image=cis-bdd/cis-bdd:$version
