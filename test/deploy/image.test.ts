@@ -85,7 +85,7 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
     const digest = 'cd dist && find src steps -name "*.js" -type f | LC_ALL=C sort | xargs sha256sum | sha256sum';
     const inImage = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/bin/sh', '-w', '/opt/cis-bdd', IMAGE, '-c', digest], { encoding: 'utf8' });
     const here = spawnSync('sh', ['-c', digest], { cwd: repoRoot, encoding: 'utf8' });
-    expect(inImage.stdout.trim()).toBe(here.stdout.trim());
+    expect(inImage.stdout.trim(), `${IMAGE} was built from other sources than this checkout's dist/: run bash scripts/setup/test-setup.sh`).toBe(here.stdout.trim());
   });
   const fixtures = [
     { name: 'Ubuntu 18.04', tree: () => ensureUbuntuBase(), node: 'worker-ubuntu', benchmark: 'cis-ubuntu-18.04-v2.1.0' },
