@@ -19,6 +19,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, 'bin/cis-bdd.mjs');
 const args = process.argv.slice(2);
+let child = null;
+// PID 1 in a container gets no default signal handling: end at once on SIGTERM (pod deletion, docker stop)
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => { child?.kill(sig); process.exit(sig === 'SIGTERM' ? 143 : 130); });
+}
 
 if (args.length && args[0] !== 'node-audit') {
   const { main } = await import(path.join(here, 'dist/src/cli.js'));
@@ -62,7 +67,7 @@ async function nodeAudit(rest) {
 
 function run(argv) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on("close", (code) => resolve(code ?? 3));
+    child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => { child = null; resolve(code ?? 3); });
   });
 }

@@ -165,7 +165,7 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
     });
   });
 
-  it('as the DaemonSet: node-audit --every keeps running after printing its first report', async () => {
+  it('as the DaemonSet: node-audit --every keeps running after printing its first report, and stops at once on SIGTERM', async () => {
     requireImage(IMAGE);
     const { args, mountPath } = daemonSetRunArgs();
     const name = `cis-bdd-test-ds-${process.pid}`;
@@ -181,6 +181,11 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
       expect(logs).toMatch(/node worker-loop: exit 0/);
       await new Promise((r) => setTimeout(r, 2000));
       expect(spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout.trim()).toBe('true');
+      // a pod deletion (SIGTERM) ends it at once, well inside the manifest's grace period
+      const t0 = Date.now();
+      spawnSync('docker', ['stop', '-t', '30', name]);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(spawnSync('docker', ['inspect', '-f', '{{.State.ExitCode}}', name], { encoding: 'utf8' }).stdout.trim()).toBe('143');
     } finally {
       spawnSync('docker', ['rm', '-f', name]);
     }
