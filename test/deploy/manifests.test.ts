@@ -1,6 +1,7 @@
 /**
  * deploy/kubernetes/ against the Kubernetes OpenAPI schema (kubernetes-models: generated from the API's
- * OpenAPI definitions, validating on validate()), and the shape the issue asks of it: a Job for one node,
+ * OpenAPI definitions, validating on validate(); the installed models are of Kubernetes 1.34 or later,
+ * checked below by APIs that went GA there), and the shape the issue asks of it: a Job for one node,
  * a DaemonSet for all (every taint tolerated, control-plane included), no host PID, network or IPC, the
  * node's root mounted read-only and nothing else of the node, results in the pod's log (no shared volume),
  * the node's name from the downward API. The image test (image.test.ts) runs the image the way these
@@ -41,6 +42,13 @@ function tolerates(tolerations: Manifest[], taint: { key: string; value?: string
 
 describe('Kubernetes manifests (deploy/kubernetes/)', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+
+  it('the models are of a current Kubernetes release (resource.k8s.io/v1 and VolumeAttributesClass v1: GA in 1.34)', async () => {
+    const resource = await import('kubernetes-models/resource.k8s.io/v1');
+    const storage = await import('kubernetes-models/storage.k8s.io/v1');
+    expect(typeof resource.ResourceClaim).toBe('function');
+    expect(typeof storage.VolumeAttributesClass).toBe('function');
+  });
 
   it('every manifest validates against the Kubernetes OpenAPI schema', () => {
     expect(files).toEqual(['daemonset.yaml', 'job.yaml', 'namespace.yaml']);
