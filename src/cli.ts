@@ -29,7 +29,8 @@ Usage:
   cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N]
                                 audit a fleet: one report per target, fleet.json, one Allure report
   cis-bdd merge --out DIR FILE...
-                                a fleet report from compliance.json files collected elsewhere
+                                a fleet report from compliance.json files or pod logs collected
+                                elsewhere ("-" reads a log from stdin: kubectl logs ... | cis-bdd merge -)
   cis-bdd diff OLD NEW [--json] [--limit N]
                                 what changed between two audits (compliance.json or fleet.json);
                                 exit 1 when a scored item newly fails
@@ -318,7 +319,7 @@ async function mergeCommand(args: string[]): Promise<number> {
     return 2;
   }
   if (!parsed.values.out || !parsed.positionals.length) {
-    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR compliance.json...\n');
+    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR FILE... (compliance.json files or pod logs; - for stdin)\n');
     return 2;
   }
   const { mergeReports, formatFleet, fleetExitCode } = await import('./fleet.js');

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ComplianceReport } from './report/compliance.js';
-import { UsageError } from './api.js';
+import { UsageError } from './engine/usage-error.js';
+import { decodeLogBlocks } from './fleet-log.js';
 
 export interface FleetTarget {
   uri: string;
@@ -22,6 +23,8 @@ export interface FleetTarget {
 
 export interface FleetEntry {
   target: string;
+  /** the Kubernetes node, for reports made by the image's node audit */
+  node?: string;
   status: 'compliant' | 'failing' | 'errors' | 'unreachable' | 'crashed';
   exitCode: number | null;
   score: number | null;
@@ -167,29 +170,89 @@ export async function mergeAllureResults(dirs: string[], into: string): Promise<
   return n;
 }
 
-/** `cis-bdd merge`: a fleet report from compliance.json files collected elsewhere (one per node). */
-export async function mergeReports(files: string[], out: string): Promise<FleetReport> {
+/**
+ * `cis-bdd merge`: a fleet report from reports collected elsewhere. Each input is a compliance.json, or a
+ * log (pod logs from `kubectl logs`, "-" for stdin) with report blocks between markers (fleet-log.ts):
+ * of several blocks of one node (a DaemonSet audits daily) the latest run counts, and it is written to
+ * `<out>/<node>/compliance.json`. A block that cannot be read stops the merge (exit 2) with its file:line.
+ */
+export async function mergeReports(files: string[], out: string, readStdin: () => Promise<string> = stdinText): Promise<FleetReport> {
   const entries: FleetEntry[] = [];
+  const fromLogs = new Map<string, { r: ComplianceReport; json: string; source: string; runs: number }>();
   for (const f of files) {
-    let r: ComplianceReport;
+    const name = f === '-' ? '(stdin)' : f;
+    let text: string;
     try {
-      r = JSON.parse(await fs.readFile(f, 'utf8')) as ComplianceReport;
+      text = f === '-' ? await readStdin() : await fs.readFile(f, 'utf8');
     } catch (e) {
-      throw new UsageError(`${f} is not a readable compliance.json: ${(e as Error).message}`);
+      throw new UsageError(`${name} cannot be read: ${(e as Error).message}`);
     }
-    if (!r.items || !r.summary) throw new UsageError(`${f} is not a cis-bdd compliance.json`);
-    const failing = r.items.filter((i) => i.status === 'fail' && i.scored).map((i) => i.id);
-    const errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
-    entries.push({
-      target: r.target?.uri ?? f,
-      status: failing.length ? 'failing' : errors.length ? 'errors' : 'compliant',
-      exitCode: null, score: r.summary.score, failing, errors, durationMs: r.run.durationMs, report: path.resolve(f),
-    });
+    if (text.trimStart().startsWith('{')) {
+      const r = parseReport(text, name);
+      entries.push(entryOf(r, f === '-' ? name : path.resolve(f)));
+      continue;
+    }
+    const { blocks, errors } = decodeLogBlocks(text);
+    if (errors.length) throw new UsageError(`${name}:${errors[0].line}: ${errors[0].message}`);
+    if (!blocks.length) throw new UsageError(`${name} is neither a cis-bdd compliance.json nor a log with cis-bdd report blocks`);
+    for (const b of blocks) {
+      const r = parseReport(b.json, `${name}:${b.line}`);
+      const node = nodeOf(r) ?? (b.node || r.target?.uri || `${name}:${b.line}`);
+      const seen = fromLogs.get(node);
+      const runs = (seen?.runs ?? 0) + 1;
+      if (!seen || String(r.run?.startedAt ?? '') >= String(seen.r.run?.startedAt ?? '')) fromLogs.set(node, { r, json: b.json, source: `${name}:${b.line}`, runs });
+      else seen.runs = runs;
+    }
+  }
+  await fs.mkdir(out, { recursive: true });
+  const taken = new Set<string>();
+  for (const [node, { r, json, runs }] of fromLogs) {
+    const dir = path.join(out, targetSlug(node, taken));
+    await fs.mkdir(dir, { recursive: true });
+    const file = path.join(dir, 'compliance.json');
+    await fs.writeFile(file, json);
+    const entry = entryOf(r, file);
+    if (runs > 1) entry.message = `latest of ${runs} reports of this node in the logs`;
+    entries.push(entry);
   }
   const report = fleetReport(entries);
-  await fs.mkdir(out, { recursive: true });
   await fs.writeFile(path.join(out, 'fleet.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+function parseReport(text: string, name: string): ComplianceReport {
+  let r: ComplianceReport;
+  try {
+    r = JSON.parse(text) as ComplianceReport;
+  } catch (e) {
+    throw new UsageError(`${name} is not a readable compliance.json: ${(e as Error).message}`);
+  }
+  if (!r || !Array.isArray(r.items) || !r.summary) throw new UsageError(`${name} is not a cis-bdd compliance.json`);
+  return r;
+}
+
+/** The node a report was made on, when the image's node audit made it (target.node). */
+function nodeOf(r: ComplianceReport): string | undefined {
+  const node = (r.target as { node?: unknown } | null)?.node;
+  return typeof node === 'string' && node ? node : undefined;
+}
+
+function entryOf(r: ComplianceReport, report: string): FleetEntry {
+  const failing = r.items.filter((i) => i.status === 'fail' && i.scored).map((i) => i.id);
+  const errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
+  const node = nodeOf(r);
+  return {
+    target: node ?? r.target?.uri ?? report,
+    ...(node ? { node } : {}),
+    status: failing.length ? 'failing' : errors.length ? 'errors' : 'compliant',
+    exitCode: null, score: r.summary.score, failing, errors, durationMs: r.run?.durationMs ?? 0, report,
+  };
+}
+
+async function stdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function formatFleet(r: FleetReport): string {

@@ -82,7 +82,7 @@ overlays_of() { # variant -> overlay directories, in order
 inputs_hash() { # overlay dirs... -> sha256 of everything the fixture is made from
   {
     echo "userland $userland_key"
-    sha256sum "$here/build.sh" "$here"/rpm/*
+    (cd "$here" && sha256sum build.sh rpm/*)   # relative names: the same hash in any checkout
     for o in "$@"; do
       echo "overlay ${o#"$here"}"
       for p in files attributes packages.txt; do

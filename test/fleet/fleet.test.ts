@@ -1,14 +1,13 @@
 /**
  * Several targets at once: one report per target, fleet.json, one Allure report with each target as its
  * own parent suite; an unreachable target is reported and does not stop the others. `merge` builds a
- * fleet report from reports collected elsewhere. The Kubernetes manifests mount the node read-only.
+ * fleet report from reports collected elsewhere. (The Kubernetes manifests: test/deploy/manifests.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { IMAGES, startContainer } from '../support/containers.js';
 
@@ -65,34 +64,4 @@ describe('fleet audits', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/is not a cis-bdd compliance\.json/);
   }, 60_000);
-});
-
-describe('Kubernetes manifests', () => {
-  const docs = (f: string) => parseAllDocuments(readFileSync(path.join(repoRoot, 'deploy/kubernetes', f), 'utf8')).map((d) => d.toJS());
-  for (const f of ['job.yaml', 'daemonset.yaml']) {
-    it(`${f}: the node's root is mounted read-only, nothing else of the node is mounted, reports go to a claim`, () => {
-      const [m] = docs(f);
-      expect(m.kind).toBe(f === 'job.yaml' ? 'Job' : 'DaemonSet');
-      const pod = m.spec.template.spec;
-      expect(pod.hostNetwork).toBe(false);
-      expect(pod.hostPID).toBe(false);
-      const hostVolumes = pod.volumes.filter((v: { hostPath?: unknown }) => v.hostPath);
-      expect(hostVolumes.map((v: { name: string; hostPath: { path: string } }) => [v.name, v.hostPath.path])).toEqual([['host-root', '/']]);
-      expect(pod.volumes.find((v: { name: string }) => v.name === 'reports').persistentVolumeClaim.claimName).toBe('cis-bdd-reports');
-      for (const c of pod.containers) {
-        const mounts = c.volumeMounts.filter((vm: { name: string }) => hostVolumes.some((v: { name: string }) => v.name === vm.name));
-        expect(mounts.length).toBeGreaterThan(0);
-        for (const vm of mounts) expect(vm.readOnly, `${f}: ${vm.name} must be read-only`).toBe(true);
-        expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
-        expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
-        expect(c.securityContext.privileged ?? false).toBe(false);
-        expect(JSON.stringify(c.args ?? c.command)).toMatch(/--target"?,?\s*"?rootfs:\/host/);
-      }
-    });
-  }
-  it('the image recipe audits /host by default and builds the CLI', () => {
-    const df = readFileSync(path.join(repoRoot, 'containers/cis-bdd/Dockerfile'), 'utf8');
-    expect(df).toMatch(/CMD \["audit", "--target", "rootfs:\/host"/);
-    expect(df).toMatch(/npm run build/);
-  });
 });
