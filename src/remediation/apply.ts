@@ -10,7 +10,8 @@ import { connectTarget } from '../api.js';
 import type { Remediation } from './model.js';
 import type { HardenOptions } from './harden.js';
 import { directoriesToCreate, pathsOf, sameNode, surroundingsOf, tempNameOf, type PlannedItem } from './plan.js';
-import { backupDirOf, toRecordNode, writeRecord, TEMP_SUFFIX, type RunRecord } from './run-record.js';
+import { backupDirOf, toAttributesNode, toRecordNode, writeRecord, TEMP_SUFFIX, type RunRecord } from './run-record.js';
+import { shellQuote } from '../targets/target.js';
 import { crashPoint } from './fault-injection.js';
 
 export interface ApplyContext extends HardenOptions {
@@ -47,6 +48,11 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   for (const p of changed) around.set(p, final.get(p)!);
   const newDirs = directoriesToCreate(changed, around);
   const temps = changed.filter((p) => final.get(p)!.type === 'file' || original.get(p)!.type === 'file').map(tempNameOf);
+  const recorded = (p: string) => {
+    const was = original.get(p)!;
+    const now = final.get(p)!;
+    return was.type === 'file' && now.type === 'file' && was.content.equals(now.content) ? toAttributesNode(was) : toRecordNode(was);
+  };
 
   // a path an earlier round of this run changed is already recorded as it was before the run
   const prev = ctx.previous;
@@ -55,7 +61,7 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   const tempBackups = temps.filter((t) => !known.has(t) && around.get(t)?.type !== 'missing').map((t) => around.get(t)!);
   const manifest: RunRecord = {
     runId, createdAt: prev?.createdAt ?? new Date().toISOString(), target: target.uri, state: 'applying',
-    nodes: [...(prev?.nodes ?? []), ...changed.filter((p) => !known.has(p)).map((p) => toRecordNode(original.get(p)!)), ...tempBackups.map(toRecordNode)],
+    nodes: [...(prev?.nodes ?? []), ...changed.filter((p) => !known.has(p)).map(recorded), ...tempBackups.map(toRecordNode)],
     createdDirectories: [...(prev?.createdDirectories ?? []), ...newDirs.filter((d) => !known.has(d))],
     tempNames: [...(prev?.tempNames ?? []), ...temps.filter((t) => !known.has(t) && around.get(t)?.type === 'missing')],
     commands: [...(prev?.commands ?? [])], packagesRemoved: [...(prev?.packagesRemoved ?? [])],
@@ -64,7 +70,7 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   if (!prev) await target.writeNode({ path: backupDir, type: 'directory', mode: 0o700, uid: 0, gid: 0 });
   // 1. write-ahead: the record of everything below is on disk before the first change
   await writeRecord(target, manifest);
-  const backedUp = manifest.nodes.map((n) => ({ path: n.path, type: n.type }));
+  const backedUp = manifest.nodes.map((n) => ({ path: n.path, type: n.type === 'attributes' ? 'file' as const : n.type }));
 
   // 2. directories the new files need, outermost first; then the nodes
   for (const d of newDirs) {
@@ -73,10 +79,13 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
   }
   for (const p of changed) {
     const node = final.get(p)!;
+    const was = original.get(p)!;
+    const attributesOnly = was.type === 'file' && node.type === 'file' && was.content.equals(node.content);
     await crashPoint('torn-write', async () => {
-      if (node.type === 'file') await target.writeNode({ ...node, path: `${p}${TEMP_SUFFIX}`, content: node.content.subarray(0, node.content.length >> 1) });
+      if (node.type === 'file' && !attributesOnly) await target.writeNode({ ...node, path: `${p}${TEMP_SUFFIX}`, content: node.content.subarray(0, node.content.length >> 1) });
     });
-    await target.writeNode(node);
+    if (attributesOnly && node.type === 'file') await setFileAttributes(target, node.path, node, node);
+    else await target.writeNode(node);
     await crashPoint('applied');
   }
 
@@ -161,6 +170,22 @@ export async function applyRemediations(target: Target, planned: Array<{ id: str
     }
   }
   return { backupDir, backedUp, packagesRemoved: manifest.packagesRemoved, refused, manifest };
+}
+
+/**
+ * Give an existing file a mode and owner without touching its content. On a system that runs commands,
+ * in place (chown, then chmod: a change of owner clears set-user-ID bits), so that a process writing
+ * the file (a log) keeps writing to it; on a root filesystem, where nothing runs, by writing the file
+ * anew with `content` (its current content).
+ */
+export async function setFileAttributes(target: Target, file: string, attributes: { mode: number; uid: number; gid: number }, current: Extract<FileNode, { type: 'file' }>): Promise<void> {
+  if (!target.canExecute) {
+    await target.writeNode({ ...current, path: file, mode: attributes.mode, uid: attributes.uid, gid: attributes.gid });
+    return;
+  }
+  const q = shellQuote(file);
+  const r = await target.exec(`[ -f ${q} ] && [ ! -L ${q} ] && chown ${attributes.uid}:${attributes.gid} ${q} && chmod ${attributes.mode.toString(8)} ${q}`);
+  if (r.exitCode !== 0) throw new Error(`setting the mode and owner of ${file} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
 /**

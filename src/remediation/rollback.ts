@@ -9,7 +9,8 @@
 import type { FileNode, Target } from '../targets/target.js';
 import { UsageError } from '../api.js';
 import { crashPoint } from './fault-injection.js';
-import { backupDirOf, fromRecordNode, latestRun, listRuns, readRecord, RecordError, RUN_ID, writeRecord } from './run-record.js';
+import { setFileAttributes } from './apply.js';
+import { backupDirOf, fromRecordNode, latestRun, listRuns, readRecord, RecordError, RUN_ID, timeOfRunId, writeRecord } from './run-record.js';
 
 export interface RollbackReport {
   runId: string;
@@ -44,15 +45,29 @@ export async function rollbackRun(target: Target, runId: string): Promise<Rollba
   if (!record) {
     const [dir] = await target.readNodes([backupDirOf(runId)]);
     if (dir.type === 'missing') throw new UsageError(`no hardening run ${runId} on ${target.uri} (${backupDirOf(runId)} does not exist)`);
-    // the run was stopped before its first record: it changed nothing
-    return { runId, target: target.uri, interrupted: true, restored: [], removedDirectories: [], removedTemporaryFiles: [], cannotUndo: [] };
+    // the run was stopped before its first record: it changed nothing. Say so in a record, so that the
+    // next "--run latest" goes on to the run before it
+    const startedAt = timeOfRunId(runId) || undefined;
+    await writeRecord(target, { runId, createdAt: startedAt ?? new Date().toISOString(), target: target.uri, state: 'rolled-back', rolledBackAt: new Date().toISOString(), nodes: [], commands: [], packagesRemoved: [] });
+    return { runId, target: target.uri, startedAt, interrupted: true, restored: [], removedDirectories: [], removedTemporaryFiles: [], cannotUndo: [] };
   }
   if (record.state === 'rolled-back') throw new UsageError(`run ${runId} was already rolled back at ${record.rolledBackAt}`);
 
   const restored: RollbackReport['restored'] = [];
+  const cannotUndo: string[] = [];
+  const attributePaths = record.nodes.filter((n) => n.type === 'attributes').map((n) => n.path);
+  const current = new Map((attributePaths.length ? await target.readNodes(attributePaths) : []).map((n) => [n.path, n]));
   for (const n of record.nodes) {
-    await target.writeNode(fromRecordNode(n));
-    restored.push({ path: n.path, type: n.type });
+    if (n.type === 'attributes') {
+      // the run changed only the mode or owner: put those back, the content stays as it is now
+      const now = current.get(n.path) ?? { path: n.path, type: 'missing' as const };
+      if (now.type !== 'file') { cannotUndo.push(`${n.path} is now ${now.type === 'missing' ? 'gone' : `a ${now.type}`}: its mode and owner were not restored`); continue; }
+      await setFileAttributes(target, n.path, n, now);
+      restored.push({ path: n.path, type: 'file' });
+    } else {
+      await target.writeNode(fromRecordNode(n));
+      restored.push({ path: n.path, type: n.type });
+    }
     await crashPoint('restored');
   }
   // temporary files: only those a stopped write left behind (none existed before the run)
@@ -60,7 +75,6 @@ export async function rollbackRun(target: Target, runId: string): Promise<Rollba
   const leftTemps = temps.length ? (await target.readNodes(temps)).filter((n) => n.type !== 'missing') : [];
   for (const t of leftTemps) await target.writeNode({ path: t.path, type: 'missing' });
   // directories the run created, deepest first; one that now holds something the run did not put there stays
-  const cannotUndo: string[] = [];
   const removedDirectories: string[] = [];
   const dirs = [...(record.createdDirectories ?? [])].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
   const kept: string[] = [];

@@ -21,8 +21,14 @@ export const BACKUP_ROOT = '/var/lib/cis-bdd/runs';
 export const TEMP_SUFFIX = '.cis-bdd-tmp';
 export const RUN_ID = /^[0-9A-Za-z][0-9A-Za-z-]*$/;
 
-/** A node as recorded: file content in base64 so the record is plain JSON. */
-export type RecordNode = { path: string; type: 'file'; contentBase64: string; mode: number; uid: number; gid: number } | Exclude<FileNode, { type: 'file' }>;
+/**
+ * A node as recorded: file content in base64 so the record is plain JSON. A file whose content the run
+ * does not change (only its mode or owner) is recorded as its attributes alone ("attributes"), so that a
+ * large log file is neither copied into the record nor rewritten on rollback.
+ */
+export type RecordNode = { path: string; type: 'file'; contentBase64: string; mode: number; uid: number; gid: number }
+  | { path: string; type: 'attributes'; mode: number; uid: number; gid: number }
+  | Exclude<FileNode, { type: 'file' }>;
 
 export interface RunRecord {
   version?: 2;
@@ -54,7 +60,12 @@ export function toRecordNode(n: FileNode): RecordNode {
   return n.type === 'file' ? { path: n.path, type: 'file', contentBase64: n.content.toString('base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n;
 }
 
-export function fromRecordNode(n: RecordNode): FileNode {
+/** The attributes of a file whose content the run leaves as it is. */
+export function toAttributesNode(n: Extract<FileNode, { type: 'file' }>): RecordNode {
+  return { path: n.path, type: 'attributes', mode: n.mode, uid: n.uid, gid: n.gid };
+}
+
+export function fromRecordNode(n: Exclude<RecordNode, { type: 'attributes' }>): FileNode {
   return n.type === 'file' ? { path: n.path, type: 'file', content: Buffer.from(n.contentBase64, 'base64'), mode: n.mode, uid: n.uid, gid: n.gid } : n;
 }
 
@@ -135,22 +146,42 @@ function parseRecord(file: string, content: Buffer): RunRecord {
   return r;
 }
 
-export interface RunSummary { runId: string; createdAt: string; state: NonNullable<RunRecord['state']> }
+export interface RunSummary {
+  runId: string;
+  /** from the record; for a run without a readable record, the start time in its id */
+  createdAt: string;
+  state: NonNullable<RunRecord['state']>;
+  /** false: the run was stopped before its first record, so it changed nothing */
+  recorded: boolean;
+  /** why the record cannot be read */
+  damaged?: string;
+}
 
-/** The runs recorded on the target (one round trip for all records); directories without a record are left out. */
+/** The start time a run id carries (UTC, to the second), as ISO 8601, or '' when the name has none. */
+export function timeOfRunId(runId: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})-/.exec(runId);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : '';
+}
+
+/**
+ * The runs recorded on the target (one round trip for all records). A run directory without a record
+ * (stopped before its first change) or with a damaged one is listed too, with the time in its id.
+ */
 export async function listRuns(target: Target): Promise<RunSummary[]> {
   const names = ((await target.list(BACKUP_ROOT)) ?? []).filter((n) => RUN_ID.test(n));
   if (!names.length) return [];
   const reads = await target.readFiles(names.map(recordPathOf));
-  const runs: RunSummary[] = [];
-  for (const read of reads) {
-    if (read.state !== 'file') continue;
+  return names.map((runId, i): RunSummary => {
+    const read = reads.find((r) => r.path === recordPathOf(runId)) ?? reads[i];
+    if (read?.state === 'missing') return { runId, createdAt: timeOfRunId(runId), state: 'applying', recorded: false };
     try {
+      if (read?.state !== 'file') throw new RecordError(`${recordPathOf(runId)} is ${read?.state ?? 'missing'}`);
       const r = parseRecord(read.path, read.content);
-      runs.push({ runId: r.runId, createdAt: r.createdAt, state: r.state! });
-    } catch { /* not a record: not a run to choose */ }
-  }
-  return runs;
+      return { runId, createdAt: r.createdAt, state: r.state!, recorded: true };
+    } catch (e) {
+      return { runId, createdAt: timeOfRunId(runId), state: 'applying', recorded: true, damaged: (e as Error).message };
+    }
+  });
 }
 
 /**

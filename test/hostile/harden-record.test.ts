@@ -55,7 +55,7 @@ async function applyTestChanges(root: string, runId: string) {
 }
 
 describe('--run latest', () => {
-  it('is the newest run by the time in its record, not by name; rolled-back runs and directories without a record are passed over', async () => {
+  it('is the newest run by the time in its record, not by name; rolled-back runs are passed over; runs without a readable record count by the time in their id', async () => {
     const { latestRun, listRuns } = await record();
     const root = tree();
     writeRun(root, 'zzzz-oldest-by-time', { createdAt: '2026-01-01T00:00:00.000Z', state: 'complete' });
@@ -64,13 +64,15 @@ describe('--run latest', () => {
     mkdirSync(path.join(root, RUNS, 'zzzz-no-record'));
     writeRun(root, 'zzzz-damaged', '{"runId": "zzzz-dam');
     const runs = await withTarget(root, (t) => listRuns(t));
-    expect(runs.map((r) => r.runId).sort()).toEqual(['aaaa-newest-by-time', 'mmmm-rolled-back', 'zzzz-oldest-by-time']);
+    expect(runs.map((r) => `${r.runId} ${r.state}${r.recorded ? '' : ' (no record)'}${r.damaged ? ' (damaged)' : ''}`).sort()).toEqual([
+      'aaaa-newest-by-time applying', 'mmmm-rolled-back rolled-back', 'zzzz-damaged applying (damaged)', 'zzzz-no-record applying (no record)', 'zzzz-oldest-by-time complete',
+    ]);
     expect(latestRun(runs)?.runId).toBe('aaaa-newest-by-time');
     expect(latestRun(runs.filter((r) => r.runId !== 'aaaa-newest-by-time'))?.runId).toBe('zzzz-oldest-by-time');
     expect(latestRun([])).toBeUndefined();
   });
 
-  it('rollback of a run without a record says it changed nothing; a damaged record is a clear error', async () => {
+  it('rollback of a run without a record says it changed nothing and marks it; a damaged record is a clear error', async () => {
     const { rollbackRun } = await rollback();
     const root = tree();
     mkdirSync(path.join(root, RUNS, '20260101T000000-aaaaaaaaaaaa'), { recursive: true });
@@ -79,7 +81,9 @@ describe('--run latest', () => {
     writeRun(root, '20260101T000000-bbbbbbbbbbbb', 'not json');
     await withTarget(root, async (t) => {
       const r = await rollbackRun(t, '20260101T000000-aaaaaaaaaaaa');
-      expect(r).toMatchObject({ interrupted: true, restored: [], removedDirectories: [] });
+      expect(r).toMatchObject({ interrupted: true, restored: [], removedDirectories: [], startedAt: '2026-01-01T00:00:00.000Z' });
+      // marked, so that the next "--run latest" goes on to the run before it
+      await expect(rollbackRun(t, '20260101T000000-aaaaaaaaaaaa')).rejects.toThrow(/already rolled back/);
       await expect(rollbackRun(t, '20260101T000000-bbbbbbbbbbbb')).rejects.toThrow(/manifest\.json is not a run record/);
       await expect(rollbackRun(t, '20260101T000000-cccccccccccc')).rejects.toThrow(/no hardening run 20260101T000000-cccccccccccc/);
       await expect(rollbackRun(t, '../../etc')).rejects.toThrow(/not a run id/);
