@@ -101,7 +101,7 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
   report.plan = planning.plan;
   report.outcomes.push(...planning.skipped);
   const { original, final } = planning;
-  const interrupted = (await listRuns(target).catch(() => [])).filter((r) => r.state === 'applying').map((r) => r.runId);
+  const interrupted = (await listRuns(target).catch(() => [])).filter((r) => r.state === 'applying' && r.recorded && !r.damaged).map((r) => r.runId);
   if (interrupted.length) report.interruptedRuns = interrupted;
 
   if (options.dryRun || report.plan.length === 0) {
