@@ -273,7 +273,7 @@ async function rollbackCommand(args: string[]): Promise<number> {
     const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
     try {
       const r = await rollbackRun(target, values.run);
-      if (r.interrupted) process.stdout.write(`run ${r.runId} had not completed (it was stopped); ${r.restored.length ? 'restoring everything it recorded' : 'it was stopped before it changed anything'}\n`);
+      if (r.interrupted) process.stdout.write(`run ${r.runId} had not completed (it was stopped); ${r.restored.length ? 'restoring everything it recorded' : 'it had changed nothing yet'}\n`);
       for (const f of r.restored) process.stdout.write(`restored ${f.path} (${f.type === 'missing' ? 'removed: it did not exist before' : f.type})\n`);
       for (const t of r.removedTemporaryFiles) process.stdout.write(`removed ${t} (left by an interrupted write)\n`);
       for (const d of r.removedDirectories) process.stdout.write(`removed directory ${d} (created by the run)\n`);
