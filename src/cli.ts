@@ -24,8 +24,9 @@ Usage:
   cis-bdd audit [options]       audit one target and write reports
   cis-bdd harden [options] [--dry-run] [--allow-install] [--tag IMAGE:TAG]
                                 plan, apply and verify the failing items' remediations
-  cis-bdd rollback --target URI --run RUN_ID
-                                restore what a hardening run changed
+  cis-bdd rollback --target URI --run RUN_ID|latest
+                                restore what a hardening run changed ("latest": the newest run not
+                                rolled back yet, also one that was killed part-way)
   cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N]
                                 audit a fleet: one report per target, fleet.json, one Allure report
   cis-bdd merge --out DIR FILE...
@@ -343,16 +344,19 @@ async function rollbackCommand(args: string[]): Promise<number> {
     process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
     return 2;
   }
-  if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (from harden.json)\n'); return 2; }
+  if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (from harden.json) or --run latest\n'); return 2; }
   try {
     const { connectTarget } = await api();
     const { rollbackRun } = await import('./remediation/rollback.js');
     const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
     try {
       const r = await rollbackRun(target, values.run);
+      if (r.interrupted) process.stdout.write(`run ${r.runId} had not completed (it was stopped); ${r.restored.length ? 'restoring everything it recorded' : 'it had changed nothing yet'}\n`);
       for (const f of r.restored) process.stdout.write(`restored ${f.path} (${f.type === 'missing' ? 'removed: it did not exist before' : f.type})\n`);
+      for (const t of r.removedTemporaryFiles) process.stdout.write(`removed ${t} (left by an interrupted write)\n`);
+      for (const d of r.removedDirectories) process.stdout.write(`removed directory ${d} (created by the run)\n`);
       for (const c of r.cannotUndo) process.stdout.write(`cannot undo: ${c}\n`);
-      process.stdout.write(`rolled back run ${r.runId} on ${r.target}: ${r.restored.length} file(s) restored\n`);
+      process.stdout.write(`rolled back run ${r.runId}${r.startedAt ? ` (started ${r.startedAt})` : ''} on ${r.target}: ${r.restored.length} file(s) restored, ${r.removedDirectories.length} director${r.removedDirectories.length === 1 ? 'y' : 'ies'} removed\n`);
       return r.cannotUndo.length ? 1 : 0;
     } finally {
       await target.close();
