@@ -20,6 +20,7 @@ import { applyRemediations } from './apply.js';
 import { listRuns, newRunId, reserveRun, writeRecord, type RunRecord } from './run-record.js';
 import { crashPoint } from './fault-injection.js';
 import { formatHardenSummary } from './summary.js';
+import { activeProgress } from '../report/progress.js';
 
 export { BACKUP_ROOT } from './run-record.js';
 export { planChanges, type ItemOutcome, type PlannedItem } from './plan.js';
@@ -71,7 +72,10 @@ export async function runHarden(options: HardenOptions): Promise<HardenResult> {
 
 async function hardenConnected(target: Target, options: HardenOptions, outDir: string): Promise<HardenResult> {
   let runId = newRunId();
+  const progress = activeProgress();
+  progress?.phase('audit before hardening');
   const before = await auditTarget(target, { ...options, out: path.join(outDir, 'before'), allureResults: false });
+  progress?.end(`audited: ${before.report.summary.fail} item(s) failing`);
   const report: HardenReport = {
     runId, dryRun: !!options.dryRun, target: target.uri, benchmark: before.report.benchmark.id,
     policy: before.report.policy?.file ?? null, plan: [], outcomes: [], backedUp: [], packagesRemoved: [], backupDir: null,
@@ -97,7 +101,9 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
     planned.push({ item, remediation: item.remediation });
   }
 
+  progress?.phase(`planning ${planned.length} item(s)`);
   const planning = await planChanges(target, planned.map((p) => ({ id: p.item.id, title: p.item.title, remediation: p.remediation })), manager);
+  progress?.end(`planned ${planning.plan.length} item(s)`);
   report.plan = planning.plan;
   report.outcomes.push(...planning.skipped);
   const { original, final } = planning;
@@ -120,7 +126,9 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
   const lastApplied = new Map<string, string>();
   let after: Awaited<ReturnType<typeof auditTarget>>;
   for (let round = 1; ; round++) {
+    progress?.phase(`round ${round}: applying ${current.length} item(s)`);
     const applied = await applyRemediations(target, current.map((p) => ({ id: p.item.id, remediation: p.remediation })), { ...options, runId, manager, ...snapshots, previous: manifest });
+    progress?.end(`round ${round}: applied`);
     manifest = applied.manifest;
     report.backupDir = applied.backupDir;
     report.backedUp = applied.backedUp;
@@ -129,7 +137,9 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
     for (const p of current) lastApplied.set(p.item.id, JSON.stringify(p.remediation.changes));
 
     // audit again: an item is fixed only when the check itself now passes
+    progress?.phase(`round ${round}: verifying`);
     after = await auditTarget(target, { ...options, out: path.join(outDir, 'after'), allureResults: false });
+    progress?.end(`round ${round}: ${after.report.summary.fail} item(s) still failing`);
     if (round >= MAX_ROUNDS) break;
     const next = after.report.items.filter((a) => a.status === 'fail' && lastApplied.has(a.id) && !refused.has(a.id) && a.remediation
       && !(a.remediation.needsInstall?.length && !options.allowInstall)

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
+import { ensureUbuntuBase, repoRoot, withOverlay } from '../support/fixtures.js';
 import { Progress } from '../../src/report/progress.js';
 
 const bin = path.join(repoRoot, 'bin/cis-bdd.mjs');
@@ -74,6 +74,25 @@ describe('progress while an audit runs', () => {
     const t = onPty([...auditArgs(), '--quiet'], { NO_COLOR: '1' });
     expect(t.out.trim().split('\n')).toHaveLength(1);
     expect(t.out).not.toContain('\x1b[2K');
+  });
+});
+
+describe('progress while hardening', () => {
+  it('without a terminal: the audit before, the plan, and each round\'s apply and verify, one line each', async () => {
+    await withOverlay(ensureUbuntuBase(), () => undefined, async (root) => {
+      const r = piped(['harden', '--target', `rootfs:${root}`, '--only', '1.1.1.1,1.1.1.2', '--out', tmp()]);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^cis-bdd: audit before hardening$/),
+        expect.stringMatching(/^cis-bdd: audited: 2 item\(s\) failing \(\d\d:\d\d\)$/),
+        expect.stringMatching(/^cis-bdd: planned 2 item\(s\)/),
+        expect.stringMatching(/^cis-bdd: round 1: applying 2 item\(s\)$/),
+        expect.stringMatching(/^cis-bdd: round 1: verifying$/),
+        expect.stringMatching(/^cis-bdd: round 1: 0 item\(s\) still failing/),
+      ]));
+      expect(r.stderr).not.toMatch(CONTROL);
+    });
   });
 });
 
