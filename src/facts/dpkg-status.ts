@@ -11,9 +11,9 @@
  * What dpkg refuses to read is refused here too, with dpkg's reason (proven against dpkg-query 1.19 in
  * test/differential/dpkg.test.ts): stanzas are separated by empty lines (a line of blanks continues
  * the previous field), field names are case-insensitive and appear once, the Status has exactly three
- * known words, a Version is required outside not-installed and half-installed, Config-Version is not
- * allowed with installed or not-installed, trigger fields must match the state, and a name may have
- * several instances only when each is `Multi-Arch: same` for a different architecture.
+ * known words (in any case), a Version is required outside not-installed and half-installed, Config-Version is not
+ * allowed with installed, triggers-pending or not-installed, trigger fields must match the state, and a name has several
+ * instances only as dpkg allows (see mergeInstances).
  */
 import { CheckError } from '../engine/verdict.js';
 
@@ -139,7 +139,8 @@ export function parseDpkgStatus(text: string, source = DPKG_STATUS): DpkgRecord[
     let flag: DpkgRecord['flag'] = 'ok';
     let state: DpkgState = 'not-installed';
     if (statusField) {
-      const words = statusField.value.split(/\s+/).filter(Boolean);
+      // dpkg compares the words without regard to case and keeps them in lower case
+      const words = statusField.value.split(/\s+/).filter(Boolean).map((x) => x.toLowerCase());
       if (words.length !== 3) throw new CheckError(`${source}:${statusField.line} package ${name}: the Status ${JSON.stringify(statusField.value)} does not have three words`);
       if (!(DPKG_WANTS as readonly string[]).includes(words[0])) throw new CheckError(`${source}:${statusField.line} package ${name}: ${JSON.stringify(words[0])} is not a selection dpkg knows`);
       if (!(DPKG_FLAGS as readonly string[]).includes(words[1])) throw new CheckError(`${source}:${statusField.line} package ${name}: ${JSON.stringify(words[1])} is not an error flag dpkg knows`);
@@ -149,7 +150,7 @@ export function parseDpkgStatus(text: string, source = DPKG_STATUS): DpkgRecord[
     const version = get('version');
     if (version !== undefined) checkVersion(version, where);
     if (!version && state !== 'not-installed' && state !== 'half-installed') throw new CheckError(`${where} is ${state} but has no Version`);
-    if (get('config-version') !== undefined && (state === 'installed' || state === 'not-installed')) throw new CheckError(`${where} has a Config-Version, not allowed in state ${state}`);
+    if (get('config-version') !== undefined && (state === 'installed' || state === 'triggers-pending' || state === 'not-installed')) throw new CheckError(`${where} has a Config-Version, not allowed in state ${state}`);
     const awaited = get('triggers-awaited') !== undefined;
     const pending = get('triggers-pending') !== undefined;
     const early = ['not-installed', 'config-files', 'triggers-pending', 'installed'].includes(state);
@@ -161,6 +162,7 @@ export function parseDpkgStatus(text: string, source = DPKG_STATUS): DpkgRecord[
     if (!['no', 'same', 'foreign', 'allowed'].includes(multiArch)) throw new CheckError(`${where}: Multi-Arch ${JSON.stringify(get('multi-arch'))} is not no, same, foreign or allowed`);
     const architecture = get('architecture') ?? '';
     if (multiArch === 'same' && architecture === 'all') throw new CheckError(`${where} is Multi-Arch: same but of architecture all`);
+    if (multiArch === 'same' && architecture === '') throw new CheckError(`${where} is Multi-Arch: same but has no Architecture`);
     const qualified = architecture !== '' && (multiArch === 'same' || (architecture !== DPKG_NATIVE_ARCH && architecture !== 'all'));
     records.push({
       name, binaryName: qualified ? `${name}:${architecture}` : name, status: `${want} ${flag} ${state}`, want, flag, state,
@@ -171,24 +173,29 @@ export function parseDpkgStatus(text: string, source = DPKG_STATUS): DpkgRecord[
 }
 
 /**
- * dpkg keeps one instance per name, or one per architecture for `Multi-Arch: same` packages (a later
- * stanza for the same architecture replaces the earlier one). Entries in state not-installed carry no
- * instance. Any other repetition is refused, as dpkg refuses it.
+ * dpkg keeps several instances of a name, one per architecture; a later stanza for the same architecture
+ * replaces the earlier one, even a not-installed one (the package then reads as not installed). Instances
+ * whose files are on the system must all be `Multi-Arch: same` (coinstallable): dpkg refuses a database
+ * where an instance in any state from half-installed on is not Multi-Arch: same while another instance
+ * of the name in a state other than not-installed exists (config-files ones included).
  */
 function mergeInstances(records: DpkgRecord[], source: string): DpkgRecord[] {
   const out: DpkgRecord[] = [];
   const byName = new Map<string, DpkgRecord[]>();
+  const exclusive = (r: DpkgRecord) => dpkgFilesPresent(r) && r.multiArch !== 'same';
   for (const r of records) {
-    if (r.state === 'not-installed') { out.push(r); continue; }
     const same = byName.get(r.name) ?? [];
-    if (same.length) {
-      const allSame = r.multiArch === 'same' && same.every((o) => o.multiArch === 'same');
-      if (!allSame) throw new CheckError(`${source}:${r.line} package ${r.name} is listed again (first at line ${same[0].line}) without both being Multi-Arch: same`);
-      const i = same.findIndex((o) => o.architecture === r.architecture);
-      if (i >= 0) {
-        out.splice(out.indexOf(same[i]), 1);
-        same.splice(i, 1);
+    if (r.state !== 'not-installed') {
+      const clash = same.find((o) => o.state !== 'not-installed' && (exclusive(o) || exclusive(r)));
+      if (clash) {
+        const which = exclusive(r) ? r : clash;
+        throw new CheckError(`${source}:${r.line} package ${r.name} is listed again (first at line ${clash.line}), but the instance at line ${which.line} is ${which.state} and not Multi-Arch: same`);
       }
+    }
+    const i = same.findIndex((o) => o.architecture === r.architecture);
+    if (i >= 0) {
+      out.splice(out.indexOf(same[i]), 1);
+      same.splice(i, 1);
     }
     same.push(r);
     byName.set(r.name, same);
