@@ -23,14 +23,21 @@ function matchingRecords(db: InstalledPackages, pattern: string): InstalledPacka
   return db.records.filter((p) => re.test(p.name) && p.name !== 'gpg-pubkey');
 }
 
-const describe = (db: InstalledPackages, p: InstalledPackage) =>
-  `${p.where} ${p.name}${p.architecture ? `:${p.architecture}` : ''} ${p.version}${db.manager === 'dpkg' ? ` Status: ${p.status}` : ' (in the RPM database)'}`;
+/** One database entry as evidence: name, version, what that state means, and where it was read. */
+function describe(db: InstalledPackages, p: InstalledPackage): string {
+  const where = `${p.where}${p.architecture ? `, ${p.architecture}` : ''}${db.manager === 'dpkg' ? `, Status: ${p.status}` : ''}`;
+  if (p.configured) return `${p.name} ${p.version} installed (${where})`;
+  if (p.present) return `${p.name} ${p.version} present but not completely installed: its files are on the system (${where})`;
+  return `${p.name} ${p.version} not installed, configuration files left (${where})`;
+}
 
 function recordFound(world: CisWorld, db: InstalledPackages, pattern: string): InstalledPackage[] {
-  const found = matchingRecords(db, pattern).filter((p) => p.present || p.status !== 'unknown ok not-installed');
-  const shown = found.slice(0, 10).map((p) => describe(db, p)).join('; ') + (found.length > 10 ? `; and ${found.length - 10} more` : '');
-  world.record(db.source, found.length ? shown : `no package matches ${pattern}`);
-  return matchingPackages(db, pattern);
+  const present = matchingPackages(db, pattern);
+  // every instance that says something: present ones, and removed ones whose configuration files are left
+  const shown = matchingRecords(db, pattern).filter((p) => p.present || p.status.endsWith(' config-files'));
+  const text = shown.slice(0, 10).map((p) => describe(db, p)).join('; ') + (shown.length > 10 ? `; and ${shown.length - 10} more` : '');
+  world.record(db.source, present.length ? text : `no installed package matches ${pattern}${shown.length ? `; ${text}` : ''}`);
+  return present;
 }
 
 /** Whether a package matching the pattern has its files on the system; records what was read. */
@@ -76,7 +83,8 @@ Then('none of the packages {words} is installed', async function (this: CisWorld
   const found: string[] = [];
   for (const n of names) {
     const present = recordFound(this, db, n);
-    if (present.length) found.push(`${n} (${present.map(whyPresent).join('; ')})`);
+    // the evidence has where each was read; the reason names the state only where it is not plain "installed"
+    if (present.length) found.push(present.every((p) => p.configured) ? n : `${n} (${present.filter((p) => !p.configured).map(whyPresent).join('; ')})`);
   }
   if (found.length) {
     await remedyRemoval(this, names);
