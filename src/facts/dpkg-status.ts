@@ -104,7 +104,7 @@ function stanzas(text: string, source: string): Stanza[] {
     cur.fields.set(key, last);
   }
   const tail = lines[lines.length - 1] === '' ? lines[lines.length - 2] : undefined;
-  if (tail !== undefined && /:\s*$/.test(tail) && /^[^\s:]+:/.test(tail)) {
+  if (tail !== undefined && /^[^\s:]+:\s*$/.test(tail)) {
     throw new CheckError(`${source}:${lines.length - 1} ends the file before the value of its field`);
   }
   return out;

@@ -107,6 +107,8 @@ describe('parseDpkgStatus', () => {
     expect(() => parseDpkgStatus(LIBAUPARSE.replace('Version: 1:2.8.2-1ubuntu1\n', ''))).toThrow(/has no Version/);
     expect(() => parseDpkgStatus(LIBAUPARSE.replace('install ok installed', 'install ok triggers-pending'))).toThrow(/no pending triggers/);
     expect(() => parseDpkgStatus(LIBAUPARSE.trimEnd())).toThrow(/final newline/);
+    expect(() => parseDpkgStatus(`${LIBAUPARSE}X-Empty:\n`)).toThrow(/ends the file before the value/);
+    expect(parseDpkgStatus(`${LIBAUPARSE}X-Note: ends with a colon:\n`).map((r) => r.name)).toEqual(['libauparse0']);
     // a line of blanks does not end a stanza: the next Package field repeats the first
     expect(() => parseDpkgStatus(`${LIBAUPARSE}  \n${OPENSSH_SERVER}`)).toThrow(/repeats the field Package/);
   });

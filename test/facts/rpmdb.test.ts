@@ -4,13 +4,14 @@
  * cases): a root filesystem carrying one of them at /var/lib/rpm/Packages, and no rpm binary, must give
  * exactly that list. Broken databases are errors, never an empty list.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRpmPackagesDb, parseRpmHeaderBlob } from '../../src/facts/rpmdb.js';
 import { CheckError } from '../../src/engine/verdict.js';
-import { repoRoot } from '../support/fixtures.js';
+import { ensureAcl2Base, repoRoot, type Layer } from '../support/fixtures.js';
+import { rootfsItemCases } from '../support/cases.js';
 
 const GO_RPMDB = '/usr/share/gocode/src/github.com/knqyf263/go-rpmdb/pkg';
 const IMAGES: Record<string, string> = {
@@ -110,5 +111,50 @@ describe.skipIf(!existsSync('/var/tmp/cis-bdd-fixtures/acl2-stock/var/lib/rpm/Pa
       .filter((l) => /^\S/.test(l) && !l.startsWith('#') && /\sinstalled(\s|$)/.test(l)).map((l) => l.split(/\s+/)[0]).sort();
     expect(pkgs.map((p) => p.name).sort()).toEqual(expected);
     expect(pkgs.find((p) => p.name === 'telnet')).toMatchObject({ epoch: 1, version: '0.17', release: '66.al7', arch: 'x86_64' });
+  });
+});
+
+// Full item audits on the ACL2 root filesystem, whose RPM database is read without rpm.
+const ACL2_DB = '/var/lib/rpm/Packages';
+const acl2Db = (l: Layer) => path.join(l.root, ACL2_DB.slice(1));
+rootfsItemCases('cis-aliyun-linux-2-v1.0.0', ['2.1.2', '2.2'], [
+  { id: '2.2.4', expect: 'fail', given: 'telnet in the fixture\'s Berkeley DB, read without rpm', change: () => {},
+    reason: /\/var\/lib\/rpm\/Packages \(Berkeley DB, read without rpm\): telnet 0\.17-66\.al7 installed \(\/var\/lib\/rpm\/Packages record \d+, x86_64\)/ },
+  ...(existsSync(GO_RPMDB) ? [{
+    id: '2.1.2', expect: 'fail' as const, given: 'the genuine CentOS 7 database of go-rpmdb\'s centos7-many in place of the fixture\'s (X.Org font packages, no telnet, no openldap-clients)',
+    change: (l: Layer) => copyFileSync(path.join(GO_RPMDB, 'testdata/centos7-many/Packages'), acl2Db(l)),
+    alsoChanges: { '2.2.4': 'pass', '2.2.5': 'pass' }, reason: /xorg-x11-font-utils 7\.5-21\.el7 installed \(\/var\/lib\/rpm\/Packages record \d+, x86_64\)/,
+  }] : []),
+  { id: '2.2.4', expect: 'error', given: 'the Packages database truncated by a page', change: (l) => truncateSync(acl2Db(l), statSync(acl2Db(l)).size - 4096),
+    alsoChanges: { '2.1.2': 'error', '2.2.1': 'error', '2.2.2': 'error', '2.2.3': 'error', '2.2.5': 'error' }, reason: /\/var\/lib\/rpm\/Packages: the file is truncated/ },
+  { id: '2.2.4', expect: 'error', given: 'an empty Packages file', change: (l) => truncateSync(acl2Db(l), 0),
+    alsoChanges: { '2.1.2': 'error', '2.2.1': 'error', '2.2.2': 'error', '2.2.3': 'error', '2.2.5': 'error' }, reason: /0 bytes is too short for a Berkeley DB database/ },
+], { base: () => ensureAcl2Base() });
+
+describe('a running ACL2 node without the rpm command', () => {
+  it('reads /var/lib/rpm/Packages itself and finds the same packages as rpm -qa', async () => {
+    const { startContainer } = await import('../support/containers.js');
+    const dist = (m: string) => import(path.join(repoRoot, 'dist/src', m));
+    const { connectTarget } = await dist('api.js');
+    const { FactStore } = await dist('facts/store.js');
+    const { installedPackages } = await dist('facts/packages.js');
+    const c = startContainer('cis-bdd/acl2-stock:latest');
+    try {
+      const read = async () => {
+        const t = await connectTarget({ target: c.uri, out: '' });
+        try { return await new FactStore(t).get(installedPackages); } finally { await t.close(); }
+      };
+      const withRpm = await read();
+      expect(withRpm.source).toMatch(/^rpm -qa/);
+      c.exec('for p in $(command -v rpm) /usr/bin/rpm /bin/rpm; do rm -f "$p"; done; ! command -v rpm');
+      const without = await read();
+      expect(without.source).toBe('/var/lib/rpm/Packages (Berkeley DB, read without rpm); the target has no rpm command');
+      const nevra = (db: { records: Array<{ name: string; rpm?: { epoch?: number; version: string; release: string; arch: string } }> }) =>
+        db.records.map((r) => `${r.name} ${r.rpm?.epoch ?? '-'}:${r.rpm?.version}-${r.rpm?.release}.${r.rpm?.arch}`).sort();
+      expect(nevra(without)).toEqual(nevra(withRpm));
+      expect(without.packages.get('telnet')?.where).toMatch(/^\/var\/lib\/rpm\/Packages record \d+$/);
+    } finally {
+      c.remove();
+    }
   });
 });
