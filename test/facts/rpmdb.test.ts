@@ -4,7 +4,9 @@
  * cases): a root filesystem carrying one of them at /var/lib/rpm/Packages, and no rpm binary, must give
  * exactly that list. Broken databases are errors, never an empty list.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import fc from 'fast-check';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -156,5 +158,63 @@ describe('a running ACL2 node without the rpm command', () => {
     } finally {
       c.remove();
     }
+  });
+});
+
+// ---- against the real program: the host's rpm (4.18, read-only Berkeley DB backend) on the same files
+const hostRpm = (() => { try { execFileSync('rpm', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const rpmDatabases = (): Array<[string, string]> => [
+  ...(existsSync(GO_RPMDB) ? readdirSync(path.join(GO_RPMDB, 'testdata')).filter((d) => existsSync(path.join(GO_RPMDB, 'testdata', d, 'Packages')))
+    .map((d): [string, string] => [d, path.join(GO_RPMDB, 'testdata', d, 'Packages')]) : []),
+  ['acl2-stock fixture', '/var/tmp/cis-bdd-fixtures/acl2-stock/var/lib/rpm/Packages'],
+];
+
+describe.skipIf(!hostRpm)('differential: the Berkeley DB reader against rpm -qa on the same database', () => {
+  it('lists the same name, epoch, version, release and arch as rpm for every CentOS 5-8 and ACL2 database', () => {
+    let dbs = 0;
+    let headers = 0;
+    for (const [label, file] of rpmDatabases()) {
+      if (!existsSync(file)) continue;
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-rpmdb-diff-'));
+      trees.push(dir);
+      copyFileSync(file, path.join(dir, 'Packages'));
+      const out = execFileSync('rpm', ['--dbpath', dir, '-qa', '--qf', '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+      const real = out.split('\n').filter(Boolean).map((l) => l.replace(/\(none\)/g, '')).sort();
+      const ours = readRpmPackagesDb(readFileSync(file), label).map((p) => `${p.name}\t${p.epoch ?? ''}\t${p.version}\t${p.release}\t${p.arch}`).sort();
+      expect(ours, label).toEqual(real);
+      dbs++;
+      headers += real.length;
+    }
+    expect(dbs).toBeGreaterThanOrEqual(2);
+    console.log(`differential rpm -qa: ${dbs} databases, ${headers} headers, 0 disagreements`);
+  });
+});
+
+describe.skipIf(!existsSync(GO_RPMDB))('a damaged database is an error with a reason, never a crash or a hang', () => {
+  const RUNS = Number(process.env.CIS_BDD_DIFF_RUNS ?? 200);
+  const db = existsSync(GO_RPMDB) ? readFileSync(path.join(GO_RPMDB, 'testdata/centos7-plain/Packages')) : Buffer.alloc(0);
+  const full = existsSync(GO_RPMDB) ? readRpmPackagesDb(db).length : 0;
+  it(`${RUNS} truncations: always an error`, () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: db.length - 1 }), (len) => {
+      expect(() => readRpmPackagesDb(db.subarray(0, len))).toThrow(CheckError);
+    }), { seed: 4242, numRuns: RUNS });
+  });
+  it(`${RUNS} random byte corruptions: a list or a CheckError, nothing else`, () => {
+    let errors = 0;
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: db.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
+      // damage the buffer in place and put the bytes back afterwards (copying 16 MB per case is slow)
+      const saved = edits.map(([at]) => [at, db[at]] as const);
+      for (const [at, v] of edits) db[at] = v;
+      try {
+        expect(readRpmPackagesDb(db).length).toBeLessThanOrEqual(full + 8);
+      } catch (e) {
+        if (!(e instanceof CheckError)) throw e;
+        errors++;
+      } finally {
+        for (const [at, v] of saved.reverse()) db[at] = v;
+      }
+    }), { seed: 4243, numRuns: RUNS });
+    console.log(`rpmdb corruption: ${RUNS} cases, ${errors} reported as errors, no crash`);
   });
 });
