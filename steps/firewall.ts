@@ -34,7 +34,7 @@ interface FirewallSubject {
   ipv6: boolean;
   /** the running firewall, undefined on an offline root filesystem */
   live?: LiveFirewall;
-  ufw?: { config: UfwConfig; status?: UfwStatus };
+  ufw?: { config: UfwConfig; status?: UfwStatus; commandAbsent?: boolean };
   /** why the running ruleset could not be read (the configuration is still checked) */
   liveError?: string;
   /** iptables: the rules restored at boot (which file, what loads it, how to save to it) */
@@ -67,6 +67,20 @@ function conclude(world: CisWorld, problems: string[]): void {
   if (problems.length) world.fail(problems.join('; '));
   const s = world.subject.firewall as FirewallSubject | undefined;
   if (s?.liveError) throw new CheckError(s.liveError);
+}
+
+/**
+ * ufw's running status; null when the ufw command is absent from the target, which decides the question:
+ * without the command nothing loads ufw's rules or reports ufw active.
+ */
+function ufwRunningStatus(world: CisWorld, live: LiveFirewall): UfwStatus | null {
+  if (live.tools.ufw.absent) {
+    world.record(live.tools.ufw.command, 'the ufw command is not installed on the target: ufw is not running and loads no rules');
+    return null;
+  }
+  const status = parseUfwStatus(toolOutput(live, 'ufw'));
+  world.record(live.tools.ufw.command, [`Status: ${status.active ? 'active' : 'inactive'}`, status.defaultLine].filter(Boolean).join('; '));
+  return status;
 }
 
 const famTool = (f: Family) => (f === 4 ? 'iptables' : 'ip6tables') as 'iptables' | 'ip6tables';
@@ -107,10 +121,10 @@ Given("ufw's rules: the rule files in \\/etc\\/ufw and the running ruleset", asy
   if (live) {
     subject.live = live;
     readLive(this, subject, () => {
-      const status = parseUfwStatus(toolOutput(live, 'ufw'));
+      const status = ufwRunningStatus(this, live);
       const sets = families.map((f): IptSet => ({ label: live.tools[famTool(f)].command, running: true, family: f, rs: parseIptables(toolOutput(live, famTool(f)), live.tools[famTool(f)].command) }));
-      subject.ufw!.status = status;
-      this.record(live.tools.ufw.command, [`Status: ${status.active ? 'active' : 'inactive'}`, status.defaultLine].filter(Boolean).join('; '));
+      if (status) subject.ufw!.status = status;
+      else subject.ufw!.commandAbsent = true;
       subject.ipt.push(...sets);
     });
   }
@@ -268,6 +282,7 @@ Then('the default policy denies incoming, forwarded and outgoing traffic', funct
       }
     }
     const status = s.ufw!.status;
+    if (s.ufw!.commandAbsent) problems.push('the ufw command is not installed on the running system: no ufw default policy applies');
     if (status) {
       if (!status.active) problems.push('ufw is inactive in the running system: no default policy applies');
       else {
@@ -394,9 +409,9 @@ Then('ufw is enabled in \\/etc\\/ufw\\/ufw.conf and active in the running system
   if (!config.enabled) this.fail(`ufw is not enabled at boot: ${config.conf ? (e ? `${UFW_CONF}:${e.line} ENABLED=${e.value}` : `ENABLED is not set in ${UFW_CONF}`) : `${UFW_CONF} does not exist`}`);
   const live = await this.liveFact(runningFirewall);
   if (!live) return;
-  const status = parseUfwStatus(toolOutput(live, 'ufw'));
-  this.record(live.tools.ufw.command, `Status: ${status.active ? 'active' : 'inactive'}`);
-  if (!status.active) this.fail('ufw is inactive in the running system');
+  const status = ufwRunningStatus(this, live);
+  if (!status) this.fail('ufw is not active in the running system: the ufw command is not installed');
+  if (!status!.active) this.fail('ufw is inactive in the running system');
 });
 
 Then('ufw is not installed, or it is disabled', async function (this: CisWorld) {
@@ -413,9 +428,8 @@ Then('ufw is not installed, or it is disabled', async function (this: CisWorld) 
   if (config.enabled) this.fail(`ufw is installed and enabled: ${UFW_CONF}:${e!.line} ENABLED=${e!.value}`);
   const live = await this.liveFact(runningFirewall);
   if (!live) return;
-  const status = parseUfwStatus(toolOutput(live, 'ufw'));
-  this.record(live.tools.ufw.command, `Status: ${status.active ? 'active' : 'inactive'}`);
-  if (status.active) this.fail('ufw is active in the running system');
+  const status = ufwRunningStatus(this, live);
+  if (status?.active) this.fail('ufw is active in the running system');
 });
 
 // ---------------------------------------------------------------------------------------------------

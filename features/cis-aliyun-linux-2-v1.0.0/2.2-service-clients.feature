@@ -3,7 +3,10 @@ Feature: 2.2 Service Clients
   Some client programs speak protocols that send passwords and data in clear text or trust the network
   they run on (rsh, talk, telnet), or exist only to reach directory services a node should not depend on
   (NIS, LDAP). A client nobody uses is one more tool for an intruder to move on from a node they
-  reached. Each check reads the RPM database: the package must not be installed.
+  reached. Each check reads the RPM database: the package must not be installed. A header in the
+  database means the package is installed. On a running node `rpm -qa` lists them; on an offline root
+  filesystem, or a node without the rpm command, /var/lib/rpm/Packages (the Berkeley DB of rpm 4.11) is
+  read directly, and a database that cannot be read is an error, never an empty list.
 
   Scenario Outline: <id> <title>
     The package named in the example provides a client this node should not carry.

@@ -5,8 +5,8 @@ Feature: 1.3 Filesystem Integrity Checking
 
   @id:1.3.1 @level:1 @scored
   Scenario: 1.3.1 Ensure AIDE is installed
-    Both the AIDE program and Debian's configuration and wrapper package must be installed, read from
-    the package database.
+    Both the AIDE program and Debian's configuration and wrapper package must be completely installed
+    (dpkg state installed, or only triggers left to run), read from the package database.
     Then the package "aide" is installed
     And the package "aide-common" is installed
 

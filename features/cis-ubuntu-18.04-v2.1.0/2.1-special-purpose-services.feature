@@ -4,7 +4,9 @@ Feature: 2.1 Special Purpose Services
   daemons its job needs: directory, file, mail, web and print servers that were installed by habit or
   came with a package selection are attack surface and patching work for nothing. Most checks here read
   the package database (/var/lib/dpkg/status), so a running system and its offline root filesystem give
-  the same answer. The clock is the exception to "less is better": logs of several systems can only be
+  the same answer. A package counts as installed while dpkg has its files on the system (every state but
+  not-installed and config-files, so a half-installed or unpacked server fails "is not installed"); the
+  evidence gives the package's Status line. The clock is the exception to "less is better": logs of several systems can only be
   put side by side, and certificates and tickets only checked, when every clock agrees, so one time
   synchronisation daemon must run and be configured. Time synchronisation belongs to the host: on a
   container those items do not apply.

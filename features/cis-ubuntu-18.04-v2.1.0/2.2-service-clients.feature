@@ -3,7 +3,10 @@ Feature: 2.2 Service Clients
   Some client programs speak protocols that send passwords and data in clear text or trust the network
   they run on (rsh, talk, telnet), or exist only to reach services a server should not depend on (NIS,
   LDAP tools, the RPC port mapper). A client nobody uses is one more way for an intruder to move on from
-  a system they reached. Each check reads the package database (/var/lib/dpkg/status).
+  a system they reached. Each check reads the package database (/var/lib/dpkg/status) as dpkg does: a
+  package counts as installed while its files are on the system, in every dpkg state but not-installed
+  and config-files. A package removed with its configuration files left passes; one half-installed,
+  unpacked, half-configured or awaiting triggers fails, and the evidence gives its Status line.
 
   Scenario Outline: <id> <title>
     The package named in the example provides a client (or, for rpcbind, the RPC service that NFS and

@@ -41,7 +41,8 @@ Feature: 3.5 Firewall Configuration
     @id:3.5.1.3 @level:1 @scored
     Scenario: 3.5.1.3 Ensure ufw service is enabled
       ufw filters nothing until it is enabled: its service must start at boot, its configuration must say
-      ENABLED=yes (ufw-init loads nothing otherwise), and on a running system ufw must report itself active.
+      ENABLED=yes (ufw-init loads nothing otherwise), and on a running system ufw must report itself active
+      (where the ufw command is absent, ufw is not active: a failure, not an error).
       Then the service "ufw" is enabled
       And ufw is enabled in /etc/ufw/ufw.conf and active in the running system
 

@@ -9,7 +9,8 @@ Feature: 4.2 Configure Logging
   @id:4.2.1.1 @level:1 @scored
   Scenario: 4.2.1.1 Ensure rsyslog is installed
     rsyslog writes the system's messages to files and forwards them to other hosts; the other logging
-    checks assume it is there.
+    checks assume it is there. It must be completely installed: dpkg state installed (any selection,
+    hold included), or only triggers left to run; half-installed or unpacked is not enough.
     Then the package "rsyslog" is installed
 
   @id:4.2.1.2 @level:1 @scored

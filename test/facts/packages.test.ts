@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installedFromDpkg, isDpkgInstalled, parseDpkgStatus } from '../../src/facts/packages.js';
+import { dpkgConfigured, dpkgFilesPresent, dpkgStatusAbbrev } from '../../src/facts/dpkg-status.js';
 import { CheckError } from '../../src/engine/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 
@@ -51,12 +52,30 @@ describe('parseDpkgStatus', () => {
     ]);
   });
 
-  it('counts only "install ok installed" as installed', () => {
-    const removed = OPENSSH_SERVER.replace('Status: install ok installed', 'Status: deinstall ok config-files');
+  it('keeps the full status: files present in every state but not-installed and config-files, configured only when installed or triggered', () => {
+    const removed = OPENSSH_SERVER.replace('Status: install ok installed', 'Status: deinstall ok config-files').replace('Version: 1:7.6p1-4', 'Version: 1:7.6p1-4\nConfig-Version: 1:7.6p1-4');
     const halfConfigured = LIBAUPARSE.replace('Status: install ok installed', 'Status: install ok half-configured');
     const records = parseDpkgStatus(`${removed}\n${halfConfigured}`);
+    expect(records.map((r) => [r.name, r.state, dpkgFilesPresent(r), dpkgConfigured(r), dpkgStatusAbbrev(r)])).toEqual([
+      ['openssh-server', 'config-files', false, false, 'rc '],
+      ['libauparse0', 'half-configured', true, false, 'iF '],
+    ]);
     expect(records.map(isDpkgInstalled)).toEqual([false, false]);
-    expect(installedFromDpkg(records).size).toBe(0);
+    expect([...installedFromDpkg(records).keys()]).toEqual(['libauparse0']);
+  });
+
+  it('counts hold and deinstall selections of an installed package as installed, and tells multi-arch instances apart', () => {
+    const held = OPENSSH_SERVER.replace('Status: install ok installed', 'Status: hold ok installed');
+    const deselected = LIBAUPARSE.replace('Status: install ok installed', 'Status: deinstall ok installed');
+    const i386 = LIBAUPARSE.replace('Architecture: amd64', 'Architecture: i386').replace('Status: install ok installed', 'Status: install reinstreq half-installed');
+    const records = parseDpkgStatus(`${held}\n${deselected}\n${i386}`);
+    expect(records.map((r) => [r.binaryName, dpkgStatusAbbrev(r), dpkgFilesPresent(r), dpkgConfigured(r)])).toEqual([
+      ['openssh-server', 'hi ', true, true],
+      ['libauparse0:amd64', 'ri ', true, true],
+      ['libauparse0:i386', 'iHR', true, false],
+    ]);
+    const byName = installedFromDpkg(records);
+    expect(byName.get('libauparse0')?.configured).toBe(true);
   });
 
   it('accepts CRLF line ends, several blank lines and an empty database', () => {
@@ -72,24 +91,44 @@ describe('parseDpkgStatus', () => {
     expect(installed.size).toBeGreaterThan(100);
   });
 
-  it('rejects a stanza without Package or Status, stray lines and orphan continuations', () => {
+  it('rejects a stanza without Package, reads one without Status as not-installed, rejects stray lines and orphan continuations', () => {
     expect(() => parseDpkgStatus(LIBAUPARSE.replace('Package: libauparse0\n', ''))).toThrow(CheckError);
-    expect(() => parseDpkgStatus(LIBAUPARSE.replace('Status: install ok installed\n', ''))).toThrow(/has no Status/);
+    // dpkg reads a stanza without Status as not-installed (dpkg-query lists nothing for it)
+    expect(parseDpkgStatus(LIBAUPARSE.replace('Status: install ok installed\n', '')).map((r) => r.state)).toEqual(['not-installed']);
     expect(() => parseDpkgStatus(`${LIBAUPARSE}this is not a field\n`)).toThrow(/:11 is not a "Field: value" line/);
     expect(() => parseDpkgStatus(` continuation\n${LIBAUPARSE}`)).toThrow(/continuation line/);
+  });
+
+  it('refuses what dpkg refuses: unknown status words, duplicate fields, instances that cannot coexist, missing versions', () => {
+    expect(() => parseDpkgStatus(LIBAUPARSE.replace('install ok installed', 'install ok bogus'))).toThrow(/not a state dpkg knows/);
+    expect(() => parseDpkgStatus(LIBAUPARSE.replace('install ok installed', 'install ok'))).toThrow(/three words/);
+    expect(() => parseDpkgStatus(LIBAUPARSE.replace('Section: libs', 'Status: install ok installed'))).toThrow(/repeats the field/);
+    expect(() => parseDpkgStatus(`${OPENSSH_SERVER}\n${OPENSSH_SERVER.replace('amd64', 'i386')}`)).toThrow(/listed again.*not Multi-Arch: same/);
+    expect(() => parseDpkgStatus(LIBAUPARSE.replace('Version: 1:2.8.2-1ubuntu1\n', ''))).toThrow(/has no Version/);
+    expect(() => parseDpkgStatus(LIBAUPARSE.replace('install ok installed', 'install ok triggers-pending'))).toThrow(/no pending triggers/);
+    expect(() => parseDpkgStatus(LIBAUPARSE.trimEnd())).toThrow(/final newline/);
+    expect(() => parseDpkgStatus(`${LIBAUPARSE}X-Empty:\n`)).toThrow(/ends the file before the value/);
+    expect(parseDpkgStatus(`${LIBAUPARSE}X-Note: ends with a colon:\n`).map((r) => r.name)).toEqual(['libauparse0']);
+    // a line of blanks does not end a stanza: the next Package field repeats the first
+    expect(() => parseDpkgStatus(`${LIBAUPARSE}  \n${OPENSSH_SERVER}`)).toThrow(/repeats the field Package/);
   });
 });
 
 describe('RPM packages', () => {
   it('parses rpm -qa query output and skips gpg-pubkey entries', async () => {
     const { parseRpmQuery } = await import('../../src/facts/packages.js');
-    const m = parseRpmQuery('openssh-server\t7.4p1-21.al7\tx86_64\ngpg-pubkey\tabc-1\t(none)\n');
-    expect([...m.keys()]).toEqual(['openssh-server']);
+    const { presentByName } = await import('../../src/facts/packages.js');
+    const records = parseRpmQuery('openssh-server\t(none)\t7.4p1\t21.al7\tx86_64\ngpg-pubkey\t(none)\tabc\t1\t(none)\ntelnet\t1\t0.17\t66.al7\tx86_64\n');
+    expect(records.map((r) => r.rpm)).toEqual([
+      { version: '7.4p1', release: '21.al7', arch: 'x86_64' }, { version: 'abc', release: '1', arch: '' }, { epoch: 1, version: '0.17', release: '66.al7', arch: 'x86_64' },
+    ]);
+    const m = presentByName(records);
+    expect([...m.keys()]).toEqual(['openssh-server', 'telnet']);
     expect(m.get('openssh-server')?.version).toBe('7.4p1-21.al7');
-    expect(() => parseRpmQuery('broken line\n')).toThrow(/not "name<TAB>version-release<TAB>arch"/);
+    expect(() => parseRpmQuery('broken line\n')).toThrow(/not "name<TAB>epoch<TAB>version<TAB>release<TAB>arch"/);
   });
 
-  it('reads the ACL2 fixture database offline (host rpm --root) and live (rpm -qa in the container) alike', async () => {
+  it('reads the ACL2 fixture database offline (its Berkeley DB, without rpm) and live (rpm -qa in the container) alike', async () => {
     const dist = (m: string) => import(path.join(repoRoot, 'dist/src', m));
     const { connectTarget } = await dist('api.js');
     const { FactStore } = await dist('facts/store.js');
