@@ -57,9 +57,16 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --container-as-host           in a container, evaluate kernel, bootloader, partition and time items
                                 as on a host (privileged containers sharing the host's namespaces)
   --trace                       print each command sent to the target with its time
+  --timeout SECONDS             how long one round trip to the target may take (default 300; a
+                                filesystem walk may take 10 times as long); then the items that needed
+                                it are "error", "timed out after N s"
+  --max-file-size SIZE          the largest file read as content (default 8M; K, M, G suffixes); a larger
+                                file makes the items that need it "error", "too large to be a
+                                configuration file"
 
 SSH passwords are read only from CIS_BDD_SSH_PASSWORD, never from the command line.
-Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error, 3 items in error.
+Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error, 3 items in error
+(or the target was lost mid-audit), 130/143 interrupted by Ctrl-C/SIGTERM (the report so far is kept).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -105,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         'no-allure': { type: 'boolean' },
         'container-as-host': { type: 'boolean' },
         trace: { type: 'boolean' },
+        timeout: { type: 'string' },
+        'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...(harden ? {
           'dry-run': { type: 'boolean' as const },
@@ -121,6 +130,12 @@ export async function main(argv: string[]): Promise<number> {
   if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
     process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}")\n`);
     return 2;
+  }
+  let limits: { timeoutSeconds?: number; maxFileBytes?: number };
+  try {
+    limits = limitOptions(values.timeout, values['max-file-size']);
+  } catch (e) {
+    return usageExit(e);
   }
   const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
   const targetList = values.target ?? [];
@@ -145,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       containerAsHost: values['container-as-host'],
       allureResults: !values['no-allure'],
       trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
+      ...limits,
   };
   if (harden) {
     try {
@@ -158,9 +174,11 @@ export async function main(argv: string[]): Promise<number> {
       return usageExit(e);
     }
   }
+  const signals = onInterrupt();
   try {
     const { runAudit } = await api();
     const result = await runAudit(common);
+    if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
     const paths = [`compliance.json: ${result.compliancePath}`];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
     if (!values['no-html'] && result.allureResultsDir) {
@@ -178,8 +196,54 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(summary);
     return result.exitCode;
   } catch (e) {
+    if (signals.received) {
+      process.stderr.write(`cis-bdd: interrupted by ${signals.received} before the audit could start; no report written\n`);
+      return signals.received === 'SIGINT' ? 130 : 143;
+    }
     return usageExit(e);
+  } finally {
+    signals.remove();
   }
+}
+
+/**
+ * Ctrl-C / SIGTERM during an audit: the first stops the audit's use of the target and lets the report be
+ * written with what was measured (marked interrupted, exit 130/143); the second exits at once.
+ */
+function onInterrupt(): { received?: 'SIGINT' | 'SIGTERM'; remove(): void } {
+  const state: { received?: 'SIGINT' | 'SIGTERM'; remove(): void } = { remove: () => undefined };
+  const handler = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (state.received) {
+      process.stderr.write(`cis-bdd: ${signal} again: exiting now, the report is not finished\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    state.received = signal;
+    process.stderr.write(`cis-bdd: ${signal}: stopping; the report will say what was measured (send it again to exit at once)\n`);
+    void api().then((m) => m.interruptAudits(signal));
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  state.remove = () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); };
+  return state;
+}
+
+/** --timeout and --max-file-size, checked; a bad value is a usage error. */
+function limitOptions(timeout: string | undefined, maxFileSize: string | undefined): { timeoutSeconds?: number; maxFileBytes?: number } {
+  const out: { timeoutSeconds?: number; maxFileBytes?: number } = {};
+  if (timeout !== undefined) {
+    const n = Number(timeout);
+    if (!/^\d+(\.\d+)?$/.test(timeout.trim()) || !(n > 0)) throw new UsageError(`--timeout must be a positive number of seconds (got "${timeout}")`);
+    out.timeoutSeconds = n;
+  }
+  if (maxFileSize !== undefined) {
+    const m = /^(\d+)\s*([kmg]?)(i?b)?$/i.exec(maxFileSize.trim());
+    const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
+    if (!m || !(bytes >= 1) || !Number.isSafeInteger(bytes)) throw new UsageError(`--max-file-size must be a size such as 8M, 512K or 1048576 (got "${maxFileSize}")`);
+    out.maxFileBytes = bytes;
+  }
+  return out;
 }
 
 function usageExit(e: unknown): number {
@@ -194,7 +258,7 @@ function usageExit(e: unknown): number {
 /** The arguments every target of a fleet shares, passed on to its own cis-bdd process. */
 function sharedAuditArgs(values: Record<string, unknown>): string[] {
   const args: string[] = [];
-  for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts']) {
+  for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts', 'timeout', 'max-file-size']) {
     if (typeof values[k] === 'string') args.push(`--${k}`, values[k] as string);
   }
   for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace', 'no-allure']) if (values[k]) args.push(`--${k}`);

@@ -1,5 +1,9 @@
 /** A CIS-CAT-style summary for a terminal or a CI log: totals by status, the score, and what failed. */
 import type { ComplianceReport } from './compliance.js';
+import { safeText } from '../model/text.js';
+
+/** One line of the summary from text that may come from the target (the OS name, a reason). */
+const line1 = (text: string) => safeText(text, { singleLine: true });
 
 export function formatSummary(report: ComplianceReport, reportPaths: string[] = []): string {
   const s = report.summary;
@@ -22,9 +26,10 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   out.push(line);
   out.push(`${report.benchmark.title}`);
   const os = report.target?.os ? ` (${report.target.os.prettyName || `${report.target.os.id} ${report.target.os.versionId}`})` : '';
-  out.push(`Target: ${report.target?.uri ?? '?'}${os}`);
+  out.push(line1(`Target: ${report.target?.uri ?? '?'}${os}`));
   out.push(`Profile: Level ${report.selection.level}${report.selection.scoredOnly ? ', scored only' : ''}${report.selection.only.length ? `, only ${report.selection.only.length} item(s)` : ''}`);
-  for (const w of report.run.warnings) out.push(`WARNING: ${w}`);
+  if (report.run.interrupted) out.push(`INTERRUPTED by ${report.run.interrupted.signal}: items not measured before it are "error"`);
+  for (const w of report.run.warnings) out.push(line1(`WARNING: ${w}`));
   out.push(line);
   const c = s.cisCat;
   const cat: Array<[string, number]> = [
@@ -53,7 +58,7 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     if (!items.length) return;
     out.push(line);
     out.push(`${title} (${items.length}):`);
-    for (const i of items) out.push(`  ${i.id.padEnd(10)} ${i.title}${status !== 'fail' && i.reason ? ` — ${i.reason}` : ''}`);
+    for (const i of items) out.push(line1(`  ${i.id.padEnd(10)} ${i.title}${status !== 'fail' && i.reason ? ` — ${i.reason}` : ''}`));
   };
   listed('fail', 'Failed');
   listed('error', 'Errors');
@@ -64,7 +69,7 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     for (const i of waived) {
       const w = i.waiver!;
       out.push(`  ${i.id.padEnd(10)} ${i.title} [observed: ${i.observed}]`);
-      out.push(`  ${''.padEnd(10)} reason: ${w.reason}${w.owner ? `; owner: ${w.owner}` : ''}; expires: ${w.expires ?? 'never'}`);
+      out.push(`  ${''.padEnd(10)} reason: ${line1(w.reason)}${w.owner ? `; owner: ${w.owner}` : ''}; expires: ${w.expires ?? 'never'}`);
     }
   }
   const expired = report.items.filter((i) => i.expiredWaiver);
