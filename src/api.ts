@@ -191,6 +191,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         exclude: policy?.exclude,
       });
     } catch (e) {
+      // the target went away (or the run was interrupted) before the benchmark could even be settled
+      if (target.lost) throw new UsageError(target.lost, 'unreachable');
       if (e instanceof BenchmarkChoiceError) throw new UsageError(e.message);
       throw asUsage(e);
     }

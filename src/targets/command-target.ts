@@ -17,6 +17,17 @@ export interface TransportRunOptions {
   abort: AbortSignal;
 }
 
+/**
+ * The command as sent: run under the target's own `timeout`, where it has one, a few seconds after ours
+ * fires, so that a command abandoned by the audit (sshd -T reading a device, say) does not run on there.
+ */
+export function killedOnTarget(command: string, timeoutMs: number): string {
+  const seconds = Math.ceil(timeoutMs / 1000) + 5;
+  const quoted = shellQuote(command);
+  // probed each time (a fork of `timeout true`): an old busybox timeout takes other arguments
+  return `if timeout -s KILL 5 true >/dev/null 2>&1; then exec timeout -s KILL ${seconds} /bin/sh -c ${quoted}; else exec /bin/sh -c ${quoted}; fi`;
+}
+
 export abstract class CommandTarget implements Target {
   abstract readonly kind: TargetKind;
   readonly canExecute = true;
@@ -82,7 +93,7 @@ export abstract class CommandTarget implements Target {
     let ran: Omit<ExecResult, 'stdout'>;
     try {
       if (controller.signal.aborted) throw controller.signal.reason;
-      ran = await this.run(this.wrap(command), { onStdout, abort: controller.signal });
+      ran = await this.run(this.wrap(killedOnTarget(command, timeoutMs)), { onStdout, abort: controller.signal });
       if (controller.signal.aborted) throw controller.signal.reason;
     } finally {
       clearTimeout(timer);

@@ -29,7 +29,9 @@ export function readFilesScript(patterns: string[], maxBytes: number): string {
     `  elif [ -c "$p" ]; then printf '\\000${MARK} X c %s\\000' "$p";`,
     `  elif [ -b "$p" ]; then printf '\\000${MARK} X b %s\\000' "$p";`,
     `  elif [ -e "$p" ]; then printf '\\000${MARK} X ? %s\\000' "$p";`,
-    `  elif [ -L "$p" ]; then printf '\\000${MARK} L %s\\000' "$p";`,
+    `  elif [ -L "$p" ]; then`,
+    `    if LC_ALL=C stat -L -- "$p" 2>&1 | grep -q 'levels of symbolic links'; then printf '\\000${MARK} X o %s\\000' "$p";`,
+    `    else printf '\\000${MARK} L %s\\000' "$p"; fi`,
     `  else printf '\\000${MARK} M %s\\000' "$p"; fi`,
     `done`,
   ].join('\n');
@@ -57,7 +59,7 @@ export function parseReadFiles(out: Buffer, maxBytes: number = DEFAULT_LIMITS.ma
       pos += size;
     } else if (kind === 'D') results.push({ path: rest, state: 'directory' });
     else if (kind === 'M') results.push({ path: rest, state: 'missing' });
-    else if (kind === 'L') results.push({ path: rest, state: 'missing', note: 'a dangling symbolic link, or a symbolic link loop' });
+    else if (kind === 'L') results.push({ path: rest, state: 'missing', note: 'a dangling symbolic link' });
     else if (kind === 'T') results.push({ path: rest, state: 'unreadable', reason: tooLargeReason(undefined, maxBytes) });
     else if (kind === 'X') results.push({ path: rest.slice(2), state: 'unreadable', reason: notRegularReason(rest[0]) });
     else if (kind === 'E') results.push({ path: rest, state: 'unreadable', reason: 'permission denied or read error' });

@@ -75,7 +75,7 @@ export const MAX_STDERR_CHARS = 64 * 1024;
 /** The reason given for a file over the size cap. */
 export function tooLargeReason(size: number | undefined, limit: number): string {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 1)} MiB`;
-  return `too large to be a configuration file (${size === undefined ? 'more than' : ''}${mib(size ?? limit)}; the limit is ${mib(limit)}, --max-file-size)`;
+  return `too large to be a configuration file (${size === undefined ? 'more than ' : ''}${mib(size ?? limit)}; the limit is ${mib(limit)}, --max-file-size)`;
 }
 
 /** The reason given for something that is not a regular file where file content was asked for. */
@@ -83,6 +83,7 @@ export function notRegularReason(type: string): string {
   const what: Record<string, string> = {
     p: 'a FIFO (named pipe)', s: 'a socket', c: 'a character device', b: 'a block device', l: 'a symbolic link', d: 'a directory',
   };
+  if (type === 'o') return 'a symbolic link loop (more than 40 links to follow)';
   return `it is ${what[type] ?? `a file of unknown type (${type})`}, not a regular file`;
 }
 
