@@ -110,7 +110,7 @@ export async function loadPolicyChecked(file: string): Promise<Policy> {
   try {
     return loadPolicy(file);
   } catch (e) {
-    if (e instanceof PolicyError) throw new UsageError(`invalid policy:\n${e.message}`);
+    if (e instanceof PolicyError) throw new UsageError(e.message.includes('\n') ? `invalid policy:\n${e.message}` : `invalid policy: ${e.message}`);
     throw e;
   }
 }

@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     }));
   } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\nRun "cis-bdd --help" for the options.\n`);
+    process.stderr.write(`cis-bdd: ${(e as Error).message.split('\n')[0]}\nRun "cis-bdd --help" for the options.\n`);
     return 2;
   }
   if (values.help) { process.stdout.write(help()); return 0; }
