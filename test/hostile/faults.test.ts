@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureUbuntuBase } from '../support/fixtures.js';
-import { IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
+import { docker, IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import { describeRun, limitedCli } from './limited.js';
 
@@ -16,20 +16,31 @@ interface Report { items: Array<{ id: string; status: string; reason?: string }>
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-hostile-'));
 const readReport = (out: string): Report => JSON.parse(readFileSync(path.join(out, 'compliance.json'), 'utf8'));
 
+/** Send a signal to a process that may already have exited. */
+const signalIfRunning = (pid: number, signal: NodeJS.Signals) => { try { process.kill(pid, signal); } catch { /* exited */ } };
+
+/**
+ * The audits below are made slow on purpose, so that the fault lands mid-audit whatever the machine's
+ * speed: sshd_config links to /dev/urandom, and `sshd -T` (gathered early, in the warm-up) reads it until
+ * the --timeout of 120 s.
+ */
+const SLOW_SSHD = 'ln -sf /dev/urandom /etc/ssh/sshd_config';
+
 describe('Ctrl-C and SIGTERM during an audit', () => {
   let c: RunningContainer;
-  beforeAll(() => { c = startContainer(IMAGES.ubuntuStock); });
+  beforeAll(() => { c = startContainer(IMAGES.ubuntuStock, ['--memory', '256m']); c.exec(SLOW_SSHD); });
   afterAll(() => c.remove());
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal}: the report so far is written and marked interrupted, exit ${code}`, async () => {
       const out = tmp();
-      const run = await limitedCli(['audit', '--target', c.uri, '--out', out, '--no-html'], {
+      const run = await limitedCli(['audit', '--target', c.uri, '--out', out, '--no-html', '--timeout', '120'], {
         timeoutSeconds: 240,
-        onStart: (pid) => { setTimeout(() => process.kill(pid, signal), 12_000); },
+        onStart: (pid) => { setTimeout(() => signalIfRunning(pid, signal), 8000); },
       });
       console.log(`${signal} mid-audit: ${describeRun(run)}`);
       expect(run.code, run.stderr).toBe(code);
+      expect(run.durationMs).toBeLessThan(60_000); // not waiting for the 120 s timeout
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(run.stderr).toMatch(new RegExp(`cis-bdd: ${signal}: stopping`));
       const report = readReport(out);
@@ -41,10 +52,10 @@ describe('Ctrl-C and SIGTERM during an audit', () => {
 
   it('a second signal exits at once', async () => {
     const out = tmp();
-    const run = await limitedCli(['audit', '--target', c.uri, '--out', out, '--no-html'], {
+    const run = await limitedCli(['audit', '--target', c.uri, '--out', out, '--no-html', '--timeout', '120'], {
       timeoutSeconds: 240,
       onStart: (pid) => {
-        setTimeout(() => { process.kill(pid, 'SIGTERM'); setTimeout(() => process.kill(pid, 'SIGTERM'), 10); }, 12_000);
+        setTimeout(() => { signalIfRunning(pid, 'SIGTERM'); setTimeout(() => signalIfRunning(pid, 'SIGTERM'), 200); }, 8000);
       },
     });
     expect(run.code, run.stderr).toBe(143);
@@ -55,16 +66,20 @@ describe('Ctrl-C and SIGTERM during an audit', () => {
 
 describe('the SSH connection dropping mid-audit', () => {
   let sshd: SshdFixture;
-  beforeAll(async () => { sshd = await startSshd(); }, 120_000);
+  beforeAll(async () => {
+    sshd = await startSshd();
+    // the running sshd keeps its configuration (its children get it from the listener), `sshd -T` hangs
+    docker('exec', sshd.name, '/bin/sh', '-c', SLOW_SSHD);
+  }, 120_000);
   afterAll(() => sshd?.stop());
 
   it('the items it left unmeasured are error, the report is written, exit 3 (or 2), one clear line', async () => {
     const out = tmp();
     const knownHosts = path.join(tmp(), 'known_hosts');
     const run = await limitedCli(['audit', '--target', sshd.uri(), '--identity', sshd.keyFile, '--known-hosts', knownHosts,
-      '--accept-new-host-key', '--out', out, '--no-allure', '--timeout', '60'], {
+      '--accept-new-host-key', '--out', out, '--no-allure', '--timeout', '120'], {
       timeoutSeconds: 240,
-      onStart: () => { setTimeout(() => sshd.stop(), 12_000); },
+      onStart: () => { setTimeout(() => sshd.stop(), 10_000); },
     });
     console.log(`ssh dropped mid-audit: ${describeRun(run)}; stderr: ${run.stderr.trim()}`);
     expect(run.killedByTimeout).toBe(false);
