@@ -3,7 +3,7 @@
  * command, hence one round trip, built by shell-protocol.ts.
  */
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, TraceSink, WalkEntry, WalkOptions } from './target.js';
-import { DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
+import { commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
 import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
 
 export interface RunOptions {
@@ -76,7 +76,7 @@ export abstract class CommandTarget implements Target {
   async exec(command: string, options: RunOptions = {}): Promise<ExecResult> {
     if (this.ended) throw this.ended;
     this.counters.roundTrips++;
-    const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
+    const timeoutMs = commandTimeoutMs(this.limits, options.timeoutMs);
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new TargetError(timedOutMessage(timeoutMs, `${this.kind} command: ${command.split('\n')[0].slice(0, 80)}`), 'timeout')), timeoutMs);
@@ -93,7 +93,13 @@ export abstract class CommandTarget implements Target {
     let ran: Omit<ExecResult, 'stdout'>;
     try {
       if (controller.signal.aborted) throw controller.signal.reason;
-      ran = await this.run(this.wrap(killedOnTarget(command, timeoutMs)), { onStdout, abort: controller.signal });
+      // whatever the transport does, the command settles when it is aborted (timeout, lost, interrupted)
+      const running = this.run(this.wrap(killedOnTarget(command, timeoutMs)), { onStdout, abort: controller.signal });
+      running.catch(() => undefined);
+      ran = await Promise.race([running, new Promise<never>((_, reject) => {
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      })]);
       if (controller.signal.aborted) throw controller.signal.reason;
     } finally {
       clearTimeout(timer);
@@ -149,7 +155,7 @@ export abstract class CommandTarget implements Target {
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
     const parser = new WalkStreamParser(onEntry);
     await this.exec(walkScript(options), {
-      timeoutMs: this.limits.timeoutMs * WALK_TIMEOUT_FACTOR,
+      timeoutMs: DEFAULT_LIMITS.timeoutMs * WALK_TIMEOUT_FACTOR,
       onStdout: (chunk) => { this.counters.bytesRead += chunk.length; parser.push(chunk); },
     });
     parser.end();

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ExecResult, TargetKind, TargetLimits, TraceSink } from './target.js';
-import { MAX_COMMAND_OUTPUT_BYTES, MAX_STDERR_CHARS, TargetError, timedOutMessage } from './target.js';
+import { commandTimeoutMs, MAX_COMMAND_OUTPUT_BYTES, MAX_STDERR_CHARS, TargetError, timedOutMessage } from './target.js';
 import { RootfsTarget } from './rootfs.js';
 
 export class LocalTarget extends RootfsTarget {
@@ -21,7 +21,7 @@ export class LocalTarget extends RootfsTarget {
     this.checkInterrupted();
     this.counters.roundTrips++;
     const started = Date.now();
-    const timeoutMs = options.timeoutMs ?? this.limits.timeoutMs;
+    const timeoutMs = commandTimeoutMs(this.limits, options.timeoutMs);
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];

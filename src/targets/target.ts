@@ -66,9 +66,19 @@ export interface TargetLimits {
 }
 
 export const DEFAULT_LIMITS: TargetLimits = { maxFileBytes: 8 * 1024 * 1024, timeoutMs: 300_000 };
+
+/**
+ * The timeout of one command. A fact may ask for a longer one than the default for a slow command (dpkg
+ * --verify hashes every package file); the user's --timeout scales it in proportion, so that a shorter
+ * --timeout shortens every wait.
+ */
+export function commandTimeoutMs(limits: TargetLimits, asked?: number): number {
+  if (asked === undefined) return limits.timeoutMs;
+  return Math.max(1000, Math.round(asked * (limits.timeoutMs / DEFAULT_LIMITS.timeoutMs)));
+}
 export const WALK_TIMEOUT_FACTOR = 10;
 /** Output of one command kept in memory at most (a walk streams and is not bound by it). */
-export const MAX_COMMAND_OUTPUT_BYTES = 256 * 1024 * 1024;
+export const MAX_COMMAND_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** stderr of one command kept at most. */
 export const MAX_STDERR_CHARS = 64 * 1024;
 

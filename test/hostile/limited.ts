@@ -81,7 +81,7 @@ export function limitedCli(args: string[], options: LimitedOptions = {}): Promis
   child.stderr.on('data', (c: Buffer) => { if (stderr.length < 1_000_000) stderr += c.toString(); });
   return new Promise((resolve, reject) => {
     child.on('error', (e) => { cg.remove(); reject(e); });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const m = /cis-bdd-maxrss-kib=(\d+)/.exec(stderr);
       const peak = cg.peak();
       cg.remove();
@@ -89,7 +89,7 @@ export function limitedCli(args: string[], options: LimitedOptions = {}): Promis
         code, stdout, stderr: stderr.replace(/\n?.*cis-bdd-maxrss-kib=\d+\n?/, '\n').replace(/Command (exited with non-zero status|terminated by signal) \d+\n/, ''),
         maxRssBytes: m ? Number(m[1]) * 1024 : NaN,
         cgroupPeakBytes: peak,
-        killedByTimeout: code === 137 || code === 124,
+        killedByTimeout: code === 137 || code === 124 || signal !== null,
         durationMs: Date.now() - started,
       });
     });
