@@ -7,10 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureUbuntuBase } from '../support/fixtures.js';
+import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { docker, IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import { describeRun, limitedCli } from './limited.js';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+/** compliance.json checked against the published schema (run.interrupted, run.targetLost included). */
+function schemaErrors(out: string): unknown {
+  const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: true, strictRequired: false });
+  (addFormats as unknown as typeof addFormats.default)(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas/compliance.schema.json'), 'utf8')));
+  return validate(JSON.parse(readFileSync(path.join(out, 'compliance.json'), 'utf8'))) ? null : validate.errors;
+}
 
 interface Report { items: Array<{ id: string; status: string; reason?: string }>; run: { interrupted?: { signal: string }; targetLost?: string } }
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-hostile-'));
@@ -45,6 +55,7 @@ describe('Ctrl-C and SIGTERM during an audit', () => {
       expect(run.stderr).toMatch(new RegExp(`cis-bdd: ${signal}: stopping`));
       const report = readReport(out);
       expect(report.run.interrupted?.signal).toBe(signal);
+      expect(schemaErrors(out)).toBeNull();
       expect(report.items.some((i) => i.status === 'error' && /audit interrupted/.test(i.reason ?? ''))).toBe(true);
       expect(readFileSync(path.join(out, 'summary.txt'), 'utf8')).toMatch(new RegExp(`INTERRUPTED by ${signal}`));
     }, 300_000);
@@ -52,11 +63,12 @@ describe('Ctrl-C and SIGTERM during an audit', () => {
 
   it('a second signal exits at once', async () => {
     const out = tmp();
+    let pid = 0;
     const run = await limitedCli(['audit', '--target', c.uri, '--out', out, '--no-html', '--timeout', '120'], {
       timeoutSeconds: 240,
-      onStart: (pid) => {
-        setTimeout(() => { signalIfRunning(pid, 'SIGTERM'); setTimeout(() => signalIfRunning(pid, 'SIGTERM'), 200); }, 8000);
-      },
+      onStart: (p) => { pid = p; setTimeout(() => signalIfRunning(p, 'SIGTERM'), 8000); },
+      // the second as soon as the first has been handled (two sent together may arrive as one)
+      onStderr: (chunk) => { if (/SIGTERM: stopping/.test(chunk)) signalIfRunning(pid, 'SIGTERM'); },
     });
     expect(run.code, run.stderr).toBe(143);
     expect(run.stderr).toMatch(/SIGTERM again: exiting now/);
@@ -89,6 +101,7 @@ describe('the SSH connection dropping mid-audit', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     const report = readReport(out);
     expect(report.run.targetLost).toMatch(/SSH connection .* was lost/);
+    expect(schemaErrors(out)).toBeNull();
     expect(report.items.some((i) => i.status === 'error' && /was lost during the audit/.test(i.reason ?? ''))).toBe(true);
   }, 300_000);
 });

@@ -62,6 +62,8 @@ export interface LimitedOptions {
   memoryBytes?: number;
   /** called with the child's pid once it runs (to send it signals) */
   onStart?: (pid: number) => void;
+  /** called with each chunk of stderr as it comes */
+  onStderr?: (chunk: string) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -78,7 +80,7 @@ export function limitedCli(args: string[], options: LimitedOptions = {}): Promis
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => { if (stdout.length < 1_000_000) stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { if (stderr.length < 1_000_000) stderr += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { if (stderr.length < 1_000_000) stderr += c.toString(); options.onStderr?.(c.toString()); });
   return new Promise((resolve, reject) => {
     child.on('error', (e) => { cg.remove(); reject(e); });
     child.on('close', (code, signal) => {
