@@ -4,6 +4,7 @@
  */
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, TraceSink, WalkEntry, WalkOptions } from './target.js';
 import { commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
+import { decodeTargetBytes } from '../model/text.js';
 import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
 
 export interface RunOptions {
@@ -132,9 +133,14 @@ export abstract class CommandTarget implements Target {
 
   async list(dir: string): Promise<string[] | null> {
     const r = await this.exec(`[ -d ${shellQuote(dir)} ] && find ${shellQuote(dir)} -mindepth 1 -maxdepth 1 -printf '%f\\0' || echo MISSING`);
-    const text = r.stdout.toString('utf8');
-    if (text.startsWith('MISSING')) return null;
-    return text.split('\0').filter(Boolean).sort();
+    if (r.stdout.subarray(0, 7).toString('latin1') === 'MISSING') return null;
+    // names are bytes: ones that are not UTF-8 keep their bytes (decodeTargetBytes) for reports to show
+    const names: string[] = [];
+    let start = 0;
+    for (let end = r.stdout.indexOf(0); end >= 0; start = end + 1, end = r.stdout.indexOf(0, start)) {
+      if (end > start) names.push(decodeTargetBytes(r.stdout.subarray(start, end)));
+    }
+    return names.sort();
   }
 
   async readNodes(paths: string[]): Promise<FileNode[]> {
