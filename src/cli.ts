@@ -13,6 +13,7 @@ import { UsageError } from './engine/usage-error.js';
 import { benchmarkIds, loadBenchmark } from './engine/catalogue.js';
 import { TARGET_FORMS } from './targets/forms.js';
 import { toolVersion } from './engine/paths.js';
+import { limitOptions, onInterrupt } from './cli-signals-and-limits.js';
 
 // Only what --version, --help and usage errors need is imported above. cucumber, the step library, Allure
 // and the transports' client libraries load with the command that uses them (api.js and what it imports).
@@ -204,46 +205,6 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     signals.remove();
   }
-}
-
-/**
- * Ctrl-C / SIGTERM during an audit: the first stops the audit's use of the target and lets the report be
- * written with what was measured (marked interrupted, exit 130/143); the second exits at once.
- */
-function onInterrupt(): { received?: 'SIGINT' | 'SIGTERM'; remove(): void } {
-  const state: { received?: 'SIGINT' | 'SIGTERM'; remove(): void } = { remove: () => undefined };
-  const handler = (signal: 'SIGINT' | 'SIGTERM') => {
-    if (state.received) {
-      process.stderr.write(`cis-bdd: ${signal} again: exiting now, the report is not finished\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    state.received = signal;
-    process.stderr.write(`cis-bdd: ${signal}: stopping; the report will say what was measured (send it again to exit at once)\n`);
-    void api().then((m) => m.interruptAudits(signal));
-  };
-  const onInt = () => handler('SIGINT');
-  const onTerm = () => handler('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  state.remove = () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); };
-  return state;
-}
-
-/** --timeout and --max-file-size, checked; a bad value is a usage error. */
-function limitOptions(timeout: string | undefined, maxFileSize: string | undefined): { timeoutSeconds?: number; maxFileBytes?: number } {
-  const out: { timeoutSeconds?: number; maxFileBytes?: number } = {};
-  if (timeout !== undefined) {
-    const n = Number(timeout);
-    if (!/^\d+(\.\d+)?$/.test(timeout.trim()) || !(n > 0)) throw new UsageError(`--timeout must be a positive number of seconds (got "${timeout}")`);
-    out.timeoutSeconds = n;
-  }
-  if (maxFileSize !== undefined) {
-    const m = /^(\d+)\s*([kmg]?)(i?b)?$/i.exec(maxFileSize.trim());
-    const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
-    if (!m || !(bytes >= 1) || !Number.isSafeInteger(bytes)) throw new UsageError(`--max-file-size must be a size such as 8M, 512K or 1048576 (got "${maxFileSize}")`);
-    out.maxFileBytes = bytes;
-  }
-  return out;
 }
 
 function usageExit(e: unknown): number {
