@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openTarget, type TargetOptions } from './targets/index.js';
-import { TargetError, type Target, type TraceSink } from './targets/target.js';
+import { TargetError, type Target, type TargetLimits, type TraceSink } from './targets/target.js';
 import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packageRoot } from './engine/paths.js';
@@ -42,11 +42,16 @@ export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
   /** the report formats written next to compliance.json (default: all of REPORT_FORMATS) */
   formats?: readonly ReportFormat[];
   trace?: TraceSink;
+  /** the largest file read as content, in bytes (default DEFAULT_LIMITS.maxFileBytes, 8 MiB) */
+  maxFileBytes?: number;
+  /** how long one round trip to the target may take, in seconds (default 300; a walk may take 10 times that) */
+  timeoutSeconds?: number;
 }
 
 export interface AuditResult {
   report: ComplianceReport;
-  exitCode: 0 | 1 | 3;
+  /** 0, 1, 3 as exitCodeFor says; 2 or 3 when the target was lost; 130 (SIGINT) or 143 (SIGTERM) when interrupted */
+  exitCode: 0 | 1 | 2 | 3 | 130 | 143;
   outDir: string;
   compliancePath: string;
   allureResultsDir?: string;
@@ -111,12 +116,13 @@ export async function loadPolicyChecked(file: string): Promise<Policy> {
   try {
     return loadPolicy(file);
   } catch (e) {
-    if (e instanceof PolicyError) throw new UsageError(`invalid policy:\n${e.message}`);
+    if (e instanceof PolicyError) throw new UsageError(e.message.includes('\n') ? `invalid policy:\n${e.message}` : `invalid policy: ${e.message}`);
     throw e;
   }
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
+  await prepareOutDir(options.out);
   const target = await connectTarget(options);
   try {
     return await auditTarget(target, options);
@@ -125,9 +131,43 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   }
 }
 
+/** The report directory: created now, so that a file in its place is a usage error before any round trip. */
+async function prepareOutDir(out: string): Promise<void> {
+  const dir = path.resolve(out);
+  const st = await fs.stat(dir).catch(() => null);
+  if (st && !st.isDirectory()) throw new UsageError(`--out ${out} is not a directory (it is a file or something else); give a directory for the reports`);
+  if (!st) {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`--out ${out} cannot be created: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+}
+
+/** The targets of the audits now running in this process, so that a signal can interrupt them. */
+const runningTargets = new Set<Target>();
+let interruptedBy: 'SIGINT' | 'SIGTERM' | undefined;
+let interruptedAt: Date | undefined;
+
+/**
+ * Ctrl-C or SIGTERM: every audit running in this process stops using its target. Items not yet measured
+ * end `error` ("audit interrupted"), the reports are written with `run.interrupted`, and the run's exit code
+ * is 130 (SIGINT) or 143 (SIGTERM). The CLI calls this on the first signal and exits on the second.
+ */
+export function interruptAudits(signal: 'SIGINT' | 'SIGTERM'): void {
+  interruptedBy ??= signal;
+  interruptedAt ??= new Date();
+  for (const t of runningTargets) t.interrupt(signal);
+}
+
 /** Open and connect the target an options object names; problems become usage errors (exit 2). */
 export async function connectTarget(options: AuditOptions): Promise<Target> {
   const target = openTargetOrUsage(options);
+  runningTargets.add(target);
+  if (interruptedBy) target.interrupt(interruptedBy);
+  const close = target.close.bind(target);
+  target.close = async () => { runningTargets.delete(target); await close(); };
   try {
     await target.connect();
   } catch (e) {
@@ -157,6 +197,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         exclude: policy?.exclude,
       });
     } catch (e) {
+      // the target went away (or the run was interrupted) before the benchmark could even be settled
+      if (target.lost) throw new UsageError(target.lost, 'unreachable');
       if (e instanceof BenchmarkChoiceError) throw new UsageError(e.message);
       throw asUsage(e);
     }
@@ -217,10 +259,12 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     report.run.startedAt = session.startedAt.toISOString();
     report.run.durationMs = Date.parse(report.run.finishedAt) - session.startedAt.getTime();
     report.target = { kind: target.kind, uri: target.uri, os: session.os ? { id: session.os.id, versionId: session.os.versionId, prettyName: session.os.prettyName } : null };
+    if (interruptedBy) report.run.interrupted = { signal: interruptedBy, at: (interruptedAt ?? new Date()).toISOString() };
+    if (target.lost) report.run.targetLost = target.lost;
     await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);
     await fs.rm(path.join(outDir, '.allure-formatter.out'), { force: true });
     const formatFiles = await writeReportFormats(outDir, report, options.formats ?? REPORT_FORMATS);
-    return { report, exitCode: exitCodeFor(report), outDir, compliancePath, allureResultsDir, formatFiles };
+    return { report, exitCode: runExitCode(report), outDir, compliancePath, allureResultsDir, formatFiles };
   }
 }
 
@@ -236,9 +280,34 @@ export async function listSelection(benchmarkId: string, selection: Selection, p
   return plan.map((p) => p.name);
 }
 
+/**
+ * The exit code of a finished run: interrupted → 130/143; the target lost during the run → 3, or 2 when no
+ * item passed or failed (nothing could be measured); otherwise what the verdicts say (exitCodeFor).
+ */
+export function runExitCode(report: ComplianceReport): AuditResult['exitCode'] {
+  if (report.run.interrupted) return report.run.interrupted.signal === 'SIGINT' ? 130 : 143;
+  if (report.run.targetLost) return report.items.some((i) => i.status === 'pass' || i.status === 'fail') ? 3 : 2;
+  return exitCodeFor(report);
+}
+
+/** The caps and timeouts an options object asks for, checked. */
+function limitsOf(options: AuditOptions): Partial<TargetLimits> {
+  const limits: Partial<TargetLimits> = {};
+  if (options.maxFileBytes !== undefined) {
+    if (!Number.isInteger(options.maxFileBytes) || options.maxFileBytes < 1) throw new UsageError(`the file size cap must be a positive number of bytes (got ${options.maxFileBytes})`);
+    limits.maxFileBytes = options.maxFileBytes;
+  }
+  if (options.timeoutSeconds !== undefined) {
+    if (!Number.isFinite(options.timeoutSeconds) || options.timeoutSeconds <= 0) throw new UsageError(`the timeout must be a positive number of seconds (got ${options.timeoutSeconds})`);
+    limits.timeoutMs = Math.round(options.timeoutSeconds * 1000);
+  }
+  return limits;
+}
+
 function openTargetOrUsage(options: AuditOptions) {
+  const limits = limitsOf(options);
   try {
-    return openTarget(options.target, options);
+    return openTarget(options.target, { ...options, limits });
   } catch (e) {
     throw asUsage(e);
   }

@@ -13,6 +13,7 @@ import { UsageError } from './engine/usage-error.js';
 import { benchmarkIds, loadBenchmark } from './engine/catalogue.js';
 import { TARGET_FORMS } from './targets/forms.js';
 import { toolVersion } from './engine/paths.js';
+import { limitOptions, onInterrupt } from './cli-signals-and-limits.js';
 
 // Only what --version, --help and usage errors need is imported above. cucumber, the step library, Allure
 // and the transports' client libraries load with the command that uses them (api.js and what it imports).
@@ -67,9 +68,16 @@ ${TARGET_FORMS.map((f) => `                                  ${f}`).join('\n')}
   --container-as-host           in a container, evaluate kernel, bootloader, partition and time items
                                 as on a host (privileged containers sharing the host's namespaces)
   --trace                       print each command sent to the target with its time
+  --timeout SECONDS             how long one round trip to the target may take (default 300; a
+                                filesystem walk may take 10 times as long); then the items that needed
+                                it are "error", "timed out after N s"
+  --max-file-size SIZE          the largest file read as content (default 8M; K, M, G suffixes); a larger
+                                file makes the items that need it "error", "too large to be a
+                                configuration file"
 
 SSH passwords are read only from CIS_BDD_SSH_PASSWORD, never from the command line.
-Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error, 3 items in error.
+Exit codes: 0 compliant, 1 failed items, 2 usage/connection/authentication error, 3 items in error
+(or the target was lost mid-audit), 130/143 interrupted by Ctrl-C/SIGTERM (the report so far is kept).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,6 +127,8 @@ export async function main(argv: string[]): Promise<number> {
         formats: { type: 'string' },
         baseline: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        timeout: { type: 'string' },
+        'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...(harden ? {
           'dry-run': { type: 'boolean' as const },
@@ -128,13 +138,19 @@ export async function main(argv: string[]): Promise<number> {
       },
     }));
   } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\nRun "cis-bdd --help" for the options.\n`);
+    process.stderr.write(`cis-bdd: ${(e as Error).message.split('\n')[0]}\nRun "cis-bdd --help" for the options.\n`);
     return 2;
   }
   if (values.help) { process.stdout.write(help()); return 0; }
   if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
     process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}")\n`);
     return 2;
+  }
+  let limits: { timeoutSeconds?: number; maxFileBytes?: number };
+  try {
+    limits = limitOptions(values.timeout, values['max-file-size']);
+  } catch (e) {
+    return usageExit(e);
   }
   const out = values.out ?? path.join('reports', new Date().toISOString().replace(/[:.]/g, '-'));
   let formats;
@@ -169,6 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       allureResults: !values['no-allure'],
       formats,
       trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
+      ...limits,
   };
   if (harden) {
     setActiveProgress(progress);
@@ -189,12 +206,14 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   setActiveProgress(progress);
+  const signals = onInterrupt();
   try {
     if (values.baseline) await (await import('./report/diff.js')).loadAuditFile(values.baseline); // bad input stops before the audit
     const { runAudit } = await api();
     progress.phase(`auditing ${shownTarget(common.target)}`);
     const result = await runAudit(common);
     progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
+    if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
     const paths = [`compliance.json: ${result.compliancePath}`, ...result.formatFiles.map((f) => `${path.basename(f)}: ${f}`)];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
     if (!values['no-html'] && result.allureResultsDir) {
@@ -221,9 +240,14 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     progress.end();
+    if (signals.received) {
+      process.stderr.write(`cis-bdd: interrupted by ${signals.received} before the audit could start; no report written\n`);
+      return signals.received === 'SIGINT' ? 130 : 143;
+    }
     return usageExit(e);
   } finally {
     setActiveProgress(undefined);
+    signals.remove();
   }
 }
 
@@ -262,7 +286,7 @@ async function fleetReports(report: import('./fleet.js').FleetReport): Promise<i
 
 function sharedAuditArgs(values: Record<string, unknown>): string[] {
   const args: string[] = [];
-  for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts']) {
+  for (const k of ['benchmark', 'level', 'only', 'tags', 'policy', 'identity', 'known-hosts', 'timeout', 'max-file-size']) {
     if (typeof values[k] === 'string') args.push(`--${k}`, values[k] as string);
   }
   for (const k of ['scored-only', 'accept-new-host-key', 'sudo', 'container-as-host', 'trace', 'no-allure']) if (values[k]) args.push(`--${k}`);

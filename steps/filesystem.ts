@@ -10,6 +10,7 @@ import { identities } from '../src/facts/accounts.js';
 import { packageManager } from '../src/facts/packages.js';
 import type { WalkEntry } from '../src/targets/target.js';
 import type { Change } from '../src/remediation/model.js';
+import { safeName } from '../src/model/text.js';
 
 /** At most this many paths are quoted in a verdict; the rest are counted. */
 const QUOTED = 50;
@@ -35,7 +36,7 @@ async function describeEntries(world: CisWorld, found: FoundEntries): Promise<st
   const lines = found.entries.map((e: WalkEntry) => {
     const user = ids.userName(e.uid) ?? `uid ${e.uid}`;
     const group = ids.groupName(e.gid) ?? `gid ${e.gid}`;
-    return `${e.path} (${TYPE_NAMES[e.type] ?? e.type}, mode ${formatMode(e.mode)}, owner ${user}:${group})`;
+    return `${safeName(e.path)} (${TYPE_NAMES[e.type] ?? e.type}, mode ${formatMode(e.mode)}, owner ${user}:${group})`;
   });
   return capped(lines, found.total);
 }
@@ -67,7 +68,7 @@ async function noneFound(world: CisWorld, found: FoundEntries, what: string, fix
   }
   world.record(walkSource(scan), `${what}: ${found.total}\n${await describeEntries(world, found)}`);
   fix(found);
-  world.fail(`${what}: ${found.total}, e.g. ${found.entries.slice(0, 3).map((e) => e.path).join(', ')}`);
+  world.fail(`${what}: ${found.total}, e.g. ${found.entries.slice(0, 3).map((e) => safeName(e.path)).join(', ')}`);
 }
 
 /** The entries a fix names: all of them, or the first ones kept by the walk and a word on the rest. */

@@ -3,7 +3,7 @@
  * measures. The CLI opens a session and hands it to the cucumber support code through this module;
  * under plain cucumber-js the support code opens one itself from CIS_BDD_TARGET.
  */
-import type { Target } from '../targets/target.js';
+import { TargetError, type Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
 import { benchmarkForOs, osRelease, type OsRelease } from '../facts/os-release.js';
 import { benchmarkIds } from './catalogue.js';
@@ -65,6 +65,10 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   const startedAt = new Date();
   const facts = new FactStore(target);
   await facts.prefetch();
+  // os-release that cannot be read (the channel refused, a timeout, a FIFO in its place) says nothing of
+  // the OS: say what went wrong rather than "an unknown OS"
+  const release = await facts.read('/etc/os-release');
+  if (release.state === 'unreadable') throw new TargetError(`the target's /etc/os-release cannot be read: ${release.reason}`, 'io');
   const os = await facts.get(osRelease);
   const detected = benchmarkForOs(os);
   const warnings: string[] = [];

@@ -3,6 +3,11 @@
  * file cache reads each file at most once, batching all declared files into one round trip.
  */
 import type { FileRead, FileStat, Target } from '../targets/target.js';
+import { TargetError } from '../targets/target.js';
+import { decodeTargetBytes } from '../model/text.js';
+
+/** Failures of a batch read that are recorded as the files' answer (see readAndCache). */
+const RECORDED_FAILURES = new Set<TargetError['code']>(['timeout', 'lost', 'interrupted', 'io']);
 import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
 
 export interface FactContext {
@@ -64,7 +69,19 @@ export class FactStore {
   }
 
   private async readAndCache(wanted: string[]): Promise<void> {
-    const reads = await this.target.readFiles(wanted);
+    let reads: FileRead[];
+    try {
+      reads = await this.target.readFiles(wanted);
+    } catch (e) {
+      // The round trip failed (timed out, the connection was lost, the run interrupted): every file it was
+      // to read is unreadable for that reason, once, rather than read again by each fact that needs it.
+      if (!(e instanceof TargetError) || !RECORDED_FAILURES.has(e.code)) throw e;
+      for (const p of wanted) {
+        this.fileCache.set(p, { path: p, state: 'unreadable', reason: e.message });
+        if (/[*?[]/.test(p)) this.globCache.set(p, [p]);
+      }
+      return;
+    }
     for (const r of reads) this.fileCache.set(r.path, r);
     // remember which glob produced which files, so a later request for the same glob is served from cache
     for (const p of wanted) {
@@ -98,11 +115,15 @@ export class FactStore {
     return (await this.readMany([path]))[0];
   }
 
-  /** Read a file's text; missing → null; unreadable → CheckError (an unreadable file never passes). */
+  /**
+   * Read a file's text; missing → null; unreadable (a FIFO, a device, too large, timed out) → CheckError
+   * naming the path and why: an unreadable file never passes. Bytes that are not UTF-8 are kept as
+   * decodeTargetBytes keeps them, so reports show them as \xNN.
+   */
   async text(path: string): Promise<string | null> {
     const r = await this.read(path);
     if (r.state === 'missing') return null;
-    if (r.state === 'file') return r.content.toString('utf8');
+    if (r.state === 'file') return decodeTargetBytes(r.content);
     if (r.state === 'directory') throw new CheckError(`${path} is a directory, a file was expected`);
     throw new CheckError(`${path} cannot be read: ${r.reason}`);
   }

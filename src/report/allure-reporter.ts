@@ -31,6 +31,14 @@ import * as reporterModule from 'allure-cucumberjs/reporter';
 import { Stage, Status } from 'allure-js-commons';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
 import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
+import { safeText } from '../model/text.js';
+
+/** Escape the status messages of a result and its steps (see model/text.ts). */
+function safeStepDetails(r: { statusDetails?: { message?: string; trace?: string }; steps?: unknown[] }): void {
+  if (r.statusDetails?.message) r.statusDetails.message = safeText(r.statusDetails.message);
+  if (r.statusDetails?.trace) r.statusDetails.trace = safeText(r.statusDetails.trace);
+  for (const step of r.steps ?? []) safeStepDetails(step as typeof r);
+}
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Policy } from '../policy/policy.js';
@@ -186,6 +194,8 @@ export class CisAllureReporter extends AllureCucumberReporter {
     };
     const writeTest = runtime.writeTest.bind(runtime);
     runtime.writeTest = (uuid: string) => {
+      // step and hook failure messages carry text from the target (a path, a line): escaped like the verdict's
+      runtime.updateTest(uuid, (r) => safeStepDetails(r));
       const entry = verdictByUuid.get(uuid);
       const verdict = entry?.verdict;
       if (verdict && ALLURE_STATUS[verdict.status]) {

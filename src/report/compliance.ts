@@ -78,7 +78,13 @@ export interface ComplianceReport {
   target: RunInfo['target'] | null;
   selection: SelectionInfo;
   policy: PolicyReport | null;
-  run: { startedAt: string; finishedAt: string; durationMs: number; roundTrips: number; bytesRead: number; warnings: string[] };
+  run: {
+    startedAt: string; finishedAt: string; durationMs: number; roundTrips: number; bytesRead: number; warnings: string[];
+    /** set when Ctrl-C or SIGTERM stopped the run: the items it did not measure are `error` */
+    interrupted?: { signal: string; at: string };
+    /** set when the connection to the target was lost during the run */
+    targetLost?: string;
+  };
   summary: Summary;
   items: ComplianceItem[];
 }

@@ -1,6 +1,10 @@
 /** A CIS-CAT-style summary for a terminal or a CI log: totals by status, the score, and what failed. */
 import { styleText } from 'node:util';
 import type { ComplianceReport } from './compliance.js';
+import { safeText } from '../model/text.js';
+
+/** One line of the summary from text that may come from the target (the OS name, a reason). */
+const line1 = (text: string) => safeText(text, { singleLine: true });
 
 export interface SummaryOptions {
   /** colour statuses (a terminal, and NO_COLOR unset) */
@@ -23,9 +27,9 @@ export function finalLine(report: ComplianceReport, color = false): string {
   const s = report.summary;
   const c = (k: Colour, t: string) => (color ? styleText(k, t) : t);
   const scoredFail = report.items.filter((i) => i.scored && i.status === 'fail').length;
-  const verdict = scoredFail ? c('red', 'NOT COMPLIANT') : s.error || report.items.some((i) => i.scored && i.status === 'unknown') ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
+  const verdict = report.run.interrupted ? c('yellow', `INTERRUPTED (${report.run.interrupted.signal})`) : scoredFail ? c('red', 'NOT COMPLIANT') : s.error || report.items.some((i) => i.scored && i.status === 'unknown') ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
   const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`;
-  return `${verdict}: score ${score}; ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.notApplicable} not applicable, ${s.manual} manual, ${s.waived} waived — ${report.benchmark.id} on ${report.target?.uri ?? '?'}\n`;
+  return `${verdict}: score ${score}; ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.notApplicable} not applicable, ${s.manual} manual, ${s.waived} waived — ${report.benchmark.id} on ${line1(report.target?.uri ?? '?')}\n`;
 }
 
 export function formatSummary(report: ComplianceReport, reportPaths: string[] = [], options: SummaryOptions = {}): string {
@@ -51,9 +55,10 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   out.push(line);
   out.push(`${report.benchmark.title}`);
   const os = report.target?.os ? ` (${report.target.os.prettyName || `${report.target.os.id} ${report.target.os.versionId}`})` : '';
-  out.push(`Target: ${report.target?.uri ?? '?'}${os}`);
+  out.push(line1(`Target: ${report.target?.uri ?? '?'}${os}`));
   out.push(`Profile: Level ${report.selection.level}${report.selection.scoredOnly ? ', scored only' : ''}${report.selection.only.length ? `, only ${report.selection.only.length} item(s)` : ''}`);
-  for (const w of report.run.warnings) out.push(`WARNING: ${w}`);
+  if (report.run.interrupted) out.push(`INTERRUPTED by ${report.run.interrupted.signal}: items not measured before it are "error"`);
+  for (const w of report.run.warnings) out.push(line1(`WARNING: ${w}`));
   out.push(line);
   const c = s.cisCat;
   const cat: Array<[string, number]> = [
@@ -84,7 +89,8 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     items.sort((a, b) => Number(b.scored) - Number(a.scored));
     out.push(line);
     out.push(paint(colour, `${title} (${items.length}):`));
-    for (const i of items.slice(0, limit)) out.push(`  ${paint(colour, i.id.padEnd(10))} ${i.title}${i.scored ? '' : ' [not scored]'}${i.reason ? ` — ${i.reason}` : ''}`);
+    // the colour codes are added after escaping: escaping would show them as text
+    for (const i of items.slice(0, limit)) out.push(`  ${paint(colour, i.id.padEnd(10))} ${line1(`${i.title}${i.scored ? '' : ' [not scored]'}${i.reason ? ` — ${i.reason}` : ''}`)}`);
     if (items.length > limit) out.push(`  … ${items.length - limit} more: all are in summary.txt and compliance.json`);
   };
   listed('fail', 'Failed', 'red');
@@ -96,7 +102,7 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     for (const i of waived) {
       const w = i.waiver!;
       out.push(`  ${i.id.padEnd(10)} ${i.title} [observed: ${i.observed}]`);
-      out.push(`  ${''.padEnd(10)} reason: ${w.reason}${w.owner ? `; owner: ${w.owner}` : ''}; expires: ${w.expires ?? 'never'}`);
+      out.push(`  ${''.padEnd(10)} reason: ${line1(w.reason)}${w.owner ? `; owner: ${w.owner}` : ''}; expires: ${w.expires ?? 'never'}`);
     }
   }
   const expired = report.items.filter((i) => i.expiredWaiver);

@@ -2,13 +2,31 @@
  * Shared file operations for targets reached only through commands (ssh, docker): every operation is one
  * command, hence one round trip, built by shell-protocol.ts.
  */
-import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TraceSink, WalkEntry, WalkOptions } from './target.js';
-import { shellQuote, TargetError } from './target.js';
+import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, TraceSink, WalkEntry, WalkOptions } from './target.js';
+import { commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
+import { decodeTargetBytes } from '../model/text.js';
 import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
 
 export interface RunOptions {
   timeoutMs?: number;
   onStdout?: (chunk: Buffer) => void;
+}
+
+/** What a transport's run() is given: stdout goes to onStdout; when `abort` fires, give up with its reason. */
+export interface TransportRunOptions {
+  onStdout: (chunk: Buffer) => void;
+  abort: AbortSignal;
+}
+
+/**
+ * The command as sent: run under the target's own `timeout`, where it has one, a few seconds after ours
+ * fires, so that a command abandoned by the audit (sshd -T reading a device, say) does not run on there.
+ */
+export function killedOnTarget(command: string, timeoutMs: number): string {
+  const seconds = Math.ceil(timeoutMs / 1000) + 5;
+  const quoted = shellQuote(command);
+  // probed each time (a fork of `timeout true`): an old busybox timeout takes other arguments
+  return `if timeout -s KILL 5 true >/dev/null 2>&1; then exec timeout -s KILL ${seconds} /bin/sh -c ${quoted}; else exec /bin/sh -c ${quoted}; fi`;
 }
 
 export abstract class CommandTarget implements Target {
@@ -17,22 +35,78 @@ export abstract class CommandTarget implements Target {
   readonly isLive: boolean = true;
   readonly notLiveReason?: string;
   readonly counters: TargetCounters = { roundTrips: 0, bytesRead: 0 };
+  readonly limits: TargetLimits;
+  /** why the target can no longer be used: the connection was lost, or the run was interrupted */
+  protected ended?: TargetError;
+  private readonly inFlight = new Set<AbortController>();
 
-  constructor(readonly uri: string, protected readonly trace?: TraceSink, protected readonly sudo = false) {}
+  constructor(readonly uri: string, protected readonly trace?: TraceSink, protected readonly sudo = false, limits: Partial<TargetLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  get lost(): string | undefined {
+    return this.ended?.code === 'lost' ? this.ended.message : undefined;
+  }
 
   abstract connect(): Promise<void>;
   abstract close(): Promise<void>;
-  /** Run one sh command; when onStdout is given, stdout is streamed to it and not collected. */
-  protected abstract run(command: string, options: RunOptions): Promise<ExecResult>;
+  /**
+   * Run one sh command, streaming stdout to onStdout; exitCode -1 when none was reported. When `abort`
+   * fires, stop waiting (close the channel or stream) and reject with abort.reason.
+   */
+  protected abstract run(command: string, options: TransportRunOptions): Promise<Omit<ExecResult, 'stdout'>>;
+
+  interrupt(reason: string): void {
+    this.endAll(new TargetError(`audit interrupted (${reason})`, 'interrupted'));
+  }
+
+  /** The connection is gone: what is in flight fails now, and so does everything later, with `error`. */
+  protected connectionLost(message: string): void {
+    this.endAll(new TargetError(message, 'lost'));
+  }
+
+  private endAll(error: TargetError): void {
+    this.ended ??= error;
+    for (const c of this.inFlight) c.abort(this.ended);
+  }
 
   protected wrap(command: string): string {
     return this.sudo ? `sudo -n /bin/sh -c ${shellQuote(command)}` : command;
   }
 
   async exec(command: string, options: RunOptions = {}): Promise<ExecResult> {
+    if (this.ended) throw this.ended;
     this.counters.roundTrips++;
-    const result = await this.run(this.wrap(command), { timeoutMs: options.timeoutMs ?? 120_000, onStdout: options.onStdout });
-    result.command = command;
+    const timeoutMs = commandTimeoutMs(this.limits, options.timeoutMs);
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(new TargetError(timedOutMessage(timeoutMs, `${this.kind} command: ${command.split('\n')[0].slice(0, 80)}`), 'timeout')), timeoutMs);
+    const out: Buffer[] = [];
+    let size = 0;
+    const onStdout = options.onStdout ?? ((chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_COMMAND_OUTPUT_BYTES) {
+        controller.abort(new TargetError(`the output of a command exceeded ${MAX_COMMAND_OUTPUT_BYTES / 1024 / 1024} MiB and was stopped`, 'io'));
+        return;
+      }
+      out.push(chunk);
+    });
+    let ran: Omit<ExecResult, 'stdout'>;
+    try {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      // whatever the transport does, the command settles when it is aborted (timeout, lost, interrupted)
+      const running = this.run(this.wrap(killedOnTarget(command, timeoutMs)), { onStdout, abort: controller.signal });
+      running.catch(() => undefined);
+      ran = await Promise.race([running, new Promise<never>((_, reject) => {
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      })]);
+      if (controller.signal.aborted) throw controller.signal.reason;
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+    const result: ExecResult = { ...ran, command, stdout: Buffer.concat(out) };
     if (!options.onStdout) this.counters.bytesRead += result.stdout.length;
     this.trace?.(`[${this.kind}] ${result.durationMs} ms exit=${result.exitCode} ${command.split('\n')[0].slice(0, 160)}`);
     if (this.sudo && result.exitCode !== 0 && /sudo: (a password is required|a terminal is required)/.test(result.stderr)) {
@@ -43,9 +117,9 @@ export abstract class CommandTarget implements Target {
 
   async readFiles(paths: string[]): Promise<FileRead[]> {
     if (!paths.length) return [];
-    const r = await this.exec(readFilesScript(paths));
+    const r = await this.exec(readFilesScript(paths, this.limits.maxFileBytes));
     try {
-      return parseReadFiles(r.stdout);
+      return parseReadFiles(r.stdout, this.limits.maxFileBytes);
     } catch (e) {
       throw new TargetError(`reading files failed (${(e as Error).message}); stderr: ${r.stderr.trim()}`, 'io');
     }
@@ -59,9 +133,14 @@ export abstract class CommandTarget implements Target {
 
   async list(dir: string): Promise<string[] | null> {
     const r = await this.exec(`[ -d ${shellQuote(dir)} ] && find ${shellQuote(dir)} -mindepth 1 -maxdepth 1 -printf '%f\\0' || echo MISSING`);
-    const text = r.stdout.toString('utf8');
-    if (text.startsWith('MISSING')) return null;
-    return text.split('\0').filter(Boolean).sort();
+    if (r.stdout.subarray(0, 7).toString('latin1') === 'MISSING') return null;
+    // names are bytes: ones that are not UTF-8 keep their bytes (decodeTargetBytes) for reports to show
+    const names: string[] = [];
+    let start = 0;
+    for (let end = r.stdout.indexOf(0); end >= 0; start = end + 1, end = r.stdout.indexOf(0, start)) {
+      if (end > start) names.push(decodeTargetBytes(r.stdout.subarray(start, end)));
+    }
+    return names.sort();
   }
 
   async readNodes(paths: string[]): Promise<FileNode[]> {
@@ -82,7 +161,7 @@ export abstract class CommandTarget implements Target {
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
     const parser = new WalkStreamParser(onEntry);
     await this.exec(walkScript(options), {
-      timeoutMs: 30 * 60_000,
+      timeoutMs: DEFAULT_LIMITS.timeoutMs * WALK_TIMEOUT_FACTOR,
       onStdout: (chunk) => { this.counters.bytesRead += chunk.length; parser.push(chunk); },
     });
     parser.end();

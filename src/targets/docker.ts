@@ -6,9 +6,9 @@
 import type Docker from 'dockerode';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
-import type { ExecResult, TargetKind, TraceSink } from './target.js';
-import { TargetError } from './target.js';
-import { CommandTarget, type RunOptions } from './command-target.js';
+import type { ExecResult, TargetKind, TargetLimits, TraceSink } from './target.js';
+import { MAX_STDERR_CHARS, TargetError } from './target.js';
+import { CommandTarget, type TransportRunOptions } from './command-target.js';
 
 // dockerode (with its HTTP, SSH and gRPC dependencies) takes a quarter of a second to load: only a
 // docker:// or docker-image:// target, or hardening, loads it, on first use.
@@ -31,8 +31,8 @@ export class DockerTarget extends CommandTarget {
     return this.client;
   }
 
-  constructor(uri: string, protected readonly ref: string, trace?: TraceSink, kind: TargetKind = 'docker') {
-    super(uri, trace);
+  constructor(uri: string, protected readonly ref: string, trace?: TraceSink, kind: TargetKind = 'docker', limits: Partial<TargetLimits> = {}) {
+    super(uri, trace, false, limits);
     this.kind = kind;
   }
 
@@ -59,29 +59,59 @@ export class DockerTarget extends CommandTarget {
 
   async close(): Promise<void> {}
 
-  protected async run(command: string, options: RunOptions): Promise<ExecResult> {
+  protected async run(command: string, options: TransportRunOptions): Promise<Omit<ExecResult, 'stdout'>> {
     if (!this.container) throw new TargetError('not connected', 'usage');
     const started = Date.now();
-    const exec = await this.container.exec({ Cmd: ['/bin/sh', '-c', command], AttachStdout: true, AttachStderr: true, User: '0' });
-    const stream = await exec.start({ hijack: true, stdin: false });
+    let exec: Docker.Exec;
+    let stream: NodeJS.ReadWriteStream & { destroy?: () => void };
+    try {
+      exec = await this.container.exec({ Cmd: ['/bin/sh', '-c', command], AttachStdout: true, AttachStderr: true, User: '0' });
+      stream = await exec.start({ hijack: true, stdin: false }) as typeof stream;
+    } catch (e) {
+      await this.checkStillRunning();
+      throw new TargetError(`docker exec in ${this.ref} failed: ${errorText(e)}`, 'io');
+    }
     const stdout = new PassThrough();
     const stderr = new PassThrough();
-    const out: Buffer[] = [];
     let err = '';
-    stdout.on('data', (c: Buffer) => (options.onStdout ? options.onStdout(c) : out.push(c)));
-    stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    stdout.on('data', (c: Buffer) => options.onStdout(c));
+    stderr.on('data', (c: Buffer) => { if (err.length < MAX_STDERR_CHARS) err += c.toString(); });
     this.docker.modem.demuxStream(stream, stdout, stderr);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        stream.destroy();
-        reject(new TargetError(`command timed out after ${options.timeoutMs} ms in ${this.ref}`, 'timeout'));
-      }, options.timeoutMs ?? 120_000);
-      stream.on('end', () => { clearTimeout(timer); resolve(); });
-      stream.on('close', () => { clearTimeout(timer); resolve(); });
-      stream.on('error', (e) => { clearTimeout(timer); reject(e); });
+      const onAbort = () => { stream.destroy?.(); reject(options.abort.reason); };
+      if (options.abort.aborted) { onAbort(); return; }
+      options.abort.addEventListener('abort', onAbort, { once: true });
+      const done = () => { options.abort.removeEventListener('abort', onAbort); resolve(); };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', (e: Error) => { options.abort.removeEventListener('abort', onAbort); reject(e); });
     });
-    const info = await exec.inspect();
-    return { command, exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(out), stderr: err, durationMs: Date.now() - started };
+    let exitCode: number | null | undefined;
+    try {
+      exitCode = (await exec.inspect()).ExitCode;
+    } catch (e) {
+      await this.checkStillRunning();
+      throw new TargetError(`docker exec in ${this.ref}: ${errorText(e)}`, 'io');
+    }
+    // a command killed with its container: the output is cut short; say why
+    if (exitCode === null || exitCode === undefined || exitCode === 137) await this.checkStillRunning();
+    return { command, exitCode: exitCode ?? -1, stderr: err, durationMs: Date.now() - started };
+  }
+
+  /** After a failed exec: if the container is gone or stopped, the run has lost its target. */
+  private async checkStillRunning(): Promise<void> {
+    if (!this.container) return;
+    let reason: string | undefined;
+    try {
+      const info = await this.container.inspect();
+      if (!info.State.Running) reason = `the container ${this.ref} stopped during the audit (state: ${info.State.Status})`;
+    } catch (e) {
+      reason = `the container ${this.ref} disappeared during the audit (${errorText(e)})`;
+    }
+    if (reason) {
+      this.connectionLost(reason);
+      throw this.ended;
+    }
   }
 }
 
@@ -93,8 +123,8 @@ export class DockerTarget extends CommandTarget {
 export class DockerImageTarget extends DockerTarget {
   override readonly isLive = false;
   override readonly notLiveReason = 'image: not a running system (audit a running container or host for this part)';
-  constructor(uri: string, private readonly image: string, trace?: TraceSink) {
-    super(uri, image, trace, 'docker-image');
+  constructor(uri: string, private readonly image: string, trace?: TraceSink, limits: Partial<TargetLimits> = {}) {
+    super(uri, image, trace, 'docker-image', limits);
   }
 
   override async connect(): Promise<void> {

@@ -1,5 +1,5 @@
 /** Turn a target URI into a transport. */
-import type { Target, TraceSink } from './target.js';
+import type { Target, TargetLimits, TraceSink } from './target.js';
 import { TargetError } from './target.js';
 import { LocalTarget } from './local.js';
 import { RootfsTarget } from './rootfs.js';
@@ -13,27 +13,29 @@ export interface TargetOptions {
   acceptNewHostKey?: boolean;
   sudo?: boolean;
   trace?: TraceSink;
+  /** the size cap per file and the timeout per round trip (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<TargetLimits>;
 }
 
 export { TARGET_FORMS };
 
 export function openTarget(uri: string | undefined, options: TargetOptions = {}): Target {
   const spec = uri ?? 'local';
-  if (spec === 'local' || spec === 'local://') return new LocalTarget('local', options.trace);
+  if (spec === 'local' || spec === 'local://') return new LocalTarget('local', options.trace, options.limits);
   if (spec.startsWith('rootfs:')) {
     const dir = spec.slice('rootfs:'.length).replace(/^\/\/(?=\/)/, '');
     if (!dir.startsWith('/')) throw new TargetError(`rootfs target needs an absolute path: rootfs:/PATH (got ${spec})`, 'usage');
-    return new RootfsTarget(`rootfs:${dir}`, dir);
+    return new RootfsTarget(`rootfs:${dir}`, dir, options.limits);
   }
   if (spec.startsWith('docker://')) {
     const name = spec.slice('docker://'.length);
     if (!name) throw new TargetError('docker:// needs a container name or id', 'usage');
-    return new DockerTarget(spec, name, options.trace);
+    return new DockerTarget(spec, name, options.trace, 'docker', options.limits);
   }
   if (spec.startsWith('docker-image://')) {
     const image = spec.slice('docker-image://'.length);
     if (!image) throw new TargetError('docker-image:// needs an image reference', 'usage');
-    return new DockerImageTarget(spec, image, options.trace);
+    return new DockerImageTarget(spec, image, options.trace, options.limits);
   }
   if (spec.startsWith('ssh://')) {
     let url: URL;
@@ -54,7 +56,7 @@ export function openTarget(uri: string | undefined, options: TargetOptions = {})
       knownHostsFile: options.knownHostsFile,
       acceptNewHostKey: options.acceptNewHostKey,
       sudo: options.sudo,
-    }, options.trace);
+    }, options.trace, options.limits);
   }
   throw new TargetError(`unknown target "${spec}". Target forms:\n  ${TARGET_FORMS.join('\n  ')}`, 'usage');
 }

@@ -3,8 +3,8 @@
  * /bin/sh; the system is live.
  */
 import { spawn } from 'node:child_process';
-import type { ExecResult, TargetKind, TraceSink } from './target.js';
-import { TargetError } from './target.js';
+import type { ExecResult, TargetKind, TargetLimits, TraceSink } from './target.js';
+import { commandTimeoutMs, MAX_COMMAND_OUTPUT_BYTES, MAX_STDERR_CHARS, TargetError, timedOutMessage } from './target.js';
 import { RootfsTarget } from './rootfs.js';
 
 export class LocalTarget extends RootfsTarget {
@@ -13,28 +13,46 @@ export class LocalTarget extends RootfsTarget {
   override readonly isLive = true;
   override readonly notLiveReason = undefined;
 
-  constructor(uri: string, private readonly trace?: TraceSink) {
-    super(uri, '/');
+  constructor(uri: string, private readonly trace?: TraceSink, limits: Partial<TargetLimits> = {}) {
+    super(uri, '/', limits);
   }
 
   override async exec(command: string, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    this.checkInterrupted();
     this.counters.roundTrips++;
     const started = Date.now();
+    const timeoutMs = commandTimeoutMs(this.limits, options.timeoutMs);
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
+      let size = 0;
       let err = '';
+      let failed: Error | undefined;
+      const kill = () => { child.kill('SIGKILL'); };
+      this.running.add(kill);
       const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new TargetError(`command timed out after ${options.timeoutMs} ms: ${command}`, 'timeout'));
-      }, options.timeoutMs ?? 120_000);
-      child.stdout.on('data', (c: Buffer) => { out.push(c); this.counters.bytesRead += c.length; });
-      child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-      child.on('error', (e) => { clearTimeout(timer); reject(e); });
-      child.on('close', (code) => {
+        failed ??= new TargetError(timedOutMessage(timeoutMs, `command: ${command.split('\n')[0].slice(0, 80)}`), 'timeout');
+        kill();
+      }, timeoutMs);
+      child.stdout.on('data', (c: Buffer) => {
+        size += c.length;
+        this.counters.bytesRead += c.length;
+        if (size > MAX_COMMAND_OUTPUT_BYTES) {
+          failed ??= new TargetError(`the output of a command exceeded ${MAX_COMMAND_OUTPUT_BYTES / 1024 / 1024} MiB and was stopped`, 'io');
+          kill();
+          return;
+        }
+        out.push(c);
+      });
+      child.stderr.on('data', (c: Buffer) => { if (err.length < MAX_STDERR_CHARS) err += c.toString(); });
+      child.on('error', (e) => { failed ??= e; });
+      child.on('close', (code, signal) => {
         clearTimeout(timer);
+        this.running.delete(kill);
         const durationMs = Date.now() - started;
-        this.trace?.(`[local] ${durationMs} ms exit=${code} ${command.split('\n')[0].slice(0, 160)}`);
+        this.trace?.(`[local] ${durationMs} ms exit=${code ?? signal} ${command.split('\n')[0].slice(0, 160)}`);
+        if (failed) { reject(failed); return; }
+        try { this.checkInterrupted(); } catch (e) { reject(e); return; }
         resolve({ command, exitCode: code ?? -1, stdout: Buffer.concat(out), stderr: err, durationMs });
       });
     });

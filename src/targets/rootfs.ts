@@ -3,18 +3,32 @@
  * read with the auditing machine's own system calls, and the walk runs the auditing machine's `find`
  * over the directory. Absolute symlinks inside the tree resolve against the tree's root, not the host's.
  *
+ * Only regular files are read as content: the path is resolved inside the tree (absolute links against
+ * the tree's root, `..` stopping at it), what it names is lstat'ed, and only a regular file is opened
+ * (O_NOFOLLOW | O_NONBLOCK, then fstat'ed again), so a FIFO, a device or a socket is never opened and a
+ * link never reaches the auditing machine's own files. A file over the size cap is refused without being
+ * read; a file that grows while read (/proc) is read no further than the cap.
+ *
  * Reads, stats and listings use synchronous system calls: an audit issues them in batches and waits for
  * each batch, and on a sandboxed kernel (gVisor) each asynchronous call's trip through libuv's thread pool
  * cost more than the call itself. Within one batch, the path components already resolved are reused.
  */
 import { spawn } from 'node:child_process';
-import { promises as fs, constants as fsc, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { promises as fs, constants as fsc, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, WalkEntry, WalkOptions } from './target.js';
-import { TargetError } from './target.js';
+import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
+import { DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
 
 const MAX_SYMLINK_HOPS = 40;
+
+/** More symbolic links than the kernel follows (40) on the way to a path: a loop, or as good as one. */
+export class SymlinkLoopError extends Error {
+  constructor(readonly targetPath: string) {
+    super(`symbolic link loop resolving ${targetPath} (more than ${MAX_SYMLINK_HOPS} links)`);
+    this.name = 'SymlinkLoopError';
+  }
+}
 
 /** What lstat said of one path component: a symlink (with its target), something else, or nothing. */
 type Component = { link: string | undefined } | typeof PLAIN | typeof MISSING;
@@ -28,9 +42,24 @@ export class RootfsTarget implements Target {
   readonly notLiveReason: string | undefined = 'offline root filesystem';
   readonly counters: TargetCounters = { roundTrips: 0, bytesRead: 0 };
   readonly root: string;
+  readonly limits: TargetLimits;
+  private interrupted?: string;
 
-  constructor(readonly uri: string, root: string) {
+  constructor(readonly uri: string, root: string, limits: Partial<TargetLimits> = {}) {
     this.root = path.resolve(root);
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  interrupt(reason: string): void {
+    this.interrupted ??= reason;
+    for (const kill of this.running) kill();
+  }
+
+  /** Kill functions of the child processes (find, commands) now running. */
+  protected readonly running = new Set<() => void>();
+
+  protected checkInterrupted(): void {
+    if (this.interrupted) throw new TargetError(`audit interrupted (${this.interrupted})`, 'interrupted');
   }
 
   get hostRoot(): string {
@@ -63,7 +92,7 @@ export class RootfsTarget implements Target {
    * symlink's target, or that it is not one, or that it does not exist), so shared parents are looked
    * at once.
    */
-  protected resolveSync(targetPath: string, followLast = true, seen?: Map<string, Component>): string | null {
+  protected resolveSync(targetPath: string, followLast = true, seen?: Map<string, Component>, why?: { note?: string }): string | null {
     const parts = targetPath.split('/').filter(Boolean);
     let resolved: string[] = [];
     let hops = 0;
@@ -83,9 +112,12 @@ export class RootfsTarget implements Target {
         c = !st ? MISSING : st.isSymbolicLink() ? { link: undefined } : PLAIN;
         seen?.set(hostPath, c);
       }
-      if (c === MISSING) return null;
+      if (c === MISSING) {
+        if (hops && why) why.note = `a dangling symbolic link (what it points at, ${path.posix.join('/', ...resolved, part, ...parts)}, does not exist)`;
+        return null;
+      }
       if (c !== PLAIN && (parts.length > 0 || followLast)) {
-        if (++hops > MAX_SYMLINK_HOPS) throw new Error(`too many symlinks resolving ${targetPath}`);
+        if (++hops > MAX_SYMLINK_HOPS) throw new SymlinkLoopError(targetPath);
         const link = (c.link ??= readlinkSync(hostPath));
         if (link.startsWith('/')) resolved = [];
         parts.unshift(...link.split('/').filter(Boolean));
@@ -113,35 +145,68 @@ export class RootfsTarget implements Target {
   }
 
   async readFiles(patterns: string[]): Promise<FileRead[]> {
+    this.checkInterrupted();
     this.counters.roundTrips++;
     const out: FileRead[] = [];
     const seen = new Map<string, Component>();
     for (const pattern of patterns) {
-      for (const p of this.expandSync(pattern, seen)) {
-        const host = this.resolveSync(p, true, seen);
-        if (!host) { out.push({ path: p, state: 'missing' }); continue; }
-        try {
-          const st = statSync(host);
-          if (st.isDirectory()) { out.push({ path: p, state: 'directory' }); continue; }
-          const content = readFileSync(host);
-          this.counters.bytesRead += content.length;
-          out.push({ path: p, state: 'file', content });
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') out.push({ path: p, state: 'missing' });
-          else out.push({ path: p, state: 'unreadable', reason: code ?? String(e) });
-        }
+      let expanded: string[];
+      try {
+        expanded = this.expandSync(pattern, seen);
+      } catch (e) {
+        out.push({ path: pattern, state: 'unreadable', reason: errorReason(e) });
+        continue;
       }
+      for (const p of expanded) out.push(this.readOne(p, seen));
     }
     return out;
   }
 
+  /** One path's content, if it is a regular file within the size cap (see the module). */
+  private readOne(p: string, seen: Map<string, Component>): FileRead {
+    const why: { note?: string } = {};
+    let host: string | null;
+    try {
+      host = this.resolveSync(p, true, seen, why);
+    } catch (e) {
+      return { path: p, state: 'unreadable', reason: errorReason(e) };
+    }
+    if (!host) return why.note ? { path: p, state: 'missing', note: why.note } : { path: p, state: 'missing' };
+    let fd: number | undefined;
+    try {
+      const before = lstatSync(host);
+      if (before.isDirectory()) return { path: p, state: 'directory' };
+      if (!before.isFile()) return { path: p, state: 'unreadable', reason: notRegularReason(typeFromModeBits(before.mode)) };
+      if (before.size > this.limits.maxFileBytes) return { path: p, state: 'unreadable', reason: tooLargeReason(before.size, this.limits.maxFileBytes) };
+      fd = openSync(host, fsc.O_RDONLY | fsc.O_NONBLOCK | fsc.O_NOFOLLOW | fsc.O_NOCTTY);
+      const st = fstatSync(fd);
+      if (!st.isFile()) return { path: p, state: 'unreadable', reason: notRegularReason(typeFromModeBits(st.mode)) };
+      const content = readCapped(fd, st.size, this.limits.maxFileBytes);
+      if (!content) return { path: p, state: 'unreadable', reason: tooLargeReason(undefined, this.limits.maxFileBytes) };
+      this.counters.bytesRead += content.length;
+      return { path: p, state: 'file', content };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { path: p, state: 'missing' };
+      return { path: p, state: 'unreadable', reason: errorReason(e) };
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
   async stat(paths: string[]): Promise<Map<string, FileStat>> {
+    this.checkInterrupted();
     this.counters.roundTrips++;
     const result = new Map<string, FileStat>();
     const seen = new Map<string, Component>();
     for (const p of paths) {
-      const host = this.resolveSync(p, true, seen);
+      let host: string | null;
+      try {
+        host = this.resolveSync(p, true, seen);
+      } catch (e) {
+        if (e instanceof SymlinkLoopError) continue; // stat -L says the same: no such file
+        throw e;
+      }
       if (!host) continue;
       try {
         const st = statSync(host);
@@ -158,6 +223,7 @@ export class RootfsTarget implements Target {
   }
 
   private listSync(dir: string, seen?: Map<string, Component>): string[] | null {
+    this.checkInterrupted();
     const host = this.resolveSync(dir, true, seen);
     if (!host) return null;
     try {
@@ -228,6 +294,7 @@ export class RootfsTarget implements Target {
   }
 
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
+    this.checkInterrupted();
     this.counters.roundTrips++;
     const prefix = this.root === '/' ? '' : this.root;
     // Start points may pass through symlinks inside the tree (/home -> /data/home): resolve them against
@@ -240,24 +307,67 @@ export class RootfsTarget implements Target {
         if (resolvedInTree !== root) e.path = root + e.path.slice(resolvedInTree.length);
         onEntry(e);
       }, prefix);
-      await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), parser, this.counters);
+      await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), parser, this.counters, this.limits.timeoutMs * WALK_TIMEOUT_FACTOR, this.running);
+      this.checkInterrupted();
     }
   }
 }
 
-/** Run the auditing machine's find and stream its output into the parser. */
-export function runFind(args: string[], parser: WalkStreamParser, counters: TargetCounters): Promise<void> {
+/**
+ * Run the auditing machine's find and stream its output into the parser, killed after timeoutMs. While it
+ * runs, its kill function is in `running` (an interrupt kills it).
+ */
+export function runFind(args: string[], parser: WalkStreamParser, counters: TargetCounters, timeoutMs: number, running?: Set<() => void>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('find', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let failed: Error | undefined;
+    const kill = () => { child.kill('SIGKILL'); };
+    running?.add(kill);
+    const timer = setTimeout(() => {
+      failed = new TargetError(timedOutMessage(timeoutMs, 'walking the filesystem'), 'timeout');
+      kill();
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       counters.bytesRead += chunk.length;
-      try { parser.push(chunk); } catch (e) { child.kill(); reject(e); }
+      try { parser.push(chunk); } catch (e) { failed ??= e as Error; kill(); }
     });
-    child.on('error', reject);
-    child.on('close', () => {
+    child.on('error', (e) => { failed ??= e; });
+    child.on('close', (_code, signal) => {
+      clearTimeout(timer);
+      running?.delete(kill);
+      if (failed) { reject(failed); return; }
+      if (signal) { reject(new TargetError(`the filesystem walk was stopped (${signal})`, 'interrupted')); return; }
       try { parser.end(); resolve(); } catch (e) { reject(e); }
     });
   });
+}
+
+/**
+ * Read an open regular file: at most `limit` bytes. Returns null when there is more (the file is over the
+ * cap, or grew past it while read). `size` is what fstat said; files of /proc say 0 and are read to EOF.
+ */
+function readCapped(fd: number, size: number, limit: number): Buffer | null {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let buf = Buffer.allocUnsafe(Math.min(Math.max(size, 0) + 1, limit + 1, 1024 * 1024) || 1);
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    total += n;
+    if (total > limit) return null;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    if (n === buf.length && buf.length < 1024 * 1024) buf = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1, 1024 * 1024));
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+function errorReason(e: unknown): string {
+  if (e instanceof SymlinkLoopError) return 'a symbolic link loop (more than 40 links to follow)';
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ELOOP') return 'a symbolic link loop, or a link where a file was opened';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return `permission denied (${err.code})`;
+  if (err?.code === 'EAGAIN' || err?.code === 'EWOULDBLOCK') return 'the file would block the reader (EAGAIN): not a regular file';
+  return err?.code ?? String(e);
 }
 
 export function globToRegExp(glob: string): RegExp {

@@ -1,29 +1,44 @@
 /**
  * The few POSIX shell scripts that command-based targets (ssh, docker) use to read files, stat paths and
- * walk trees in one round trip each, and the pure parsers of their output. Only sh, wc, cat, stat and
- * find are needed on the target.
+ * walk trees in one round trip each, and the pure parsers of their output. Only sh, head, wc, cat, stat
+ * and find are needed on the target.
  */
 import type { FileNode, FileRead, FileStat, WalkEntry, WalkOptions } from './target.js';
-import { shellGlobWord, shellQuote } from './target.js';
+import { decodeTargetBytes } from '../model/text.js';
+import { DEFAULT_LIMITS, notRegularReason, shellGlobWord, shellQuote, tooLargeReason } from './target.js';
 
 const MARK = 'CISBDD';
 
-/** A script that prints, for each pattern's matches, a NUL-framed header then the file's bytes. */
-export function readFilesScript(patterns: string[]): string {
+/**
+ * A script that prints, for each pattern's matches, a NUL-framed header then the file's bytes. The type
+ * is checked before anything is opened: only a regular file is read, and at most maxBytes of it (head -c);
+ * a directory, FIFO, socket or device is named as such, a file over the cap is refused unread.
+ */
+export function readFilesScript(patterns: string[], maxBytes: number): string {
   const words = patterns.map(shellGlobWord).join(' ');
   return [
     `for p in ${words}; do`,
     `  if [ -d "$p" ]; then printf '\\000${MARK} D %s\\000' "$p";`,
-    `  elif [ -e "$p" ]; then`,
-    `    if n=$(wc -c < "$p" 2>/dev/null); then printf '\\000${MARK} F %s %s\\000' "$n" "$p"; cat "$p" 2>/dev/null;`,
+    `  elif [ -f "$p" ]; then`,
+    `    if n=$( { head -c ${maxBytes + 1} <&3 | wc -c; } 3<"$p" 2>/dev/null ) && [ -n "$n" ]; then`,
+    `      if [ "$n" -gt ${maxBytes} ]; then printf '\\000${MARK} T %s\\000' "$p";`,
+    `      else printf '\\000${MARK} F %s %s\\000' "$n" "$p"; head -c "$n" "$p" 2>/dev/null; fi`,
     `    else printf '\\000${MARK} E %s\\000' "$p"; fi`,
+    `  elif [ -p "$p" ]; then printf '\\000${MARK} X p %s\\000' "$p";`,
+    `  elif [ -S "$p" ]; then printf '\\000${MARK} X s %s\\000' "$p";`,
+    `  elif [ -c "$p" ]; then printf '\\000${MARK} X c %s\\000' "$p";`,
+    `  elif [ -b "$p" ]; then printf '\\000${MARK} X b %s\\000' "$p";`,
+    `  elif [ -e "$p" ]; then printf '\\000${MARK} X ? %s\\000' "$p";`,
+    `  elif [ -L "$p" ]; then`,
+    `    if LC_ALL=C stat -L -- "$p" 2>&1 | grep -q 'levels of symbolic links'; then printf '\\000${MARK} X o %s\\000' "$p";`,
+    `    else printf '\\000${MARK} L %s\\000' "$p"; fi`,
     `  else printf '\\000${MARK} M %s\\000' "$p"; fi`,
     `done`,
   ].join('\n');
 }
 
 /** Parse the output of readFilesScript. Throws on a framing error (a truncated stream). */
-export function parseReadFiles(out: Buffer): FileRead[] {
+export function parseReadFiles(out: Buffer, maxBytes: number = DEFAULT_LIMITS.maxFileBytes): FileRead[] {
   const results: FileRead[] = [];
   let pos = 0;
   const header = Buffer.from(`\0${MARK} `);
@@ -44,6 +59,9 @@ export function parseReadFiles(out: Buffer): FileRead[] {
       pos += size;
     } else if (kind === 'D') results.push({ path: rest, state: 'directory' });
     else if (kind === 'M') results.push({ path: rest, state: 'missing' });
+    else if (kind === 'L') results.push({ path: rest, state: 'missing', note: 'a dangling symbolic link' });
+    else if (kind === 'T') results.push({ path: rest, state: 'unreadable', reason: tooLargeReason(undefined, maxBytes) });
+    else if (kind === 'X') results.push({ path: rest.slice(2), state: 'unreadable', reason: notRegularReason(rest[0]) });
     else if (kind === 'E') results.push({ path: rest, state: 'unreadable', reason: 'permission denied or read error' });
     else throw new Error(`unknown file stream record ${JSON.stringify(line)}`);
   }
@@ -206,11 +224,11 @@ export class WalkStreamParser {
       fields[f] = value;
       p++;
     }
-    this.emit(String.fromCharCode(type), fields[0], fields[1], fields[2], fields[3], buf.toString('utf8', p, end), buf, end, end2);
+    this.emit(String.fromCharCode(type), fields[0], fields[1], fields[2], fields[3], decodeTargetBytes(buf.subarray(p, end)), buf, end, end2);
   }
 
   private general(buf: Buffer, start: number, end: number, end2: number): void {
-    const m = /^(\S) (\d+) (\d+) (\d+) (\d+) (.*)$/s.exec(buf.toString('utf8', start, end));
+    const m = /^(\S) (\d+) (\d+) (\d+) (\d+) (.*)$/s.exec(decodeTargetBytes(buf.subarray(start, end)));
     if (!m) return;
     this.emit(m[1], parseInt(m[2], 8), Number(m[3]), Number(m[4]), Number(m[5]), m[6], buf, end, end2);
   }
@@ -221,7 +239,7 @@ export class WalkStreamParser {
     }
     this.count++;
     const entry: WalkEntry = { path, type, mode, uid, gid, size };
-    if (type === 'l') entry.linkTarget = buf.toString('utf8', end + 1, end2);
+    if (type === 'l') entry.linkTarget = decodeTargetBytes(buf.subarray(end + 1, end2));
     this.onEntry(entry);
   }
 }

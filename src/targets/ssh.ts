@@ -10,9 +10,9 @@ import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ExecResult, TargetKind, TraceSink } from './target.js';
-import { TargetError } from './target.js';
-import { CommandTarget, type RunOptions } from './command-target.js';
+import type { ExecResult, TargetKind, TargetLimits, TraceSink } from './target.js';
+import { MAX_STDERR_CHARS, TargetError } from './target.js';
+import { CommandTarget, type TransportRunOptions } from './command-target.js';
 
 // ssh2 is loaded by the first ssh:// connection, not by every process that imports the transports.
 const requireHere = createRequire(import.meta.url);
@@ -36,8 +36,8 @@ export class SshTarget extends CommandTarget {
   private waiting: Array<() => void> = [];
   private readonly maxChannels: number;
 
-  constructor(uri: string, private readonly options: SshOptions, trace?: TraceSink) {
-    super(uri, trace, options.sudo ?? false);
+  constructor(uri: string, private readonly options: SshOptions, trace?: TraceSink, limits: Partial<TargetLimits> = {}) {
+    super(uri, trace, options.sudo ?? false, limits);
     this.maxChannels = options.maxChannels ?? 5;
   }
 
@@ -100,6 +100,10 @@ export class SshTarget extends CommandTarget {
     (client as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
     // later errors (the peer going away) fail the command in flight; they must not crash the process
     client.on('error', (err) => this.trace?.(`[ssh] connection error: ${err.message}`));
+    // the connection going away mid-audit: what is in flight and everything after fails at once
+    client.on('close', () => {
+      if (this.client === client) this.connectionLost(`the SSH connection to ${o.host}:${o.port} was lost during the audit`);
+    });
     this.client = client;
     if (newKey) {
       const host = o.port === 22 ? o.host : `[${o.host}]:${o.port}`;
@@ -110,13 +114,19 @@ export class SshTarget extends CommandTarget {
   }
 
   async close(): Promise<void> {
-    this.client?.end();
+    const client = this.client;
     this.client = undefined;
+    client?.end();
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(abort: AbortSignal): Promise<void> {
     if (this.active < this.maxChannels) { this.active++; return; }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => { abort.removeEventListener('abort', onAbort); resolve(); };
+      const onAbort = () => { this.waiting = this.waiting.filter((w) => w !== wake); reject(abort.reason); };
+      abort.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(wake);
+    });
     this.active++;
   }
 
@@ -125,30 +135,37 @@ export class SshTarget extends CommandTarget {
     this.waiting.shift()?.();
   }
 
-  protected async run(command: string, options: RunOptions): Promise<ExecResult> {
+  protected async run(command: string, options: TransportRunOptions): Promise<Omit<ExecResult, 'stdout'>> {
     const client = this.client;
     if (!client) throw new TargetError('not connected', 'usage');
-    await this.acquire();
+    await this.acquire(options.abort);
     const started = Date.now();
     try {
-      return await new Promise<ExecResult>((resolve, reject) => {
-        client.exec(command, (err, channel) => {
-          if (err) { reject(new TargetError(`SSH channel refused: ${err.message}`, 'io')); return; }
-          const out: Buffer[] = [];
-          let stderr = '';
-          let exitCode = -1;
-          const timer = setTimeout(() => {
-            channel.close();
-            reject(new TargetError(`command timed out after ${options.timeoutMs} ms over SSH`, 'timeout'));
-          }, options.timeoutMs ?? 120_000);
-          channel.on('data', (c: Buffer) => (options.onStdout ? options.onStdout(c) : out.push(c)));
-          channel.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-          channel.on('exit', (code: number | null) => { exitCode = code ?? -1; });
-          channel.on('close', () => {
-            clearTimeout(timer);
-            resolve({ command, exitCode, stdout: Buffer.concat(out), stderr, durationMs: Date.now() - started });
+      return await new Promise<Omit<ExecResult, 'stdout'>>((resolve, reject) => {
+        let channel: import('ssh2').ClientChannel | undefined;
+        const onAbort = () => { channel?.close(); reject(options.abort.reason); };
+        if (options.abort.aborted) { onAbort(); return; }
+        options.abort.addEventListener('abort', onAbort, { once: true });
+        const settle = () => options.abort.removeEventListener('abort', onAbort);
+        try {
+          client.exec(command, (err, ch) => {
+            if (err) { settle(); reject(new TargetError(`the SSH server refused a channel: ${err.message}`, 'io')); return; }
+            channel = ch;
+            if (options.abort.aborted) { ch.close(); return; }
+            let stderr = '';
+            let exitCode = -1;
+            ch.on('data', (c: Buffer) => options.onStdout(c));
+            ch.stderr.on('data', (c: Buffer) => { if (stderr.length < MAX_STDERR_CHARS) stderr += c.toString(); });
+            ch.on('exit', (code: number | null) => { exitCode = code ?? -1; });
+            ch.on('close', () => {
+              settle();
+              resolve({ command, exitCode, stderr, durationMs: Date.now() - started });
+            });
           });
-        });
+        } catch (e) {
+          settle();
+          reject(new TargetError(`the SSH connection cannot run commands: ${(e as Error).message}`, 'io'));
+        }
       });
     } finally {
       this.release();

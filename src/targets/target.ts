@@ -16,7 +16,7 @@ export interface ExecResult {
 /** One file as read from the target. `missing` and `unreadable` are answers, not exceptions. */
 export type FileRead =
   | { path: string; state: 'file'; content: Buffer }
-  | { path: string; state: 'missing' }
+  | { path: string; state: 'missing'; /** e.g. "a dangling symbolic link to /x" */ note?: string }
   | { path: string; state: 'directory' }
   | { path: string; state: 'unreadable'; reason: string };
 
@@ -55,6 +55,52 @@ export interface WalkOptions {
   maxDepth?: number;
 }
 
+/**
+ * What one audit may cost the auditing machine, whatever the target holds: the largest file read as
+ * content, and how long one round trip (a command, a batch of reads, a stat) may take. A walk of the
+ * filesystem may take WALK_TIMEOUT_FACTOR times as long.
+ */
+export interface TargetLimits {
+  maxFileBytes: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: TargetLimits = { maxFileBytes: 8 * 1024 * 1024, timeoutMs: 300_000 };
+
+/**
+ * The timeout of one command. A fact may ask for a longer one than the default for a slow command (dpkg
+ * --verify hashes every package file); the user's --timeout scales it in proportion, so that a shorter
+ * --timeout shortens every wait.
+ */
+export function commandTimeoutMs(limits: TargetLimits, asked?: number): number {
+  if (asked === undefined) return limits.timeoutMs;
+  return Math.max(1000, Math.round(asked * (limits.timeoutMs / DEFAULT_LIMITS.timeoutMs)));
+}
+export const WALK_TIMEOUT_FACTOR = 10;
+/** Output of one command kept in memory at most (a walk streams and is not bound by it). */
+export const MAX_COMMAND_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** stderr of one command kept at most. */
+export const MAX_STDERR_CHARS = 64 * 1024;
+
+/** The reason given for a file over the size cap. */
+export function tooLargeReason(size: number | undefined, limit: number): string {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 1)} MiB`;
+  return `too large to be a configuration file (${size === undefined ? 'more than ' : ''}${mib(size ?? limit)}; the limit is ${mib(limit)}, --max-file-size)`;
+}
+
+/** The reason given for something that is not a regular file where file content was asked for. */
+export function notRegularReason(type: string): string {
+  const what: Record<string, string> = {
+    p: 'a FIFO (named pipe)', s: 'a socket', c: 'a character device', b: 'a block device', l: 'a symbolic link', d: 'a directory',
+  };
+  if (type === 'o') return 'a symbolic link loop (more than 40 links to follow)';
+  return `it is ${what[type] ?? `a file of unknown type (${type})`}, not a regular file`;
+}
+
+export function timedOutMessage(ms: number, what: string): string {
+  return `timed out after ${Math.round(ms / 1000)} s (${what}; --timeout)`;
+}
+
 export interface TargetCounters {
   roundTrips: number;
   bytesRead: number;
@@ -81,6 +127,14 @@ export interface Target {
 
   connect(): Promise<void>;
   close(): Promise<void>;
+
+  /**
+   * Stop the audit's use of the target (Ctrl-C, SIGTERM): what is in flight is abandoned and every later
+   * operation fails at once with a TargetError 'interrupted'. close() still cleans up.
+   */
+  interrupt(reason: string): void;
+  /** Set when the connection to the target was lost during the run (the SSH connection, the container). */
+  readonly lost?: string;
 
   /** Run a shell command on the target. Throws NotExecutable on rootfs. */
   exec(command: string, options?: { timeoutMs?: number }): Promise<ExecResult>;
@@ -114,7 +168,7 @@ export interface Target {
 export class TargetError extends Error {
   constructor(
     message: string,
-    readonly code: 'unreachable' | 'auth' | 'usage' | 'not-executable' | 'timeout' | 'io',
+    readonly code: 'unreachable' | 'auth' | 'usage' | 'not-executable' | 'timeout' | 'io' | 'lost' | 'interrupted',
   ) {
     super(message);
     this.name = 'TargetError';

@@ -12,6 +12,7 @@ import { openTarget } from '../../src/targets/index.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { CheckError, type Status } from '../../src/engine/verdict.js';
 import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
+import { safeText } from '../../src/model/text.js';
 import type { CisParameters, CisWorld } from './world.js';
 
 // Facts are gathered inside the first step that needs them; a filesystem walk can take minutes on a
@@ -146,8 +147,10 @@ After({ name: SCENARIO_HOOKS.after }, async function (this: CisWorld, { result }
   const message: VerdictMessage = {
     id: this.item.id,
     status,
-    reason,
-    evidence: this.evidence,
+    // the boundary where text from the target enters the verdict: control characters, bytes that are not
+    // UTF-8 and overlong lines are escaped and capped here, for every report made from it
+    reason: reason === undefined ? undefined : safeText(reason),
+    evidence: this.evidence.map((e) => ({ source: safeText(e.source, { singleLine: true }), excerpt: safeText(e.excerpt) })),
     remediation: status === 'fail' ? this.remediation : undefined,
     manualFix: status === 'fail' ? this.manualFix : undefined,
     durationMs: Date.now() - (startedAt.get(this) ?? Date.now()),
