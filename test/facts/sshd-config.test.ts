@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   parseMaxStartups, parseSshdConfig, parseSshdLines, parseSshdTestOutput, resolveAlgorithms, sshdSeconds, OPENSSH_76_DEFAULTS,
-  fromSshdTest,
+  fromSshdTest, DEFAULT_RELEASE, SSHD_CONFIG,
 } from '../../src/facts/sshd-config.js';
 import { CheckError } from '../../src/engine/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
@@ -90,19 +90,39 @@ describe('parseSshdConfig', () => {
         { path: '/etc/ssh/sshd_config.d/20-more.conf', text: 'PermitRootLogin yes\n' },
       ],
     };
-    const cfg = parseSshdConfig('Include sshd_config.d/*.conf\nX11Forwarding no\n', (p) => files[p] ?? []);
+    // OpenSSH 7.4 and 7.6 refuse Include; a release that knows it (8.2 and later) reads it so
+    const withInclude = { ...DEFAULT_RELEASE, keywords: new Set([...DEFAULT_RELEASE.keywords, 'include']) };
+    const cfg = parseSshdConfig('Include sshd_config.d/*.conf\nX11Forwarding no\n', (p) => files[p] ?? [], SSHD_CONFIG, withInclude);
     expect(cfg.files).toEqual(['/etc/ssh/sshd_config', '/etc/ssh/sshd_config.d/10-root.conf', '/etc/ssh/sshd_config.d/20-more.conf']);
     expect(cfg.settings.get('permitrootlogin')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config.d/10-root.conf', line: 1 } });
     expect(cfg.settings.get('x11forwarding')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config', line: 2 } });
     expect(cfg.includes).toEqual([{ file: '/etc/ssh/sshd_config', line: 1 }]);
   });
 
-  it('refuses what sshd refuses: no value, garbage after a one-word value, bad keywords, open quotes, include loops', () => {
+  it('refuses what sshd 7.6 refuses: no value, garbage after a one-word value, bad keywords and values, open quotes, Include', () => {
     expect(() => parseSshdLines('PermitRootLogin\n', 'f')).toThrow(/f:1: PermitRootLogin has no value/);
-    expect(() => parseSshdLines('PermitRootLogin no # really\n', 'f')).toThrow(/garbage at end of line/);
+    expect(() => parseSshdLines('PermitRootLogin no please\n', 'f')).toThrow(/garbage at end of line/);
     expect(() => parseSshdLines('Permit-Root-Login no\n', 'f')).toThrow(CheckError);
-    expect(() => parseSshdLines('Banner "/etc/issue.net\n', 'f')).toThrow(/unterminated quote/);
-    expect(() => parseSshdConfig('Include /etc/ssh/loop\n', () => [{ path: '/etc/ssh/loop', text: 'Include /etc/ssh/loop\n' }])).toThrow(/nested/);
+    expect(() => parseSshdLines('Banner "/etc/issue.net\n', 'f')).toThrow(/Banner has no value/);
+    expect(() => parseSshdLines('X11Forwarding YES\n', 'f')).toThrow(/only "yes" or "no", in lower case/);
+    expect(() => parseSshdLines('Ciphers ^aes128-ctr\n', 'f')).toThrow(/no "\^" \(prepend\) lists/);
+    expect(() => parseSshdLines('Ciphers aes128-ctr,arcfour\n', 'f')).toThrow(/does not know "arcfour"/);
+    expect(() => parseSshdConfig('Include /etc/ssh/x\n')).toThrow(/Include is not known to OpenSSH 7.6/);
+    expect(() => parseSshdConfig('Match User x\n  Ciphers aes128-ctr\n')).toThrow(/Ciphers is not allowed within a Match block/);
+    const withInclude = { ...DEFAULT_RELEASE, keywords: new Set([...DEFAULT_RELEASE.keywords, 'include']) };
+    expect(() => parseSshdConfig('Include /etc/ssh/loop\n', () => [{ path: '/etc/ssh/loop', text: 'Include /etc/ssh/loop\n' }], SSHD_CONFIG, withInclude)).toThrow(/nested/);
+  });
+
+  it('reads lines as sshd 7.6 does: a # anywhere ends the line, atoi numbers, case rules of values', () => {
+    expect(get('PermitRootLogin no # really\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('Banner /x#y\n', 'banner')?.value).toBe('/x');
+    expect(get('MaxAuthTries four\n', 'maxauthtries')).toMatchObject({ value: '0', written: 'four' });
+    expect(get('MaxAuthTries 4x\n', 'maxauthtries')?.value).toBe('4');
+    expect(get('PermitRootLogin NO\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('LogLevel verbose\n', 'loglevel')?.value).toBe('VERBOSE');
+    expect(get('PermitRootLogin= no\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('AllowUsers a=b\n', 'allowusers')?.value).toBe('a b');
+    expect(get('Ciphers -aes*,chacha*\n', 'ciphers')?.value).toBe(OPENSSH_76_DEFAULTS.ciphers);
   });
 });
 
