@@ -135,14 +135,17 @@ export function describeSetting(cfg: SshdConfig, conn: SshdConnection, keyword: 
         + (applies ? 'and applies to this connection' : 'for the connections it matches; not this one'));
     }
   }
-  if (s?.block) notes.unshift(`set by the Match block at ${s.block.file}:${s.block.line} (Match ${s.block.criteria}), which applies to this connection`);
+  if (s?.block) {
+    const replaced = s.replaced ? `; it replaces ${where(s.replaced, s.at)} (${s.replaced.value}) for this connection` : '';
+    notes.unshift(`set by the Match block at ${s.block.file}:${s.block.line} (Match ${s.block.criteria}), which applies to this connection${replaced}`);
+  }
   if (!s) {
     const source = cfg.method === 'sshd -T' ? command! : cfg.files.join(', ');
     return { source, excerpt: [`${keyword} is not set (it has no default)`, ...notes].join('; ') };
   }
   if (s.ignored.length && s.at) {
     const others = s.ignored.map((i) => `${where(i, s.at)} says ${i.value}`).join(', ');
-    notes.unshift(s.rule === 'last' ? `sshd ${cfg.release.release} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
+    notes.splice(s.block ? 1 : 0, 0, s.rule === 'last' ? `sshd ${cfg.release.release} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
   }
   if (s.rule === 'all' && s.lines && s.lines.length > 1) {
     notes.unshift(`lines add up: ${s.lines.map((l) => `${where(l, s.at)} ${l.value}`).join(', ')}`);

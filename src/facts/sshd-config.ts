@@ -174,7 +174,7 @@ export function fromSshdTest(values: Map<string, string>, files: Map<string, Ssh
     const fromFile = f && f.source === 'file' ? f : undefined;
     settings.set(keyword, {
       keyword, value, source: 'sshd -T', rule: fromFile?.rule ?? (ACCUMULATING.has(keyword) ? 'all' : LAST_WINS.has(keyword) ? 'last' : 'first'),
-      at: fromFile?.at, lines: fromFile?.lines, ignored: fromFile?.ignored ?? [], block: fromFile?.block,
+      at: fromFile?.at, lines: fromFile?.lines, ignored: fromFile?.ignored ?? [], block: fromFile?.block, replaced: fromFile?.replaced,
       written: fromFile && fromFile.value !== value ? (fromFile.written ?? fromFile.value) : undefined,
     });
   }

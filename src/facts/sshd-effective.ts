@@ -34,6 +34,8 @@ export interface SshdSetting {
   rule: 'first' | 'last' | 'all';
   /** the Match block whose line decided, when one did */
   block?: SshdLocation & { criteria: string };
+  /** the start-up value that block replaced for this connection */
+  replaced?: SshdLocation & { value: string };
 }
 
 const loc = (d: SshdDirective): SshdLocation => ({ file: d.file, line: d.line });
@@ -125,8 +127,8 @@ export function settingsFor(parsed: SshdParsedFiles, global: Map<string, SshdSet
   for (const [keyword, s] of fromBlocks) {
     if (!MATCH_KEYWORDS.has(keyword)) continue;
     const before = global.get(keyword);
-    const overridden = before && before.source === 'file' && before.at ? [{ ...before.at, value: before.value }] : [];
-    settings.set(keyword, { ...s, ignored: [...s.ignored, ...overridden, ...(before?.ignored ?? [])] });
+    const replaced = before && before.source === 'file' && before.at ? { replaced: { ...before.at, value: before.value } } : {};
+    settings.set(keyword, { ...s, ...replaced });
   }
   return { settings, applied };
 }

@@ -374,7 +374,7 @@ describe(`${ACL2} chapter 5 on running containers of the ACL2 images`, () => {
     const live = await withContainer(IMAGE.stock, undefined, async (c) => (await audit({ target: c.uri, benchmark: ACL2, only: SCOPE })).report);
     expect(statuses(live)).toEqual(statuses(tree));
     const root = live.items.find((i) => i.id === '5.2.10')!;
-    expect(text(root)).toMatch(/sshd -T -C user=root,host=localhost,addr=127\.0\.0\.1 failed \(exit 127/);
+    expect(text(root)).toMatch(/sshd -T -C user=root,host=203\.0\.113\.10,addr=203\.0\.113\.10,laddr=203\.0\.113\.1,lport=22 failed \(exit 127/);
     expect(text(root)).toMatch(/default of OpenSSH 7\.4: permitrootlogin yes/);
   });
 
