@@ -27,8 +27,6 @@ export * from './sshd-parse.js';
 export { resolveAlgorithms, settle, type SshdSetting, type SshdValueSource } from './sshd-effective.js';
 export type { SshdConnectionSpec } from './sshd-match.js';
 
-/** The connection the benchmark's own audit command names (root from localhost). */
-export const SSHD_TEST_COMMAND = 'sshd -T -C user=root,host=localhost,addr=127.0.0.1';
 const MAX_INCLUDE_DEPTH = 16;
 
 export interface SshdFileConfig {

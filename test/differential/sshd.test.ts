@@ -86,8 +86,8 @@ const setting = (inMatch: boolean) => keywordFor(inMatch)
   .map(([kw, value, sep, comment, indent, quote]) => `${indent}${kw}${sep}${quote && !value.includes('"') && !value.includes(' ') ? `"${value}"` : value}${comment}`);
 
 const criterion = fc.oneof(
-  fc.tuple(caseOf('User'), fc.constantFrom('root', 'alice', 'bob', '*', '!root', '*,!root', 'alice,root', 'ROOT', 'a*')).map(([k, v]) => `${k} ${v}`),
-  fc.tuple(caseOf('Group'), fc.constantFrom('wheel', 'admins', '*,!wheel', 'root', 'wh*', 'nosuchgroup')).map(([k, v]) => `${k} ${v}`),
+  fc.tuple(caseOf('User'), fc.constantFrom('root', 'alice', 'bob', 'carol', '*', '!root', '*,!root', 'alice,root', 'ROOT', 'a*', '?ob')).map(([k, v]) => `${k} ${v}`),
+  fc.tuple(caseOf('Group'), fc.constantFrom('wheel', 'admins', '*,!wheel', 'root', 'wh*', 'nosuchgroup', 'sshusers', 'ADMINS')).map(([k, v]) => `${k} ${v}`),
   fc.tuple(caseOf('Address'), fc.constantFrom('10.0.0.0/8', '192.168.1.*', '!10.1.0.0/16,10.0.0.0/8', '203.0.113.0/24', '*', '2001:db8::/32', '10.0.0.0/8', '10.1.0.0/8'))
     .map(([k, v]) => `${k} ${v}`),
   fc.tuple(caseOf('LocalPort'), fc.constantFrom('22', '2222')).map(([k, v]) => `${k} ${v}`),
@@ -95,15 +95,19 @@ const criterion = fc.oneof(
   fc.tuple(caseOf('Host'), fc.constantFrom('*.example.com', 'h*', '10.*')).map(([k, v]) => `${k} ${v}`),
 );
 const matchLine = fc.oneof(
-  { weight: 1, arbitrary: fc.constantFrom('Match all', 'match All') },
+  { weight: 1, arbitrary: fc.constantFrom('Match all', 'match All', 'Match all # every connection') },
   { weight: 6, arbitrary: fc.array(criterion, { minLength: 1, maxLength: 3 }).map((cs) => `Match ${cs.join(' ')}`) },
+  { weight: 1, arbitrary: fc.constantFrom('Match User=root', 'Match User "alice"', 'Match Group wheel # admins', 'Match\tUser\tbob') },
 );
+/** Lines sshd 7.6 refuses outright, sometimes added. */
+const refusedLine = fc.constantFrom('Include /etc/ssh/sshd_config.d/*.conf', 'NoSuchKeyword yes', 'PermitRootLogin no please', 'Match Colour blue');
 const block = fc.tuple(matchLine, fc.array(setting(true), { minLength: 0, maxLength: 4 })).map(([m, lines]) => [m, ...lines]);
 const configArb = fc.tuple(
   fc.array(setting(false), { minLength: 0, maxLength: 8 }),
   fc.array(block, { minLength: 0, maxLength: 3 }),
   fc.constantFrom('', '# a comment line', ''),
-).map(([global, blocks, comment]) => [comment, ...global, ...blocks.flat()].join('\n') + '\n');
+  fc.oneof({ weight: 25, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: refusedLine }),
+).map(([global, blocks, comment, refused]) => [comment, ...global, ...(refused ? [refused] : []), ...blocks.flat()].join('\n') + '\n');
 
 /** A few fixed connections on top of the ones cis-bdd plans. */
 const FIXED: SshdConnectionSpec[] = [
