@@ -49,9 +49,10 @@ describe('5.3 on a running container', () => {
     expect(statuses(live)).toEqual(expected);
   });
 
-  it('asks sshd for every connection in one command: a Match User root block fails 5.3.10, a Match Group wheel block fails 5.3.11', async () => {
+  it('asks sshd for every connection in one command: Match User root fails 5.3.10, Match Group wheel 5.3.11, Match Address 5.3.6, Match Host 5.3.7', async () => {
     const setup = `${LET_SSHD_RUN} && groupadd -g 1500 wheel && useradd -u 1002 -G wheel bob && printf '%s\\n' `
-      + `'PermitRootLogin no' 'PermitEmptyPasswords no' 'Match User root' '  PermitRootLogin yes' 'Match Group wheel' '  PermitEmptyPasswords yes' >> /etc/ssh/sshd_config`;
+      + `'PermitRootLogin no' 'PermitEmptyPasswords no' 'x11forwarding=no' 'maxauthtries = 3' 'Match User root' '  PermitRootLogin yes' 'Match Group wheel' '  PermitEmptyPasswords yes' `
+      + `'Match Address 10.0.0.0/8' '  X11Forwarding yes' 'match host *.example.com' '  MaxAuthTries 9' >> /etc/ssh/sshd_config && sed -i 's/^X11Forwarding yes$//' /etc/ssh/sshd_config`;
     const live = await withContainer(IMAGES.ubuntuStock, setup, async (c) => (await audit({ target: c.uri, benchmark, only })).report);
     const root = item(live, '5.3.10');
     expect(root.status).toBe('fail');
@@ -61,8 +62,14 @@ describe('5.3 on a running container', () => {
     expect(empty.status).toBe('fail');
     expect(empty.reason).toMatch(/PermitEmptyPasswords is yes; it must be no for bob, a member of group wheel \(Match Group wheel at \/etc\/ssh\/sshd_config:\d+\)/);
     expect(text(empty)).toMatch(/sshd -T -C user=bob,host=203\.0\.113\.10,addr=203\.0\.113\.10,laddr=203\.0\.113\.1,lport=22: for bob/);
-    // the same files offline give the same verdicts
-    expect(statuses(live)).toContain('5.3.10 fail');
+    // lower-case keywords with "=" are read as sshd reads them; a Match Address block fails 5.3.6 for that network only
+    const x11 = item(live, '5.3.6');
+    expect(x11.status).toBe('fail');
+    expect(x11.reason).toMatch(/^X11Forwarding is yes; it must be no for root from 10\.0\.0\.0 \(Match Address 10\.0\.0\.0\/8 at \/etc\/ssh\/sshd_config:\d+\)/);
+    // a Match Host block cannot be decided in advance: it counts as applying to some client, and the reason says so
+    const tries = item(live, '5.3.7');
+    expect(tries.status).toBe('fail');
+    expect(tries.reason).toMatch(/MaxAuthTries is 9; it must be at most 4 for root from 203\.0\.113\.10 named x\.example\.com[\s\S]*cannot be decided from the files/);
   });
 
   it('passes every item after the hardened image\'s 53-ssh.sh', async () => {
