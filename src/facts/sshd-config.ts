@@ -239,7 +239,9 @@ export const sshdEffectiveConfig = defineFact<SshdConfig>('sshd-effective-config
       if (runs.length === plan.connections.length && !failed) {
         let release: OpensshRelease;
         try { release = await facts.get(opensshServerRelease); } catch { release = DEFAULT_RELEASE; }
-        const offline = files ? evaluateConnections(files, plan.connections, passwd, groups) : null;
+        // where the files set each value, for the evidence; sshd's own answer stands if the files cannot be evaluated
+        let offline: SshdConnection[] | null = null;
+        try { offline = files ? evaluateConnections(files, plan.connections, passwd, groups) : null; } catch { offline = null; }
         const connections: SshdConnection[] = plan.connections.map((p, i) => ({
           spec: p.spec, label: p.label, command: `sshd -T -C ${connectionArgument(p.spec)}`,
           settings: fromSshdTest(runs[i].values!, offline?.[i].settings ?? null),
