@@ -10,7 +10,7 @@ import { permissionProblems, remedyPermissions } from './files.js';
 import { installedPackages } from '../src/facts/packages.js';
 import {
   TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
-  type SshdConfig, type SshdSetting,
+  type SshdConfig, type SshdConnection, type SshdSetting,
 } from '../src/facts/sshd-config.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/engine/verdict.js';
@@ -38,9 +38,23 @@ Given('the SSH server package {string} is installed, or the section does not app
   return undefined;
 });
 
-Given('the effective SSH daemon configuration', async function (this: CisWorld) {
-  const cfg = await this.fact(sshdEffectiveConfig);
-  this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files[0] ?? 'sshd_config', cfg.how);
+/** Which connections the scenario's items are decided for: root's only, or every connection evaluated. */
+type Scope = 'root' | 'all';
+const scopes = new WeakMap<CisWorld, Scope>();
+
+async function readConfig(world: CisWorld, scope: Scope): Promise<void> {
+  scopes.set(world, scope);
+  const cfg = await world.fact(sshdEffectiveConfig);
+  world.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files[0] ?? 'sshd_config', cfg.how);
+  if (scope === 'all' && cfg.notes.length) world.record(cfg.files[0] ?? 'sshd_config', cfg.notes.join('; '));
+}
+
+Given('the effective SSH daemon configuration for a root connection', async function (this: CisWorld) {
+  await readConfig(this, 'root');
+});
+
+Given('the effective SSH daemon configuration for every connection', async function (this: CisWorld) {
+  await readConfig(this, 'all');
 });
 
 /**
@@ -64,33 +78,74 @@ async function sshdUnit(world: CisWorld): Promise<string> {
   return units.state('ssh.service').path || !units.state('sshd.service').path ? 'ssh.service' : 'sshd.service';
 }
 
-/** Look a keyword up and record where its value came from. Undefined when it is not set at all. */
-async function setting(world: CisWorld, keyword: string): Promise<SshdSetting | undefined> {
+/** The connections the current scenario is about. */
+async function connections(world: CisWorld): Promise<{ cfg: SshdConfig; list: SshdConnection[] }> {
   const cfg = await world.fact(sshdEffectiveConfig);
-  const s = cfg.settings.get(keyword.toLowerCase());
-  const { source, excerpt } = describeSetting(cfg, keyword, s);
-  world.record(source, excerpt);
-  return s;
+  const scope = scopes.get(world) ?? 'all';
+  const list = scope === 'root' ? cfg.connections.filter((c) => c.spec.user === 'root') : cfg.connections;
+  return { cfg, list: list.length ? list : cfg.connections.slice(0, 1) };
+}
+
+/** What a check says of one connection's setting: null when it holds, else the problem and the value to set. */
+type Judge = (s: SshdSetting | undefined) => { problem: string; fix?: string } | null;
+
+/**
+ * Judge a keyword for every connection in scope. Evidence: the first connection's setting, and each other
+ * connection whose setting came from elsewhere (a Match block). A failure names the connection when not
+ * every connection fails; a global value is fixed in sshd_config, a Match block's value needs a person.
+ */
+async function judgeKeyword(world: CisWorld, keyword: string, judge: Judge): Promise<void> {
+  const { cfg, list } = await connections(world);
+  const lower = keyword.toLowerCase();
+  const first = list[0];
+  const shown = new Set<string>();
+  const failures: Array<{ c: SshdConnection; problem: string; fix?: string; s?: SshdSetting }> = [];
+  for (const c of list) {
+    const s = c.settings.get(lower);
+    const { source, excerpt } = describeSetting(cfg, c, keyword, s);
+    const key = `${s?.value}|${s?.at?.file}:${s?.at?.line}`;
+    if (c === first) world.record(source, excerpt);
+    else if (!shown.has(key) && key !== `${first.settings.get(lower)?.value}|${first.settings.get(lower)?.at?.file}:${first.settings.get(lower)?.at?.line}`) {
+      world.record(source, `for ${c.label}: ${excerpt}`);
+    }
+    shown.add(key);
+    const verdict = judge(s);
+    if (verdict) failures.push({ c, ...verdict, s });
+  }
+  if (!failures.length) return;
+  const f = failures[0];
+  if (f.fix !== undefined && !f.s?.block) await remedySshd(world, keyword, f.fix);
+  if (f.s?.block) world.needsPerson([`the Match block at ${f.s.block.file}:${f.s.block.line} (Match ${f.s.block.criteria}) sets ${keyword}: change or remove it there`]);
+  const who = failures.length === list.length ? '' : ` for ${f.c.label}${failures.length > 1 ? ` (and ${failures.length - 1} other connection${failures.length > 2 ? 's' : ''})` : ''}`;
+  const doubt = f.c.undecidable && failures.every((x) => x.c.undecidable) ? `; ${f.c.undecidable}` : '';
+  world.fail(`${f.problem}${who}${doubt}`);
 }
 
 const where = (at: { file: string; line: number }, from?: { file: string }) => (from && at.file === from.file ? `line ${at.line}` : `${at.file}:${at.line}`);
 
-export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting | undefined): { source: string; excerpt: string } {
+export function describeSetting(cfg: SshdConfig, conn: SshdConnection, keyword: string, s: SshdSetting | undefined): { source: string; excerpt: string } {
   const notes: string[] = [];
   const lower = keyword.toLowerCase();
+  const command = conn.command ?? cfg.command;
   for (const b of cfg.matchBlocks) {
+    if (s?.block && s.block.file === b.file && s.block.line === b.line) continue;
     for (const d of b.directives.filter((d) => d.keyword === lower)) {
+      const applies = conn.applied.some((a) => a.file === b.file && a.line === b.line);
       notes.push(`the Match block at ${b.file}:${b.line} (Match ${b.criteria}) sets ${d.written} ${d.args.join(' ')} at line ${d.line} `
-        + (cfg.method === 'sshd -T' ? 'for the connections it matches' : 'for the connections it matches; not applied to the global configuration'));
+        + (applies ? 'and applies to this connection' : 'for the connections it matches; not this one'));
     }
   }
+  if (s?.block) {
+    const replaced = s.replaced ? `; it replaces ${where(s.replaced, s.at)} (${s.replaced.value}) for this connection` : '';
+    notes.unshift(`set by the Match block at ${s.block.file}:${s.block.line} (Match ${s.block.criteria}), which applies to this connection${replaced}`);
+  }
   if (!s) {
-    const source = cfg.method === 'sshd -T' ? cfg.command! : cfg.files.join(', ');
+    const source = cfg.method === 'sshd -T' ? command! : cfg.files.join(', ');
     return { source, excerpt: [`${keyword} is not set (it has no default)`, ...notes].join('; ') };
   }
   if (s.ignored.length && s.at) {
     const others = s.ignored.map((i) => `${where(i, s.at)} says ${i.value}`).join(', ');
-    notes.unshift(s.rule === 'last' ? `sshd ${cfg.release.release} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
+    notes.splice(s.block ? 1 : 0, 0, s.rule === 'last' ? `sshd ${cfg.release.release} uses the last ${s.keyword} line; ${others}` : `first value wins; ${others}`);
   }
   if (s.rule === 'all' && s.lines && s.lines.length > 1) {
     notes.unshift(`lines add up: ${s.lines.map((l) => `${where(l, s.at)} ${l.value}`).join(', ')}`);
@@ -106,106 +161,119 @@ export function describeSetting(cfg: SshdConfig, keyword: string, s: SshdSetting
     };
   }
   const origin = s.at ? `set at ${s.at.file}:${s.at.line}${s.written ? ` as ${s.written}` : ''}` : 'not set in the files: the compiled-in default';
-  return { source: cfg.command!, excerpt: [`${s.keyword} ${s.value} (${origin})`, ...notes].join('; ') };
+  return { source: command!, excerpt: [`${s.keyword} ${s.value} (${origin})`, ...notes].join('; ') };
 }
 
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** sshd 7.6 prints prohibit-password under its older name; both mean the same. */
+const canonical = (v: string) => (v.toLowerCase() === 'without-password' ? 'prohibit-password' : v.toLowerCase());
+
 Then(new RegExp(`^${KW} is "([^"]*)"$`), async function (this: CisWorld, keyword: string, expected: string) {
-  const s = await setting(this, keyword);
-  if (!s || s.value.toLowerCase() !== expected.toLowerCase()) await remedySshd(this, keyword, expected);
-  if (!s) this.fail(`${keyword} is not set; it must be ${expected}`);
-  if (s.value.toLowerCase() !== expected.toLowerCase()) this.fail(`${keyword} is ${s.value}; it must be ${expected}`);
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set; it must be ${expected}`, fix: expected };
+    return canonical(s.value) === canonical(expected) ? null : { problem: `${keyword} is ${s.value}; it must be ${expected}`, fix: expected };
+  });
 });
 
 Then(new RegExp(`^${KW} is not "([^"]*)"$`), async function (this: CisWorld, keyword: string, unwanted: string) {
-  const s = await setting(this, keyword);
   // the one such check is the banner: point it at the remote login banner
-  if ((!s || s.value.toLowerCase() === unwanted.toLowerCase()) && keyword.toLowerCase() === 'banner') await remedySshd(this, keyword, '/etc/issue.net');
-  if (!s) this.fail(`${keyword} is not set`);
-  if (s.value.toLowerCase() === unwanted.toLowerCase()) this.fail(`${keyword} is ${s.value}`);
+  const fix = keyword.toLowerCase() === 'banner' ? '/etc/issue.net' : undefined;
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set`, fix };
+    return same(s.value, unwanted) ? { problem: `${keyword} is ${s.value}`, fix } : null;
+  });
 });
 
 Then(new RegExp(`^${KW} is one of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
   const allowed = words(list);
-  const s = await setting(this, keyword);
-  if (!s || !allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) await remedySshd(this, keyword, allowed[0]);
-  if (!s) this.fail(`${keyword} is not set; it must be one of ${allowed.join(', ')}`);
-  if (!allowed.some((a) => a.toLowerCase() === s.value.toLowerCase())) this.fail(`${keyword} is ${s.value}; it must be one of ${allowed.join(', ')}`);
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set; it must be one of ${allowed.join(', ')}`, fix: allowed[0] };
+    return allowed.some((a) => same(a, s.value)) ? null : { problem: `${keyword} is ${s.value}; it must be one of ${allowed.join(', ')}`, fix: allowed[0] };
+  });
 });
 
-/** A whole number, or for time keywords a number of seconds; anything else cannot be judged. */
+/** A whole number (sshd reads numbers with atoi), or for time keywords a number of seconds; anything else cannot be judged. */
 function numberOf(keyword: string, s: SshdSetting, seconds: boolean): number {
   if (seconds) {
     if (!TIME_KEYWORDS.has(keyword.toLowerCase())) throw new CheckError(`${keyword} is not a time keyword`);
     return sshdSeconds(s.value);
   }
-  if (!/^\d+$/.test(s.value)) throw new CheckError(`${keyword} is "${s.value}", not a whole number`);
+  if (!/^-?\d+$/.test(s.value)) throw new CheckError(`${keyword} is "${s.value}", not a whole number`);
   return Number(s.value);
 }
 
+const shownValue = (s: SshdSetting, n: number, unit?: string) => `${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}`;
+
 Then(new RegExp(`^${KW} is at most (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, literal: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literal, tailoring));
-  const s = await setting(this, keyword);
-  if (!s) { await remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be at most ${max}`); }
-  const n = numberOf(keyword, s, !!unit);
-  if (n > Number(max)) await remedySshd(this, keyword, max);
-  if (n > Number(max)) this.fail(`${keyword} is ${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}; it must be at most ${max}${unit ?? ''}`);
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set; it must be at most ${max}`, fix: max };
+    const n = numberOf(keyword, s, !!unit);
+    return n > Number(max) ? { problem: `${keyword} is ${shownValue(s, n, unit)}; it must be at most ${max}${unit ?? ''}`, fix: max } : null;
+  });
 });
 
 Then(new RegExp(`^${KW} is between (\\d+) and (\\d+)( seconds)?${OR_POLICY}$`), async function (this: CisWorld, keyword: string, min: string, literalMax: string, unit?: string, tailoring?: string) {
   const max = String(tailoredNumber(this, literalMax, tailoring));
-  const s = await setting(this, keyword);
-  if (!s) { await remedySshd(this, keyword, max); this.fail(`${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`); }
-  const n = numberOf(keyword, s, !!unit);
-  if (n < Number(min) || n > Number(max)) await remedySshd(this, keyword, max);
-  const shown = `${s.value}${unit && String(n) !== s.value ? ` (${n} seconds)` : ''}`;
-  if (n < Number(min) || n > Number(max)) this.fail(`${keyword} is ${shown}; it must be between ${min} and ${max}${unit ?? ''}`);
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set; it must be between ${min} and ${max}${unit ?? ''}`, fix: max };
+    const n = numberOf(keyword, s, !!unit);
+    if (n < Number(min) || n > Number(max)) return { problem: `${keyword} is ${shownValue(s, n, unit)}; it must be between ${min} and ${max}${unit ?? ''}`, fix: max };
+    return null;
+  });
 });
 
 Then(new RegExp(`^${KW} includes none of ((?:"[^"]*"(?:, | and | or )?)+)$`), async function (this: CisWorld, keyword: string, list: string) {
   const weak = words(list);
-  const s = await setting(this, keyword);
-  if (!s) this.fail(`${keyword} is not set`);
-  const offered = s.value.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean);
-  const found = weak.filter((w) => offered.includes(w.toLowerCase()));
-  if (found.length) {
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set` };
+    const offered = s.value.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean);
+    const found = weak.filter((w) => offered.includes(w.toLowerCase()));
+    if (!found.length) return null;
     const kept = offered.filter((a) => !weak.some((w) => w.toLowerCase() === a));
-    if (kept.length) await remedySshd(this, keyword, kept.join(','));
-  }
-  if (found.length) this.fail(`${keyword} includes ${found.join(', ')}`);
+    return { problem: `${keyword} includes ${found.join(', ')}`, fix: kept.length ? kept.join(',') : undefined };
+  });
 });
 
 Then(/^at least one of ((?:"[A-Za-z][A-Za-z0-9]*"(?:, | and | or )?)+) is set$/, async function (this: CisWorld, list: string) {
   const keywords = words(list);
-  const cfg = await this.fact(sshdEffectiveConfig);
-  const set = keywords.filter((k) => cfg.settings.has(k.toLowerCase()));
-  for (const k of set) {
-    const { source, excerpt } = describeSetting(cfg, k, cfg.settings.get(k.toLowerCase()));
-    this.record(source, excerpt);
+  const { cfg, list: conns } = await connections(this);
+  const bare: SshdConnection[] = [];
+  const recorded = new Set<string>();
+  for (const c of conns) {
+    const set = keywords.filter((k) => c.settings.has(k.toLowerCase()));
+    if (!set.length) bare.push(c);
+    for (const k of set) {
+      const { source, excerpt } = describeSetting(cfg, c, k, c.settings.get(k.toLowerCase()));
+      const text = c === conns[0] ? excerpt : `for ${c.label}: ${excerpt}`;
+      if (!recorded.has(`${source}|${excerpt}`)) this.record(source, text);
+      recorded.add(`${source}|${excerpt}`);
+    }
   }
-  if (!set.length) {
-    const notes = keywords.map((k) => describeSetting(cfg, k, undefined)).filter((d) => d.excerpt.includes('Match block')).map((d) => d.excerpt);
-    this.record(cfg.method === 'sshd -T' ? cfg.command! : cfg.files.join(', '), [`none of ${keywords.join(', ')} is set (they have no default)`, ...notes].join('; '));
-    this.needsPerson([
-      `decide which users or groups may log in over SSH`,
-      `add "AllowGroups <group>" (or AllowUsers/DenyUsers/DenyGroups) near the top of /etc/ssh/sshd_config`,
-      'run "sshd -t", then reload sshd while keeping your current session open, and test a new login',
-    ]);
-    this.fail(`none of ${keywords.join(', ')} is set: every local account may log in over SSH`);
-  }
+  if (!bare.length) return;
+  const c = bare[0];
+  const notes = keywords.map((k) => describeSetting(cfg, c, k, undefined)).filter((d) => d.excerpt.includes('Match block')).map((d) => d.excerpt);
+  this.record(cfg.method === 'sshd -T' ? (c.command ?? cfg.command!) : cfg.files.join(', '), [`none of ${keywords.join(', ')} is set${bare.length < conns.length ? ` for ${c.label}` : ''} (they have no default)`, ...notes].join('; '));
+  this.needsPerson([
+    `decide which users or groups may log in over SSH`,
+    `add "AllowGroups <group>" (or AllowUsers/DenyUsers/DenyGroups) near the top of /etc/ssh/sshd_config`,
+    'run "sshd -t", then reload sshd while keeping your current session open, and test a new login',
+  ]);
+  const who = bare.length < conns.length ? ` for ${c.label}` : '';
+  this.fail(`none of ${keywords.join(', ')} is set${who}: every local account may log in over SSH`);
 });
 
 Then(new RegExp(`^${KW} is (\\d+):(\\d+):(\\d+) or more restrictive$`), async function (this: CisWorld, keyword: string, start: string, rate: string, full: string) {
-  const s = await setting(this, keyword);
-  if (!s) this.fail(`${keyword} is not set`);
-  const v = parseMaxStartups(s.value);
-  const problems: string[] = [];
-  if (v.start > Number(start)) problems.push(`starts refusing after ${v.start} unauthenticated connections, more than ${start}`);
-  if (v.rate < Number(rate)) problems.push(`refuses at a rate of ${v.rate}%, less than ${rate}%`);
-  if (v.full > Number(full)) problems.push(`refuses all only from ${v.full} connections, more than ${full}`);
-  if (problems.length) {
-    await remedySshd(this, keyword, `${Math.min(v.start, Number(start))}:${Math.max(v.rate, Number(rate))}:${Math.min(v.full, Number(full))}`);
-    this.fail(`${keyword} ${s.value}: ${problems.join('; ')}`);
-  }
+  await judgeKeyword(this, keyword, (s) => {
+    if (!s) return { problem: `${keyword} is not set` };
+    const v = parseMaxStartups(s.value);
+    const problems: string[] = [];
+    if (v.start > Number(start)) problems.push(`starts refusing after ${v.start} unauthenticated connections, more than ${start}`);
+    if (v.rate < Number(rate)) problems.push(`refuses at a rate of ${v.rate}%, less than ${rate}%`);
+    if (v.full > Number(full)) problems.push(`refuses all only from ${v.full} connections, more than ${full}`);
+    if (!problems.length) return null;
+    return { problem: `${keyword} ${s.value}: ${problems.join('; ')}`, fix: `${Math.min(v.start, Number(start))}:${Math.max(v.rate, Number(rate))}:${Math.min(v.full, Number(full))}` };
+  });
 });
 
 /** A shell-style name pattern (* and ?) of one directory, as a test on full paths. */

@@ -187,6 +187,18 @@ const cases: ItemCase[] = [
   { id: '5.2.19', expect: 'fail', given: 'the fixture as shipped: no banner', change: () => {}, reason: /Banner is none/ },
   { id: '5.2.19', expect: 'pass', given: 'Banner /etc/issue.net', change: sshd('Banner /etc/issue.net') },
 
+  // Match blocks, applied per connection as OpenSSH 7.4 applies them
+  { id: '5.2.10', expect: 'fail', given: 'PermitRootLogin no, but a Match User root block allows it again', change: sshd('PermitRootLogin no\nMatch User root\n  PermitRootLogin yes'),
+    reason: /PermitRootLogin is yes; it must be no[\s\S]*set by the Match block at \/etc\/ssh\/sshd_config:\d+ \(Match User root\)/ },
+  { id: '5.2.10', expect: 'pass', given: 'PermitRootLogin no, and a Match Group wheel block allowing it (root is not in wheel here)', change: sshd('PermitRootLogin no\nMatch Group wheel\n  PermitRootLogin yes'),
+    reason: /\(Match Group wheel\) sets PermitRootLogin yes at line \d+ for the connections it matches; not this one/ },
+  { id: '5.2.6', expect: 'fail', given: 'X11Forwarding no, but yes in a Match Group wheel block, and admin is in wheel',
+    change: chain(replaceLine(SSHD, /^X11Forwarding yes$/m, 'X11Forwarding no'), replaceLine('/etc/group', /^wheel:x:10:$/m, 'wheel:x:10:admin'),
+      (l) => l.append('/etc/passwd', 'admin:x:1500:1500::/home/admin:/bin/bash\n'), sshd('Match Group wheel\n  X11Forwarding yes')),
+    reason: /X11Forwarding is yes; it must be no for admin, a member of group wheel/ },
+  { id: '5.2.18', expect: 'fail', given: 'AllowGroups only in a Match Address block: other connections are not limited', change: sshd('Match Address 10.0.0.0/8\n  AllowGroups sshusers'),
+    reason: /none of AllowUsers, AllowGroups, DenyUsers, DenyGroups is set for root from 203\.0\.113\.10/ },
+
   // ---------------------------------------------------------------- 5.3 PAM
   { id: '5.3.1', expect: 'fail', given: 'the fixture as shipped: pwquality.conf sets nothing', change: () => {}, reason: /minlen is not set \(neither in \/etc\/security\/pwquality\.conf nor an argument at \/etc\/pam\.d\/system-auth:13\)/ },
   { id: '5.3.1', expect: 'pass', given: 'minlen 14 and every credit -1 in pwquality.conf', change: (l) => l.append(PWQUALITY, PWQ_OK),
@@ -374,7 +386,7 @@ describe(`${ACL2} chapter 5 on running containers of the ACL2 images`, () => {
     const live = await withContainer(IMAGE.stock, undefined, async (c) => (await audit({ target: c.uri, benchmark: ACL2, only: SCOPE })).report);
     expect(statuses(live)).toEqual(statuses(tree));
     const root = live.items.find((i) => i.id === '5.2.10')!;
-    expect(text(root)).toMatch(/sshd -T -C user=root,host=localhost,addr=127\.0\.0\.1 failed \(exit 127/);
+    expect(text(root)).toMatch(/sshd -T -C user=root,host=203\.0\.113\.10,addr=203\.0\.113\.10,laddr=203\.0\.113\.1,lport=22 failed \(exit 127/);
     expect(text(root)).toMatch(/default of OpenSSH 7\.4: permitrootlogin yes/);
   });
 

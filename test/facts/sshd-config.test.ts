@@ -4,9 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   parseMaxStartups, parseSshdConfig, parseSshdLines, parseSshdTestOutput, resolveAlgorithms, sshdSeconds, OPENSSH_76_DEFAULTS,
-  fromSshdTest,
+  fromSshdTest, DEFAULT_RELEASE, SSHD_CONFIG,
 } from '../../src/facts/sshd-config.js';
 import { CheckError } from '../../src/engine/verdict.js';
+import { settingsFor } from '../../src/facts/sshd-effective.js';
+import { addrMatchList, connectionArgument, matchPatternList, type SshdConnectionSpec } from '../../src/facts/sshd-match.js';
+import { planConnections } from '../../src/facts/sshd-connections.js';
+import { parseGroup, parsePasswd } from '../../src/facts/accounts.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
 // an excerpt of the fixture's /etc/ssh/sshd_config (comment lines kept to keep line numbers meaningful)
@@ -90,19 +94,39 @@ describe('parseSshdConfig', () => {
         { path: '/etc/ssh/sshd_config.d/20-more.conf', text: 'PermitRootLogin yes\n' },
       ],
     };
-    const cfg = parseSshdConfig('Include sshd_config.d/*.conf\nX11Forwarding no\n', (p) => files[p] ?? []);
+    // OpenSSH 7.4 and 7.6 refuse Include; a release that knows it (8.2 and later) reads it so
+    const withInclude = { ...DEFAULT_RELEASE, keywords: new Set([...DEFAULT_RELEASE.keywords, 'include']) };
+    const cfg = parseSshdConfig('Include sshd_config.d/*.conf\nX11Forwarding no\n', (p) => files[p] ?? [], SSHD_CONFIG, withInclude);
     expect(cfg.files).toEqual(['/etc/ssh/sshd_config', '/etc/ssh/sshd_config.d/10-root.conf', '/etc/ssh/sshd_config.d/20-more.conf']);
     expect(cfg.settings.get('permitrootlogin')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config.d/10-root.conf', line: 1 } });
     expect(cfg.settings.get('x11forwarding')).toMatchObject({ value: 'no', at: { file: '/etc/ssh/sshd_config', line: 2 } });
     expect(cfg.includes).toEqual([{ file: '/etc/ssh/sshd_config', line: 1 }]);
   });
 
-  it('refuses what sshd refuses: no value, garbage after a one-word value, bad keywords, open quotes, include loops', () => {
+  it('refuses what sshd 7.6 refuses: no value, garbage after a one-word value, bad keywords and values, open quotes, Include', () => {
     expect(() => parseSshdLines('PermitRootLogin\n', 'f')).toThrow(/f:1: PermitRootLogin has no value/);
-    expect(() => parseSshdLines('PermitRootLogin no # really\n', 'f')).toThrow(/garbage at end of line/);
+    expect(() => parseSshdLines('PermitRootLogin no please\n', 'f')).toThrow(/garbage at end of line/);
     expect(() => parseSshdLines('Permit-Root-Login no\n', 'f')).toThrow(CheckError);
-    expect(() => parseSshdLines('Banner "/etc/issue.net\n', 'f')).toThrow(/unterminated quote/);
-    expect(() => parseSshdConfig('Include /etc/ssh/loop\n', () => [{ path: '/etc/ssh/loop', text: 'Include /etc/ssh/loop\n' }])).toThrow(/nested/);
+    expect(() => parseSshdLines('Banner "/etc/issue.net\n', 'f')).toThrow(/Banner has no value/);
+    expect(() => parseSshdLines('X11Forwarding YES\n', 'f')).toThrow(/only "yes" or "no", in lower case/);
+    expect(() => parseSshdLines('Ciphers ^aes128-ctr\n', 'f')).toThrow(/no "\^" \(prepend\) lists/);
+    expect(() => parseSshdLines('Ciphers aes128-ctr,arcfour\n', 'f')).toThrow(/does not know "arcfour"/);
+    expect(() => parseSshdConfig('Include /etc/ssh/x\n')).toThrow(/Include is not known to OpenSSH 7.6/);
+    expect(() => parseSshdConfig('Match User x\n  Ciphers aes128-ctr\n')).toThrow(/Ciphers is not allowed within a Match block/);
+    const withInclude = { ...DEFAULT_RELEASE, keywords: new Set([...DEFAULT_RELEASE.keywords, 'include']) };
+    expect(() => parseSshdConfig('Include /etc/ssh/loop\n', () => [{ path: '/etc/ssh/loop', text: 'Include /etc/ssh/loop\n' }], SSHD_CONFIG, withInclude)).toThrow(/nested/);
+  });
+
+  it('reads lines as sshd 7.6 does: a # anywhere ends the line, atoi numbers, case rules of values', () => {
+    expect(get('PermitRootLogin no # really\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('Banner /x#y\n', 'banner')?.value).toBe('/x');
+    expect(get('MaxAuthTries four\n', 'maxauthtries')).toMatchObject({ value: '0', written: 'four' });
+    expect(get('MaxAuthTries 4x\n', 'maxauthtries')?.value).toBe('4');
+    expect(get('PermitRootLogin NO\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('LogLevel verbose\n', 'loglevel')?.value).toBe('VERBOSE');
+    expect(get('PermitRootLogin= no\n', 'permitrootlogin')?.value).toBe('no');
+    expect(get('AllowUsers a=b\n', 'allowusers')?.value).toBe('a b');
+    expect(get('Ciphers -aes*,chacha*\n', 'ciphers')?.value).toBe(OPENSSH_76_DEFAULTS.ciphers);
   });
 });
 
@@ -146,5 +170,64 @@ describe('values', () => {
     expect(parseMaxStartups('10:30:60')).toEqual({ start: 10, rate: 30, full: 60 });
     expect(parseMaxStartups('7')).toEqual({ start: 7, rate: 30, full: 7 });
     expect(() => parseMaxStartups('10:30')).toThrow(CheckError);
+  });
+});
+
+describe('Match blocks per connection (OpenSSH 7.6 rules, each one seen on the fixture\'s sshd -T)', () => {
+  const spec = (user: string, addr = '203.0.113.10', extra: Partial<SshdConnectionSpec> = {}): SshdConnectionSpec => ({ user, host: addr, addr, ...extra });
+  const groupsOf = (u: string) => ({ root: ['root'], bob: ['bob', 'wheel'], carol: ['admins'] } as Record<string, string[]>)[u] ?? null;
+  const value = (text: string, s: SshdConnectionSpec, keyword = 'permitrootlogin') => {
+    const cfg = parseSshdConfig(text);
+    return settingsFor(cfg, cfg.settings, s, groupsOf).settings.get(keyword)?.value;
+  };
+
+  it('pattern lists: a matching negation fails the list, a negation alone matches nobody, User is case-sensitive', () => {
+    expect(matchPatternList('root', '*,!root')).toBe(-1);
+    expect(matchPatternList('alice', '!root')).toBe(0);
+    expect(matchPatternList('alice', 'a*,bob')).toBe(1);
+    expect(value('Match User !root\n  PermitRootLogin yes\n', spec('alice'))).toBe('prohibit-password');
+    expect(value('Match User ROOT\n  PermitRootLogin yes\n', spec('root'))).toBe('prohibit-password');
+    expect(value('Match Host H*\n  PermitRootLogin yes\n', spec('root', '1.2.3.4', { host: 'h1' }))).toBe('yes');
+  });
+
+  it('addresses: CIDR networks and wildcards; host bits set is refused', () => {
+    expect(addrMatchList('10.1.2.3', '10.0.0.0/8')).toBe(1);
+    expect(addrMatchList('10.1.2.3', '!10.1.0.0/16,10.0.0.0/8')).toBe(-1);
+    expect(addrMatchList('192.168.1.20', '192.168.1.*')).toBe(1);
+    expect(addrMatchList('2001:db8::5', '2001:db8::/32')).toBe(1);
+    expect(addrMatchList('1.2.3.4', 'foo/8')).toBe(0);
+    expect(() => addrMatchList('1.2.3.4', '10.1.0.0/8')).toThrow(/not a valid network/);
+  });
+
+  it('first value wins inside the matching blocks, which replace the start-up value; Match all counts at start-up too', () => {
+    const text = 'PermitRootLogin no\nMatch User root\n  PermitRootLogin yes\nMatch all\n  PermitRootLogin no\n';
+    expect(value(text, spec('root'))).toBe('yes');
+    expect(value(text, spec('alice'))).toBe('no');
+    expect(value('PermitRootLogin yes\nMatch all\n  PermitRootLogin no\n', spec('root'))).toBe('no');
+    expect(value('Match all\n  Ciphers aes128-ctr\n', spec('root'), 'ciphers')).toBe('aes128-ctr');
+    expect(value('AllowUsers a b\nMatch User root\n  AllowUsers c\n  AllowUsers d\n', spec('root'), 'allowusers')).toBe('c d');
+    expect(value('Match Group wheel\n  MaxAuthTries 9\n', spec('bob'), 'maxauthtries')).toBe('9');
+    expect(value('Match Group wheel\n  MaxAuthTries 9\n', spec('nobody-here'), 'maxauthtries')).toBe('6');
+    expect(value('Match LocalPort 2222\n  MaxAuthTries 9\n', spec('root', '1.1.1.1', { lport: 2222 }), 'maxauthtries')).toBe('9');
+    expect(value('Match LocalPort 2222\n  MaxAuthTries 9\n', spec('root'), 'maxauthtries')).toBe('6');
+    expect(value('MaxAuthTries -1\nMaxAuthTries 3\n', spec('root'), 'maxauthtries')).toBe('3');
+  });
+
+  it('plans root, an ordinary user, users and group members the blocks name, and an origin per origin-dependent block', () => {
+    const passwd = parsePasswd('root:x:0:0:root:/root:/bin/bash\nbob:x:1002:1002::/home/bob:/bin/bash\ncarol:x:1003:1501::/home/carol:/bin/bash\n');
+    const groups = parseGroup('root:x:0:\nbob:x:1002:\nwheel:x:1500:bob\nadmins:x:1501:\nempty:x:1502:\n');
+    const cfg = parseSshdConfig('Match User alice\n  X11Forwarding yes\nMatch Group wheel,admins\n  X11Forwarding yes\nMatch Group empty\n  X11Forwarding yes\n'
+      + 'Match Address 10.0.0.0/8 LocalPort 2222\n  X11Forwarding yes\nMatch Host *.example.com\n  X11Forwarding yes\n');
+    const plan = planConnections(cfg.matchBlocks, passwd, groups, 22);
+    const users = [...new Set(plan.connections.map((c) => c.spec.user))];
+    expect(users).toEqual(['root', 'cis-bdd-probe', 'alice', 'bob', 'carol']);
+    const origins = [...new Set(plan.connections.map((c) => connectionArgument({ ...c.spec, user: '' })))];
+    expect(origins).toEqual([
+      'user=,host=203.0.113.10,addr=203.0.113.10,laddr=203.0.113.1,lport=22',
+      'user=,host=10.0.0.0,addr=10.0.0.0,laddr=203.0.113.1,lport=2222',
+      'user=,host=x.example.com,addr=203.0.113.10,laddr=203.0.113.1,lport=22',
+    ]);
+    expect(plan.connections.filter((c) => c.undecidable)).toHaveLength(users.length);
+    expect(plan.notes).toEqual([expect.stringMatching(/group empty has no members/)]);
   });
 });

@@ -17,6 +17,12 @@ const replace = (from: RegExp, to: string) => (l: Layer) => l.edit(CONFIG, (t) =
   if (!from.test(t)) throw new Error(`${CONFIG} has no line matching ${from}`);
   return t.replace(from, to);
 });
+/** A wheel group (gid 1500) with the given members; `primary` also gets an account whose primary group is wheel. */
+const wheel = (members: string, primary?: string) => (l: Layer) => {
+  l.append('/etc/group', `wheel:x:1500:${members}\n`);
+  for (const [i, name] of members.split(',').filter(Boolean).entries()) l.append('/etc/passwd', `${name}:x:${1600 + i}:${1600 + i}::/home/${name}:/bin/bash\n`);
+  if (primary) l.append('/etc/passwd', `${primary}:x:1700:1500::/home/${primary}:/bin/bash\n`);
+};
 const prepend = (lines: string) => (l: Layer) => l.edit(CONFIG, (t) => `${lines}\n${t}`);
 
 /** Items that read the daemon configuration (all but the three file-permission items). */
@@ -67,7 +73,10 @@ const cases: ItemCase[] = [
   // 5.3.7 MaxAuthTries
   { id: '5.3.7', expect: 'pass', given: 'MaxAuthTries 4', change: append('MaxAuthTries 4') },
   { id: '5.3.7', expect: 'fail', given: 'MaxAuthTries 5', change: append('MaxAuthTries 5') },
-  { id: '5.3.7', expect: 'error', given: 'MaxAuthTries is not a number', change: append('MaxAuthTries four'), reason: /not a whole number/ },
+  // sshd 7.6 reads numbers with atoi: "four" is 0 (sshd -T prints maxauthtries 0), which is at most 4
+  { id: '5.3.7', expect: 'pass', given: 'MaxAuthTries four, which sshd 7.6 reads as 0', change: append('MaxAuthTries four'), reason: /MaxAuthTries four \(that is 0\)/ },
+  { id: '5.3.7', expect: 'fail', given: 'MaxAuthTries 4 globally, 10 in a Match User alice block', change: append('MaxAuthTries 4\nMatch User alice\n  MaxAuthTries 10'),
+    reason: /MaxAuthTries is 10; it must be at most 4 for user alice \(Match User alice at .*sshd_config:\d+\)/ },
 
   // 5.3.8 IgnoreRhosts
   { id: '5.3.8', expect: 'pass', given: 'IgnoreRhosts yes', change: append('IgnoreRhosts yes') },
@@ -83,9 +92,37 @@ const cases: ItemCase[] = [
   { id: '5.3.10', expect: 'fail', given: 'PermitRootLogin not set: the default prohibit-password', change: () => {}, reason: /default of OpenSSH 7.6: permitrootlogin prohibit-password/ },
   { id: '5.3.10', expect: 'fail', given: 'PermitRootLogin yes first, no later', change: (l) => { prepend('PermitRootLogin yes')(l); append('PermitRootLogin no')(l); }, reason: /sshd_config:1: PermitRootLogin yes; first value wins/ },
 
+  // 5.3.10 with Match blocks: decided for root connections, with every block that matches root
+  { id: '5.3.10', expect: 'fail', given: 'PermitRootLogin no, but a Match User root block allows it again', change: append('PermitRootLogin no\nMatch User root\n  PermitRootLogin yes'),
+    reason: /PermitRootLogin is yes; it must be no[\s\S]*set by the Match block at .*sshd_config:\d+ \(Match User root\)/ },
+  { id: '5.3.10', expect: 'pass', given: 'permitrootlogin=yes globally, but match user root / permitrootlogin=NO (case and = forms)', change: append('permitrootlogin=yes\nmatch user root\n  permitrootlogin=NO') },
+  { id: '5.3.10', expect: 'pass', given: 'a Match User alice block allows root login: it never applies to root', change: append('PermitRootLogin no\nMatch User alice\n  PermitRootLogin yes'),
+    reason: /Match User alice\) sets PermitRootLogin yes at line \d+ for the connections it matches; not this one/ },
+  { id: '5.3.10', expect: 'fail', given: 'a Match Address 10.0.0.0/8 block allows root login from that network', change: append('PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes'),
+    reason: /PermitRootLogin is yes; it must be no for root from 10\.0\.0\.0 \(Match Address 10\.0\.0\.0\/8 at/ },
+  { id: '5.3.10', expect: 'fail', given: 'a Match Host block allows root login: host names come from DNS, not decidable from the files', change: append('PermitRootLogin no\nMatch Host *.example.com\n  PermitRootLogin yes'),
+    reason: /for root from 203\.0\.113\.10 named x\.example\.com[\s\S]*cannot be decided from the files/ },
+  { id: '5.3.10', expect: 'pass', given: 'PermitRootLogin yes, then a Match all block with no (Match all applies to every connection)', change: append('PermitRootLogin yes\nMatch all\n  PermitRootLogin no') },
+  { id: '5.3.10', expect: 'fail', given: 'Match User root first allows it, a later Match all says no (first value wins among the blocks)', change: append('PermitRootLogin no\nMatch User root\n  PermitRootLogin yes\nMatch all\n  PermitRootLogin no') },
+  { id: '5.3.10', expect: 'fail', given: 'Match User !root never matches (a negation alone matches nobody) while root is allowed globally', change: append('PermitRootLogin yes\nMatch User !root\n  PermitRootLogin no') },
+
+  // files sshd 7.6 refuses: it would not start, so nothing is decided
+  { id: '5.3.10', expect: 'error', given: 'Ciphers inside a Match block, which sshd 7.6 refuses', change: append('PermitRootLogin no\nMatch User alice\n  Ciphers aes128-ctr'),
+    alsoChanges: others('5.3.10', CONFIG_ITEMS, 'error'), reason: /Ciphers is not allowed within a Match block/ },
+  { id: '5.3.10', expect: 'error', given: 'an Include line, which OpenSSH 7.6 does not know', change: prepend('Include /etc/ssh/sshd_config.d/*.conf'),
+    alsoChanges: others('5.3.10', CONFIG_ITEMS, 'error'), reason: /Include is not known to OpenSSH 7\.6/ },
+  { id: '5.3.10', expect: 'error', given: 'X11Forwarding YES (yes/no values are case-sensitive in sshd 7.6)', change: append('X11Forwarding YES'),
+    alsoChanges: others('5.3.10', CONFIG_ITEMS, 'error'), reason: /only "yes" or "no", in lower case/ },
+
   // 5.3.11 PermitEmptyPasswords
   { id: '5.3.11', expect: 'pass', given: 'PermitEmptyPasswords no', change: append('PermitEmptyPasswords no') },
   { id: '5.3.11', expect: 'fail', given: 'PermitEmptyPasswords yes', change: append('PermitEmptyPasswords yes') },
+  { id: '5.3.11', expect: 'fail', given: 'a Match Group wheel block allows empty passwords, and bob is in wheel', change: (l) => { wheel('bob')(l); append('PermitEmptyPasswords no\nMatch Group wheel\n  PermitEmptyPasswords yes')(l); },
+    reason: /PermitEmptyPasswords is yes; it must be no for bob, a member of group wheel/ },
+  { id: '5.3.11', expect: 'fail', given: 'a Match Group wheel block allows empty passwords, and carol has wheel as primary group', change: (l) => { wheel('', 'carol')(l); append('Match Group wheel\n  PermitEmptyPasswords yes')(l); },
+    reason: /for carol, a member of group wheel/ },
+  { id: '5.3.11', expect: 'pass', given: 'a Match Group wheel block allows empty passwords, but nobody is in wheel', change: (l) => { wheel('')(l); append('Match Group wheel\n  PermitEmptyPasswords yes')(l); },
+    reason: /group wheel has no members/ },
 
   // 5.3.12 PermitUserEnvironment
   { id: '5.3.12', expect: 'pass', given: 'PermitUserEnvironment no', change: append('PermitUserEnvironment no') },
