@@ -394,6 +394,7 @@ export function runFile(file: string, program: TopLevel[], s: ShellState | null,
   let state = s;
   for (const top of program) {
     if (!state) break;
+    if (top.error) { ctx.notes.push(`${file}: ${top.error}`); break; }
     ctx.aborts = [];
     state = join(runList(top.list, state, ctx).state, ...ctx.aborts);
   }

@@ -20,7 +20,7 @@
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
-import { parseShell, ShellSyntaxError, type TopLevel } from './shell-syntax.js';
+import { parseShell, type TopLevel } from './shell-syntax.js';
 import { initialState, newContext, runFile, type LoginShell, type Possible, type ShellFiles, type UmaskValue } from './shell-effective.js';
 
 export const LOGIN_SHELL_FILES = ['/etc/profile', '/etc/profile.d/*.sh', '/etc/profile.d/sh.local', '/etc/bash.bashrc', '/etc/bashrc', '/etc/locale.conf'];
@@ -47,16 +47,13 @@ export interface LoginShellSettings {
 
 /** The files, parsed, keyed by path; glob support for /etc/profile.d/*.sh, as bash expands it. */
 export function shellFiles(contents: Map<string, string>): ShellFiles {
-  const cache = new Map<string, TopLevel[] | string>();
+  const cache = new Map<string, TopLevel[]>();
   const readGlob = (p: string) => /^\/etc\/profile\.d\/[^/]*\.sh$/.test(p);
   return {
     parsed(path) {
       if (!contents.has(path)) return LOGIN_SHELL_FILES.includes(path) || readGlob(path) ? null : undefined;
       if (!cache.has(path)) {
-        try { cache.set(path, parseShell(contents.get(path)!)); } catch (e) {
-          if (!(e instanceof ShellSyntaxError)) throw e;
-          cache.set(path, `bash cannot parse it (${e.message})`);
-        }
+        cache.set(path, parseShell(contents.get(path)!));
       }
       return cache.get(path)!;
     },

@@ -19,10 +19,13 @@ export type Command = SimpleCommand | IfCommand | LoopCommand | CaseCommand | Gr
 export interface Pipeline { bang: boolean; commands: Command[] }
 export interface AndOr { first: Pipeline; rest: Array<{ op: '&&' | '||'; pipeline: Pipeline }>; background: boolean }
 export type List = AndOr[];
-/** A top-level complete command: what bash parses and runs as one unit (one line, or a multi-line compound). */
-export interface TopLevel { list: List; line: number }
+/**
+ * A top-level complete command: what bash parses and runs as one unit (one line, or a multi-line
+ * compound). `error` marks where bash meets a syntax error: it runs the commands before and stops there.
+ */
+export interface TopLevel { list: List; line: number; error?: string }
 
-type Token = { t: 'word'; w: Word; line: number } | { t: 'op'; op: string; line: number };
+type Token = { t: 'word'; w: Word; line: number } | { t: 'op'; op: string; line: number; message?: string };
 
 export class ShellSyntaxError extends Error {}
 
@@ -59,23 +62,34 @@ function skipDouble(s: string, i: number): number {
 
 /** Split the text into tokens, dropping comments, line continuations and here-document bodies. */
 export function tokenize(input: string): Token[] {
-  const s = input.replace(/\r\n/g, '\n');
   const out: Token[] = [];
+  const line = { n: 1 };
+  try { tokenizeInto(input, out, line); } catch (e) {
+    if (!(e instanceof ShellSyntaxError)) throw e;
+    out.push({ t: 'op', op: '\u0000error', line: line.n, message: e.message });
+  }
+  return out;
+}
+
+function tokenizeInto(input: string, out: Token[], lineRef: { n: number }): void {
+  const s = input.replace(/\r\n/g, '\n');
   const heredocs: Array<{ delim: string; strip: boolean }> = [];
   let line = 1;
   let i = 0;
-  const lineAt = (from: number, to: number) => { for (let k = from; k < to; k++) if (s[k] === '\n') line++; };
+  const lineAt = (from: number, to: number) => { for (let k = from; k < to; k++) if (s[k] === '\n') line++; lineRef.n = line; };
   while (i < s.length) {
     const c = s[i];
     if (c === '\\' && s[i + 1] === '\n') { i += 2; line++; continue; }
     if (c === ' ' || c === '\t') { i++; continue; }
     if (c === '#') { while (i < s.length && s[i] !== '\n') i++; continue; }
     if (c === '\n') {
+      lineRef.n = line;
       out.push({ t: 'op', op: '\n', line });
       i++; line++;
       for (const h of heredocs.splice(0)) {
         for (;;) {
-          if (i >= s.length) throw new ShellSyntaxError(`here-document ended by end of file (wanted ${h.delim})`);
+          // bash warns and takes the rest of the file as the here-document
+          if (i >= s.length) break;
           const end = s.indexOf('\n', i);
           const body = s.slice(i, end < 0 ? s.length : end);
           i = end < 0 ? s.length : end + 1; line++;
@@ -99,13 +113,12 @@ export function tokenize(input: string): Token[] {
       continue;
     }
     const start = i;
+    lineRef.n = line;
     const w = readWord(s, i);
     out.push({ t: 'word', w: { raw: w.raw, value: w.value, quoted: w.quoted }, line });
     lineAt(start, w.end);
     i = w.end;
   }
-  if (heredocs.length) throw new ShellSyntaxError(`here-document ended by end of file (wanted ${heredocs[0].delim})`);
-  return out;
 }
 
 /** One word starting at i: its raw text (continuations removed), literal value or null, end index. */
@@ -162,7 +175,11 @@ class Parser {
   private pos = 0;
   constructor(private toks: Token[], private text: string[]) {}
 
-  private peek(): Token | undefined { return this.toks[this.pos]; }
+  private peek(): Token | undefined {
+    const t = this.toks[this.pos];
+    if (t?.t === 'op' && t.op === '\u0000error') throw new ShellSyntaxError(`line ${t.line}: ${t.message}`);
+    return t;
+  }
   private isOp(op: string) { const t = this.peek(); return t?.t === 'op' && t.op === op; }
   private isWord(w: string) { const t = this.peek(); return t?.t === 'word' && t.w.raw === w; }
   private keyword(): string | null {
@@ -182,19 +199,28 @@ class Parser {
       this.skipNewlines();
       if (!this.peek()) return out;
       const line = this.peek()!.line;
-      const list = this.list(true);
-      if (this.peek() && !this.isOp('\n')) throw new ShellSyntaxError(`line ${this.peek()!.line}: unexpected "${this.keyword()}"`);
-      out.push({ list, line });
+      try {
+        const list = this.list(true);
+        if (this.peek() && !this.isOp('\n')) throw new ShellSyntaxError(`line ${this.peek()!.line}: unexpected "${this.keyword()}"`);
+        out.push({ list, line });
+      } catch (e) {
+        if (!(e instanceof ShellSyntaxError)) throw e;
+        out.push({ list: [], line, error: `syntax error in the command starting at line ${line} (${e.message}): bash stops reading the file there` });
+        return out;
+      }
     }
   }
 
-  /** and-or lists up to a closing keyword, or (top level) up to the end of the line. */
+  /** and-or lists up to a closing keyword, or (top level) up to the end of the line; a body may not be empty. */
   list(topLevel = false): List {
     const out: List = [];
     for (;;) {
       if (!topLevel) this.skipNewlines();
       const k = this.keyword();
-      if (k === null || STOP.has(k) || (topLevel && k === '\n')) return out;
+      if (k === null || STOP.has(k) || (topLevel && k === '\n')) {
+        if (!out.length && !topLevel && k !== ';;' && k !== ';&' && k !== ';;&' && k !== 'esac') throw new ShellSyntaxError(`line ${this.peek()?.line ?? 'end'}: an empty command list before "${k ?? 'the end of the file'}"`);
+        return out;
+      }
       const ao = this.andOr();
       if (this.isOp(';') || this.isOp('&')) { ao.background = (this.peek() as { op: string }).op === '&'; this.pos++; }
       out.push(ao);

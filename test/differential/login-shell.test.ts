@@ -46,7 +46,7 @@ const statement: fc.Arbitrary<string> = fc.letrec((tie) => ({
     tie('s').map((a) => `if [ -n "$PS1" ]; then\n  ${a}\nfi`),
     tie('s').map((a) => `if [ "$(id -u)" -eq 0 ]; then\n  ${a}\nfi`),
     fc.tuple(tie('s'), tie('s')).map(([a, b]) => `if [ "$(id -u)" -eq 0 ]; then\n  ${a}\nelse\n  ${b}\nfi`),
-    tie('s').map((a) => `case "$(id -un)" in\n  root) ${a} ;;\nesac`),
+    tie('s').map((a) => `case "$(id -un)" in\n  root) ${a}\n  ;;\nesac`),
     tie('s').map((a) => `case x in\n  *) ${a}\n  ;;\nesac`),
     fc.tuple(tie('s'), fc.boolean()).map(([a, call]) => `cisfn() {\n  ${a}\n}${call ? '\ncisfn' : ''}`),
     tie('s').map((a) => `for x in 1 2; do\n  ${a}\ndone`),
@@ -108,7 +108,9 @@ describe('differential: the effective TMOUT and umask of login shells against ba
     const stock = { profile: readFileSync(path.join(base, 'etc/profile'), 'utf8'), bashrc: readFileSync(path.join(base, 'etc/bash.bashrc'), 'utf8') };
     let runs = 0;
     let certain = 0;
+    let failure: unknown = null;
     await withOverlay(base, () => {}, async (root) => {
+      try {
       const layer = (await import('../support/fixtures.js')).layerApi(root);
       fc.assert(fc.property(caseArb, (c) => {
         write(layer, stock, c);
@@ -135,8 +137,11 @@ describe('differential: the effective TMOUT and umask of login shells against ba
           if (!um.includes(real.child.umask) && !um.includes(UNKNOWN)) throw new Error(`interactive non-login shell as ${user}: bash ends with umask ${real.child.umask.toString(8)}, cis-bdd allows ${um.map((u) => (typeof u === 'number' ? u.toString(8) : u)).join('|')}`);
         }
         if (login.umask.length === 1 && interactive.tmout.length === 1) certain++;
-      }), { seed: SEED, numRuns: RUNS, endOnFailure: true });
+      }), { seed: SEED, numRuns: RUNS });
+      } catch (e) { failure = e; }
     });
+    // reported after the overlay is gone, so that a failed clean-up never hides the counterexample
+    if (failure) throw failure;
     console.log(`differential login shell (bash -l, -li, and -i from a login shell): ${RUNS} cases, ${runs} bash runs as root and as nobody, ${certain} cases with one certain outcome, 0 disagreements`);
   }, 1_800_000);
 });
