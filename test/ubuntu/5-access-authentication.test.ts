@@ -263,3 +263,32 @@ describe(`${UBUNTU} chapter 5 after the hardened image's 50-access-authenticatio
   });
 });
 
+
+describe(`${'cis-ubuntu-18.04-v2.1.0'} 5.5.4 and 5.5.5 on a running container: the start-up files as bash runs them`, () => {
+  const itemsAfter = (setup: string) => withContainer(IMAGES.ubuntuStock, setup, async (c) => {
+    const { report } = await audit({ target: c.uri, benchmark: 'cis-ubuntu-18.04-v2.1.0', only: ['5.5.4', '5.5.5'] });
+    return (id: string) => report.items.find((i) => i.id === id)!;
+  });
+
+  it('TMOUT inside an if fails; a umask overridden by a later, looser one fails', async () => {
+    const item = await itemsAfter([
+      `printf 'if [ "$(id -u)" -ne 0 ]; then\\n  readonly TMOUT=900\\n  export TMOUT\\nfi\\n' > /etc/profile.d/a-tmout.sh`,
+      `printf 'umask 027\\n' > /etc/profile.d/a-umask.sh; printf 'umask 022\\n' > /etc/profile.d/z-umask.sh`,
+      `sed -i 's/^UMASK.*/UMASK 027/; s/^USERGROUPS_ENAB.*/USERGROUPS_ENAB no/' /etc/login.defs`,
+    ].join('; '));
+    expect(item('5.5.5').status).toBe('fail');
+    expect(item('5.5.5').reason).toMatch(/TMOUT unset \(before the start-up files\)/);
+    expect(item('5.5.4').status).toBe('fail');
+    expect(item('5.5.4').reason).toMatch(/umask 022 \(\/etc\/profile\.d\/z-umask\.sh:1 umask 022\)/);
+  });
+
+  it('readonly TMOUT=600 with export, and umask 027 last, pass', async () => {
+    const item = await itemsAfter([
+      `printf 'readonly TMOUT=600; export TMOUT\\n' > /etc/profile.d/a-tmout.sh`,
+      `printf 'umask 022\\n' > /etc/profile.d/a-umask.sh; printf 'umask 027\\n' > /etc/profile.d/z-umask.sh`,
+      `sed -i 's/^UMASK.*/UMASK 027/' /etc/login.defs`,
+    ].join('; '));
+    expect(item('5.5.5').status, item('5.5.5').reason).toBe('pass');
+    expect(item('5.5.4').status, item('5.5.4').reason).toBe('pass');
+  });
+});
