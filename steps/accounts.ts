@@ -128,7 +128,8 @@ async function noDuplicates<T>(world: CisWorld, source: string, items: T[], key:
     world.record(source, `${items.length} entries, each ${what} appears once`);
     return;
   }
-  world.record(source, capped(dups.map(([k, list]) => `${what} ${k}: ${list.map(line).join('; ')}`)));
+  // lookups by name or id (getent, id, ls, login) find the first entry: the others are shadowed by it
+  world.record(source, capped(dups.map(([k, list]) => `${what} ${k}: ${list.map(line).join('; ')} (lookups by ${what} find the first; the others are hidden behind it)`)));
   world.needsPerson([
     `decide, for each ${what} used more than once (${dups.map(([k]) => k).join(', ')}), which entry keeps it`,
     `give the other entries a ${what} of their own (usermod / groupmod) or remove them (userdel / groupdel), with vipw or vigr for hand edits; `

@@ -228,9 +228,12 @@ function umaskCommand(args: Word[], s: ShellState, origin: Origin, ctx: Ctx): Sh
   const out = copy(s);
   out.umask = new Map();
   for (const old of s.umask.values()) {
-    const next = written === null ? UNKNOWN : applyUmask(old.value, written);
+    // above 0777: bash 4.4 refuses it, bash 5 keeps the low bits; either may be the target's
+    const wide = written !== null && /^[0-7]+$/.test(written) && parseInt(written, 8) > 0o777;
+    const next = written === null ? UNKNOWN : wide ? parseInt(written, 8) & 0o777 : applyUmask(old.value, written);
     const p = next === null ? old : { value: next, origin };
     out.umask.set(key(p.value, p.origin), p);
+    if (wide) out.umask.set(key(old.value, old.origin), old);
   }
   return out;
 }

@@ -1,19 +1,21 @@
 /**
- * Differential test of the login shell evaluation (src/facts/shell-login.ts) against the real bash 4.4
- * of the Ubuntu 18.04 fixture: fast-check writes start-up files (profile.d scripts, additions to
+ * Differential test of the login shell evaluation (src/facts/shell-login.ts) against the real bash of the
+ * Ubuntu 18.04 fixture (4.4) and of the ACL2 fixture (Red Hat wiring: /etc/profile, then /etc/bashrc
+ * through the ~/.bash_profile and ~/.bashrc of /etc/skel): fast-check writes start-up files (profile.d scripts, additions to
  * /etc/profile and /etc/bash.bashrc) with TMOUT and umask statements in many forms, nested in if, case,
  * functions, loops, subshells, && and ||, with early returns and overrides; bash, run in a chroot of an
  * overlay as root and as an ordinary user, interactive or not, says what it ends up with. What bash ends
  * up with must be one of the outcomes cis-bdd allows, and when cis-bdd says a value is certain, it must be
  * bash's value for every run. Nothing runs on the host: the scripts run only inside the chroot.
- * Per-user files are not part of it (HOME is a directory that does not exist).
+ * Per-user files are not part of it on Ubuntu (HOME is a directory that does not exist); on ACL2, HOME is
+ * /etc/skel, whose files every new account gets.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ensureUbuntuBase, withOverlay, type Layer } from '../support/fixtures.js';
+import { ensureAcl2Base, ensureUbuntuBase, layerApi, withOverlay, type Layer } from '../support/fixtures.js';
 import { evaluateLoginShells } from '../../src/facts/shell-login.js';
 import { UNKNOWN } from '../../src/facts/shell-effective.js';
 
@@ -81,16 +83,33 @@ function parseProbe(out: string): Seen[] {
   });
 }
 
-function write(layer: Layer, base: { profile: string; bashrc: string }, c: Case) {
+interface Distro {
+  name: string;
+  base: () => string;
+  /** the system bashrc the generated tail goes into */
+  bashrc: string;
+  /** HOME for the shells: none on Ubuntu; /etc/skel on ACL2, whose ~/.bashrc sources /etc/bashrc as every new account's does */
+  home: string;
+  /** files a profile.d script of ACL2 sources that the fact reads too */
+  extra: string[];
+}
+
+const DISTROS: Distro[] = [
+  { name: 'the Ubuntu 18.04 fixture (bash 4.4)', base: ensureUbuntuBase, bashrc: '/etc/bash.bashrc', home: '/nonexistent', extra: [] },
+  { name: 'the ACL2 fixture (its bash; Red Hat wiring, HOME=/etc/skel)', base: () => ensureAcl2Base('stock'), bashrc: '/etc/bashrc', home: '/etc/skel', extra: ['/etc/locale.conf', '/etc/profile.d/sh.local'] },
+];
+
+function write(layer: Layer, d: Distro, stock: { profile: string; bashrc: string; kept: Map<string, string> }, c: Case) {
   for (const f of readdirSync(path.join(layer.root, 'etc/profile.d'))) rmSync(path.join(layer.root, 'etc/profile.d', f));
+  for (const [p, text] of stock.kept) layer.write(p, text);
   c.profileD.forEach((text, i) => layer.write(`/etc/profile.d/${String.fromCharCode(97 + i)}-case.sh`, `${text}\n`));
-  layer.write('/etc/profile', `${base.profile}${c.profileTail}\n`);
-  layer.write('/etc/bash.bashrc', `${base.bashrc}${c.bashrcTail}\n`);
+  layer.write('/etc/profile', `${stock.profile}${c.profileTail}\n`);
+  layer.write(d.bashrc, `${stock.bashrc}${c.bashrcTail}\n`);
 }
 
 /** bash in the chroot: login shells non-interactive and interactive, and an interactive non-login shell started from a login shell. */
-function runBash(root: string, userspec: string): { login: Seen; interactive: Seen; child: Seen; parentOfChild: Seen } {
-  const env = ['env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/nonexistent', 'TERM=dumb'];
+function runBash(root: string, d: Distro, userspec: string): { login: Seen; interactive: Seen; child: Seen; parentOfChild: Seen } {
+  const env = ['env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOME=${d.home}`, 'TERM=dumb'];
   const script = [
     `${env.join(' ')} bash -lc '${PROBE}'`,
     `${env.join(' ')} bash -lic '${PROBE}' </dev/null`,
@@ -102,46 +121,48 @@ function runBash(root: string, userspec: string): { login: Seen; interactive: Se
   return { login: seen[0], interactive: seen[1], parentOfChild: seen[2], child: seen[3] };
 }
 
-describe('differential: the effective TMOUT and umask of login shells against bash 4.4 in the Ubuntu fixture', () => {
+describe.each(DISTROS)('differential: the effective TMOUT and umask of login shells against bash in $name', (d) => {
   it(`agrees with bash on ${RUNS} generated sets of start-up files, as root and as an ordinary user`, async () => {
-    const base = ensureUbuntuBase();
-    const stock = { profile: readFileSync(path.join(base, 'etc/profile'), 'utf8'), bashrc: readFileSync(path.join(base, 'etc/bash.bashrc'), 'utf8') };
+    const base = d.base();
+    const read = (p: string) => readFileSync(path.join(base, p), 'utf8');
+    const kept = new Map(readdirSync(path.join(base, 'etc/profile.d')).map((f) => `/etc/profile.d/${f}`).filter((p) => d.extra.includes(p)).map((p) => [p, read(p)] as [string, string]));
+    const stock = { profile: read('etc/profile'), bashrc: read(d.bashrc), kept };
     let runs = 0;
     let certain = 0;
     let failure: unknown = null;
     await withOverlay(base, () => {}, async (root) => {
       try {
-      const layer = (await import('../support/fixtures.js')).layerApi(root);
-      fc.assert(fc.property(caseArb, (c) => {
-        write(layer, stock, c);
-        const contents = new Map<string, string>();
-        contents.set('/etc/profile', layer.read('/etc/profile'));
-        contents.set('/etc/bash.bashrc', layer.read('/etc/bash.bashrc'));
-        c.profileD.forEach((_, i) => { const p = `/etc/profile.d/${String.fromCharCode(97 + i)}-case.sh`; contents.set(p, layer.read(p)); });
-        const model = evaluateLoginShells(contents);
-        const [interactive, login, child] = model.outcomes;
-        for (const user of ['0:0', '65534:65534']) {
-          const real = runBash(root, user);
-          runs += 4;
-          const check = (label: string, o: typeof login, seen: Seen, inherited: number) => {
-            const tm = o.tmout.map((p) => p.value);
-            const um = o.umask.map((p) => (p.value === 'inherited' ? inherited : p.value));
-            const ok = (tm.includes(seen.tmout) || tm.includes(UNKNOWN)) && (um.includes(seen.umask) || um.includes(UNKNOWN))
-              && o.readonly.includes(seen.readonly) && o.exported.includes(seen.exported);
-            if (!ok) throw new Error(`${label} as ${user}: bash ends with ${JSON.stringify(seen)}, cis-bdd allows TMOUT ${JSON.stringify(tm)}, umask ${um.map((u) => (typeof u === 'number' ? u.toString(8) : u)).join('|')}, readonly ${o.readonly}, exported ${o.exported}`);
-          };
-          check('non-interactive login shell', login, real.login, 0o022);
-          check('interactive login shell', interactive, real.interactive, 0o022);
-          // the child's own TMOUT is what it inherits plus bash.bashrc: only its umask is compared
-          const um = child.umask.map((p) => (p.value === 'inherited' ? real.parentOfChild.umask : p.value));
-          if (!um.includes(real.child.umask) && !um.includes(UNKNOWN)) throw new Error(`interactive non-login shell as ${user}: bash ends with umask ${real.child.umask.toString(8)}, cis-bdd allows ${um.map((u) => (typeof u === 'number' ? u.toString(8) : u)).join('|')}`);
-        }
-        if (login.umask.length === 1 && interactive.tmout.length === 1) certain++;
-      }), { seed: SEED, numRuns: RUNS });
+        const layer = layerApi(root);
+        fc.assert(fc.property(caseArb, (c) => {
+          write(layer, d, stock, c);
+          const contents = new Map<string, string>();
+          for (const p of ['/etc/profile', d.bashrc, ...d.extra, ...c.profileD.map((_, i) => `/etc/profile.d/${String.fromCharCode(97 + i)}-case.sh`)]) {
+            if (existsSync(path.join(root, p))) contents.set(p, layer.read(p));
+          }
+          const model = evaluateLoginShells(contents);
+          const [interactive, login, child] = model.outcomes;
+          for (const user of ['0:0', '65534:65534']) {
+            const real = runBash(root, d, user);
+            runs += 4;
+            const check = (label: string, o: typeof login, seen: Seen, inherited: number) => {
+              const tm = o.tmout.map((p) => p.value);
+              const um = o.umask.map((p) => (p.value === 'inherited' ? inherited : p.value));
+              const ok = (tm.includes(seen.tmout) || tm.includes(UNKNOWN)) && (um.includes(seen.umask) || um.includes(UNKNOWN))
+                && o.readonly.includes(seen.readonly) && o.exported.includes(seen.exported);
+              if (!ok) throw new Error(`${label} as ${user}: bash ends with ${JSON.stringify(seen)}, cis-bdd allows TMOUT ${JSON.stringify(tm)}, umask ${um.map((u) => (typeof u === 'number' ? u.toString(8) : u)).join('|')}, readonly ${o.readonly}, exported ${o.exported}`);
+            };
+            check('non-interactive login shell', login, real.login, 0o022);
+            check('interactive login shell', interactive, real.interactive, 0o022);
+            // the child's own TMOUT is what it inherits plus the system bashrc: only its umask is compared
+            const um = child.umask.map((p) => (p.value === 'inherited' ? real.parentOfChild.umask : p.value));
+            if (!um.includes(real.child.umask) && !um.includes(UNKNOWN)) throw new Error(`interactive non-login shell as ${user}: bash ends with umask ${real.child.umask.toString(8)}, cis-bdd allows ${um.map((u) => (typeof u === 'number' ? u.toString(8) : u)).join('|')}`);
+          }
+          if (login.umask.length === 1 && interactive.tmout.length === 1) certain++;
+        }), { seed: SEED, numRuns: RUNS });
       } catch (e) { failure = e; }
     });
     // reported after the overlay is gone, so that a failed clean-up never hides the counterexample
     if (failure) throw failure;
-    console.log(`differential login shell (bash -l, -li, and -i from a login shell): ${RUNS} cases, ${runs} bash runs as root and as nobody, ${certain} cases with one certain outcome, 0 disagreements`);
+    console.log(`differential login shell, ${d.name} (bash -l, -li, and -i from a login shell): ${RUNS} cases, ${runs} bash runs as root and as nobody, ${certain} cases with one certain outcome, 0 disagreements`);
   }, 1_800_000);
 });
