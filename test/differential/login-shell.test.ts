@@ -165,4 +165,36 @@ describe.each(DISTROS)('differential: the effective TMOUT and umask of login she
     if (failure) throw failure;
     console.log(`differential login shell, ${d.name} (bash -l, -li, and -i from a login shell): ${RUNS} cases, ${runs} bash runs as root and as nobody, ${certain} cases with one certain outcome, 0 disagreements`);
   }, 1_800_000);
+
+  // the other direction: top-level statements that need no guess must give one certain outcome, bash's own
+  const plain = fc.array(leaf.filter((l) => !/\$\(|7777|g-w|a\+r|g=u|umask o=/.test(l)), { minLength: 1, maxLength: 6 });
+  const COMPLETE = Math.max(50, Math.floor(RUNS / 4));
+  it(`is certain, and right, on ${COMPLETE} files of top-level statements only`, async () => {
+    const base = d.base();
+    const read = (p: string) => readFileSync(path.join(base, p), 'utf8');
+    const kept = new Map(readdirSync(path.join(base, 'etc/profile.d')).map((f) => `/etc/profile.d/${f}`).filter((p) => d.extra.includes(p)).map((p) => [p, read(p)] as [string, string]));
+    const stock = { profile: read('etc/profile'), bashrc: read(d.bashrc), kept };
+    let failure: unknown = null;
+    await withOverlay(base, () => {}, async (root) => {
+      try {
+        const layer = layerApi(root);
+        fc.assert(fc.property(plain, (leaves) => {
+          // an absolute umask first, so that what login gave does not matter
+          const c: Case = { profileD: [`umask 077\n${leaves.join('\n')}`], profileTail: '', bashrcTail: '' };
+          write(layer, d, stock, c);
+          const contents = new Map<string, string>();
+          for (const p of ['/etc/profile', d.bashrc, ...d.extra, '/etc/profile.d/a-case.sh']) if (existsSync(path.join(root, p))) contents.set(p, layer.read(p));
+          const [interactive, login] = evaluateLoginShells(contents).outcomes;
+          const real = runBash(root, d, '65534:65534');
+          for (const [o, seen] of [[login, real.login], [interactive, real.interactive]] as const) {
+            expect(o.umask.map((u) => u.value), 'one certain umask').toEqual([seen.umask]);
+            expect(o.tmout.map((t) => t.value), 'one certain TMOUT').toEqual([seen.tmout]);
+            expect([o.readonly, o.exported], 'certain attributes').toEqual([[seen.readonly], [seen.exported]]);
+          }
+        }), { seed: SEED, numRuns: COMPLETE });
+      } catch (e) { failure = e; }
+    });
+    if (failure) throw failure;
+    console.log(`differential login shell, ${d.name}: ${COMPLETE} files of top-level statements, each with one certain outcome equal to bash's`);
+  }, 1_800_000);
 });
