@@ -84,7 +84,7 @@ describe('differential: accounts and group membership against id and getent in t
             const names = idGroupNames(users, groups, u);
             expect(set(real.get(`idGn ${u}`)!), `id -Gn ${u}`).toBe(names ? [...new Set(names)].sort().join(' ') : '-');
             expect(realPw(real.get(`pw ${u}`)!), `getent passwd ${u}`).toBe(pwLine(firstUser(users, u)));
-            queries += 3;
+            queries += 4;
           }
           for (const g of GROUPS) { expect(real.get(`gr ${g}`), `getent group ${g}`).toBe(grLine(firstGroup(groups, g))); queries++; }
           for (const n of IDS) { expect(real.get(`grid ${n}`), `getent group ${n}`).toBe(grLine(firstGroup(groups, n))); queries++; }
