@@ -8,6 +8,7 @@ import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';
 import { groups, identities, nisCompatLines, passwd, shadow, type PasswdPasswordField, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
+import { membersOfGroup } from '../src/facts/group-membership.js';
 import { analysePath, homeListings, normaliseHome, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
 import type { FileStat, WalkEntry } from '../src/targets/target.js';
 import type { Change } from '../src/remediation/model.js';
@@ -127,7 +128,8 @@ async function noDuplicates<T>(world: CisWorld, source: string, items: T[], key:
     world.record(source, `${items.length} entries, each ${what} appears once`);
     return;
   }
-  world.record(source, capped(dups.map(([k, list]) => `${what} ${k}: ${list.map(line).join('; ')}`)));
+  // lookups by name or id (getent, id, ls, login) find the first entry: the others are shadowed by it
+  world.record(source, capped(dups.map(([k, list]) => `${what} ${k}: ${list.map(line).join('; ')} (lookups by ${what} find the first; the others are hidden behind it)`)));
   world.needsPerson([
     `decide, for each ${what} used more than once (${dups.map(([k]) => k).join(', ')}), which entry keeps it`,
     `give the other entries a ${what} of their own (usermod / groupmod) or remove them (userdel / groupdel), with vipw or vigr for hand edits; `
@@ -164,19 +166,24 @@ Given('the group {string} exists, or the item does not apply', async function (t
 });
 
 Then('the group {string} lists no members', async function (this: CisWorld, name: string) {
-  const found = (await this.fact(groups)).filter((g) => g.name === name);
-  this.record('/etc/group', found.map(groupLine).join('\n'));
-  const members = [...new Set(found.flatMap((g) => g.members))];
-  if (members.length) {
-    this.needsPerson([`remove each member from the group ${name} (gpasswd -d USER ${name}): ${members.join(', ')}; a program that needs the hashes is set-group-ID ${name} instead`]);
-    this.fail(`the group ${name} has member(s): ${members.join(', ')}`);
+  const [users, grps] = await Promise.all([this.fact(passwd), this.fact(groups)]);
+  const gids = new Set(grps.filter((g) => g.name === name).map((g) => g.gid));
+  // a line with the same gid under another name gives its members the same gid at login
+  const lines = grps.filter((g) => gids.has(g.gid));
+  this.record('/etc/group', lines.map((g) => `${groupLine(g)}${g.name === name ? '' : ` (gid of ${name})`}`).join('\n'));
+  const listed = membersOfGroup(users, grps, name).filter((m) => m.how === 'listed');
+  if (listed.length) {
+    const members = [...new Set(listed.map((m) => m.name))];
+    const others = lines.filter((g) => g.name !== name && g.members.length).map((g) => g.name);
+    this.needsPerson([`remove each member from the group ${name}${others.length ? ` and from ${others.join(', ')}, which ha${others.length > 1 ? 've' : 's'} its gid` : ''} (gpasswd -d USER GROUP): ${members.join(', ')}; a program that needs the hashes is set-group-ID ${name} instead`]);
+    this.fail(`the group ${name} (gid ${[...gids].join(', ')}) has member(s): ${listed.map((m) => `${m.name} (/etc/group:${m.line})`).join(', ')}`);
   }
 });
 
 Then('no account has {string} as its primary group', async function (this: CisWorld, name: string) {
   const [users, grps] = await Promise.all([this.fact(passwd), this.fact(groups)]);
   const gids = new Set(grps.filter((g) => g.name === name).map((g) => g.gid));
-  const primary = users.filter((u) => gids.has(u.gid));
+  const primary = membersOfGroup(users, grps, name).filter((m) => m.how === 'primary').map((m) => users.find((u) => u.line === m.line)!);
   if (!primary.length) {
     this.record('/etc/passwd', `no account has gid ${[...gids].join(' or ')} (${name}) as its primary group`);
     return;

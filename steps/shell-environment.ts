@@ -12,20 +12,14 @@ import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';
 import { shellProfiles, umaskEffect, type ShellProfiles, type UmaskCommand, type UmaskEffect } from '../src/facts/shell-profiles.js';
+import { LOGIN_SHELL_FILES, loginShellSettings, type LoginShellOutcome, type LoginShellSettings } from '../src/facts/shell-login.js';
+import { UNKNOWN, type Possible, type UmaskValue } from '../src/facts/shell-effective.js';
 import { LOGIN_DEFS, loginDefs } from '../src/facts/login-defs.js';
 import { describePamEntry, moduleName, pamArgument, pamConfig } from '../src/facts/pam.js';
 
-async function readProfiles(world: CisWorld) {
-  const p = await world.fact(shellProfiles);
-  world.record(p.read.join(', '), p.files.length ? `read: ${p.files.map((f) => f.file).join(', ')}` : 'none of them exists');
-}
-
-Given('the shell start-up files \\/etc\\/profile, \\/etc\\/profile.d\\/*.sh and \\/etc\\/bash.bashrc', async function (this: CisWorld) {
-  await readProfiles(this);
-});
-
-Given('the shell start-up files \\/etc\\/profile, \\/etc\\/profile.d\\/*.sh and \\/etc\\/bashrc', async function (this: CisWorld) {
-  await readProfiles(this);
+Given('the start-up files of a login shell, run as bash runs them', async function (this: CisWorld) {
+  const settings = await readLoginShells(this);
+  this.record(LOGIN_SHELL_FILES.join(', '), `a login shell reads ${settings.files[0]}${settings.files.length > 1 ? `, then what it sources: ${settings.files.slice(1).join(', ')}` : ''}`);
 });
 
 /** cis-bdd's own drop-in for what no start-up file sets. */
@@ -41,14 +35,6 @@ const dropIn = (lines: string[]): Change => ({
 const restrictsAll = (e: UmaskEffect, required: number) => (e.masked & required) === required;
 /** Bits of `required` a umask surely leaves open. */
 const leavesOpen = (e: UmaskEffect, required: number) => e.granted & required;
-
-function describeUmask(u: UmaskCommand, required: number): string {
-  if (!u.effect) return `${u.file}:${u.line} umask ${u.written}: not a umask value`;
-  const open = leavesOpen(u.effect, required);
-  const verdict = restrictsAll(u.effect, required) ? `${formatMode(required)} or more restrictive`
-    : open ? `less restrictive than ${formatMode(required)} (leaves ${formatMode(open)} open)` : 'only partly determined (a relative symbolic umask)';
-  return `${u.file}:${u.line} ${u.text}: ${verdict}`;
-}
 
 interface PamUmask { effect: UmaskEffect | null; says: string; complies: boolean }
 
@@ -115,82 +101,88 @@ async function remedyUmask(world: CisWorld, p: ShellProfiles, required: number, 
   if (stuck.length) world.needsPerson(stuck.map((u) => `${u.file} line ${u.line} ("${u.text}"): change the umask to ${value}`));
 }
 
-async function umaskSetInProfiles(world: CisWorld, required: number): Promise<boolean> {
-  const p = await world.fact(shellProfiles);
-  const umasks = p.files.flatMap((f) => f.umasks);
-  world.record(p.files.map((f) => f.file).join(', ') || p.read.join(', '), umasks.length ? capped(umasks.map((u) => describeUmask(u, required))) : 'no umask command');
-  return umasks.some((u) => u.effect && restrictsAll(u.effect, required));
+/** What the umask steps say about one possible final umask of a shell; null when it complies. */
+function umaskProblem(p: Possible<UmaskValue>, o: LoginShellOutcome, required: number, pam: PamUmask | null): string | null {
+  if (p.value === UNKNOWN) return `not determined by the files (${where(p)})`;
+  if (p.value === 'inherited') {
+    if (!o.shell.login) return null;
+    if (pam?.complies) return null;
+    return `no start-up file sets a umask on this path, and ${pam ? 'pam_umask does not set a compliant one' : 'pam_umask is not used'}`;
+  }
+  return (p.value & required) === required ? null : `umask ${octal(p.value)} (${where(p)}) leaves ${formatMode(required & ~p.value)} open`;
 }
 
-Then('a umask of {mode} or more restrictive is set in them, or by pam_umask from UMASK in \\/etc\\/login.defs', async function (this: CisWorld, required: number) {
-  if (await umaskSetInProfiles(this, required)) return;
-  const viaPam = await pamUmask(this, required);
-  if (viaPam?.complies) return;
-  await remedyUmask(this, await this.fact(shellProfiles), required, true);
-  this.fail(`no umask of ${formatMode(required)} or more restrictive is set in the shell start-up files${viaPam ? ', and pam_umask does not set one' : ', and pam_umask is not used'}`);
-});
+const where = (p: Possible<unknown>) => (p.origin ? `${p.origin.file}:${p.origin.line} ${p.origin.text}` : 'before the start-up files');
 
-Then('a umask of {mode} or more restrictive is set in them', async function (this: CisWorld, required: number) {
-  if (await umaskSetInProfiles(this, required)) return;
-  await remedyUmask(this, await this.fact(shellProfiles), required, false);
-  this.fail(`no umask of ${formatMode(required)} or more restrictive is set in the shell start-up files`);
-});
-
-/** The umask commands of the start-up files that leave a bit of `required` open, recorded. */
-function looseUmasks(world: CisWorld, p: ShellProfiles, required: number): UmaskCommand[] {
-  const loose = p.files.flatMap((f) => f.umasks).filter((u) => u.effect && leavesOpen(u.effect, required));
-  if (loose.length) world.record('shell start-up files', capped(loose.map((u) => describeUmask(u, required))));
-  return loose;
+function describeUmaskValue(p: Possible<UmaskValue>): string {
+  if (p.value === 'inherited') return 'the umask login gave (no start-up file sets one on this path)';
+  if (p.value === UNKNOWN) return `not determined (${where(p)})`;
+  return `${octal(p.value)} (${where(p)})`;
 }
 
-Then('no umask less restrictive than {mode} is set in them or as UMASK in \\/etc\\/login.defs', async function (this: CisWorld, required: number) {
-  const p = await this.fact(shellProfiles);
+const readLoginShells = (world: CisWorld): Promise<LoginShellSettings> => world.fact(loginShellSettings);
+
+async function checkUmask(world: CisWorld, required: number, withPam: boolean) {
+  const settings = await readLoginShells(world);
+  const pam = withPam ? await pamUmask(world, required) : null;
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for (const o of settings.outcomes) {
+    lines.push(`${o.label}: ${o.umask.map(describeUmaskValue).join(' or ')}`);
+    for (const p of o.umask) {
+      const problem = umaskProblem(p, o, required, pam);
+      if (problem) problems.push(`${o.label}: ${problem}`);
+    }
+  }
+  if (settings.notes.length) lines.push(...settings.notes);
+  world.record(`${settings.files.join(', ')} (run as bash runs them)`, capped(lines));
+  if (!problems.length) return;
+  await remedyUmask(world, await world.fact(shellProfiles), required, withPam);
+  world.fail(`not every shell ends up with a umask of ${formatMode(required)} or more restrictive: ${[...new Set(problems)].join('; ')}`);
+}
+
+Then('every login shell ends up with a umask of {mode} or more restrictive, from the start-up files or from pam_umask', async function (this: CisWorld, required: number) {
+  await checkUmask(this, required, true);
+});
+
+Then('every login shell ends up with a umask of {mode} or more restrictive from the start-up files', async function (this: CisWorld, required: number) {
+  await checkUmask(this, required, false);
+});
+
+Then('UMASK in \\/etc\\/login.defs is not less restrictive than {mode}', async function (this: CisWorld, required: number) {
   const defs = await this.fact(loginDefs);
   const setting = defs.settings.get('UMASK');
-  const defsEffect = setting ? umaskEffect(setting.value) : null;
-  const defsLoose = !!defsEffect && !!leavesOpen(defsEffect, required);
-  if (setting) this.record(`${setting.file}:${setting.line}`, `UMASK ${setting.value}${defsLoose ? `: less restrictive than ${formatMode(required)}` : ''}`);
-  else this.record(defs.file, 'UMASK is not set');
-  const loose = looseUmasks(this, p, required);
-  const all = [...loose.map((u) => `${u.file}:${u.line} umask ${u.written}`), ...(defsLoose ? [`${setting!.file}:${setting!.line} UMASK ${setting!.value}`] : [])];
-  if (all.length) {
-    await remedyUmask(this, p, required, true);
-    this.fail(`umask less restrictive than ${formatMode(required)}: ${all.join('; ')}`);
+  const effect = setting ? umaskEffect(setting.value) : null;
+  if (!setting) { this.record(defs.file, 'UMASK is not set'); return; }
+  const loose = !!effect && !!leavesOpen(effect, required);
+  this.record(`${setting.file}:${setting.line}`, `UMASK ${setting.value}${loose ? `: less restrictive than ${formatMode(required)}` : ''}`);
+  if (loose) {
+    await remedyUmask(this, await this.fact(shellProfiles), required, true);
+    this.fail(`umask less restrictive than ${formatMode(required)}: ${setting.file}:${setting.line} UMASK ${setting.value}`);
   }
-});
-
-Then('no umask less restrictive than {mode} is set in them', async function (this: CisWorld, required: number) {
-  const p = await this.fact(shellProfiles);
-  const loose = looseUmasks(this, p, required);
-  if (!loose.length) {
-    this.record('shell start-up files', `no umask less restrictive than ${formatMode(required)}`);
-    return;
-  }
-  await remedyUmask(this, p, required, false);
-  this.fail(`umask less restrictive than ${formatMode(required)}: ${loose.map((u) => `${u.file}:${u.line} umask ${u.written}`).join('; ')}`);
 });
 
 // ---------------------------------------------------------------- TMOUT
 
-Then('one of them sets "TMOUT" to at most {int} seconds, makes it read-only and exports it', async function (this: CisWorld, max: number) {
+Then('every interactive login shell ends up with "TMOUT" set to at most {int} seconds, read-only and exported', async function (this: CisWorld, max: number) {
+  const settings = await readLoginShells(this);
+  const o = settings.outcomes.find((x) => x.shell.login && x.shell.interactive)!;
+  const value = (p: Possible<string | null>) => (p.value === null ? `unset (${where(p)})` : p.value === UNKNOWN ? `not determined (${where(p)})` : `${p.value} (${where(p)})`);
+  const both = (b: boolean[], yes: string, no: string) => (b.length > 1 ? `${yes} or ${no}, depending on the path` : b[0] ? yes : no);
+  this.record(`${settings.files.join(', ')} (run as bash runs them)`, capped([
+    `${o.label}: TMOUT ${o.tmout.map(value).join(' or ')}; ${both(o.readonly, 'read-only', 'not read-only')}; ${both(o.exported, 'exported', 'not exported')}`,
+    ...settings.notes,
+  ]));
+  const problems: string[] = [];
+  for (const p of o.tmout) {
+    if (p.value === null || p.value === UNKNOWN || !/^\d+$/.test(p.value) || Number(p.value) < 1 || Number(p.value) > max) problems.push(`TMOUT ${value(p)}`);
+  }
+  if (o.readonly.includes(false)) problems.push('TMOUT is not read-only on every path');
+  if (o.exported.includes(false)) problems.push('TMOUT is not exported on every path');
+  if (!problems.length) return;
   const p = await this.fact(shellProfiles);
-  const lines: string[] = [];
-  let good: string | undefined;
-  for (const f of p.files) {
-    if (!f.tmout.length) continue;
-    const assigns = f.tmout.filter((t) => t.kind === 'assign');
-    const ok = assigns.some((a) => a.seconds != null && a.seconds >= 1 && a.seconds <= max);
-    const ro = f.tmout.some((t) => t.kind === 'readonly');
-    const ex = f.tmout.some((t) => t.kind === 'export');
-    lines.push(`${f.file}: ${f.tmout.map((t) => `line ${t.line} ${t.text}`).join('; ')} -> `
-      + `${ok ? `a value of 1 to ${max}` : 'no value of 1 to ' + max}, ${ro ? 'read-only' : 'not read-only'}, ${ex ? 'exported' : 'not exported'}`);
-    if (ok && ro && ex && !good) good = f.file;
-  }
-  this.record(p.files.map((f) => f.file).join(', ') || p.read.join(', '), lines.length ? capped(lines) : 'TMOUT is not mentioned');
-  if (!good) {
-    remedyTmout(this, p, max, true);
-    this.fail(`no start-up file sets TMOUT to 1-${max} seconds, makes it read-only and exports it`);
-  }
+  remedyTmout(this, p, max, true);
+  this.fail(`${o.label} does not surely get TMOUT of 1 to ${max} seconds, read-only and exported: ${problems.join('; ')}`);
 });
 
 /**
@@ -210,21 +202,3 @@ function remedyTmout(world: CisWorld, p: ShellProfiles, max: number, needsGood: 
   const stuck = bad.filter((t) => !plain(t));
   if (stuck.length) world.needsPerson(stuck.map((t) => `${t.file} line ${t.line} ("${t.text}"): set TMOUT to at most ${max} seconds`));
 }
-
-/** Whether some start-up file sets TMOUT to 1..max, makes it read-only and exports it. */
-function hasGoodTmout(p: ShellProfiles, max: number): boolean {
-  return p.files.some((f) => f.tmout.some((t) => t.kind === 'assign' && t.seconds != null && t.seconds >= 1 && t.seconds <= max)
-    && f.tmout.some((t) => t.kind === 'readonly') && f.tmout.some((t) => t.kind === 'export'));
-}
-
-Then('none of them sets "TMOUT" to 0 or to more than {int} seconds', async function (this: CisWorld, max: number) {
-  const p = await this.fact(shellProfiles);
-  const bad = p.files.flatMap((f) => f.tmout).filter((t) => t.kind === 'assign' && t.seconds != null && (t.seconds === 0 || t.seconds > max));
-  if (!bad.length) {
-    this.record('shell start-up files', 'no TMOUT of 0 or above the limit');
-    return;
-  }
-  this.record('shell start-up files', capped(bad.map((t) => `${t.file}:${t.line} ${t.text}`)));
-  remedyTmout(this, p, max, !hasGoodTmout(p, max));
-  this.fail(`TMOUT set to 0 (no timeout) or above ${max} seconds: ${bad.map((t) => `${t.file}:${t.line} TMOUT=${t.written}`).join('; ')}`);
-});

@@ -66,18 +66,23 @@ Feature: 5.4 User Accounts and Environment
   @id:5.4.4 @level:1 @scored
   Scenario: 5.4.4 Ensure default user umask is 027 or more restrictive
     The umask decides the mode of every file a user creates. With 027 or stricter, new files are never
-    writable by the group and never readable by others unless the user says so. /etc/profile and
-    /etc/bashrc as shipped give ordinary users 002 and everyone else 022; every umask the start-up files
-    set must be 027 or stricter, and at least one must be set.
-    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bashrc
-    Then a umask of 027 or more restrictive is set in them
-    And no umask less restrictive than 027 is set in them
+    writable by the group and never readable by others unless the user says so. The start-up files are
+    followed as bash runs them for a login shell, interactive or not: /etc/profile with the
+    /etc/profile.d/*.sh scripts and sh.local it sources, then /etc/bashrc, which every account made
+    from /etc/skel reads through ~/.bashrc. A umask counts only where every path through them sets it
+    (both branches of the shipped if in /etc/profile, not one); a later, looser umask overrides it. An
+    interactive shell started from a login shell reads /etc/bashrc again and must not loosen it. As
+    shipped, ordinary users get 002 and everyone else 022.
+    Given the start-up files of a login shell, run as bash runs them
+    Then every login shell ends up with a umask of 027 or more restrictive from the start-up files
 
   @id:5.4.5 @level:2 @scored
   Scenario: 5.4.5 Ensure default user shell timeout is 900 seconds or less
     A shell left open on an unattended terminal is an open door. bash ends an idle interactive shell after
     TMOUT seconds; the value must be 900 or less, read-only so that users cannot lift it, and exported to
-    the shells they start. One file must do all three, and no file may set 0 (no timeout) or longer.
-    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bashrc
-    Then one of them sets "TMOUT" to at most 900 seconds, makes it read-only and exports it
-    And none of them sets "TMOUT" to 0 or to more than 900 seconds
+    the shells they start. Every interactive login shell must end up so, following /etc/profile, the
+    scripts it sources and /etc/bashrc as bash runs them: a statement inside an if, a case, a loop or a
+    function counts only if every path sets the same; a later TMOUT=0 or longer overrides it unless TMOUT
+    is read-only by then, when bash refuses the change.
+    Given the start-up files of a login shell, run as bash runs them
+    Then every interactive login shell ends up with "TMOUT" set to at most 900 seconds, read-only and exported

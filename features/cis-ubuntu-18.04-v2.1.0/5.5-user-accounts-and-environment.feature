@@ -66,18 +66,26 @@ Feature: 5.5 User Accounts and Environment
   Scenario: 5.5.4 Ensure default user umask is 027 or more restrictive
     The umask decides the mode of every file a user creates. With 027 or stricter, new files and
     directories are never writable by the group and never readable by others unless the user says so.
-    The default is set either by a umask command in the system-wide start-up files, or at login by
-    pam_umask from UMASK in /etc/login.defs when USERGROUPS_ENAB is no (with yes, users in a group of
-    their own get a group-writable default). No start-up file and no UMASK may set a looser one.
-    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bash.bashrc
-    Then a umask of 027 or more restrictive is set in them, or by pam_umask from UMASK in /etc/login.defs
-    And no umask less restrictive than 027 is set in them or as UMASK in /etc/login.defs
+    The start-up files are followed as bash runs them for a login shell, interactive or not: /etc/profile,
+    /etc/bash.bashrc where /etc/profile sources it (interactive shells), then /etc/profile.d/*.sh. A
+    umask counts only where every path through them sets it: one inside an if without an else, a case,
+    a loop, a function or after an early return does not, and a later, looser umask overrides it. An
+    interactive shell started from a login shell, which reads /etc/bash.bashrc again, must not loosen it.
+    Where no start-up file sets one, the umask is what pam_umask gave at login: UMASK in /etc/login.defs,
+    which counts only with USERGROUPS_ENAB no (with yes, users in a group of their own get a
+    group-writable default). UMASK itself may not be looser either. Files in users' own homes are theirs.
+    Given the start-up files of a login shell, run as bash runs them
+    Then every login shell ends up with a umask of 027 or more restrictive, from the start-up files or from pam_umask
+    And UMASK in /etc/login.defs is not less restrictive than 027
 
   @id:5.5.5 @level:1 @scored
   Scenario: 5.5.5 Ensure default user shell timeout is 900 seconds or less
     A shell left open on an unattended terminal is an open door. bash ends an idle interactive shell after
     TMOUT seconds; the value must be 900 or less, read-only so that users cannot lift it, and exported to
-    the shells they start. One file must do all three, and no file may set 0 (no timeout) or a longer one.
-    Given the shell start-up files /etc/profile, /etc/profile.d/*.sh and /etc/bash.bashrc
-    Then one of them sets "TMOUT" to at most 900 seconds, makes it read-only and exports it
-    And none of them sets "TMOUT" to 0 or to more than 900 seconds
+    the shells they start. Every interactive login shell must end up so, following the start-up files as
+    bash runs them (/etc/profile, /etc/bash.bashrc where it sources it, /etc/profile.d/*.sh): a statement
+    inside an if, a case, a loop or a function, or after an early return, counts only if every path sets
+    the same; a later TMOUT=0 or longer overrides it unless TMOUT is read-only by then, when bash refuses
+    the change. readonly, export, declare -r and typeset -r forms count alike.
+    Given the start-up files of a login shell, run as bash runs them
+    Then every interactive login shell ends up with "TMOUT" set to at most 900 seconds, read-only and exported

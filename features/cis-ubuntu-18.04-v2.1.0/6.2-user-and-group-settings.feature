@@ -123,7 +123,9 @@ Feature: 6.2 User and group settings
   @id:6.2.17 @level:1 @scored
   Scenario: 6.2.17 Ensure shadow group is empty
     The shadow group may read the password hashes. Programs that need to are set-group-ID shadow; no user
-    should belong to it, neither as a listed member nor through the primary group in /etc/passwd.
+    should belong to it in any way a login gives it: listed as a member on the shadow line or on any other
+    group line with the same GID, or having that GID as primary group in /etc/passwd (which `getent group
+    shadow` does not show, but `id` does). Lines are read as glibc reads them.
     Given the groups in /etc/group
     And the group "shadow" exists, or the item does not apply
     Then the group "shadow" lists no members

@@ -2,6 +2,10 @@
  * Local accounts: /etc/passwd, /etc/group, /etc/shadow and /etc/gshadow, parsed. Password hashes never
  * leave the parser: a shadow entry keeps only whether a password is set, locked or empty.
  *
+ * Lines are read as glibc reads them (nss_files, and nss_compat, which Ubuntu's nsswitch.conf names):
+ * white space before the first field is skipped, empty lines and lines starting with "#" are not
+ * entries, and a group's member list is split at "," with white space before each name skipped.
+ *
  * Lines starting with "+" or "-" are the NIS "compat" syntax ("+", "+name", "+@netgroup", "-name"): they
  * pull accounts or groups in from NIS, or keep them out, and are not local entries. The entry parsers
  * leave them out; `nisCompatLines` lists them (by their name part only, never the rest of the line).
@@ -25,9 +29,15 @@ const num = (s: string | undefined) => (s === undefined || s === '' ? null : Num
 /** A line of the NIS compat syntax: "+" or "-" first. No local account or group name starts so. */
 const isCompatLine = (l: string) => l.startsWith('+') || l.startsWith('-');
 
+/** The entry lines with their numbers, leading white space skipped, as glibc skips it. */
 function lines(text: string): Array<[string, number]> {
-  return text.split('\n').map((l, i) => [l, i + 1] as [string, number])
-    .filter(([l]) => l.trim() !== '' && !l.startsWith('#') && !isCompatLine(l));
+  return text.split('\n').map((l, i) => [l.replace(/^\s+/, ''), i + 1] as [string, number])
+    .filter(([l]) => l !== '' && !l.startsWith('#') && !isCompatLine(l));
+}
+
+/** A member list as glibc splits it: at ",", white space before each name skipped, empty names dropped. */
+export function splitMembers(field: string): string[] {
+  return field.split(',').map((m) => m.replace(/^\s+/, '')).filter(Boolean);
 }
 
 /** One NIS compat line of an account file: its marker and the name part (what follows it up to ":"). */
@@ -39,7 +49,8 @@ export interface CompatLine { line: number; marker: '+' | '-'; name: string }
  */
 export function parseCompatLines(text: string): CompatLine[] {
   const out: CompatLine[] = [];
-  text.split('\n').forEach((l, i) => {
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.replace(/^\s+/, '');
     if (!isCompatLine(l)) return;
     out.push({ line: i + 1, marker: l[0] as '+' | '-', name: l.slice(1).split(':')[0].trim() });
   });
@@ -58,7 +69,8 @@ export function parseGroup(text: string, source = '/etc/group'): GroupEntry[] {
   return lines(text).map(([l, line]) => {
     const f = l.split(':');
     if (f.length < 4 || !/^\d+$/.test(f[2])) throw new CheckError(`${source}:${line} is not a valid group line`);
-    return { name: f[0], password: f[1], gid: Number(f[2]), members: f[3].split(',').filter(Boolean), line };
+    // the member list runs to the end of the line: a ":" in it is part of a name
+    return { name: f[0], password: f[1], gid: Number(f[2]), members: splitMembers(f.slice(3).join(':')), line };
   });
 }
 
@@ -85,7 +97,7 @@ export function parseGshadow(text: string, source = '/etc/gshadow'): GshadowEntr
   return lines(text).map(([l, line]) => {
     const f = l.split(':');
     if (f.length < 4) throw new CheckError(`${source}:${line} is not a valid gshadow line`);
-    return { name: f[0], state: passwordState(f[1]), admins: f[2].split(',').filter(Boolean), members: f[3].split(',').filter(Boolean), line };
+    return { name: f[0], state: passwordState(f[1]), admins: splitMembers(f[2]), members: splitMembers(f.slice(3).join(':')), line };
   });
 }
 

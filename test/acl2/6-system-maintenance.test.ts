@@ -188,6 +188,9 @@ rootfsItemCases(ACL2, ['6'], [
   { id: '6.2.18', expect: 'fail', given: 'a second account named games', change: (l) => l.append('/etc/passwd', 'games:x:990:100::/:/sbin/nologin\n'), reason: /user name games/ },
   { id: '6.2.19', expect: 'pass', given: 'the fixture as shipped', change: () => {} },
   { id: '6.2.19', expect: 'fail', given: 'a second group named wheel', change: (l) => l.append('/etc/group', 'wheel:x:1001:\n'), reason: /group name wheel/ },
+  { id: '6.2.19', expect: 'fail', given: 'a second, indented group named wheel (glibc skips the white space; lookups find the first)', change: (l) => l.append('/etc/group', '  wheel:x:1001:\n'),
+    reason: /group name wheel/ },
+  { id: '6.2.19', expect: 'pass', given: 'a commented-out second wheel line, indented (not an entry for glibc)', change: (l) => l.append('/etc/group', '  #wheel:x:1001:\n') },
 ], { base: () => ensureAcl2Base() });
 
 // ------------------------------------------------------------------------------------------ remediations

@@ -1,6 +1,7 @@
 /** Parsers of the account databases, the choice of login accounts and their homes, and root's PATH. */
 import { describe, expect, it } from 'vitest';
-import { parseGroup, parseGshadow, parsePasswd, parseShadow, passwordState } from '../../src/facts/accounts.js';
+import { parseCompatLines, parseGroup, parseGshadow, parsePasswd, parseShadow, passwordState } from '../../src/facts/accounts.js';
+import { firstGroup, groupIdsOf, idGroupIds, idGroupNames, membersOfGroup } from '../../src/facts/group-membership.js';
 import {
   analysePath, escapeFindPattern, firstLevelListings, loginAccounts, normaliseHome, parseMarkedPath, planHomeWalks, ROOT_LOGIN_PATH_COMMAND,
 } from '../../src/facts/homes.js';
@@ -39,6 +40,27 @@ describe('account database parsers', () => {
   it('parse /etc/group members', () => {
     expect(parseGroup(GROUP)[1]).toMatchObject({ name: 'adm', gid: 4, members: ['syslog', 'alice'], line: 2 });
     expect(parseGroup(GROUP)[2].members).toEqual([]);
+  });
+
+  it('read lines as glibc does: leading white space skipped, indented comments dropped, members split at "," with white space before a name skipped', () => {
+    const g = parseGroup('  shadow:x:42:, syslog,,alice ,\n\t# shadow:x:42:bob\nwheel:x:10:a:b\n');
+    expect(g).toHaveLength(2);
+    expect(g[0]).toMatchObject({ name: 'shadow', gid: 42, members: ['syslog', 'alice '], line: 1 });
+    expect(g[1].members).toEqual(['a:b']);
+    expect(parsePasswd('\t root:x:0:0:root:/root:/bin/bash\n  # x\n')).toMatchObject([{ name: 'root', line: 1 }]);
+    expect(parseCompatLines('  +bob::::::\n')).toEqual([{ line: 1, marker: '+', name: 'bob' }]);
+  });
+
+  it('count group members as id does: listed on any line with the gid, or primary group', () => {
+    const users = parsePasswd('root:x:0:0::/root:/bin/bash\nreader:x:998:42::/x:/bin/false\nalice:x:1000:1000::/h:/bin/bash\nbob:x:1000:7::/h:/bin/bash\n');
+    const groups = parseGroup('shadow:x:42:\nhash:x:42:alice\nalice:x:1000:\nlp:x:7:\n');
+    expect(membersOfGroup(users, groups, 'shadow').map((m) => `${m.name}/${m.how}`)).toEqual(['alice/listed', 'reader/primary']);
+    expect(groupIdsOf(users, groups, 'alice')).toEqual([1000, 42]);
+    // id -G bob: coreutils looks uid 1000 up again and shows alice's groups (the first account with it)
+    expect(idGroupIds(users, groups, 'bob')).toEqual([1000, 42]);
+    expect(groupIdsOf(users, groups, 'bob')).toEqual([7]);
+    expect(idGroupNames(users, groups, 'reader')).toEqual(['shadow']);
+    expect(firstGroup(groups, 42)?.name).toBe('shadow');
   });
 
   it('keep only the state of a shadow password, never the hash', () => {

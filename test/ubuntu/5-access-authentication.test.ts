@@ -183,14 +183,35 @@ const cases: ItemCase[] = [
   { id: '5.5.4', expect: 'fail', given: 'umask 027 in /etc/profile.d, but login.defs keeps UMASK 022', change: profileD('cis-umask.sh', 'umask 027\n'), reason: /login\.defs:151 UMASK 022/ },
   { id: '5.5.4', expect: 'fail', given: 'a good default, and umask 002 in bash.bashrc', change: chain(profileD('cis-umask.sh', 'umask 027\n'), defs('UMASK', '027'), (l) => l.append('/etc/bash.bashrc', 'umask 002\n')),
     reason: /bash\.bashrc:\d+ umask 002/ },
-  { id: '5.5.4', expect: 'fail', given: 'pam_umask with UMASK 027 but USERGROUPS_ENAB yes', change: defs('UMASK', '027'), reason: /no umask of 0027 or more restrictive/ },
+  { id: '5.5.4', expect: 'fail', given: 'pam_umask with UMASK 027 but USERGROUPS_ENAB yes', change: defs('UMASK', '027'), reason: /no start-up file sets a umask on this path, and pam_umask does not set a compliant one/ },
+  { id: '5.5.4', expect: 'fail', given: 'umask 027 only inside a function (never called)', change: chain(profileD('cis-umask.sh', 'cis_umask() {\n  umask 027\n}\n'), defs('UMASK', '027')),
+    reason: /a non-interactive login shell: no start-up file sets a umask on this path/ },
+  { id: '5.5.4', expect: 'fail', given: 'umask 027 in a function that is called (it is still not a top-level statement: bash may keep it, the rule wants it unconditional)', change: chain(profileD('cis-umask.sh', 'cis_umask() {\n  umask 027\n}\ncis_umask\n'), defs('UMASK', '027')),
+    reason: /an interactive login shell: no start-up file sets a umask on this path/ },
+  { id: '5.5.4', expect: 'fail', given: 'umask 027 for root only (inside an if without else)', change: chain(profileD('cis-umask.sh', 'if [ "$(id -u)" -eq 0 ]; then\n  umask 027\nfi\n'), defs('UMASK', '027')),
+    reason: /no start-up file sets a umask on this path/ },
+  { id: '5.5.4', expect: 'pass', given: 'umask 027 in both branches of an if', change: chain(profileD('cis-umask.sh', 'if [ "$(id -u)" -eq 0 ]; then\n  umask 077\nelse\n  umask 027\nfi\n'), defs('UMASK', '027')),
+    reason: /an interactive login shell: 077 \(\/etc\/profile\.d\/cis-umask\.sh:2 umask 077\) or 027 \(\/etc\/profile\.d\/cis-umask\.sh:4 umask 027\)/ },
+  { id: '5.5.4', expect: 'fail', given: 'umask 027, then umask 022 in a later profile.d script', change: chain(profileD('a-umask.sh', 'umask 027\n'), profileD('z-umask.sh', 'umask 022\n'), defs('UMASK', '027')),
+    reason: /umask 022 \(\/etc\/profile\.d\/z-umask\.sh:1 umask 022\) leaves 0005 open/ },
+  { id: '5.5.4', expect: 'pass', given: 'umask 022 overridden by a later umask 027 (the earlier one no longer counts)', change: chain(profileD('a-umask.sh', 'umask 022\n'), profileD('z-umask.sh', 'umask 027\n'), defs('UMASK', '027')) },
 
   // 5.5.5 TMOUT
-  { id: '5.5.5', expect: 'pass', given: 'a profile.d script sets TMOUT=900, read-only and exported', change: profileD('cis-tmout.sh', TMOUT_OK), reason: /cis-tmout\.sh: .*-> a value of 1 to 900, read-only, exported/ },
-  { id: '5.5.5', expect: 'pass', given: 'readonly and export in one line each, in /etc/bash.bashrc', change: (l) => l.append('/etc/bash.bashrc', 'readonly TMOUT=600; export TMOUT\n') },
-  { id: '5.5.5', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /TMOUT is not mentioned/ },
+  { id: '5.5.5', expect: 'pass', given: 'a profile.d script sets TMOUT=900, read-only and exported', change: profileD('cis-tmout.sh', TMOUT_OK), reason: /an interactive login shell: TMOUT 900 \(\/etc\/profile\.d\/cis-tmout\.sh:1 TMOUT=900\); read-only; exported/ },
+  { id: '5.5.5', expect: 'pass', given: 'readonly and export on one line in /etc/bash.bashrc, which /etc/profile sources for interactive shells', change: (l) => l.append('/etc/bash.bashrc', 'readonly TMOUT=600; export TMOUT\n') },
+  { id: '5.5.5', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /TMOUT unset \(before the start-up files\)/ },
   { id: '5.5.5', expect: 'fail', given: 'TMOUT=900 read-only but not exported', change: profileD('cis-tmout.sh', 'TMOUT=900\nreadonly TMOUT\n'), reason: /not exported/ },
-  { id: '5.5.5', expect: 'fail', given: 'a good script, and TMOUT=1800 in /etc/profile', change: chain(profileD('cis-tmout.sh', TMOUT_OK), (l) => l.append('/etc/profile', 'TMOUT=1800\n')), reason: /\/etc\/profile:\d+ TMOUT=1800/ },
+  // bash refuses TMOUT=1800 once TMOUT is read-only: the shell keeps 900 (the old expectation, fail, read the files as a grep would)
+  { id: '5.5.5', expect: 'pass', given: 'a good script, then TMOUT=1800 at the end of /etc/profile, refused by bash (read-only by then)', change: chain(profileD('cis-tmout.sh', TMOUT_OK), (l) => l.append('/etc/profile', 'TMOUT=1800\n')) },
+  { id: '5.5.5', expect: 'fail', given: 'TMOUT=900 exported, then TMOUT=0 in a later profile.d script, then readonly', change: chain(profileD('a-tmout.sh', 'TMOUT=900\nexport TMOUT\n'), profileD('z-tmout.sh', 'TMOUT=0\nreadonly TMOUT\n')),
+    reason: /TMOUT 0 \(\/etc\/profile\.d\/z-tmout\.sh:1 TMOUT=0\)/ },
+  { id: '5.5.5', expect: 'fail', given: 'TMOUT set only inside an if', change: profileD('cis-tmout.sh', 'if [ "$(id -u)" -ne 0 ]; then\n  readonly TMOUT=900\n  export TMOUT\nfi\n'),
+    reason: /TMOUT unset \(before the start-up files\); TMOUT is not read-only on every path/ },
+  { id: '5.5.5', expect: 'pass', given: 'readonly TMOUT=900; export TMOUT on one line', change: profileD('cis-tmout.sh', 'readonly TMOUT=900; export TMOUT\n') },
+  { id: '5.5.5', expect: 'pass', given: 'declare -rx TMOUT=600', change: profileD('cis-tmout.sh', 'declare -rx TMOUT=600\n') },
+  { id: '5.5.5', expect: 'pass', given: 'typeset -r with a line continuation, then export', change: profileD('cis-tmout.sh', 'typeset -r TMOUT=\\\n900\nexport TMOUT\n') },
+  { id: '5.5.5', expect: 'fail', given: 'a good script that an earlier line of the same file ends with return', change: profileD('cis-tmout.sh', '[ -n "$BASH" ] && return\nTMOUT=900\nreadonly TMOUT\nexport TMOUT\n'),
+    reason: /TMOUT unset/ },
 
   // 5.6 securetty
   { id: '5.6', expect: 'manual', given: 'the fixture as shipped: the terminals are listed for review', change: () => {}, reason: /terminals: console :0[\s\S]*pam_securetty\.so/ },
@@ -242,3 +263,32 @@ describe(`${UBUNTU} chapter 5 after the hardened image's 50-access-authenticatio
   });
 });
 
+
+describe(`${'cis-ubuntu-18.04-v2.1.0'} 5.5.4 and 5.5.5 on a running container: the start-up files as bash runs them`, () => {
+  const itemsAfter = (setup: string) => withContainer(IMAGES.ubuntuStock, setup, async (c) => {
+    const { report } = await audit({ target: c.uri, benchmark: 'cis-ubuntu-18.04-v2.1.0', only: ['5.5.4', '5.5.5'] });
+    return (id: string) => report.items.find((i) => i.id === id)!;
+  });
+
+  it('TMOUT inside an if fails; a umask overridden by a later, looser one fails', async () => {
+    const item = await itemsAfter([
+      `printf 'if [ "$(id -u)" -ne 0 ]; then\\n  readonly TMOUT=900\\n  export TMOUT\\nfi\\n' > /etc/profile.d/a-tmout.sh`,
+      `printf 'umask 027\\n' > /etc/profile.d/a-umask.sh; printf 'umask 022\\n' > /etc/profile.d/z-umask.sh`,
+      `sed -i 's/^UMASK.*/UMASK 027/; s/^USERGROUPS_ENAB.*/USERGROUPS_ENAB no/' /etc/login.defs`,
+    ].join('; '));
+    expect(item('5.5.5').status).toBe('fail');
+    expect(item('5.5.5').reason).toMatch(/TMOUT unset \(before the start-up files\)/);
+    expect(item('5.5.4').status).toBe('fail');
+    expect(item('5.5.4').reason).toMatch(/umask 022 \(\/etc\/profile\.d\/z-umask\.sh:1 umask 022\)/);
+  });
+
+  it('readonly TMOUT=600 with export, and umask 027 last, pass', async () => {
+    const item = await itemsAfter([
+      `printf 'readonly TMOUT=600; export TMOUT\\n' > /etc/profile.d/a-tmout.sh`,
+      `printf 'umask 022\\n' > /etc/profile.d/a-umask.sh; printf 'umask 027\\n' > /etc/profile.d/z-umask.sh`,
+      `sed -i 's/^UMASK.*/UMASK 027/' /etc/login.defs`,
+    ].join('; '));
+    expect(item('5.5.5').status, item('5.5.5').reason).toBe('pass');
+    expect(item('5.5.4').status, item('5.5.4').reason).toBe('pass');
+  });
+});

@@ -94,11 +94,30 @@ rootfsItemCases(UBUNTU, ['6.2'], [
   { id: '6.2.17', expect: 'fail', given: 'syslog is a member of shadow', change: (l) => replaceLine(l, '/etc/group', /^shadow:x:42:$/m, 'shadow:x:42:syslog'), reason: /has member\(s\): syslog/ },
   { id: '6.2.17', expect: 'fail', given: "an account's primary group is shadow", change: (l) => l.append('/etc/passwd', 'reader:x:998:42::/nonexistent:/usr/sbin/nologin\n'),
     reason: /primary group: reader/ },
+  { id: '6.2.17', expect: 'fail', given: 'syslog listed on another group line with gid 42 (id gives syslog gid 42 at login)', change: (l) => l.append('/etc/group', 'hashreaders:x:42:syslog\n'),
+    reason: /the group shadow \(gid 42\) has member\(s\): syslog \(\/etc\/group:\d+\)/, alsoChanges: { '6.2.14': 'fail' } },
+  { id: '6.2.17', expect: 'fail', given: 'a member after a space and an empty entry (glibc skips both: " syslog" is syslog)', change: (l) => replaceLine(l, '/etc/group', /^shadow:x:42:$/m, 'shadow:x:42:, syslog'),
+    reason: /has member\(s\): syslog \(/ },
+  { id: '6.2.17', expect: 'fail', given: 'the shadow line indented (glibc reads it; a reader of "^shadow:" would not)', change: (l) => replaceLine(l, '/etc/group', /^shadow:x:42:$/m, '  shadow:x:42:syslog'),
+    reason: /has member\(s\): syslog/ },
+  { id: '6.2.17', expect: 'pass', given: 'a commented-out member line (not an entry for glibc)', change: (l) => l.append('/etc/group', '#shadow:x:42:syslog\n') },
+  { id: '6.2.15', expect: 'fail', given: 'a second, indented account named games (glibc skips the white space)', change: (l) => l.append('/etc/passwd', '\tgames:x:998:60::/nonexistent:/usr/sbin/nologin\n'), reason: /user name games/ },
   { id: '6.2.17', expect: 'not-applicable', given: 'there is no shadow group', change: (l) => replaceLine(l, '/etc/group', /^shadow:x:42:$/m, 'shadowed:x:42:') },
 
   // 6.2.12 needs a running system; see the container cases below
   { id: '6.2.12', expect: 'not-applicable', given: 'an offline root filesystem has no login PATH', change: () => {}, reason: /offline root filesystem/ },
 ]);
+
+describe(`${UBUNTU} 6.2.17 on a running container`, () => {
+  it('fails when an account gets the shadow gid as its primary group, which getent group shadow does not show', async () => {
+    await withContainer(IMAGES.ubuntuStock, 'useradd -M -g shadow -s /usr/sbin/nologin reader', async (c) => {
+      const { report } = await audit({ target: c.uri, benchmark: UBUNTU, only: ['6.2.17'] });
+      const item = report.items.find((i) => i.id === '6.2.17')!;
+      expect(item.status, item.reason).toBe('fail');
+      expect(item.reason).toMatch(/primary group: reader/);
+    });
+  });
+});
 
 describe(`${UBUNTU} 6.2.12 on a running container`, () => {
   const rootPath = async (setup?: string) => withContainer(IMAGES.ubuntuStock, setup, async (c) => {

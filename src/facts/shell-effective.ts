@@ -1,0 +1,391 @@
+/**
+ * What a login shell ends up with after its start-up files: the umask and the TMOUT variable (value,
+ * read-only, exported), worked out the way bash runs the files. Each statement is followed along every
+ * path bash could take: a branch of an if or case whose condition cannot be decided from the files gives
+ * both outcomes, a loop may run or not, && and || may skip their right side, a function counts where it
+ * is called (and, since it may keep its variables local, its effect may also not last), a subshell,
+ * a pipeline or a background command changes nothing, `return` ends the file, and an assignment to a
+ * read-only TMOUT aborts the rest of the complete command, as bash does. The result for each is the set
+ * of values a shell can end with: a value every login shell gets is a set of one.
+ *
+ * Decided from the files alone: whether the shell is interactive (PS1, $-) and a login shell, that it is
+ * bash, whether the files sourced exist, and loops over file globs the fact has read. Anything else
+ * (ids, other variables, command output) is not decided, and both outcomes are kept.
+ */
+import type { AndOr, Command, List, Pipeline, SimpleCommand, TopLevel, Word } from './shell-syntax.js';
+import { applyUmask } from './shell-umask.js';
+
+export { applyUmask };
+
+/** Where a value came from: the statement that set it, or "initial" (what the shell had before the files). */
+export interface Origin { file: string; line: number; text: string }
+/** A possible value of TMOUT: its text, or null when unset; '*' marks a value the files do not determine. */
+export interface Possible<T> { value: T; origin: Origin | null }
+export const UNKNOWN = '*';
+/** A umask: the mask bits, 'inherited' (what login gave the shell, e.g. pam_umask), or UNKNOWN. */
+export type UmaskValue = number | 'inherited' | typeof UNKNOWN;
+
+export interface ShellState {
+  tmout: Map<string, Possible<string | null>>;
+  readonly: Set<boolean>;
+  exported: Set<boolean>;
+  umask: Map<string, Possible<UmaskValue>>;
+  functions: Map<string, Array<Command | null>>;
+}
+
+/** The kind of login shell the files are run for: the files test whether it is interactive, never who logs in. */
+export interface LoginShell { interactive: boolean; login: boolean }
+
+export interface ShellFiles {
+  /**
+   * the parsed file; null when it does not exist, a string (why) when it could not be read or parsed,
+   * undefined when it is not one of the files the fact read
+   */
+  parsed(path: string): TopLevel[] | null | string | undefined;
+  /** the existing files a glob matches, in the order bash expands it; null when the glob is not one the fact read */
+  glob(pattern: string): string[] | null;
+  /** whether the path is an existing directory, or undefined when unknown */
+  isDirectory(path: string): boolean | undefined;
+}
+
+const key = (v: unknown, o: Origin | null) => `${String(v)}@${o ? `${o.file}:${o.line}` : ''}`;
+
+export function initialState(): ShellState {
+  return {
+    tmout: new Map([[key(null, null), { value: null, origin: null }]]), readonly: new Set([false]), exported: new Set([false]),
+    umask: new Map([[key('inherited', null), { value: 'inherited', origin: null }]]), functions: new Map(),
+  };
+}
+
+const copy = (s: ShellState): ShellState => ({
+  tmout: new Map(s.tmout), readonly: new Set(s.readonly), exported: new Set(s.exported), umask: new Map(s.umask), functions: new Map(s.functions),
+});
+
+/** The union of the states of several paths; null is a path that never gets here. */
+export function join(...states: Array<ShellState | null>): ShellState | null {
+  const live = states.filter((s): s is ShellState => s !== null);
+  if (!live.length) return null;
+  const out = copy(live[0]);
+  for (const s of live.slice(1)) {
+    for (const [k, v] of s.tmout) out.tmout.set(k, v);
+    for (const v of s.readonly) out.readonly.add(v);
+    for (const v of s.exported) out.exported.add(v);
+    for (const [k, v] of s.umask) out.umask.set(k, v);
+    for (const [name, bodies] of s.functions) out.functions.set(name, [...new Set([...(out.functions.get(name) ?? [null]), ...bodies])]);
+    for (const [name, bodies] of out.functions) if (!s.functions.has(name) && !bodies.includes(null)) out.functions.set(name, [...bodies, null]);
+  }
+  return out;
+}
+
+interface Ctx {
+  files: ShellFiles;
+  shell: LoginShell;
+  file: string;
+  vars: Map<string, string>;
+  returns: ShellState[];
+  aborts: ShellState[];
+  inFunction: number;
+  depth: number;
+  /** problems that make the result less certain, for evidence (a file that could not be parsed, ...) */
+  notes: string[];
+}
+
+interface Outcome { state: ShellState | null; status: boolean | undefined }
+
+/** Every tracked value may now be anything: for sourcing a file the fact has not read, eval, and the like. */
+function unknownEffect(s: ShellState, origin: Origin): ShellState {
+  const out = copy(s);
+  out.tmout.set(key(UNKNOWN, origin), { value: UNKNOWN, origin });
+  out.readonly.add(true); out.exported.add(true); out.exported.add(false);
+  out.umask.set(key(UNKNOWN, origin), { value: UNKNOWN, origin });
+  return out;
+}
+
+/** A word's value, with the few variables known here ($i of an unrolled loop, PS1, BASH, $-). */
+function wordValue(w: Word, ctx: Ctx): string | null {
+  if (w.value !== null) return w.value;
+  const m = /^"?\$\{?([A-Za-z_]\w*|-)(:?-)?\}?"?$/.exec(w.raw) ?? /^"?\$\{(-)#\*i\}"?$/.exec(w.raw);
+  if (!m) return null;
+  const name = m[1];
+  const dash = ctx.shell.interactive ? 'himBHs' : 'hB';
+  if (w.raw.includes('#*i')) return dash.includes('i') ? dash.slice(dash.indexOf('i') + 1) : dash;
+  if (ctx.vars.has(name)) return ctx.vars.get(name)!;
+  if (name === 'PS1') return ctx.shell.interactive ? '\\s-\\v\\$ ' : '';
+  if (name === 'BASH') return '/bin/bash';
+  if (name === '-') return dash;
+  return null;
+}
+
+/** The outcome of a test ([ ... ], test, [[ ... ]]) when the files decide it. */
+function testValue(args: Array<string | null>, ctx: Ctx): boolean | undefined {
+  if (args[0] === '!') { const v = testValue(args.slice(1), ctx); return v === undefined ? undefined : !v; }
+  if (args.some((a) => a === null)) return undefined;
+  const a = args as string[];
+  if (a.length === 1) return a[0] !== '';
+  if (a.length === 2 && a[0] === '-n') return a[1] !== '';
+  if (a.length === 2 && a[0] === '-z') return a[1] === '';
+  if (a.length === 2 && ['-f', '-r', '-e', '-s'].includes(a[0])) {
+    const parsed = ctx.files.parsed(a[1]);
+    return parsed === undefined ? undefined : parsed !== null;
+  }
+  if (a.length === 2 && a[0] === '-d') return ctx.files.isDirectory(a[1]);
+  if (a.length === 3 && ['=', '==', '!='].includes(a[1]) && !/[*?[]/.test(a[2])) return (a[0] === a[2]) === (a[1] !== '!=');
+  return undefined;
+}
+
+function originOf(c: SimpleCommand, ctx: Ctx): Origin { return { file: ctx.file, line: c.line, text: c.text }; }
+
+function assignTmout(s: ShellState, value: string | null, origin: Origin, ctx: Ctx, plainAssignment: boolean): ShellState | null {
+  const v: Possible<string | null> = { value, origin };
+  if (!s.readonly.has(false)) { if (plainAssignment) ctx.aborts.push(s); return plainAssignment ? null : s; }
+  if (s.readonly.has(true) && plainAssignment) ctx.aborts.push(s);
+  const kept = s.readonly.has(true) ? copy(s) : null;
+  const out = copy(s);
+  out.readonly = new Set([false]);
+  out.tmout = new Map([[key(v.value, origin), v]]);
+  return kept && !plainAssignment ? join(kept, out) : out;
+}
+
+const DECLARERS = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
+
+function simple(c: SimpleCommand, s: ShellState, ctx: Ctx): Outcome {
+  const origin = originOf(c, ctx);
+  const words = c.words;
+  let i = 0;
+  const assignments: Array<[string, string | null]> = [];
+  while (i < words.length && /^[A-Za-z_]\w*=/.test(words[i].raw)) {
+    const eq = words[i].raw.indexOf('=');
+    const value = wordValue({ raw: words[i].raw.slice(eq + 1), value: words[i].value === null ? null : words[i].value!.slice(eq + 1), quoted: words[i].quoted }, ctx);
+    assignments.push([words[i].raw.slice(0, eq), value]);
+    i++;
+  }
+  if (i === words.length) {
+    let out: ShellState | null = s;
+    for (const [name, value] of assignments) {
+      if (name === 'TMOUT' && out) out = assignTmout(out, value ?? UNKNOWN, origin, ctx, true);
+      else if (name !== 'TMOUT') ctx.vars.delete(name);
+    }
+    return { state: out, status: out ? true : undefined };
+  }
+  // assignments before a command last only for that command, or, for some builtins, longer: either
+  let state: ShellState | null = s;
+  if (assignments.some(([n]) => n === 'TMOUT')) state = join(s, assignTmout(s, UNKNOWN, origin, { ...ctx, aborts: [] }, false));
+  if (!state) return { state, status: undefined };
+  const name = wordValue(words[i], ctx);
+  const args = words.slice(i + 1);
+  if (name === null) return { state: unknownEffect(state, origin), status: undefined };
+  if (name === 'true' || name === ':') return { state, status: true };
+  if (name === 'false') return { state, status: false };
+  if (name === '[' || name === 'test' || name === '[[') {
+    // an unquoted expansion that is empty is no argument at all
+    const a = args.map((w) => [w, wordValue(w, ctx)] as const).filter(([w, v]) => !(v === '' && w.value === null && !w.raw.startsWith('"'))).map(([, v]) => v);
+    if (name !== 'test') a.pop();
+    return { state, status: testValue(a, ctx) };
+  }
+  if (name === 'shopt' && args.length === 2 && args[0].value === '-q' && args[1].value === 'login_shell') return { state, status: ctx.shell.login };
+  if (name === 'umask') return { state: umaskCommand(args, state, origin, ctx), status: undefined };
+  if (DECLARERS.has(name)) return { state: declare(name, args, state, origin, ctx), status: undefined };
+  if (name === 'unset') {
+    const names = args.map((w) => w.value);
+    if (names.includes('-f')) return { state, status: undefined };
+    if (!names.includes('TMOUT')) return { state, status: undefined };
+    if (!state.readonly.has(false)) return { state, status: false };
+    const out = copy(state);
+    out.tmout = new Map([[key(null, origin), { value: null, origin }]]); out.readonly = new Set([false]); out.exported = new Set([false]);
+    return { state: state.readonly.has(true) ? join(state, out) : out, status: undefined };
+  }
+  if (name === 'return') { ctx.returns.push(state); return { state: null, status: undefined }; }
+  if (name === 'exit' || name === 'exec' && args.length > 0) return { state: null, status: undefined };
+  if (name === '.' || name === 'source') return source(args[0] ? wordValue(args[0], ctx) : null, state, origin, ctx);
+  if (name === 'eval' || name === 'builtin' || name === 'command' || name === 'set' && args.some((a) => a.value === '-a')) return { state: unknownEffect(state, origin), status: undefined };
+  const bodies = state.functions.get(name);
+  if (bodies) return { state: callFunction(bodies, state, ctx), status: undefined };
+  return { state, status: undefined };
+}
+
+function umaskCommand(args: Word[], s: ShellState, origin: Origin, ctx: Ctx): ShellState {
+  const operands = args.filter((w) => !/^-[Sp]+$/.test(w.value ?? ''));
+  if (!operands.length) return s;
+  const written = wordValue(operands[0], ctx);
+  const out = copy(s);
+  out.umask = new Map();
+  for (const old of s.umask.values()) {
+    // above 0777: bash 4.4 refuses it, bash 5 keeps the low bits; either may be the target's
+    const wide = written !== null && /^[0-7]+$/.test(written) && parseInt(written, 8) > 0o777;
+    const next = written === null ? UNKNOWN : wide ? parseInt(written, 8) & 0o777 : applyUmask(old.value, written);
+    const p = next === null ? old : { value: next, origin };
+    out.umask.set(key(p.value, p.origin), p);
+    if (wide) out.umask.set(key(old.value, old.origin), old);
+  }
+  return out;
+}
+
+function declare(cmd: string, args: Word[], s: ShellState, origin: Origin, ctx: Ctx): ShellState | null {
+  let readonly = cmd === 'readonly';
+  let exported: boolean | undefined = cmd === 'export' ? true : undefined;
+  let functions = false;
+  let local = cmd === 'local' || ((cmd === 'declare' || cmd === 'typeset') && ctx.inFunction > 0);
+  let state: ShellState | null = s;
+  for (const w of args) {
+    const v = wordValue(w, ctx);
+    if (v !== null && /^[-+][a-zA-Z]+$/.test(v)) {
+      const on = v[0] === '-';
+      if (v.includes('r') && on) readonly = true;
+      if (v.includes('x')) exported = on;
+      if (v.includes('n') && cmd === 'export') exported = false;
+      if (v.includes('f') || v.includes('F')) functions = true;
+      if (v.includes('g')) local = false;
+      continue;
+    }
+    if (functions || !state) continue;
+    const raw = w.raw;
+    if (raw !== 'TMOUT' && !raw.startsWith('TMOUT=') && !(v !== null && (v === 'TMOUT' || v.startsWith('TMOUT=')))) continue;
+    if (local) { state = join(state, unknownEffect(state, origin)); continue; }
+    const text = v ?? raw;
+    let next: ShellState | null = state;
+    if (text.startsWith('TMOUT=')) next = assignTmout(state, v === null ? UNKNOWN : text.slice(6), origin, ctx, false);
+    if (!next) continue;
+    // a declaration on a read-only TMOUT that also assigns fails as a whole; a bare one still sets attributes
+    const failed = text.startsWith('TMOUT=') && !state.readonly.has(false);
+    if (failed) { state = next; continue; }
+    const out = copy(next);
+    if (readonly) out.readonly = new Set([true]);
+    if (exported !== undefined) out.exported = new Set([exported && true]);
+    state = text.startsWith('TMOUT=') && state.readonly.has(true) ? join(state, out) : out;
+  }
+  return state;
+}
+
+function source(path: string | null, s: ShellState, origin: Origin, ctx: Ctx): Outcome {
+  if (path === null) return { state: unknownEffect(s, origin), status: undefined };
+  const parsed = ctx.files.parsed(path);
+  if (parsed === null) return { state: s, status: false };
+  if (parsed === undefined || typeof parsed === 'string' || ctx.depth > 8) {
+    ctx.notes.push(`${origin.file}:${origin.line} sources ${path}: ${parsed === undefined ? 'a file not read here' : typeof parsed === 'string' ? parsed : 'sourced too deeply'}; what it sets is not known`);
+    return { state: unknownEffect(s, origin), status: undefined };
+  }
+  return { state: runFile(path, parsed, s, { ...ctx, depth: ctx.depth + 1 }), status: undefined };
+}
+
+function callFunction(bodies: Array<Command | null>, s: ShellState, ctx: Ctx): ShellState | null {
+  if (ctx.inFunction > 4) return unknownEffect(s, { file: ctx.file, line: 0, text: 'a recursive function' });
+  const outcomes = bodies.map((body) => {
+    if (!body) return s;
+    const returns: ShellState[] = [];
+    const inner = { ...ctx, returns, inFunction: ctx.inFunction + 1 };
+    return join(command(body, s, inner).state, ...returns);
+  });
+  // what a function sets may have been local to it: the state before the call stays possible
+  return join(s, ...outcomes);
+}
+
+function pipeline(p: Pipeline, s: ShellState, ctx: Ctx): Outcome {
+  if (p.commands.length > 1) return { state: s, status: undefined };
+  const o = command(p.commands[0], s, ctx);
+  return { state: o.state, status: p.bang && o.status !== undefined ? !o.status : p.bang ? undefined : o.status };
+}
+
+function andOr(ao: AndOr, s: ShellState, ctx: Ctx): Outcome {
+  if (ao.background) return { state: s, status: true };
+  let o = pipeline(ao.first, s, ctx);
+  for (const { op, pipeline: p } of ao.rest) {
+    if (!o.state) return o;
+    const runs = o.status === undefined ? undefined : op === '&&' ? o.status : !o.status;
+    if (runs === false) continue;
+    const ran = pipeline(p, o.state, ctx);
+    if (runs === true) { o = ran; continue; }
+    o = { state: join(o.state, ran.state), status: undefined };
+  }
+  return o;
+}
+
+export function runList(list: List, s: ShellState | null, ctx: Ctx): Outcome {
+  let o: Outcome = { state: s, status: true };
+  for (const ao of list) {
+    if (!o.state) return o;
+    o = andOr(ao, o.state, ctx);
+  }
+  return o;
+}
+
+function command(c: Command, s: ShellState, ctx: Ctx): Outcome {
+  switch (c.kind) {
+    case 'simple': return simple(c, s, ctx);
+    case 'subshell': return { state: s, status: undefined };
+    case 'group': return runList(c.body, s, ctx);
+    case 'function': {
+      const out = copy(s);
+      out.functions.set(c.name, [c.body]);
+      return { state: out, status: true };
+    }
+    case 'if': {
+      const ends: Array<ShellState | null> = [];
+      let rest: ShellState | null = s;
+      for (const clause of c.clauses) {
+        if (!rest) break;
+        const cond = runList(clause.cond, rest, ctx);
+        if (cond.status !== false) ends.push(runList(clause.body, cond.state, ctx).state);
+        rest = cond.status === true ? null : cond.state;
+      }
+      if (rest) ends.push(c.otherwise ? runList(c.otherwise, rest, ctx).state : rest);
+      return { state: join(...ends), status: undefined };
+    }
+    case 'case': {
+      const exhaustive = c.arms.some((a) => a.patterns.includes('*'));
+      return { state: join(...c.arms.map((a) => runList(a.body, s, ctx).state), exhaustive ? null : s), status: undefined };
+    }
+    case 'loop': return loop(c, s, ctx);
+  }
+}
+
+function loop(c: Extract<Command, { kind: 'loop' }>, s: ShellState, ctx: Ctx): Outcome {
+  // a for loop over words and file globs the fact has read runs once per item, in order
+  if (c.items && c.variable) {
+    const items: string[] = [];
+    let known = true;
+    for (const w of c.items) {
+      const v = wordValue(w, ctx);
+      if (v === null) { known = false; break; }
+      if (/[*?[]/.test(v) && !w.quoted) {
+        const matched = ctx.files.glob(v);
+        if (matched === null) { known = false; break; }
+        items.push(...(matched.length ? matched : [v]));
+      } else items.push(v);
+    }
+    if (known) {
+      let state: ShellState | null = s;
+      for (const item of items) {
+        if (!state) break;
+        ctx.vars.set(c.variable, item);
+        state = runList(c.body, state, ctx).state;
+      }
+      ctx.vars.delete(c.variable);
+      return { state, status: undefined };
+    }
+    ctx.vars.delete(c.variable);
+  }
+  let state: ShellState | null = s;
+  for (let k = 0; k < 3 && state; k++) {
+    const cond = c.cond ? runList(c.cond, state, ctx).state : state;
+    state = join(state, runList(c.body, cond, ctx).state);
+  }
+  return { state, status: undefined };
+}
+
+/** Run one file: each complete command in order; `return` ends it, a read-only error ends that command. */
+export function runFile(file: string, program: TopLevel[], s: ShellState | null, parent: Omit<Ctx, 'file' | 'returns' | 'aborts'> & Partial<Ctx>): ShellState | null {
+  const returns: ShellState[] = [];
+  const ctx: Ctx = { ...parent, vars: parent.vars, file, returns, aborts: [] } as Ctx;
+  let state = s;
+  for (const top of program) {
+    if (!state) break;
+    if (top.error) { ctx.notes.push(`${file}: ${top.error}`); break; }
+    ctx.aborts = [];
+    state = join(runList(top.list, state, ctx).state, ...ctx.aborts);
+  }
+  return join(state, ...returns);
+}
+
+export function newContext(files: ShellFiles, shell: LoginShell, notes: string[]): Omit<Ctx, 'file' | 'returns' | 'aborts'> {
+  return { files, shell, vars: new Map(), inFunction: 0, depth: 0, notes };
+}
