@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { UsageError } from './engine/usage-error.js';
 import { benchmarkIds, loadBenchmark } from './engine/catalogue.js';
-import { TARGET_FORMS } from './targets/forms.js';
+import { TARGET_FORMS, sshSecretsFrom } from './targets/forms.js';
 import { toolVersion } from './engine/paths.js';
 import { limitOptions, onInterrupt } from './cli-signals-and-limits.js';
 
@@ -178,6 +178,7 @@ export async function main(argv: string[]): Promise<number> {
       tags: values.tags,
       out,
       identityFile: values.identity,
+      sshSecrets: sshSecretsFrom(process.env),
       knownHostsFile: values['known-hosts'],
       acceptNewHostKey: values['accept-new-host-key'],
       sudo: values.sudo,
@@ -372,7 +373,7 @@ async function rollbackCommand(args: string[]): Promise<number> {
   try {
     const { connectTarget } = await api();
     const { rollbackRun } = await import('./remediation/rollback.js');
-    const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
+    const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, sshSecrets: sshSecretsFrom(process.env), knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
     try {
       const r = await rollbackRun(target, values.run);
       if (r.interrupted) process.stdout.write(`run ${r.runId} had not completed (it was stopped); ${r.restored.length ? 'restoring everything it recorded' : 'it had changed nothing yet'}\n`);

@@ -11,7 +11,7 @@ import { groups, identities, nisCompatLines, passwd, shadow, type PasswdPassword
 import { membersOfGroup } from '../src/facts/group-membership.js';
 import { analysePath, homeListings, normaliseHome, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
 import type { FileStat, WalkEntry } from '../src/targets/target.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 const accountLine = (u: PasswdEntry) => `/etc/passwd:${u.line} ${u.name} (uid ${u.uid}, gid ${u.gid}, home ${u.home}, shell ${u.shell})`;
 const groupLine = (g: GroupEntry) => `/etc/group:${g.line} ${g.name} (gid ${g.gid}${g.members.length ? `, members ${g.members.join(',')}` : ''})`;

@@ -7,8 +7,8 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { appArmorProfilesOnDisk, appArmorRunning, APPARMOR_DIR, type ProfileFile } from '../src/facts/apparmor.js';
 import { capped } from './filesystem.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 
 Given('the AppArmor profiles in \\/etc\\/apparmor.d', async function (this: CisWorld) {
   const disk = await this.fact(appArmorProfilesOnDisk);

@@ -20,8 +20,8 @@ import {
 import { defaultGrubCmdline } from '../src/facts/grub.js';
 import { filesystemScan } from '../src/facts/filesystem.js';
 import { globalDefaults, sudoers } from '../src/facts/sudoers.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 
 /** cis-bdd's own audit rules file: hardening adds missing rules here and nowhere else. */
 export const CIS_BDD_AUDIT_RULES = '/etc/audit/rules.d/60-cis-bdd.rules';

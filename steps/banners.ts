@@ -7,7 +7,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { disclosures, loginBanners, type Banner } from '../src/facts/banners.js';
 import { osRelease } from '../src/facts/os-release.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 
 /** What hardening writes into a banner that shows system details or says nothing: a warning naming no system. */
 export const NEUTRAL_WARNING = 'Authorised use only. Activity on this system may be monitored and recorded.\n';

@@ -16,9 +16,9 @@ import {
 import { EFI_GRUB_CFG, GRUB2_CFG, grubKernelLines, grubRegenerateCommand, kernelParam } from '../src/facts/kernel-cmdline.js';
 import { shadow } from '../src/facts/accounts.js';
 import { singleUserModeUnits, type UnitExecStart } from '../src/facts/single-user-mode.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 import { permissionProblems, remedyPermissions } from './files.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 Given('the GRUB configuration generator {string} exists, or the item does not apply', async function (this: CisWorld, path: string) {
   if (path !== GRUB_MKCONFIG) throw new CheckError(`grub-mkconfig is read from ${GRUB_MKCONFIG}, not ${path}`);

@@ -13,8 +13,8 @@ import { permissionProblems, remedyPermissions } from './files.js';
 import { runningProcesses } from '../src/facts/processes.js';
 import { schedulerAccessLists, type AccessList } from '../src/facts/cron-access.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 
 Then('the running system has a process named {string}', async function (this: CisWorld, name: string) {
   const live = await this.liveFact(runningProcesses);

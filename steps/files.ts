@@ -4,7 +4,7 @@ import type { CisWorld } from './support/world.js';
 import { formatMode, type Owner } from './support/parameter-types.js';
 import { identities } from '../src/facts/accounts.js';
 import type { FileStat } from '../src/targets/target.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 export async function describeOwner(world: CisWorld, st: FileStat): Promise<{ user: string; group: string; text: string }> {
   const ids = await world.fact(identities);

@@ -9,7 +9,7 @@ import { filesystemScan, packageFileChanges, type FilesystemScan, type FoundEntr
 import { identities } from '../src/facts/accounts.js';
 import { packageManager } from '../src/facts/packages.js';
 import type { WalkEntry } from '../src/targets/target.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 import { safeName } from '../src/model/text.js';
 
 /** At most this many paths are quoted in a verdict; the rest are counted. */

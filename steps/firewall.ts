@@ -8,7 +8,7 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 import {
   baseChains, describeNftChain, firewallInUse, iptablesSaved, loopbackRules, nftablesBootConfig, nftLoopbackRules,
   parseIptables, parseNft, parseUfwStatus, ruleConditions, ruleNamesPort, runningFirewall, toolOutput, ufwConfig,

@@ -2,7 +2,7 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { gdmCustomConf, gdmGreeterDefaults, keyFileBoolean, keyFileValue, GDM_CUSTOM, GREETER_DEFAULTS, type KeyFile } from '../src/facts/gdm.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 
 async function gdmFile(world: CisWorld, path: string): Promise<KeyFile> {
   if (path === GREETER_DEFAULTS) return world.fact(gdmGreeterDefaults);

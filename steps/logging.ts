@@ -18,7 +18,7 @@ import {
   LOGROTATE_CONF, createMode, logrotateDropins, logrotateMainConfig, withStrictCreateModes, type LogrotateDirective, type LogrotateMain,
 } from '../src/facts/logrotate.js';
 import type { WalkEntry } from '../src/targets/target.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**

@@ -6,7 +6,7 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { EXIM4_CONF, mailTransferAgents, POSTFIX_MAIN_CF, type MtaListening } from '../src/facts/mta.js';
-import type { Remediation } from '../src/remediation/model.js';
+import type { Remediation } from '../src/model/remediation.js';
 import { describeSocket, isLoopbackAddress, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 
 const SMTP_PORT = 25;

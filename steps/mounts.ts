@@ -18,8 +18,8 @@ import { configuredRemovableMedia, mountedRemovableMedia, type RemovableMediaMou
 import { filesystemScan } from '../src/facts/filesystem.js';
 import { identities } from '../src/facts/accounts.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 import { bootOptionFix, configureOwnMountFix, noautoFix, separateFilesystemSteps } from '../src/remediation/mount-fixes.js';
 
 const normalise = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);

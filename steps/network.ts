@@ -14,7 +14,7 @@ import { modprobeConfig } from '../src/facts/kernel-modules.js';
 import { grubKernelLines, grubRegenerateCommand, GRUB_CFG } from '../src/facts/kernel-cmdline.js';
 import { sysctlFileLinks } from '../src/facts/sysctl-links.js';
 import { CIS_BDD_SYSCTL } from './kernel.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 
 // ---------------------------------------------------------------------------------------------------
 // IPv6

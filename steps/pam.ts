@@ -12,12 +12,12 @@
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 import {
   PAM_TYPES, describePamEntry, moduleName, pamArgument, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack, type PamStackEntry, type PamType,
 } from '../src/facts/pam.js';
 import { PWQUALITY_CONF, pwqualityConf } from '../src/facts/pwquality.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 function pamType(type: string): PamType {
   if (!(PAM_TYPES as readonly string[]).includes(type)) throw new CheckError(`"${type}" is not a PAM management group (${PAM_TYPES.join(', ')})`);

@@ -9,7 +9,7 @@ import { nxSupport } from '../src/facts/nx-support.js';
 import { resourceLimits } from '../src/facts/limits.js';
 import { coredumpConfig } from '../src/facts/coredump.js';
 import { packageInstalled } from './packages.js';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 
 /** cis-bdd's own drop-ins: hardening writes core dump limits here and nowhere else. */
 export const CIS_BDD_LIMITS = '/etc/security/limits.d/60-cis-bdd.conf';

@@ -9,8 +9,8 @@ import type { CisWorld } from './support/world.js';
 import { processLabels, selinuxConfig, selinuxRunning, SELINUX_CONFIG } from '../src/facts/selinux.js';
 import { defaultGrubCmdline } from '../src/facts/grub.js';
 import { grubRegenerateCommand, kernelParam, type KernelEntry } from '../src/facts/kernel-cmdline.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 
 /** The file whose presence makes the next boot relabel every file (needed after SELinux was disabled). */
 const AUTORELABEL = '/.autorelabel';

@@ -7,7 +7,7 @@
  * what is missing goes into a drop-in of cis-bdd's own, /etc/profile.d/cis-bdd.sh.
  */
 import { Given, Then } from '@cucumber/cucumber';
-import type { Change } from '../src/remediation/model.js';
+import type { Change } from '../src/model/remediation.js';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
 import { capped } from './filesystem.js';

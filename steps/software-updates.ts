@@ -14,8 +14,8 @@ import { packageManager } from '../src/facts/packages.js';
 import { describeRepo, yumConfig, yumConfWithMainGpgcheck, YUM_CONF } from '../src/facts/yum.js';
 import { describeImportedKey, rpmTrustedKeys, RPM_GPG_DIR } from '../src/facts/rpm-keys.js';
 import { capped } from './filesystem.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change } from '../src/model/remediation.js';
 
 const rpmFamily = async (world: CisWorld) => (await world.fact(packageManager)) === 'rpm';
 

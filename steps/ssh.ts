@@ -13,7 +13,7 @@ import {
   type SshdConfig, type SshdConnection, type SshdSetting,
 } from '../src/facts/sshd-config.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';
-import { CheckError } from '../src/engine/verdict.js';
+import { CheckError } from '../src/model/verdict.js';
 import { declareTailoring } from '../src/policy/tailoring.js';
 import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
 

@@ -8,8 +8,8 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { packageInstalled } from './packages.js';
-import { CheckError } from '../src/engine/verdict.js';
-import type { Change, FileEdit } from '../src/remediation/model.js';
+import { CheckError } from '../src/model/verdict.js';
+import type { Change, FileEdit } from '../src/model/remediation.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import {
   chronyConfig, chronydOptionUser, chronydProcesses, expandExecStart, ntpConfig, ntpdUserOption, NTP_SYSCONFIG, NTPD_UNIT_FILES, timesyncdConfig, withUserOption,

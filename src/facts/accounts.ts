@@ -10,7 +10,7 @@
  * pull accounts or groups in from NIS, or keep them out, and are not local entries. The entry parsers
  * leave them out; `nisCompatLines` lists them (by their name part only, never the rest of the line).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact, type FactDef } from './store.js';
 
 /** The passwd password field, reduced to what checks need: never the hash itself. */

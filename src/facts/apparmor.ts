@@ -14,7 +14,7 @@
  * /sys/kernel/security/apparmor/profiles, and the processes that run unconfined although a loaded
  * profile is named after their executable, which is how apparmor_status counts them.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const APPARMOR_DIR = '/etc/apparmor.d';

@@ -5,7 +5,7 @@
  * Those identify a key publicly; no key material is kept.
  */
 import { createHash } from 'node:crypto';
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const TRUSTED_GPG = '/etc/apt/trusted.gpg';

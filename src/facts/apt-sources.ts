@@ -6,7 +6,7 @@
  * sources.list.d are ignored by APT and listed as such. A malformed entry makes APT refuse to run, so
  * it is a parse error here too.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const SOURCES_LIST = '/etc/apt/sources.list';

@@ -16,7 +16,7 @@
  *
  * A rule that does not parse is an error: what the kernel would make of it cannot be judged.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const AUDIT_RULES_DIR = '/etc/audit/rules.d';

@@ -3,7 +3,7 @@
  * auditd reads the file top to bottom, so a keyword given twice takes the later value; keywords and
  * option values are compared without regard to case, as auditd does.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const AUDITD_CONF = '/etc/audit/auditd.conf';

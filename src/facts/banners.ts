@@ -6,11 +6,10 @@
  * machine (\m), the kernel release (\r), the system name (\s) and the kernel version (\v), and the
  * operating system's name.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const BANNER_FILES = ['/etc/motd', '/etc/issue', '/etc/issue.net'] as const;
-export type BannerFile = (typeof BANNER_FILES)[number];
 const UPDATE_MOTD_GLOB = '/etc/update-motd.d/*';
 
 export interface Banner { path: string; exists: boolean; text: string }

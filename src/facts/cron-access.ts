@@ -3,7 +3,7 @@
  * (/etc/at.allow, /etc/at.deny). When an allow list exists only the users in it may use the command and
  * the deny list is not consulted; without one, everyone not in the deny list may. One user name a line.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const SCHEDULER_ACCESS_FILES = ['/etc/cron.allow', '/etc/cron.deny', '/etc/at.allow', '/etc/at.deny'];

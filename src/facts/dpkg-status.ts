@@ -15,7 +15,7 @@
  * allowed with installed, triggers-pending or not-installed, trigger fields must match the state, and a name has several
  * instances only as dpkg allows (see mergeInstances).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 
 export const DPKG_STATUS = '/var/lib/dpkg/status';
 /** dpkg's native architecture on the targets this project audits (amd64 Ubuntu) */

@@ -15,7 +15,7 @@
  * up to MAX_KEPT per kind (the counts stay exact), so memory does not grow with the size of the tree.
  * Owners and groups are resolved against the target's own /etc/passwd and /etc/group.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import type { WalkEntry } from '../targets/target.js';
 import { groups, passwd } from './accounts.js';
 import { mountedFilesystems, type MountEntry } from './mounts.js';

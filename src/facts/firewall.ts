@@ -14,7 +14,7 @@
  * since reading the firewall of a network namespace needs CAP_NET_ADMIN there: without it iptables
  * refuses and nft prints an empty ruleset, which must not be mistaken for "no rules".
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { installedPackages, packageManager, type PackageManagerKind } from './packages.js';
 import { systemdUnits } from './systemd-units.js';

@@ -5,7 +5,7 @@
  * key files: `[section]` headers, `key=value` lines, `#` comments; for a key given twice in a section
  * the last value counts, as GLib reads them.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const GREETER_DEFAULTS = '/etc/gdm3/greeter.dconf-defaults';

@@ -9,7 +9,7 @@
  * the first level of each home, for the files in them (as lstat sees them, so a symbolic link is
  * reported as a link, never as the file it points to).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import type { FileStat, WalkEntry } from '../targets/target.js';
 import { passwd, type PasswdEntry } from './accounts.js';
 import { defineFact } from './store.js';

@@ -4,7 +4,7 @@
  * order of their file names (a drop-in in /etc hides one of the same name in the other directories).
  * Only the [Journal] section counts; `#` and `;` start comments; the last assignment of a setting wins.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { orderSystemdDropins, parseSystemdSection, systemdDropinDirs, type SystemdSetting } from './systemd-conf.js';
 

@@ -4,7 +4,7 @@
  * (/bin/true or /bin/false): that is what `modprobe -n -v <module>` then reports. Names compare with
  * dashes and underscores as equal, as modprobe does.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { liveText } from './live-files.js';
 

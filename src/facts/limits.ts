@@ -4,7 +4,7 @@
  * there are listed as not read. Each line is `<domain> <type> <item> <value>`; `#` starts a comment;
  * a line pam_limits cannot use is skipped by it and listed here with the reason.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const LIMITS_CONF = '/etc/security/limits.conf';

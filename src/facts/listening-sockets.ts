@@ -10,7 +10,7 @@
  * little-endian host (x86, arm64), where 127.0.0.1 appears as 0100007F. On an offline root filesystem
  * there are no sockets: the fact throws NeedsLiveSystem.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const SOCKET_TABLES = ['/proc/net/tcp', '/proc/net/tcp6', '/proc/net/udp', '/proc/net/udp6'] as const;

@@ -5,7 +5,7 @@
  * (evidence of what is logged), and every regular file its group may write or execute or other users may
  * use at all (`find /var/log -type f -perm /g+wx,o+rwx`).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import type { WalkEntry } from '../targets/target.js';
 import { mountedFilesystems } from './mounts.js';
 import { defineFact } from './store.js';

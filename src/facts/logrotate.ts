@@ -4,7 +4,7 @@
  * before `{` (possibly over several lines) and list their own directives up to `}`. Script sections
  * (`postrotate` ... `endscript`, and the like) are skipped; `#` starts a comment line.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const LOGROTATE_CONF = '/etc/logrotate.conf';

@@ -4,7 +4,7 @@
  */
 import { defineFact } from './store.js';
 import { liveText } from './live-files.js';
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { systemdUnits } from './systemd-units.js';
 
 export interface MountEntry {

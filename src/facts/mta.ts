@@ -5,7 +5,7 @@
  * "all"). Which of them is installed comes from the package database. Other MTAs are not read here; a
  * running system's listening sockets show what any MTA really does.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { installedPackages } from './packages.js';
 import { isLoopbackAddress } from './listening-sockets.js';
 import { defineFact } from './store.js';

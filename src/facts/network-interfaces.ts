@@ -4,7 +4,7 @@
  * `phy80211` link) and which kernel module drives it. When NetworkManager's nmcli is present, its
  * radio switches are read too (`nmcli -t -f WIFI,WWAN radio`). One command.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const INTERFACES_COMMAND = [

@@ -5,7 +5,7 @@
  * turn it off). Processors other than x86 (no `flags` line, such as arm64) always have execute-never
  * permissions in their page tables. Live targets only.
  */
-import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
+import { CheckError, NeedsLiveSystem } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export interface NxSupport {

@@ -8,7 +8,7 @@
  * A package counts as on the system when its files are: for dpkg every state but not-installed and
  * config-files; for rpm every header in the database. `configured` says whether it is also ready to use.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { DPKG_STATUS, dpkgConfigured, dpkgFilesPresent, parseDpkgStatus, type DpkgRecord } from './dpkg-status.js';
 import { RPM_PACKAGES_DB, readRpmPackagesDb, type RpmHeaderPackage } from './rpmdb.js';
 import { defineFact, type FactStore } from './store.js';

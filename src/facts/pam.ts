@@ -14,7 +14,7 @@
  * Round trips: one read of /etc/pam.d/* (prefetched with every other declared file); one more only when
  * a rule includes a file outside /etc/pam.d by absolute path.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const PAM_DIR = '/etc/pam.d';

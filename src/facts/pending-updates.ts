@@ -9,7 +9,7 @@
  * The age of the lists or the cache says how current that knowledge is. Nothing is downloaded and
  * nothing is installed. Live targets only.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { packageManager } from './packages.js';
 

@@ -3,7 +3,7 @@
  * process (no dependency on ps, which minimal images lack). On an offline root filesystem there are no
  * processes: the fact throws NeedsLiveSystem.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const PROCESS_LIST_COMMAND = 'for d in /proc/[0-9]*; do read -r c < "$d/comm" && echo "${d#/proc/} $c"; done 2>/dev/null';

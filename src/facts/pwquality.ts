@@ -4,7 +4,7 @@
  * pam_pwquality takes the same names as module arguments, which override the file; the steps combine
  * the two (see steps/pam.ts).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const PWQUALITY_CONF = '/etc/security/pwquality.conf';

@@ -9,7 +9,7 @@
  * - its filesystem type is one of optical discs (iso9660, udf);
  * - on a running system, the kernel marks its disk removable (/sys/block/<disk>/removable is 1).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { configuredMounts, mountedFilesystems, type MountEntry } from './mounts.js';
 import { defineFact } from './store.js';
 

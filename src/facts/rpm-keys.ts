@@ -8,7 +8,7 @@
  * The database is queried with rpm: on the target where commands run, or, for an offline root
  * filesystem, by the auditing machine's rpm reading the tree's database (--root), as ./packages.ts does.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact, type FactStore } from './store.js';
 import { dearmor, parseKeyring, type PublicKeyId } from './apt-keys.js';
 

@@ -16,7 +16,7 @@
  * Anything the walk does not understand (encryption, checksums, duplicate sets, a truncated file, a
  * cycle in a page chain) is an error with its reason: a database that cannot be read never reads as empty.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 
 const HASH_MAGIC = 0x061561;
 const PAGE_HEADER = 26;

@@ -10,7 +10,7 @@
  * Tags used: NAME 1000, VERSION 1001, RELEASE 1002, EPOCH 1003 (INT32), ARCH 1022. Record 0, where rpm
  * keeps its instance counter rather than a package, is skipped.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { readBerkeleyHash } from './rpmdb-bdb.js';
 
 export const RPM_PACKAGES_DB = '/var/lib/rpm/Packages';

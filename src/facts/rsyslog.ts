@@ -11,7 +11,7 @@
  * `#` starts a comment (outside quotes), `/* ... *\/` is a block comment. Statement names and parameter
  * names are case-insensitive in rsyslog; they are kept lower-case here.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const RSYSLOG_CONF = '/etc/rsyslog.conf';

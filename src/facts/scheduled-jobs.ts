@@ -13,7 +13,7 @@
  * Skipped files are listed as ignored. A line cron cannot parse is skipped by cron and listed here with
  * the reason.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { packageManager } from './packages.js';
 

@@ -11,7 +11,7 @@
  * - the processes: `ps -e -o label,pid,ppid,comm`, the contexts `ps -eZ` shows. A context is
  *   user:role:type:level; ps shows "-" when the kernel gives a process none (SELinux disabled).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { liveText } from './live-files.js';
 

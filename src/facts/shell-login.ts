@@ -18,7 +18,7 @@
  * - Files are globbed in byte order (the C locale); a locale with another collation may order
  *   /etc/profile.d differently.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { parseShell, type TopLevel } from './shell-syntax.js';
 import { initialState, newContext, runFile, type LoginShell, type Possible, type ShellFiles, type UmaskValue } from './shell-effective.js';

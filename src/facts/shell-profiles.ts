@@ -6,7 +6,7 @@
  * dropped, commands are split at ; && || | and the words if/then/else/do, and a command inside an if
  * block counts like any other (as a grep of the file would count it).
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const SHELL_PROFILE_FILES = ['/etc/profile', '/etc/profile.d/*.sh', '/etc/bash.bashrc', '/etc/bashrc'];

@@ -7,7 +7,7 @@
  * `ExecStart=` adds a command and an empty `ExecStart=` clears the list. A unit masked in
  * /etc/systemd/system (linked to /dev/null) is not started at all.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { UNIT_DIRS, systemdUnits } from './systemd-units.js';
 import { packageManager } from './packages.js';

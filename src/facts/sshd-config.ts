@@ -8,7 +8,7 @@
  * holds the release's compiled-in defaults. Also here: the SSH host key files of /etc/ssh, as mode and
  * owner only.
  */
-import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
+import { CheckError, NeedsLiveSystem } from '../model/verdict.js';
 import type { FileStat } from '../targets/target.js';
 import { defineFact, type FactStore } from './store.js';
 import { installedPackages } from './packages.js';

@@ -11,7 +11,7 @@
  *   refuse the connection ("Bad Match condition").
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import type { SshdMatchBlock, SshdMatchCriterion } from './sshd-parse.js';
 
 /** A connection as `sshd -T -C` describes it. */

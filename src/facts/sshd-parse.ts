@@ -11,7 +11,7 @@
  *   file: it does not start. Such a file is a CheckError naming the line, never parsed around.
  * - Numbers are read with C's atoi: `four` is 0 and `4x` is 4, as sshd -T prints them.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { DEFAULT_RELEASE, type OpensshRelease } from './sshd-defaults.js';
 
 export interface SshdLocation { file: string; line: number }

@@ -8,7 +8,7 @@ import { decodeTargetBytes } from '../model/text.js';
 
 /** Failures of a batch read that are recorded as the files' answer (see readAndCache). */
 const RECORDED_FAILURES = new Set<TargetError['code']>(['timeout', 'lost', 'interrupted', 'io']);
-import { CheckError, NeedsLiveSystem } from '../engine/verdict.js';
+import { CheckError, NeedsLiveSystem } from '../model/verdict.js';
 
 export interface FactContext {
   target: Target;

@@ -10,7 +10,7 @@
  * Round trips: /etc/sudoers and /etc/sudoers.d/* are prefetched; another directory or file named by an
  * include costs one more read.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact, type FactStore } from './store.js';
 
 export const SUDOERS = '/etc/sudoers';

@@ -5,7 +5,7 @@
  * directory hiding one of the same name further down. Only the named section counts; `#` and `;` start
  * comments; the last assignment of a setting wins.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 
 export interface SystemdSetting { key: string; value: string; file: string; line: number }
 

@@ -6,7 +6,7 @@
  * backslash at the end of a line continues it; lines starting with "#" are comments. IPv6 addresses are
  * written in brackets ([::1]/128), whose colons do not separate fields.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const HOSTS_ALLOW = '/etc/hosts.allow';

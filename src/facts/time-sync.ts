@@ -6,7 +6,7 @@
  * /etc/sysconfig/ntpd), systemd-timesyncd (/etc/systemd/timesyncd.conf and its drop-in directories), and,
  * on a running system, the user each chronyd process runs as.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { identities } from './accounts.js';
 import { packageManager } from './packages.js';
 import { defineFact } from './store.js';

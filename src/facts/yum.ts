@@ -9,7 +9,7 @@
  *
  * A repository inherits `gpgcheck` from [main] when it does not set it; [main]'s own default is off.
  */
-import { CheckError } from '../engine/verdict.js';
+import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const YUM_CONF = '/etc/yum.conf';

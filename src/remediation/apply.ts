@@ -7,7 +7,7 @@
  */
 import type { FileNode, Target } from '../targets/target.js';
 import { connectTarget } from '../api.js';
-import type { Remediation } from './model.js';
+import type { Remediation } from '../model/remediation.js';
 import type { HardenOptions } from './harden.js';
 import { directoriesToCreate, pathsOf, sameNode, surroundingsOf, tempNameOf, type PlannedItem } from './plan.js';
 import { backupDirOf, toAttributesNode, toRecordNode, writeRecord, TEMP_SUFFIX, type RunRecord } from './run-record.js';

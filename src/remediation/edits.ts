@@ -1,5 +1,5 @@
 /** Pure text editors for the FileEdit operations. */
-import type { FileEdit } from './model.js';
+import type { FileEdit } from '../model/remediation.js';
 
 const isActive = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#');
 

@@ -18,7 +18,7 @@
  * A change of the boot configuration takes effect at the next boot, or when the filesystem is mounted
  * again (mount -o remount).
  */
-import type { Change, Remediation } from './model.js';
+import type { Change, Remediation } from '../model/remediation.js';
 import { escapeMountField, type MountEntry } from '../facts/mounts.js';
 import { withMountFlag, withoutNoauto, type RestrictingFlag } from '../facts/mount-options.js';
 

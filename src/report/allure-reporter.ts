@@ -42,7 +42,7 @@ function safeStepDetails(r: { statusDetails?: { message?: string; trace?: string
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Policy } from '../policy/policy.js';
-import type { Evidence } from '../engine/verdict.js';
+import type { Evidence } from '../model/verdict.js';
 import { waiverApplies, waiverExpired } from '../policy/apply.js';
 
 // The package's type declarations describe the CommonJS shape; at run time the ESM default is the class.

@@ -3,8 +3,7 @@
  * summary and the CIS-CAT score (passed / (passed + failed) over the selected scored items).
  */
 import { compareIds, loadBenchmark } from '../engine/catalogue.js';
-import type { Evidence, Status } from '../engine/verdict.js';
-import { STATUSES } from '../engine/verdict.js';
+import type { Evidence, Status } from '../model/verdict.js';
 import type { RunInfo, VerdictMessage } from './verdict-message.js';
 import { toolVersion } from '../engine/paths.js';
 import type { Policy } from '../policy/policy.js';
@@ -245,4 +244,3 @@ export function exitCodeFor(report: ComplianceReport): 0 | 1 | 3 {
   return 0;
 }
 
-export const ALL_STATUSES = STATUSES;

@@ -1,6 +1,6 @@
 /** The message each scenario attaches with its verdict; the compliance formatter collects them. */
-import type { Evidence, Status } from '../engine/verdict.js';
-import type { ManualFix, Remediation } from '../remediation/model.js';
+import type { Evidence, Status } from '../model/verdict.js';
+import type { ManualFix, Remediation } from '../model/remediation.js';
 
 export const VERDICT_MEDIA_TYPE = 'application/vnd.cis-bdd.verdict+json';
 

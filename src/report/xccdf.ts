@@ -9,7 +9,7 @@
  * The score is cis-bdd's CIS-CAT score (passed ÷ (passed + failed) over selected scored items, in percent).
  */
 import { loadBenchmark } from '../engine/catalogue.js';
-import type { Status } from '../engine/verdict.js';
+import type { Status } from '../model/verdict.js';
 import type { ComplianceItem, ComplianceReport } from './compliance.js';
 import { featureText } from './feature-text.js';
 import { evidenceText } from './junit.js';

@@ -5,7 +5,7 @@ import { LocalTarget } from './local.js';
 import { RootfsTarget } from './rootfs.js';
 import { DockerImageTarget, DockerTarget } from './docker.js';
 import { SshTarget } from './ssh.js';
-import { TARGET_FORMS } from './forms.js';
+import { TARGET_FORMS, sshSecretsFrom, type SshSecrets } from './forms.js';
 
 export interface TargetOptions {
   identityFile?: string;
@@ -15,9 +15,12 @@ export interface TargetOptions {
   trace?: TraceSink;
   /** the size cap per file and the timeout per round trip (defaults: DEFAULT_LIMITS) */
   limits?: Partial<TargetLimits>;
+  /** SSH secrets, from whoever runs the audit (the CLI: CIS_BDD_SSH_PASSWORD, CIS_BDD_SSH_PASSPHRASE, SSH_AUTH_SOCK) */
+  sshSecrets?: SshSecrets;
 }
 
-export { TARGET_FORMS };
+
+export { TARGET_FORMS, sshSecretsFrom, type SshSecrets };
 
 export function openTarget(uri: string | undefined, options: TargetOptions = {}): Target {
   const spec = uri ?? 'local';
@@ -56,6 +59,7 @@ export function openTarget(uri: string | undefined, options: TargetOptions = {})
       knownHostsFile: options.knownHostsFile,
       acceptNewHostKey: options.acceptNewHostKey,
       sudo: options.sudo,
+      ...options.sshSecrets,
     }, options.trace, options.limits);
   }
   throw new TargetError(`unknown target "${spec}". Target forms:\n  ${TARGET_FORMS.join('\n  ')}`, 'usage');

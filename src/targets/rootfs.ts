@@ -386,7 +386,3 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** fs.access-style check, exported for the local target. */
-export async function isReadable(p: string): Promise<boolean> {
-  try { await fs.access(p, fsc.R_OK); return true; } catch { return false; }
-}

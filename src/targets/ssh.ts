@@ -27,6 +27,11 @@ export interface SshOptions {
   sudo?: boolean;
   connectTimeoutMs?: number;
   maxChannels?: number;
+  /** secrets, handed over by the caller (the CLI reads them from its environment); never from a URI */
+  password?: string;
+  passphrase?: string;
+  /** an ssh-agent socket */
+  agentSocket?: string;
 }
 
 export class SshTarget extends CommandTarget {
@@ -73,10 +78,10 @@ export class SshTarget extends CommandTarget {
       } catch (e) {
         throw new TargetError(`identity file ${o.identityFile} cannot be read: ${(e as NodeJS.ErrnoException).code}`, 'usage');
       }
-      if (process.env.CIS_BDD_SSH_PASSPHRASE) config.passphrase = process.env.CIS_BDD_SSH_PASSPHRASE;
+      if (o.passphrase) config.passphrase = o.passphrase;
     }
-    if (process.env.CIS_BDD_SSH_PASSWORD) config.password = process.env.CIS_BDD_SSH_PASSWORD;
-    if (process.env.SSH_AUTH_SOCK) config.agent = process.env.SSH_AUTH_SOCK;
+    if (o.password) config.password = o.password;
+    if (o.agentSocket) config.agent = o.agentSocket;
     if (!config.privateKey && !config.password && !config.agent) {
       throw new TargetError('no SSH credentials: give --identity, run an ssh-agent, or set CIS_BDD_SSH_PASSWORD', 'usage');
     }

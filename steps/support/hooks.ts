@@ -8,9 +8,9 @@ import * as allure from 'allure-js-commons';
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as CucumberStatus } from '@cucumber/cucumber';
 import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
-import { openTarget } from '../../src/targets/index.js';
+import { openTarget, sshSecretsFrom } from '../../src/targets/index.js';
 import { loadPolicy } from '../../src/policy/policy.js';
-import { CheckError, type Status } from '../../src/engine/verdict.js';
+import { CheckError, type Status } from '../../src/model/verdict.js';
 import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
 import { safeText } from '../../src/model/text.js';
 import type { CisParameters, CisWorld } from './world.js';
@@ -35,6 +35,7 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     knownHostsFile: p.knownHosts ?? process.env.CIS_BDD_KNOWN_HOSTS,
     acceptNewHostKey: p.acceptNewHostKey ?? process.env.CIS_BDD_ACCEPT_NEW_HOST_KEY === '1',
     sudo: p.sudo ?? process.env.CIS_BDD_SUDO === '1',
+    sshSecrets: sshSecretsFrom(process.env),
     trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   await target.connect();

@@ -4,7 +4,7 @@
  * auditor reads and the value a policy can replace never drift apart.
  */
 import { tailoringDecl } from '../../src/policy/tailoring.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import type { CisWorld } from './world.js';
 
 /** Regular-expression tail matching an optional `, or the policy's "name"`. */

@@ -6,9 +6,9 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { Session } from '../../src/engine/session.js';
 import type { FactDef } from '../../src/facts/store.js';
-import { CheckError, CheckFailed, NeedsLiveSystem, type Evidence, type Status } from '../../src/engine/verdict.js';
+import { CheckError, CheckFailed, NeedsLiveSystem, type Evidence, type Status } from '../../src/model/verdict.js';
 import { tailoringDecl } from '../../src/policy/tailoring.js';
-import type { ManualFix, Remediation } from '../../src/remediation/model.js';
+import type { ManualFix, Remediation } from '../../src/model/remediation.js';
 
 export interface CisParameters {
   target?: string;

@@ -19,7 +19,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dpkgFilesPresent, dpkgStatusAbbrev, parseDpkgStatus } from '../../src/facts/dpkg-status.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ensureUbuntuBase, withOverlay } from '../support/fixtures.js';
 
 const RUNS = Number(process.env.CIS_BDD_DIFF_RUNS ?? 200);

@@ -22,7 +22,7 @@ import {
 import { parseGroup, parsePasswd } from '../../src/facts/accounts.js';
 import { planConnections } from '../../src/facts/sshd-connections.js';
 import { connectionArgument } from '../../src/facts/sshd-match.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 
 const RUNS = Number(process.env.CIS_BDD_DIFF_RUNS ?? 200);
 const SEED = 20261207;

@@ -12,7 +12,7 @@ import { includedirReads, parseSudoers, type SudoDefault } from '../../src/facts
 import { parseAccessList } from '../../src/facts/cron-access.js';
 import { parseProcessList } from '../../src/facts/processes.js';
 import { parseSecuretty } from '../../src/facts/securetty.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
 const fixture = (p: string) => readFileSync(path.join(ubuntuBase, p), 'utf8');

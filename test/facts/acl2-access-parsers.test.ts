@@ -12,7 +12,7 @@ import {
 import { parsePamFile, resolveLink, withOption, type PamRule } from '../../src/facts/pam.js';
 import { parseShellProfile } from '../../src/facts/shell-profiles.js';
 import { applyEdit } from '../../src/remediation/edits.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot } from '../support/fixtures.js';
 
 const acl2File = (p: string) => readFileSync(path.join(repoRoot, 'containers/acl2/files', p), 'utf8');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { describeRepo, parseYumIni, reposOf, sectionValue, yumBool, yumConfWithMainGpgcheck } from '../../src/facts/yum.js';
 import { parseArmouredKeys, parseImportedKeys } from '../../src/facts/rpm-keys.js';
 import { parseYumCheckUpdate } from '../../src/facts/pending-updates.js';

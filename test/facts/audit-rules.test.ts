@@ -6,7 +6,7 @@ import {
   auditRulesFromFiles, auditRulesFromLoadFile, canonicalRule, coverage, decidingEnableFlag, effectiveRules, parseAuditRule,
   parseAuditRules, parseAuditctlList,
 } from '../../src/facts/audit-rules.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
 const acl2Files = path.resolve(__dirname, '../../containers/acl2/files');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAuditdConf } from '../../src/facts/auditd-config.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
 describe('parseAuditdConf', () => {

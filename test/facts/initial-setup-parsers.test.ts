@@ -17,7 +17,7 @@ import { parseNxSupport } from '../../src/facts/nx-support.js';
 import { disclosures } from '../../src/facts/banners.js';
 import { keyFileBoolean, keyFileValue, parseKeyFile } from '../../src/facts/gdm.js';
 import { parsePendingUpdates } from '../../src/facts/pending-updates.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 
 const base = ensureUbuntuBase();
 const fixtureText = (p: string) => readFileSync(path.join(base, p), 'utf8');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeSocketAddress, describeSocket, isListening, isLoopbackAddress, listeningSockets, parseSocketTable, parseSocketTablesOutput,
 } from '../../src/facts/listening-sockets.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 
 const CONTAINER_OUTPUT = `@@table /proc/net/tcp
   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode                                                     

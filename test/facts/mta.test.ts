@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   eximInterfaces, eximListening, interfaceAddress, parseEximDebconf, parsePostfixMainCf, postfixInterfaces, postfixListening,
 } from '../../src/facts/mta.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 
 const EXIM_LOCAL = `# /etc/exim4/update-exim4.conf.conf
 #

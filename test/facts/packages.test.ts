@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installedFromDpkg, isDpkgInstalled, parseDpkgStatus } from '../../src/facts/packages.js';
 import { dpkgConfigured, dpkgFilesPresent, dpkgStatusAbbrev } from '../../src/facts/dpkg-status.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 
 // from the fixture, shortened (Depends and most of Description cut)

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRpmPackagesDb, parseRpmHeaderBlob } from '../../src/facts/rpmdb.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ensureAcl2Base, repoRoot, type Layer } from '../support/fixtures.js';
 import { rootfsItemCases } from '../support/cases.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assembleRsyslog, fileCreateModes, loggingRules, networkInputs, parseRsyslogConf, remoteTargets,
 } from '../../src/facts/rsyslog.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { ubuntuBase } from '../support/fixtures.js';
 
 const fixture = (p: string) => readFileSync(path.join(ubuntuBase, p), 'utf8');

@@ -6,7 +6,7 @@ import {
   parseMaxStartups, parseSshdConfig, parseSshdLines, parseSshdTestOutput, resolveAlgorithms, sshdSeconds, OPENSSH_76_DEFAULTS,
   fromSshdTest, DEFAULT_RELEASE, SSHD_CONFIG,
 } from '../../src/facts/sshd-config.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { settingsFor } from '../../src/facts/sshd-effective.js';
 import { addrMatchList, connectionArgument, matchPatternList, type SshdConnectionSpec } from '../../src/facts/sshd-match.js';
 import { planConnections } from '../../src/facts/sshd-connections.js';

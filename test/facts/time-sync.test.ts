@@ -11,7 +11,7 @@ import {
   ntpdServiceUser, ntpdUserOption, orderDropIns, parseChronyConf, parseChronydProcesses, parseNtpConf, parseShellAssignments, parseSystemdIni,
   timesyncdSettings, unitSettingList, withUserOption,
 } from '../../src/facts/time-sync.js';
-import { CheckError } from '../../src/engine/verdict.js';
+import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 import { NTPD_SERVICE_CENTOS7, NTPD_SYSCONFIG_CENTOS7 } from '../support/acl2-samples.js';
 

@@ -8,7 +8,7 @@ import { parseMountTable, parseMountUnit, systemdOwnMountAt, type MountEntry } f
 import { readMountFlag, withMountFlag, withoutNoauto } from '../../src/facts/mount-options.js';
 import { bootOptionFix, configureOwnMountFix, fstabLine, fstabLinesFor, noautoFix, separateFilesystemSteps } from '../../src/remediation/mount-fixes.js';
 import { applyEdits } from '../../src/remediation/edits.js';
-import type { Change } from '../../src/remediation/model.js';
+import type { Change } from '../../src/model/remediation.js';
 
 /** An ACL2 fstab as the image installer writes it, with a /tmp line, a /home line and a path with a space. */
 const FSTAB = [
