@@ -6,7 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { groups, identities, nisCompatLines, passwd, shadow, type PasswdPasswordField, type GroupEntry, type PasswdEntry } from '../src/facts/accounts.js';
 import { membersOfGroup } from '../src/facts/group-membership.js';
 import { analysePath, homeListings, normaliseHome, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';

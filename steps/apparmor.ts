@@ -6,7 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { appArmorProfilesOnDisk, appArmorRunning, APPARMOR_DIR, type ProfileFile } from '../src/facts/apparmor.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { CheckError } from '../src/model/verdict.js';
 import type { Change } from '../src/model/remediation.js';
 

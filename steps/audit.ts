@@ -8,7 +8,7 @@
  */
 import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import {
   AUDIT_RULES_FILE, canonicalRule, coverage, decidingEnableFlag, parseAuditRules, auditRulesOnDisk, loadedAuditRules,
   type AuditRuleLine, type AuditRulesOnDisk,

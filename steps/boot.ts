@@ -17,7 +17,7 @@ import { EFI_GRUB_CFG, GRUB2_CFG, grubKernelLines, grubRegenerateCommand, kernel
 import { shadow } from '../src/facts/accounts.js';
 import { singleUserModeUnits, type UnitExecStart } from '../src/facts/single-user-mode.js';
 import { CheckError } from '../src/model/verdict.js';
-import { permissionProblems, remedyPermissions } from './files.js';
+import { permissionProblems, remedyPermissions } from './support/permissions.js';
 import type { Change } from '../src/model/remediation.js';
 
 Given('the GRUB configuration generator {string} exists, or the item does not apply', async function (this: CisWorld, path: string) {

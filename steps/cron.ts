@@ -9,7 +9,7 @@
 import { Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode, type Owner } from './support/parameter-types.js';
-import { permissionProblems, remedyPermissions } from './files.js';
+import { permissionProblems, remedyPermissions } from './support/permissions.js';
 import { runningProcesses } from '../src/facts/processes.js';
 import { schedulerAccessLists, type AccessList } from '../src/facts/cron-access.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';

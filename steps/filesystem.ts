@@ -11,20 +11,11 @@ import { packageManager } from '../src/facts/packages.js';
 import type { WalkEntry } from '../src/targets/target.js';
 import type { Change } from '../src/model/remediation.js';
 import { safeName } from '../src/model/text.js';
-
-/** At most this many paths are quoted in a verdict; the rest are counted. */
-const QUOTED = 50;
+import { capped } from './support/evidence.js';
 
 const TYPE_NAMES: Record<string, string> = {
   f: 'file', d: 'directory', l: 'symlink', c: 'char device', b: 'block device', p: 'fifo', s: 'socket',
 };
-
-/** A list for evidence: the first lines, then how many more there are. */
-export function capped(lines: string[], total = lines.length, max = QUOTED): string {
-  const shown = lines.slice(0, max);
-  const more = total - shown.length;
-  return [...shown, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n');
-}
 
 function walkSource(scan: FilesystemScan): string {
   const prune = scan.pruned.length ? ` (not descending into ${scan.pruned.join(', ')})` : '';

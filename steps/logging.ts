@@ -7,7 +7,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { identities } from '../src/facts/accounts.js';
 import {
   RSYSLOG_CONF, RSYSLOG_D_GLOB, fileCreateModes, loggingRules, networkInputs, remoteTargets, rsyslogConfig, type FileCreateMode, type RsyslogConfig,

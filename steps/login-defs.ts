@@ -5,7 +5,7 @@
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { passwd, shadow, type ShadowEntry } from '../src/facts/accounts.js';
 import {
   LOGIN_DEFS, LOGIN_DEFS_DEFAULTS, USERADD_BUILTIN_DEFAULTS, USERADD_DEFAULTS, loginDefs, shadowNumber, useraddDefaults, type DefsFile,

@@ -10,8 +10,8 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
-import { capped } from './filesystem.js';
-import { packageInstalled } from './packages.js';
+import { capped } from './support/evidence.js';
+import { packageInstalled } from './support/packages.js';
 import { configuredMounts, mountedFilesystems, systemdOwnMountAt, type MountEntry } from '../src/facts/mounts.js';
 import { isRestrictingFlag, readMountFlag, type RestrictingFlag } from '../src/facts/mount-options.js';
 import { configuredRemovableMedia, mountedRemovableMedia, type RemovableMediaMounts } from '../src/facts/removable-media.js';

@@ -8,7 +8,7 @@ import type { CisWorld } from './support/world.js';
 import { nxSupport } from '../src/facts/nx-support.js';
 import { resourceLimits } from '../src/facts/limits.js';
 import { coredumpConfig } from '../src/facts/coredump.js';
-import { packageInstalled } from './packages.js';
+import { packageInstalled } from './support/packages.js';
 import type { Change } from '../src/model/remediation.js';
 
 /** cis-bdd's own drop-ins: hardening writes core dump limits here and nowhere else. */

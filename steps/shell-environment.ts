@@ -10,7 +10,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { Change } from '../src/model/remediation.js';
 import type { CisWorld } from './support/world.js';
 import { formatMode } from './support/parameter-types.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { shellProfiles, umaskEffect, type ShellProfiles, type UmaskCommand, type UmaskEffect } from '../src/facts/shell-profiles.js';
 import { LOGIN_SHELL_FILES, loginShellSettings, type LoginShellOutcome, type LoginShellSettings } from '../src/facts/shell-login.js';
 import { UNKNOWN, type Possible, type UmaskValue } from '../src/facts/shell-effective.js';

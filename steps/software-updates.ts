@@ -13,7 +13,7 @@ import { pendingUpdates } from '../src/facts/pending-updates.js';
 import { packageManager } from '../src/facts/packages.js';
 import { describeRepo, yumConfig, yumConfWithMainGpgcheck, YUM_CONF } from '../src/facts/yum.js';
 import { describeImportedKey, rpmTrustedKeys, RPM_GPG_DIR } from '../src/facts/rpm-keys.js';
-import { capped } from './filesystem.js';
+import { capped } from './support/evidence.js';
 import { CheckError } from '../src/model/verdict.js';
 import type { Change } from '../src/model/remediation.js';
 

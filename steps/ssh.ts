@@ -6,7 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import type { Owner } from './support/parameter-types.js';
-import { permissionProblems, remedyPermissions } from './files.js';
+import { permissionProblems, remedyPermissions } from './support/permissions.js';
 import { installedPackages } from '../src/facts/packages.js';
 import {
   TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,

@@ -8,7 +8,7 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { packageInstalled } from './packages.js';
+import { packageInstalled } from './support/packages.js';
 import { globalDefaults, sudoers, type SudoDefault } from '../src/facts/sudoers.js';
 
 Then('the package {string} or the package {string} is installed', async function (this: CisWorld, a: string, b: string) {

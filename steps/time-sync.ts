@@ -7,7 +7,7 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { packageInstalled } from './packages.js';
+import { packageInstalled } from './support/packages.js';
 import { CheckError } from '../src/model/verdict.js';
 import type { Change, FileEdit } from '../src/model/remediation.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
