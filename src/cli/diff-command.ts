@@ -4,8 +4,8 @@
  * different benchmarks).
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from './engine/usage-error.js';
-import { diffAudits, diffExitCode, formatDiff, loadAuditFile, type AuditDiff } from './report/diff.js';
+import { UsageError } from '../engine/usage-error.js';
+import { diffAudits, diffExitCode, formatDiff, loadAuditFile, type AuditDiff } from '../report/diff.js';
 
 export async function diffCommand(args: string[]): Promise<number> {
   let parsed;

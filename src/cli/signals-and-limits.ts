@@ -3,7 +3,7 @@
  * (the report so far is written, exit 130/143), the second exits at once; and --timeout and
  * --max-file-size, checked.
  */
-import { UsageError } from './engine/usage-error.js';
+import { UsageError } from '../engine/usage-error.js';
 
 /**
  * Ctrl-C / SIGTERM during an audit: the first stops the audit's use of the target and lets the report be
@@ -18,7 +18,7 @@ export function onInterrupt(): { received?: 'SIGINT' | 'SIGTERM'; remove(): void
     }
     state.received = signal;
     process.stderr.write(`cis-bdd: ${signal}: stopping; the report will say what was measured (send it again to exit at once)\n`);
-    void import('./api.js').then((m) => m.interruptAudits(signal));
+    void import('../api.js').then((m) => m.interruptAudits(signal));
   };
   const onInt = () => handler('SIGINT');
   const onTerm = () => handler('SIGTERM');

@@ -1,0 +1,11 @@
+/** How every command ends on bad input: one line on stderr, exit 2, no stack trace. */
+import { UsageError } from '../engine/usage-error.js';
+
+export function usageExit(e: unknown): number {
+  if (e instanceof UsageError) {
+    const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
+    process.stderr.write(`cis-bdd: ${label}: ${e.message}\n`);
+    return 2;
+  }
+  throw e;
+}
