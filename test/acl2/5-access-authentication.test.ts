@@ -196,6 +196,14 @@ const cases: ItemCase[] = [
   { id: '5.3.1', expect: 'fail', given: 'a good pwquality.conf, but minlen=8 on the password-auth line, which wins there',
     change: chain((l) => l.append(PWQUALITY, PWQ_OK), replaceLine(PASSWORD_AUTH, /retry=3 authtok_type=$/m, 'retry=3 authtok_type= minlen=8')),
     reason: /minlen=8 as an argument at \/etc\/pam\.d\/password-auth:13/ },
+  { id: '5.3.1', expect: 'fail', given: 'good settings in pwquality.conf.d only, which libpwquality 1.2.3 does not read',
+    change: (l) => l.write('/etc/security/pwquality.conf.d/50-cis.conf', PWQ_OK), reason: /pwquality\.conf\.d\/50-cis\.conf not read by this version of libpwquality[\s\S]*minlen is not set/ },
+  { id: '5.3.1', expect: 'fail', given: 'pam_pwquality required in system-auth, and pam_unix there without use_authtok stores a rejected password',
+    change: chain((l) => l.append(PWQUALITY, PWQ_OK), replaceLine(SYSTEM_AUTH, /^password {4}requisite {5}pam_pwquality/m, 'password    required      pam_pwquality'),
+      replaceLine(SYSTEM_AUTH, /try_first_pass use_authtok$/m, 'try_first_pass')),
+    reason: /system-auth:14 .*without use_authtok, asks for a new one and stores it unchecked/ },
+  { id: '5.3.1', expect: 'pass', given: 'pam_pwquality required in both stacks; pam_unix keeps use_authtok',
+    change: chain((l) => l.append(PWQUALITY, PWQ_OK), both((f) => replaceLine(f, /^password {4}requisite {5}pam_pwquality/m, 'password    required      pam_pwquality'))) },
   { id: '5.3.1', expect: 'fail', given: 'five tries in system-auth', change: chain((l) => l.append(PWQUALITY, PWQ_OK), replaceLine(SYSTEM_AUTH, /retry=3/, 'retry=5')), reason: /retry must be between 1 and 3: \/etc\/pam\.d\/system-auth:13 sets retry=5/ },
   { id: '5.3.1', expect: 'fail', given: 'password-auth without try_first_pass', change: chain((l) => l.append(PWQUALITY, PWQ_OK), replaceLine(PASSWORD_AUTH, /pam_pwquality\.so try_first_pass /, 'pam_pwquality.so ')),
     reason: /pam_pwquality\.so without try_first_pass: \/etc\/pam\.d\/password-auth:13/ },
@@ -217,7 +225,10 @@ const cases: ItemCase[] = [
   { id: '5.3.3', expect: 'fail', given: 'pam_pwhistory remember=5, but only optional', change: both((f) => replaceLine(f, UNIX_PASSWORD, 'password    optional      pam_pwhistory.so remember=5 use_authtok\n$1')) },
 
   { id: '5.3.4', expect: 'pass', given: 'the fixture as shipped: pam_unix sha512 in both stacks', change: () => {}, reason: /password-auth:14 password sufficient pam_unix\.so sha512/ },
-  { id: '5.3.4', expect: 'fail', given: 'password-auth hashes with MD5', change: replaceLine(PASSWORD_AUTH, /pam_unix\.so sha512 /, 'pam_unix.so md5 '), reason: /pam_unix\.so without sha512: \/etc\/pam\.d\/password-auth:14/ },
+  { id: '5.3.4', expect: 'fail', given: 'password-auth hashes with MD5', change: replaceLine(PASSWORD_AUTH, /pam_unix\.so sha512 /, 'pam_unix.so md5 '), reason: /\/etc\/pam\.d\/password-auth:14 hashes with md5/ },
+  { id: '5.3.4', expect: 'fail', given: 'sha512 then md5 in password-auth: pam_unix uses the last', change: replaceLine(PASSWORD_AUTH, /pam_unix\.so sha512 /, 'pam_unix.so sha512 md5 '),
+    reason: /password-auth:14 hashes with md5: md5 \(the last hashing option; sha512 before it do not count\)/ },
+  { id: '5.3.4', expect: 'pass', given: 'md5 then sha512 in both stacks', change: both((f) => replaceLine(f, /pam_unix\.so sha512 /, 'pam_unix.so md5 sha512 ')) },
 
   // ---------------------------------------------------------------- 5.4.1 password ageing
   { id: '5.4.1.1', expect: 'fail', given: 'the fixture as shipped: PASS_MAX_DAYS 99999', change: () => {}, reason: /login\.defs:12 PASS_MAX_DAYS 99999: must be at most 365/ },
