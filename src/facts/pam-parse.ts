@@ -187,6 +187,8 @@ export function actionTable(rule: Pick<PamRule, 'control' | 'actions'>): Record<
     optional: { success: 'ok', new_authtok_reqd: 'ok', default: 'ignore' },
     sufficient: { success: 'done', new_authtok_reqd: 'done', default: 'ignore' },
   };
+  // a substack's result counts like a required module's (its done and die end the substack only)
+  if (rule.control === 'substack') return keyword.required;
   if (!rule.actions) return keyword[rule.control] ?? { default: 'bad' };
   return { default: 'bad', ...rule.actions };
 }

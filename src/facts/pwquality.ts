@@ -99,14 +99,9 @@ export interface PwqualityConf {
   fileOnly: PwqualityRead;
 }
 
-export const pwqualityConf = defineFact<PwqualityConf>('pwquality-conf', async ({ facts }) => {
-  const text = await facts.text(PWQUALITY_CONF);
-  const dir: Array<{ path: string; text: string }> = [];
-  for (const r of await facts.readMany([`${PWQUALITY_DIR}/*.conf`])) {
-    if (r.state === 'file') dir.push({ path: r.path, text: r.content.toString('utf8') });
-    else if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
-  }
-  const order = pwqualityDirOrder(dir.map((d) => d.path.slice(PWQUALITY_DIR.length + 1)));
+/** What the library takes from the directory's files (any names, any order) and the file (null: missing). */
+export function pwqualityFromFiles(dir: Array<{ path: string; text: string }>, text: string | null): PwqualityConf {
+  const order = pwqualityDirOrder(dir.map((d) => d.path.slice(d.path.lastIndexOf('/') + 1)));
   const dirFiles = order.map((n) => dir.find((d) => d.path === `${PWQUALITY_DIR}/${n}`)!);
   const main = text === null ? [] : [{ path: PWQUALITY_CONF, text }];
   return {
@@ -116,4 +111,14 @@ export const pwqualityConf = defineFact<PwqualityConf>('pwquality-conf', async (
     withDir: readPwqualityFiles([...dirFiles, ...main]),
     fileOnly: readPwqualityFiles(main),
   };
+}
+
+export const pwqualityConf = defineFact<PwqualityConf>('pwquality-conf', async ({ facts }) => {
+  const text = await facts.text(PWQUALITY_CONF);
+  const dir: Array<{ path: string; text: string }> = [];
+  for (const r of await facts.readMany([`${PWQUALITY_DIR}/*.conf`])) {
+    if (r.state === 'file') dir.push({ path: r.path, text: r.content.toString('utf8') });
+    else if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
+  }
+  return pwqualityFromFiles(dir, text);
 }, [PWQUALITY_CONF, `${PWQUALITY_DIR}/*.conf`]);
