@@ -377,6 +377,8 @@ async function qualityValues(world: CisWorld, services: string[], name: string):
 
 /** Set quality values: in pwquality.conf, or on the module line where an argument overrides the file. */
 async function remedyQuality(world: CisWorld, values: Array<{ v: QualityValue; name: string; fix: number }>): Promise<void> {
+  const read = await pwqualityRead(world);
+  if (read.stopped) person(world, [`remove or correct ${read.stopped.file} line ${read.stopped.line} ("${read.stopped.text}"): libpwquality stops reading its settings there`]);
   const inFile = [...new Map(values.filter((x) => !x.v.fromArgument).map((x) => [x.name, x])).values()];
   if (inFile.length) {
     world.remedy({

@@ -5,7 +5,8 @@
  *   then /etc/security/pwquality.conf; a later setting wins. (1.2.3, ACL2's version, predates the
  *   directory: its steps read the file alone.)
  * - a line: everything from `#` on is a comment; `name value`, `name = value` or `name=value`; names
- *   without case; integers in decimal within the range of an int; minlen below 6 counts as 6.
+ *   without case; integers in decimal strictly between the limits of an int; minlen below 6 counts as 6, minclass
+ *   above 4 as 4.
  * - the first line the library cannot take (an unknown name, a value that is not an integer) ends the
  *   reading: what came before counts, nothing after it, not even the other files. pam_pwquality goes on
  *   with that.
@@ -35,8 +36,10 @@ export function pwqualityValue(name: string, raw: string): { value: number | str
   if (!(n in PWQUALITY_INT_DEFAULTS)) return { error: `"${name}" is not a setting libpwquality knows` };
   if (!/^[+-]?\d+$/.test(raw)) return { error: `"${raw}" is not a decimal integer` };
   const v = Number(raw);
-  if (v > 2147483647 || v < -2147483648) return { error: `${raw} is out of range` };
-  return { value: n === 'minlen' && v < PWQUALITY_MIN_LENGTH_FLOOR ? PWQUALITY_MIN_LENGTH_FLOOR : v };
+  if (v >= 2147483647 || v <= -2147483648) return { error: `${raw} is out of range` };
+  if (n === 'minlen' && v < PWQUALITY_MIN_LENGTH_FLOOR) return { value: PWQUALITY_MIN_LENGTH_FLOOR };
+  if (n === 'minclass' && v > 4) return { value: 4 };
+  return { value: v };
 }
 
 /** One line split as libpwquality splits it; null for a blank or comment line. */

@@ -195,9 +195,13 @@ let loginDefs = '';
 const cache = new Map<string, string>();
 let singleRuns = 0;
 
+function driver(cases: unknown[]): string {
+  const input = JSON.stringify({ user: USER, old: OLD, cases });
+  return execFileSync('timeout', ['600', 'prlimit', '--as=2147483648', 'chroot', root, 'python3', '/tmp/cis-bdd-pam-driver.py'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
 function realRun(cases: Array<{ id: string; files: Record<string, string | null>; password: string }>): Map<string, string> {
-  const input = JSON.stringify({ user: USER, old: OLD, cases: cases.map((c) => ({ id: c.id, service: SERVICE, password: c.password, files: c.files })) });
-  const out = execFileSync('timeout', ['600', 'prlimit', '--as=2147483648', 'chroot', root, 'python3', '/tmp/cis-bdd-pam-driver.py'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = driver(cases.map((c) => ({ id: c.id, service: SERVICE, password: c.password, files: c.files })));
   const results = new Map<string, string>();
   for (const line of out.trim().split('\n')) {
     const r = JSON.parse(line) as { id: string; changed: boolean; hash: string; rc: number; error?: string };
@@ -255,6 +259,55 @@ describe('differential: PAM password stacks against the real pam_unix and pam_pw
       expect(`${p.stored}`, `${p.why}\nservice:\n${files[`/etc/pam.d/${SERVICE}`]}\nblock:\n${files[`/etc/pam.d/${BLOCK}`]}\npwquality.conf:\n${files[PWQUALITY_CONF]}`).toBe(real);
     }), { seed: SEED, numRuns: RUNS });
     const summary = (m: Map<string, number>) => [...m].sort().map(([k, n]) => `${k} ${n}`).join(', ');
+    expect(disagreements).toBe(0);
     console.log(`differential pam (passwd through generated stacks): ${RUNS} cases, ${disagreements} disagreements; stored: ${summary(seen.stored)}; reached by: ${summary(seen.where)}; pam_pwquality's rules ${summary(verdicts)} the password; ${singleRuns} cases asked again one by one`);
   }, 1_800_000);
+
+  it(`reads pwquality.conf and pwquality.conf.d as libpwquality does, on ${RUNS} generated sets of files (seed ${SEED})`, () => {
+    const names = [...Object.keys(PWQUALITY_INT_DEFAULTS), 'badwords', 'dictpath'];
+    const value = fc.oneof(
+      { weight: 12, arbitrary: fc.integer({ min: -5, max: 30 }).map(String) },
+      { weight: 1, arbitrary: fc.constantFrom('+3', '-0', '007', '', '2147483647', '2147483648', '99999999999', '12x', '0x10', 'abc', 'a b') },
+    );
+    const line = fc.oneof(
+      { weight: 12, arbitrary: fc.tuple(fc.constantFrom(...names), fc.constantFrom('%n = %v', '%n=%v', '%n %v', '%N\t=\t%v', '  %n   %v   # note'), value)
+        .map(([n, w, v]) => w.replace('%n', n).replace('%N', n.toUpperCase()).replace('%v', v)) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...names), fc.constantFrom('%n==%v', '%n = = %v'), value).map(([n, w, v]) => w.replace('%n', n).replace('%v', v)) },
+      { weight: 1, arbitrary: fc.constantFrom('# comment', '', '   ', 'bogus = 1', 'enforce_for_root', 'retry = 3', 'minlen') },
+    );
+    const fileText = fc.array(line, { maxLength: 6 }).map((ls) => `${ls.join('\n')}\n`);
+    const confCase = fc.record({
+      main: fc.option(fileText, { nil: null }),
+      dir: fc.uniqueArray(fc.record({ name: fc.constantFrom('10-a.conf', '20-b.conf', 'B.conf', 'x.txt', '.hidden.conf', 'z.conf.bak', '5.conf'), text: fileText }), { selector: (f) => f.name, maxLength: 3 }),
+    });
+    const filesOfConf = (c: { main: string | null; dir: Array<{ name: string; text: string }> }) => {
+      const files: Record<string, string | null> = { [PWQUALITY_DIR]: null, [PWQUALITY_CONF]: c.main };
+      for (const f of c.dir) files[`${PWQUALITY_DIR}/${f.name}`] = f.text;
+      return files;
+    };
+    const ours = (c: { main: string | null; dir: Array<{ name: string; text: string }> }) => {
+      const read = pwqualityFromFiles(c.dir.filter((f) => f.name.endsWith('.conf')).map((f) => ({ path: `${PWQUALITY_DIR}/${f.name}`, text: f.text })), c.main).withDir;
+      return Object.fromEntries(Object.keys(PWQUALITY_INT_DEFAULTS).map((n) => [n, pwqualitySetting([], read, n, PWQUALITY_INT_DEFAULTS).value]));
+    };
+    const confCache = new Map<string, string>();
+    const real = (cs: Array<{ main: string | null; dir: Array<{ name: string; text: string }> }>) => {
+      const out = driver(cs.map((c, i) => ({ id: String(i), kind: 'conf', files: filesOfConf(c) })));
+      return out.trim().split('\n').map((l) => JSON.stringify((JSON.parse(l) as { values: Record<string, number> }).values));
+    };
+    const sample = fc.sample(confCase, { seed: SEED, numRuns: RUNS });
+    real(sample).forEach((v, i) => confCache.set(JSON.stringify(sample[i]), v));
+    let disagreements = 0;
+    let stopped = 0;
+    fc.assert(fc.property(confCase, (c) => {
+      const k = JSON.stringify(c);
+      if (!confCache.has(k)) confCache.set(k, real([c])[0]);
+      const theirs = JSON.parse(confCache.get(k)!) as Record<string, number>;
+      const mine = ours(c);
+      if (pwqualityFromFiles(c.dir.filter((f) => f.name.endsWith('.conf')).map((f) => ({ path: `${PWQUALITY_DIR}/${f.name}`, text: f.text })), c.main).withDir.stopped) stopped++;
+      if (Object.keys(PWQUALITY_INT_DEFAULTS).some((n) => mine[n] !== theirs[n])) disagreements++;
+      expect(mine, JSON.stringify(filesOfConf(c), null, 1)).toEqual(theirs);
+    }), { seed: SEED, numRuns: RUNS });
+    expect(disagreements).toBe(0);
+    console.log(`differential libpwquality settings (pwquality_read_config): ${RUNS} cases, ${Object.keys(PWQUALITY_INT_DEFAULTS).length} integer settings each, ${disagreements} disagreements; ${stopped} cases with a line that stops the reading`);
+  }, 600_000);
 });

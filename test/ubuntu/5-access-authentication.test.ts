@@ -153,6 +153,9 @@ const cases: ItemCase[] = [
   { id: '5.4.3', expect: 'pass', given: 'pam_pwhistory remembers 5', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=5') },
   { id: '5.4.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /do not call pam_pwhistory\.so/ },
   { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory remembers 3', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=3'), reason: /remember must be at least 5/ },
+  { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory after pam_unix: the password is stored before the history is consulted',
+    change: (l) => l.edit(COMMON_PASSWORD, (t) => t.replace(/^(password\s+requisite\s+pam_deny\.so)$/m, 'password\trequired\t\t\tpam_pwhistory.so remember=5\n$1')),
+    reason: /pam_unix\.so obscure use_authtok try_first_pass sha512 can run before the password is checked/ },
   { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory commented out', change: pwhistory('#password\trequired\t\t\tpam_pwhistory.so remember=5'), reason: /do not call pam_pwhistory\.so/ },
 
   // 5.4.4 SHA-512
