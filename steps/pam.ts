@@ -276,16 +276,20 @@ Then('the PAM services {words} each call {string} for {string} with {string} bef
   this: CisWorld, services: string[], module: string, type: string, before: string, anchor: string, after: string,
 ) {
   const problems: string[] = [];
+  const is = (e: PamStackEntry, option: string) => moduleName(e.module) === module && e.args.includes(option);
   for (const service of services) {
     const stack = await pamStack(this, service, type);
-    const at = stack.entries.findIndex((e) => moduleName(e.module) === anchor);
-    const calls = stack.entries.map((e, i) => ({ e, i })).filter(({ e }) => moduleName(e.module) === module);
     recordOnce(this, stackSource(stack), stack.entries.map(describePamEntry).join('\n'));
-    if (at < 0) { problems.push(`the ${type} rules of ${stack.file} do not call ${anchor}`); continue; }
-    const first = calls.find(({ e, i }) => i < at && e.args.includes(before));
-    const second = calls.find(({ e, i }) => i > at && e.args.includes(after));
-    if (!first) problems.push(`${stack.file}: no ${module} ${before} rule before ${anchor} (${describePamEntry(stack.entries[at])})`);
-    if (!second) problems.push(`${stack.file}: no ${module} ${after} rule after ${anchor}`);
+    // on every way to the anchor, the "before" rule ran first
+    const first = pamFlow(stack, (e) => is(e, before));
+    const anchors = runnableCalls(first, anchor);
+    if (!anchors.length) { problems.push(`the ${type} rules of ${stack.file} do not call ${anchor}`); continue; }
+    const early = anchors.filter((a) => first.visits.get(a)!.states.has('unchecked'));
+    if (early.length) problems.push(`${stack.file}: no ${module} ${before} rule before ${anchor} (${early.map(describePamEntry).join(', ')} can run first)`);
+    // when the anchor fails, the "after" rule runs
+    const second = pamFlow(stack, (e) => moduleName(e.module) === anchor);
+    const counted = [...second.visits.values()].some((v) => is(v.entry, after) && v.states.has('failed'));
+    if (!counted) problems.push(`${stack.file}: no ${module} ${after} rule runs after ${anchor} fails`);
   }
   if (problems.length) {
     person(this, [

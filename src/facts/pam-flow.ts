@@ -24,11 +24,11 @@ export type CheckState = 'unchecked' | 'passed' | 'failed';
 interface State { imp: Impression; q: CheckState }
 
 /** The results a module may return, as the values a control names ("failure" stands for any failure). */
-function resultsOf(entry: PamStackEntry, checker: string | undefined): string[] {
+function resultsOf(entry: PamStackEntry, isChecker: boolean): string[] {
   const m = moduleName(entry.module);
   if (m === 'pam_permit.so') return ['success'];
   if (m === 'pam_deny.so') return failures(entry);
-  if (m === checker || m === 'pam_unix.so') return ['success', ...failures(entry)];
+  if (isChecker || m === 'pam_unix.so') return ['success', ...failures(entry)];
   return ['success', 'ignore', ...failures(entry)];
 }
 
@@ -47,8 +47,12 @@ export interface PamFlow {
   canSucceed: boolean;
 }
 
-/** Walk a stack; `checker` is the module whose verdict on the new password is followed (pam_pwquality.so). */
-export function pamFlow(stack: Pick<PamStack, 'nodes' | 'type'>, checker?: string): PamFlow {
+/**
+ * Walk a stack; `checker` is the module whose verdict is followed (pam_pwquality.so for a new password),
+ * by name or as a test of its rules (pam_faillock.so with preauth).
+ */
+export function pamFlow(stack: Pick<PamStack, 'nodes' | 'type'>, checker?: string | ((e: PamStackEntry) => boolean)): PamFlow {
+  const checks = (e: PamStackEntry) => (typeof checker === 'function' ? checker(e) : checker !== undefined && moduleName(e.module) === checker);
   const visits = new Map<PamStackEntry, FlowVisit>();
   const visit = (entry: PamStackEntry, q: CheckState) => {
     const v = visits.get(entry) ?? { entry, states: new Set<CheckState>() };
@@ -71,8 +75,8 @@ export function pamFlow(stack: Pick<PamStack, 'nodes' | 'type'>, checker?: strin
       visit(node.entry, st.q);
       const outcomes: Array<{ value: string; q: CheckState }> = [];
       if (node.kind === 'rule') {
-        const isChecker = checker !== undefined && moduleName(node.entry.module) === checker;
-        for (const value of resultsOf(node.entry, checker)) {
+        const isChecker = checks(node.entry);
+        for (const value of resultsOf(node.entry, isChecker)) {
           const q = !isChecker ? st.q : value === 'success' ? (st.q === 'failed' ? 'failed' : 'passed') : 'failed';
           outcomes.push({ value, q });
         }
