@@ -33,8 +33,9 @@ Feature: 5.3 Configure PAM
   Scenario: 5.3.2 Ensure lockout for failed password attempts is configured
     Without a lockout a password can be guessed online for as long as the attacker likes. pam_faillock
     must surround the rule that checks the password with pam_unix: before it (preauth) to refuse an
-    account that is already locked, after it (authfail) to count the failure. After at most five failures
-    the account stays locked for at least 15 minutes.
+    account that is already locked, after it (authfail) to count the failure. This is decided on the
+    rules as they run: preauth runs before pam_unix whichever way the rules lead there, and authfail runs
+    when pam_unix fails. After at most five failures the account stays locked for at least 15 minutes.
     Then the PAM services "system-auth" and "password-auth" each call "pam_faillock.so" for "auth" with "preauth" before "pam_unix.so" and with "authfail" after it
     And every "auth" call of "pam_faillock.so" in "system-auth" and "password-auth" sets "deny" to between 1 and 5
     And every "auth" call of "pam_faillock.so" in "system-auth" and "password-auth" sets "unlock_time" to at least 900

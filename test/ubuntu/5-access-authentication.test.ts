@@ -284,6 +284,22 @@ describe(`${UBUNTU} 5.1.1 on a running container`, () => {
   });
 });
 
+describe(`${UBUNTU} 5.4 on a running container: the stack and pwquality's files as the modules read them`, () => {
+  it('fails 5.4.4 on "sha512 md5" (the last option wins) and passes 5.4.1 on settings in pwquality.conf.d', async () => {
+    const setup = [
+      "sed -i 's/try_first_pass sha512/try_first_pass sha512 md5/' /etc/pam.d/common-password",
+      'mkdir -p /etc/security/pwquality.conf.d',
+      "printf 'minlen = 14\\nminclass = 4\\n' > /etc/security/pwquality.conf.d/50-cis.conf",
+    ].join(' && ');
+    const report = await withContainer(IMAGES.ubuntuStock, setup, async (c) => (await audit({ target: c.uri, benchmark: UBUNTU, only: ['5.4.1', '5.4.4'] })).report);
+    const item = (id: string) => report.items.find((i) => i.id === id)!;
+    expect(item('5.4.4').status).toBe('fail');
+    expect(item('5.4.4').reason).toMatch(/common-password:26 hashes with md5: md5 \(the last hashing option; sha512 before it do not count\)/);
+    expect(item('5.4.1').status, item('5.4.1').reason).toBe('pass');
+    expect(item('5.4.1').evidence.map((e) => e.excerpt).join('\n')).toMatch(/minlen = 14 at \/etc\/security\/pwquality\.conf\.d\/50-cis\.conf:1/);
+  });
+});
+
 describe(`${UBUNTU} chapter 5 after the hardened image's 50-access-authentication.sh`, () => {
   it('passes every automated item once cron is started; 5.6 stays a review', async () => {
     const script = readFileSync(path.join(repoRoot, 'containers/ubuntu-18.04-hardened/harden.d/50-access-authentication.sh'), 'utf8');
