@@ -309,7 +309,8 @@ Then('the PAM services {words} each remember at least {int} previous passwords w
   const fixes: Array<{ rule: PamRule; options: string[] }> = [];
   for (const service of services) {
     const stack = await pamStack(this, service, 'password');
-    const calls = stack.entries.filter((e) => [history, unix].includes(moduleName(e.module)));
+    const runnable = new Set(pamFlow(stack).visits.keys());
+    const calls = stack.entries.filter((e) => [history, unix].includes(moduleName(e.module)) && runnable.has(e));
     recordOnce(this, stackSource(stack), calls.length ? calls.map(describePamEntry).join('\n') : `no rule calls ${history} or ${unix}`);
     const remembers = (c: PamStackEntry) => {
       const v = pamArgument(c, 'remember');

@@ -45,7 +45,7 @@ Feature: 5.3 Configure PAM
     If users may go back to a previous password, forced changes achieve nothing: a leaked password comes
     back. The last five passwords of each user must be remembered and refused, either by pam_pwhistory
     (called as required or requisite) or by pam_unix's own remember option, which keeps them in
-    /etc/security/opasswd.
+    /etc/security/opasswd. Only rules the stack can reach count.
     Then the PAM services "system-auth" and "password-auth" each remember at least 5 previous passwords with "pam_pwhistory.so" or "pam_unix.so"
 
   @id:5.3.4 @level:1 @scored

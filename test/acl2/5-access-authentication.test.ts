@@ -227,6 +227,9 @@ const cases: ItemCase[] = [
   { id: '5.3.3', expect: 'pass', given: 'pam_unix remember=5 in both stacks', change: both((f) => replaceLine(f, UNIX_PASSWORD, '$1 remember=5')) },
   { id: '5.3.3', expect: 'pass', given: 'pam_pwhistory remember=5, required, in both stacks', change: both((f) => replaceLine(f, UNIX_PASSWORD, 'password    required      pam_pwhistory.so remember=5 use_authtok\n$1')) },
   { id: '5.3.3', expect: 'fail', given: 'remember=5 in system-auth only', change: replaceLine(SYSTEM_AUTH, UNIX_PASSWORD, '$1 remember=5'), reason: /\/etc\/pam\.d\/password-auth: \/etc\/pam\.d\/password-auth:14 pam_unix\.so without remember/ },
+  { id: '5.3.3', expect: 'fail', given: 'remember=5 only on a pam_unix rule that is always jumped over',
+    change: both((f) => replaceLine(f, UNIX_PASSWORD, 'password    [success=1 default=ignore] pam_permit.so\npassword    sufficient    pam_unix.so sha512 shadow use_authtok remember=5\n$1')),
+    reason: /password-auth:16 pam_unix\.so without remember/ },
   { id: '5.3.3', expect: 'fail', given: 'remember=4', change: both((f) => replaceLine(f, UNIX_PASSWORD, '$1 remember=4')), reason: /pam_unix\.so remember=4/ },
   { id: '5.3.3', expect: 'fail', given: 'pam_pwhistory remember=5, but only optional', change: both((f) => replaceLine(f, UNIX_PASSWORD, 'password    optional      pam_pwhistory.so remember=5 use_authtok\n$1')) },
 
