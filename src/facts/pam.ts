@@ -12,7 +12,7 @@
  */
 import { CheckError } from '../engine/verdict.js';
 import { defineFact } from './store.js';
-import { PAM_TYPES, moduleName, parsePamFile, type PamLine, type PamRule, type PamType } from './pam-parse.js';
+import { parsePamFile, type PamLine, type PamRule, type PamType } from './pam-parse.js';
 
 export {
   PAM_TYPES, PAM_CONTROL_KEYWORDS, actionFor, actionTable, moduleName, pamWords, parsePamControl, parsePamFile, pamLogicalLines,

@@ -5,6 +5,7 @@ Input on stdin, JSON: {"user": name, "old": password, "cases": [...]}. Each case
 password, then, in a child process with the real uid of the user and effective uid 0 (as passwd runs),
 calls pam_chauthtok through the case's service with the case's new password. It prints one JSON line
 per case: PAM's return code, and only the kind of hash now stored ("$6$", "$1$", "des" ...), never the hash.
+Each case may list earlier passwords for /etc/security/opasswd (pam_pwhistory).
 Cases of kind "conf" instead read pwquality.conf through libpwquality and print its integer settings.
 """
 import ctypes, json, os, sys, crypt, shutil
@@ -109,9 +110,18 @@ def change(service, user, old, new):
     return {'rc': rc, 'strerror': err, 'messages': messages, 'prompts': prompts[0]}
 
 
+def set_history(user, uid, passwords):
+    # pam_pwhistory's /etc/security/opasswd: user:uid:count:hash,hash
+    hashes = [crypt.crypt(p, crypt.mksalt(crypt.METHOD_SHA512)) for p in passwords]
+    with open('/etc/security/opasswd', 'w') as f:
+        if hashes:
+            f.write('%s:%d:%d:%s\n' % (user, uid, len(hashes), ','.join(hashes)))
+
+
 def run_case(case, user, uid, old, old_hash):
     write_files(case.get('files', {}))
     set_shadow(user, old_hash)
+    set_history(user, uid, case.get('history', []))
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
