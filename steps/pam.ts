@@ -10,13 +10,15 @@
  * before the one it must precede, and a change of control flow (lockouts, a rule's control) is left to
  * a person, since a mistake there locks everybody out.
  */
-import { Then } from '@cucumber/cucumber';
+import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { CheckError } from '../src/model/verdict.js';
 import {
-  PAM_TYPES, describePamEntry, moduleName, pamArgument, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack, type PamStackEntry, type PamType,
+  PAM_TYPES, actionFor, actionTable, describePamEntry, moduleName, pamArgument, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack, type PamStackEntry, type PamType,
 } from '../src/facts/pam.js';
-import { PWQUALITY_CONF, pwqualityConf } from '../src/facts/pwquality.js';
+import { PWQUALITY_CONF, PWQUALITY_INT_DEFAULTS, pwqualityConf, type PwqualityRead } from '../src/facts/pwquality.js';
+import { pamFlow, runnableCalls, uncheckedStores } from '../src/facts/pam-flow.js';
+import { HASHING_OPTIONS, loginDefsEncryptMethod, pamUnixHashing, pwqualitySetting } from '../src/facts/pam-args.js';
 import type { Change } from '../src/model/remediation.js';
 
 function pamType(type: string): PamType {
@@ -143,21 +145,30 @@ export async function pamStack(world: CisWorld, service: string, type: string): 
   return stack;
 }
 
-/** The calls of a module in a stack, recorded; empty when there is none (the caller decides). */
-async function findCalls(world: CisWorld, service: string, type: string, module: string): Promise<{ stack: PamStack; calls: PamStackEntry[] }> {
+/**
+ * The calls of a module in a stack that can run, recorded; empty when there is none (the caller decides).
+ * A rule the stack always ends or jumps before is written but never runs: it is recorded as such.
+ */
+async function findCalls(world: CisWorld, service: string, type: string, module: string): Promise<{ stack: PamStack; calls: PamStackEntry[]; never: PamStackEntry[] }> {
   const stack = await pamStack(world, service, type);
-  const calls = stack.entries.filter((e) => moduleName(e.module) === module);
+  const written = stack.entries.filter((e) => moduleName(e.module) === module);
+  const runnable = new Set(runnableCalls(pamFlow(stack), module));
+  const calls = written.filter((e) => runnable.has(e));
+  const never = written.filter((e) => !runnable.has(e));
+  if (never.length) {
+    recordOnce(world, stackSource(stack), `${never.map(describePamEntry).join('\n')}\nnever runs: every way through the rules before it ends the stack or jumps past it\n${stack.entries.map(describePamEntry).join('\n')}`);
+  }
   if (!calls.length) {
     const modules = stack.entries.map((e) => moduleName(e.module));
-    world.record(stackSource(stack), `no rule calls ${module}; the ${type} rules call ${modules.join(', ') || 'nothing'}`);
+    if (!never.length) world.record(stackSource(stack), `no rule calls ${module}; the ${type} rules call ${modules.join(', ') || 'nothing'}`);
   } else recordOnce(world, stackSource(stack), calls.map(describePamEntry).join('\n'));
-  return { stack, calls };
+  return { stack, calls, never };
 }
 
 /** The rules of a stack that call a module (by file name); fails when there is none. */
 export async function pamCalls(world: CisWorld, service: string, type: string, module: string): Promise<PamStackEntry[]> {
-  const { stack, calls } = await findCalls(world, service, type, module);
-  if (!calls.length) world.fail(`the ${type} rules of ${stack.file} do not call ${module}`);
+  const { stack, calls, never } = await findCalls(world, service, type, module);
+  if (!calls.length) world.fail(`the ${type} rules of ${stack.file} do not call ${module}${never.length ? ' in a rule that can run' : ''}`);
   return calls;
 }
 
@@ -166,9 +177,9 @@ async function callsIn(world: CisWorld, services: string[], type: string, module
   const all: PamStackEntry[] = [];
   const missing: string[] = [];
   for (const service of services) {
-    const { stack, calls } = await findCalls(world, service, type, module);
+    const { stack, calls, never } = await findCalls(world, service, type, module);
     if (!calls.length) {
-      missing.push(stack.file);
+      missing.push(`${stack.file}${never.length ? ` (${never.map((e) => `${e.file}:${e.line}`).join(', ')} never runs)` : ''}`);
       await remedyMissingRule(world, stack, module, control ?? 'required');
     }
     all.push(...calls);
@@ -178,9 +189,16 @@ async function callsIn(world: CisWorld, services: string[], type: string, module
   return all.filter((c, i) => all.findIndex((o) => o.file === c.file && o.line === c.line) === i);
 }
 
+function sameActions(a: Record<string, string>, b: Record<string, string>): boolean {
+  const values = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...values].every((v) => actionFor(a, v) === actionFor(b, v));
+}
+
 async function callsAs(world: CisWorld, services: string[], module: string, type: string, controls: string[]) {
   const calls = await callsIn(world, services, type, module, controls[0]);
-  const wrong = calls.filter((c) => !controls.includes(c.control));
+  // a bracketed control that acts exactly like one of the keywords is that keyword
+  const same = (c: PamStackEntry, k: string) => c.control === k || (!!c.actions && sameActions(actionTable(c), actionTable({ control: k })));
+  const wrong = calls.filter((c) => !controls.some((k) => same(c, k)));
   if (wrong.length) {
     person(world, wrong.map((c) => `in ${c.file} line ${c.line} ("${c.text}"), change the control of ${module} to ${controls[0]}, and test a new login while keeping a root session open`));
     world.fail(`${wrong.map((c) => `${c.file}:${c.line} calls ${module} as ${c.control}`).join('; ')}, expected ${controls.join(' or ')}`);
@@ -258,16 +276,20 @@ Then('the PAM services {words} each call {string} for {string} with {string} bef
   this: CisWorld, services: string[], module: string, type: string, before: string, anchor: string, after: string,
 ) {
   const problems: string[] = [];
+  const is = (e: PamStackEntry, option: string) => moduleName(e.module) === module && e.args.includes(option);
   for (const service of services) {
     const stack = await pamStack(this, service, type);
-    const at = stack.entries.findIndex((e) => moduleName(e.module) === anchor);
-    const calls = stack.entries.map((e, i) => ({ e, i })).filter(({ e }) => moduleName(e.module) === module);
     recordOnce(this, stackSource(stack), stack.entries.map(describePamEntry).join('\n'));
-    if (at < 0) { problems.push(`the ${type} rules of ${stack.file} do not call ${anchor}`); continue; }
-    const first = calls.find(({ e, i }) => i < at && e.args.includes(before));
-    const second = calls.find(({ e, i }) => i > at && e.args.includes(after));
-    if (!first) problems.push(`${stack.file}: no ${module} ${before} rule before ${anchor} (${describePamEntry(stack.entries[at])})`);
-    if (!second) problems.push(`${stack.file}: no ${module} ${after} rule after ${anchor}`);
+    // on every way to the anchor, the "before" rule ran first
+    const first = pamFlow(stack, (e) => is(e, before));
+    const anchors = runnableCalls(first, anchor);
+    if (!anchors.length) { problems.push(`the ${type} rules of ${stack.file} do not call ${anchor}`); continue; }
+    const early = anchors.filter((a) => first.visits.get(a)!.states.has('unchecked'));
+    if (early.length) problems.push(`${stack.file}: no ${module} ${before} rule before ${anchor} (${early.map(describePamEntry).join(', ')} can run first)`);
+    // when the anchor fails, the "after" rule runs
+    const second = pamFlow(stack, (e) => moduleName(e.module) === anchor);
+    const counted = [...second.visits.values()].some((v) => is(v.entry, after) && v.states.has('failed'));
+    if (!counted) problems.push(`${stack.file}: no ${module} ${after} rule runs after ${anchor} fails`);
   }
   if (problems.length) {
     person(this, [
@@ -287,7 +309,8 @@ Then('the PAM services {words} each remember at least {int} previous passwords w
   const fixes: Array<{ rule: PamRule; options: string[] }> = [];
   for (const service of services) {
     const stack = await pamStack(this, service, 'password');
-    const calls = stack.entries.filter((e) => [history, unix].includes(moduleName(e.module)));
+    const runnable = new Set(pamFlow(stack).visits.keys());
+    const calls = stack.entries.filter((e) => [history, unix].includes(moduleName(e.module)) && runnable.has(e));
     recordOnce(this, stackSource(stack), calls.length ? calls.map(describePamEntry).join('\n') : `no rule calls ${history} or ${unix}`);
     const remembers = (c: PamStackEntry) => {
       const v = pamArgument(c, 'remember');
@@ -312,33 +335,55 @@ Then('the PAM services {words} each remember at least {int} previous passwords w
 
 interface QualityValue { call: PamStackEntry; value: number | null; says: string; fromArgument: boolean }
 
+/** Which files pam_pwquality's library reads on the target, as a Given step of the feature says (default: the directory, then the file). */
+const READS_DIR = 'pwquality reads pwquality.conf.d';
+
+Given('pam_pwquality reads \\/etc\\/security\\/pwquality.conf.d and then \\/etc\\/security\\/pwquality.conf', function (this: CisWorld) {
+  this.subject[READS_DIR] = true;
+});
+
+Given('pam_pwquality reads \\/etc\\/security\\/pwquality.conf alone', function (this: CisWorld) {
+  this.subject[READS_DIR] = false;
+});
+
+async function pwqualityRead(world: CisWorld): Promise<PwqualityRead> {
+  const conf = await world.fact(pwqualityConf);
+  const read = world.subject[READS_DIR] === false ? conf.fileOnly : conf.withDir;
+  const files = read.files.length ? read.files.join(', then ') : `nothing (${conf.file} does not exist)`;
+  const stop = read.stopped ? `; the library stops reading at ${read.stopped.file}:${read.stopped.line} "${read.stopped.text}" (${read.stopped.reason}): nothing after it counts` : '';
+  const ignored = world.subject[READS_DIR] === false && conf.dirFiles.length ? `; ${conf.dirFiles.join(', ')} not read by this version of libpwquality` : '';
+  recordOnce(world, 'libpwquality settings', `reads ${files}${stop}${ignored}`);
+  return read;
+}
+
 /**
  * The value of a password quality setting for each pam_pwquality.so call in the services' password
- * rules: the module argument when the rule gives one (it overrides the file), otherwise pwquality.conf.
+ * rules: the module's last valid argument (it overrides the files), else the files as the library reads
+ * them, else the library's default.
  */
 async function qualityValues(world: CisWorld, services: string[], name: string): Promise<QualityValue[]> {
   const calls = await callsIn(world, services, 'password', 'pam_pwquality.so');
-  const conf = await world.fact(pwqualityConf);
+  const read = await pwqualityRead(world);
   const out: QualityValue[] = [];
   const lines: string[] = [];
   for (const call of calls) {
-    const arg = pamArgument(call, name);
-    const set = conf.settings.get(name);
-    let value: string | undefined;
+    const s = pwqualitySetting(call.args, read, name, PWQUALITY_INT_DEFAULTS);
     let says: string;
-    if (arg !== undefined) { value = arg; says = `${name}=${arg} as an argument at ${call.file}:${call.line} (overrides ${conf.file})`; }
-    else if (set) { value = set.value; says = `${name} = ${set.value} at ${set.file}:${set.line}`; }
-    else says = `${name} is not set (${conf.exists ? `neither in ${conf.file} nor` : `${conf.file} does not exist, nor is it`} an argument at ${call.file}:${call.line})`;
-    if (value !== undefined && !/^-?\d+$/.test(value)) throw new CheckError(`${says}: not a number`);
-    out.push({ call, value: value === undefined ? null : Number(value), says, fromArgument: arg !== undefined });
+    if (s.from === 'argument') says = `${s.argument} as an argument at ${call.file}:${call.line} (overrides ${PWQUALITY_CONF})`;
+    else if (s.from === 'file') says = `${name} = ${s.value} at ${s.file}:${s.line}`;
+    else says = `${name} is not set (neither in ${read.files.join(' nor in ') || `${PWQUALITY_CONF} (missing)`} nor an argument at ${call.file}:${call.line}): the default ${s.value} applies`;
+    if (typeof s.value !== 'number') throw new CheckError(`${says}: not a number`);
+    out.push({ call, value: s.value, says, fromArgument: s.from === 'argument' });
     lines.push(says);
   }
-  recordOnce(world, conf.exists ? conf.file : `${conf.file} (missing)`, lines.join('\n'));
+  recordOnce(world, `${name} for pam_pwquality`, lines.join('\n'));
   return out;
 }
 
 /** Set quality values: in pwquality.conf, or on the module line where an argument overrides the file. */
 async function remedyQuality(world: CisWorld, values: Array<{ v: QualityValue; name: string; fix: number }>): Promise<void> {
+  const read = await pwqualityRead(world);
+  if (read.stopped) person(world, [`remove or correct ${read.stopped.file} line ${read.stopped.line} ("${read.stopped.text}"): libpwquality stops reading its settings there`]);
   const inFile = [...new Map(values.filter((x) => !x.v.fromArgument).map((x) => [x.name, x])).values()];
   if (inFile.length) {
     world.remedy({
@@ -378,5 +423,71 @@ Then('pam_pwquality in {words} requires {string} of at least {int}, or {words} e
     // the simpler of the two ways: require every class
     await remedyQuality(this, short.map((v) => ({ v, name, fix: min })));
     this.fail(`neither ${name} is at least ${min} nor are ${credits.join(', ')} each at most ${max}: ${problems.join('; ')}`);
+  }
+});
+
+// ---------------------------------------------------------------- what the stack really does
+
+Then('every {string} call of {string} in {words} hashes new passwords with {string}', async function (
+  this: CisWorld, type: string, module: string, services: string[], wanted: string,
+) {
+  const calls = await callsIn(this, services, type, module);
+  const encrypt = await this.fact(loginDefsEncryptMethod);
+  const problems: string[] = [];
+  const fixes: Array<{ rule: PamRule; args: string[] }> = [];
+  const lines: string[] = [];
+  for (const c of calls) {
+    const h = pamUnixHashing(c.args, encrypt);
+    lines.push(`${c.file}:${c.line}: ${h.says} -> stores ${h.stored}`);
+    if (h.method === wanted && h.from === 'argument') continue;
+    problems.push(h.from === 'argument'
+      ? `${c.file}:${c.line} hashes with ${h.method}: ${h.says}`
+      : `${c.file}:${c.line} gives no hashing option (${h.says}); the benchmark asks for ${wanted} on the line itself, so that a change to login.defs cannot weaken it`);
+    fixes.push({ rule: c, args: [...c.args.filter((a) => !HASHING_OPTIONS.some((o) => a.startsWith(o))), wanted] });
+  }
+  recordOnce(this, `hashing of ${module}`, lines.join('\n'));
+  if (problems.length) {
+    const changes: Change[] = [];
+    for (const f of fixes) {
+      const edit = await argumentsEdit(this, f.rule, f.args);
+      if (edit) changes.push(edit);
+      else person(this, [`in ${f.rule.file} line ${f.rule.line} ("${f.rule.text}"), remove the other hashing options and add ${wanted}`]);
+    }
+    if (changes.length) this.remedy({ summary: `hash with ${wanted} only in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes });
+    this.fail(problems.join('; '));
+  }
+});
+
+Then('in {words} every new password is checked by {string} before {string} stores it', async function (
+  this: CisWorld, services: string[], checker: string, store: string,
+) {
+  const problems: string[] = [];
+  for (const service of services) {
+    const stack = await pamStack(this, service, 'password');
+    const flow = pamFlow(stack, checker);
+    const stores = runnableCalls(flow, store);
+    if (!stores.length) continue; // whether anything stores the password is another step's question
+    const bad = uncheckedStores(flow, store);
+    recordOnce(this, stackSource(stack), stack.entries.map(describePamEntry).join('\n'));
+    for (const b of bad) problems.push(`${describePamEntry(b.entry)} ${b.why}`);
+  }
+  if (problems.length) {
+    person(this, [
+      `make ${checker} run before the rule that calls ${store} and stop the stack when it rejects a password (requisite), and give ${store} use_authtok so that it stores only the password that was checked`,
+    ]);
+    this.fail(`a new password can be stored without ${checker}'s approval: ${problems.join('; ')}`);
+  }
+});
+
+Then('the PAM service {string} runs {string} before {string} for {string}', async function (
+  this: CisWorld, service: string, first: string, then: string, type: string,
+) {
+  const stack = await pamStack(this, service, type);
+  const flow = pamFlow(stack, first);
+  const early = [...flow.visits.values()].filter((v) => moduleName(v.entry.module) === then && v.states.has('unchecked'));
+  recordOnce(this, stackSource(stack), stack.entries.map(describePamEntry).join('\n'));
+  if (early.length) {
+    person(this, [`in ${stack.file}, move the ${type} rule that calls ${first} before the one that calls ${then}; keep a root session open while testing a login`]);
+    this.fail(`${early.map((v) => describePamEntry(v.entry)).join('; ')} can run before ${first}`);
   }
 });

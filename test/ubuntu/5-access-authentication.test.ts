@@ -113,6 +113,30 @@ const cases: ItemCase[] = [
     reason: /retry must be between 1 and 3/ },
   { id: '5.4.1', expect: 'fail', given: 'minclass 3 and only three credits at -1', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 3\ndcredit = -1\nucredit = -1\nlcredit = -1\n'),
     reason: /ocredit is not set/ },
+  // where the settings come from, as libpwquality 1.4.0 reads them (proven in test/differential/pam.test.ts)
+  { id: '5.4.1', expect: 'pass', given: 'minlen 14 and minclass 4 in a file of pwquality.conf.d', change: (l) => l.write('/etc/security/pwquality.conf.d/50-cis.conf', 'minlen = 14\nminclass = 4\n'),
+    reason: /minlen = 14 at \/etc\/security\/pwquality\.conf\.d\/50-cis\.conf:1/ },
+  { id: '5.4.1', expect: 'fail', given: 'minlen 14 in pwquality.conf.d, but minlen 8 in pwquality.conf, which is read after it',
+    change: chain((l) => l.write('/etc/security/pwquality.conf.d/50-cis.conf', 'minlen = 14\nminclass = 4\n'), (l) => l.append('/etc/security/pwquality.conf', 'minlen = 8\n')),
+    reason: /minlen = 8 at \/etc\/security\/pwquality\.conf:\d+/ },
+  { id: '5.4.1', expect: 'fail', given: 'a line the library cannot read before the good settings: it stops reading there',
+    change: (l) => l.append('/etc/security/pwquality.conf', 'enforce_for_root\nminlen = 14\nminclass = 4\n'),
+    reason: /stops reading at \/etc\/security\/pwquality\.conf:\d+ "enforce_for_root"[\s\S]*minlen is not set/ },
+  { id: '5.4.1', expect: 'pass', given: 'good settings, and "MINLEN=8" on the line overridden by a later "minlen=15" argument',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /pam_pwquality\.so retry=3/, 'pam_pwquality.so retry=3 MINLEN=8 minlen=15')),
+    reason: /minlen=15 as an argument/ },
+  // the check must stand before the rule that stores the password
+  { id: '5.4.1', expect: 'fail', given: 'pam_pwquality required, and pam_unix without use_authtok asks again and stores the rejected password',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /^password\s+requisite(\s+pam_pwquality\.so)/m, 'password required$1'),
+      replaceLine(COMMON_PASSWORD, /obscure use_authtok try_first_pass sha512/, 'obscure try_first_pass sha512')),
+    reason: /without use_authtok, asks for a new one and stores it unchecked/ },
+  { id: '5.4.1', expect: 'pass', given: 'pam_pwquality required: pam_unix with use_authtok stores only the checked password',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /^password\s+requisite(\s+pam_pwquality\.so)/m, 'password required$1')) },
+  { id: '5.4.1', expect: 'pass', given: 'pam_pwquality with a bracketed control equal to requisite',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), replaceLine(COMMON_PASSWORD, /^password\s+requisite(\s+pam_pwquality\.so)/m, 'password [success=ok new_authtok_reqd=ok ignore=ignore default=die]$1')) },
+  { id: '5.4.1', expect: 'fail', given: 'pam_pwquality after pam_unix',
+    change: chain((l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'), (l) => l.edit(COMMON_PASSWORD, (t) => t.replace(/^(password\s+requisite\s+pam_pwquality\.so retry=3)\n(password\s+\[success=1 default=ignore\].*)$/m, '$2\n$1'))),
+    reason: /pam_unix\.so .*can run before the password is checked/ },
 
   // 5.4.2 lockout
   { id: '5.4.2', expect: 'pass', given: 'pam_tally2 in common-auth (deny=5, unlock_time=900) and in common-account', change: chain(tallyAuth(), tallyAccount),
@@ -121,17 +145,39 @@ const cases: ItemCase[] = [
   { id: '5.4.2', expect: 'fail', given: 'ten attempts before the lock', change: chain(tallyAuth(TALLY_AUTH.replace('deny=5', 'deny=10')), tallyAccount), reason: /deny must be between 1 and 5.*deny=10/ },
   { id: '5.4.2', expect: 'fail', given: 'a five-minute lock', change: chain(tallyAuth(TALLY_AUTH.replace('unlock_time=900', 'unlock_time=300')), tallyAccount), reason: /unlock_time must be at least 900/ },
   { id: '5.4.2', expect: 'fail', given: 'without onerr=fail', change: chain(tallyAuth(TALLY_AUTH.replace('onerr=fail ', '')), tallyAccount), reason: /lacks onerr=fail/ },
+  { id: '5.4.2', expect: 'fail', given: 'pam_tally2 after pam_unix: a wrong password ends the stack before it is counted',
+    change: chain((l) => l.append(COMMON_AUTH, TALLY_AUTH), tallyAccount), reason: /pam_unix\.so nullok_secure.*can run before pam_tally2\.so/ },
   { id: '5.4.2', expect: 'fail', given: 'pam_tally2 only in common-auth', change: tallyAuth(), reason: /account rules of \/etc\/pam\.d\/common-account do not call pam_tally2\.so/ },
 
   // 5.4.3 password history
   { id: '5.4.3', expect: 'pass', given: 'pam_pwhistory remembers 5', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=5') },
   { id: '5.4.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /do not call pam_pwhistory\.so/ },
   { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory remembers 3', change: pwhistory('password\trequired\t\t\tpam_pwhistory.so remember=3'), reason: /remember must be at least 5/ },
+  { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory after pam_unix: the password is stored before the history is consulted',
+    change: (l) => l.edit(COMMON_PASSWORD, (t) => t.replace(/^(password\s+requisite\s+pam_deny\.so)$/m, 'password\trequired\t\t\tpam_pwhistory.so remember=5\n$1')),
+    reason: /pam_unix\.so obscure use_authtok try_first_pass sha512 can run before the password is checked/ },
   { id: '5.4.3', expect: 'fail', given: 'pam_pwhistory commented out', change: pwhistory('#password\trequired\t\t\tpam_pwhistory.so remember=5'), reason: /do not call pam_pwhistory\.so/ },
 
   // 5.4.4 SHA-512
   { id: '5.4.4', expect: 'pass', given: 'the fixture as shipped: pam_unix.so ... sha512', change: () => {}, reason: /common-password:26 .*pam_unix\.so obscure use_authtok try_first_pass sha512/ },
-  { id: '5.4.4', expect: 'fail', given: 'pam_unix hashes with MD5', change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass md5'), reason: /pam_unix\.so without sha512/ },
+  { id: '5.4.4', expect: 'fail', given: 'pam_unix hashes with MD5', change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass md5'), reason: /common-password:26 hashes with md5: md5/ },
+  // what pam_unix really does with its options (proven against the real module in test/differential/pam.test.ts)
+  { id: '5.4.4', expect: 'fail', given: 'sha512 then md5 on the line: the last hashing option wins', change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass sha512 md5'),
+    reason: /hashes with md5: md5 \(the last hashing option; sha512 before it do not count\)/ },
+  { id: '5.4.4', expect: 'pass', given: 'md5 then sha512 on the line', change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass md5 sha512') },
+  { id: '5.4.4', expect: 'fail', given: 'no hashing option: pam_unix would follow ENCRYPT_METHOD SHA512 of login.defs, but the benchmark asks for the option',
+    change: replaceLine(COMMON_PASSWORD, /try_first_pass sha512/, 'try_first_pass'), reason: /no hashing option: ENCRYPT_METHOD SHA512 from \/etc\/login\.defs:\d+.*benchmark asks for sha512 on the line itself/ },
+  { id: '5.4.4', expect: 'pass', given: 'pam_unix in a file that common-password includes, over a continued line with a comment line inside',
+    change: chain(replaceLine(COMMON_PASSWORD, /^password\s+\[success=1 default=ignore\]\s+pam_unix\.so.*$/m, 'password include cis-unix'),
+      (l) => l.write('/etc/pam.d/cis-unix', 'password [success=1 default=ignore] \\\n# hashing below\n  pam_unix.so obscure use_authtok try_first_pass sha512\npassword requisite pam_deny.so\n')),
+    reason: /cis-unix:1 .*sha512 \(via \/etc\/pam\.d\/common-password:26 password include cis-unix\)/ },
+  { id: '5.4.4', expect: 'fail', given: 'a second pam_unix with md5 in a substack that runs first',
+    change: chain(replaceLine(COMMON_PASSWORD, /^(password\s+requisite\s+pam_pwquality\.so retry=3)$/m, '$1\npassword substack cis-legacy'),
+      (l) => l.write('/etc/pam.d/cis-legacy', 'password optional pam_unix.so use_authtok md5\n')),
+    reason: /cis-legacy:1 hashes with md5/ },
+  { id: '5.4.4', expect: 'pass', given: 'a pam_unix md5 rule that is always jumped over (pam_permit succeeds)',
+    change: replaceLine(COMMON_PASSWORD, /^(password\s+\[success=1 default=ignore\]\s+pam_unix\.so)/m, 'password [success=1 default=ignore] pam_permit.so\npassword required pam_unix.so use_authtok md5\n$1'),
+    reason: /common-password:27 password required pam_unix\.so use_authtok md5.*\nnever runs/ },
 
   // 5.5.1.1 minimum days
   { id: '5.5.1.1', expect: 'pass', given: 'PASS_MIN_DAYS 1; no account has a password', change: defs('PASS_MIN_DAYS', '1') },
@@ -222,6 +268,14 @@ const cases: ItemCase[] = [
     (l) => l.append('/etc/group', 'sugroup:x:1001:\n'),
   ), reason: /sugroup \(gid 1001\) members: none/ },
   { id: '5.7', expect: 'fail', given: 'the fixture as shipped: the pam_wheel line is commented out', change: () => {}, reason: /do not call pam_wheel\.so/ },
+  { id: '5.7', expect: 'pass', given: 'the pam_wheel rule continued over two lines, a comment line between them', change: chain(
+    replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth required \\\n# only sugroup\n  pam_wheel.so use_uid group=sugroup'),
+    (l) => l.append('/etc/group', 'sugroup:x:1001:\n'),
+  ) },
+  { id: '5.7', expect: 'fail', given: 'pam_wheel after a rule that always ends the stack (sufficient pam_permit)', change: chain(
+    replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth sufficient pam_permit.so\nauth required pam_wheel.so use_uid group=sugroup'),
+    (l) => l.append('/etc/group', 'sugroup:x:1001:\n'),
+  ), reason: /su:8 never runs\) do not call pam_wheel\.so/ },
   { id: '5.7', expect: 'fail', given: 'the group has a member', change: chain(
     replaceLine('/etc/pam.d/su', /^(auth\s+sufficient pam_rootok\.so)$/m, '$1\nauth required pam_wheel.so use_uid group=sugroup'),
     (l) => l.append('/etc/group', 'sugroup:x:1001:alice\n'),
@@ -248,6 +302,22 @@ describe(`${UBUNTU} 5.1.1 on a running container`, () => {
     const item = await cronItem();
     expect(item.status).toBe('fail');
     expect(item.reason).toBe('no process named cron is running');
+  });
+});
+
+describe(`${UBUNTU} 5.4 on a running container: the stack and pwquality's files as the modules read them`, () => {
+  it('fails 5.4.4 on "sha512 md5" (the last option wins) and passes 5.4.1 on settings in pwquality.conf.d', async () => {
+    const setup = [
+      "sed -i 's/try_first_pass sha512/try_first_pass sha512 md5/' /etc/pam.d/common-password",
+      'mkdir -p /etc/security/pwquality.conf.d',
+      "printf 'minlen = 14\\nminclass = 4\\n' > /etc/security/pwquality.conf.d/50-cis.conf",
+    ].join(' && ');
+    const report = await withContainer(IMAGES.ubuntuStock, setup, async (c) => (await audit({ target: c.uri, benchmark: UBUNTU, only: ['5.4.1', '5.4.4'] })).report);
+    const item = (id: string) => report.items.find((i) => i.id === id)!;
+    expect(item('5.4.4').status).toBe('fail');
+    expect(item('5.4.4').reason).toMatch(/common-password:26 hashes with md5: md5 \(the last hashing option; sha512 before it do not count\)/);
+    expect(item('5.4.1').status, item('5.4.1').reason).toBe('pass');
+    expect(item('5.4.1').evidence.map((e) => e.excerpt).join('\n')).toMatch(/minlen = 14 at \/etc\/security\/pwquality\.conf\.d\/50-cis\.conf:1/);
   });
 });
 
