@@ -133,4 +133,4 @@ export const auditRulesOnDisk = defineFact<AuditRulesOnDisk>('audit-rules-on-dis
     } else entries.push({ name, text: r.content.toString('utf8') });
   }
   return auditRulesFromRulesDir(entries, awkFromAlternatives(await facts.text(AWK_ALTERNATIVES)));
-}, [AUDIT_RULES_DIR, `${AUDIT_RULES_DIR}/*`, AWK_ALTERNATIVES]);
+}, [AUDIT_RULES_DIR, `${AUDIT_RULES_DIR}/*`, AUDIT_RULES_FILE, AWK_ALTERNATIVES]);
