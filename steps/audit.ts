@@ -9,10 +9,8 @@
 import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { capped } from './support/evidence.js';
-import {
-  AUDIT_RULES_FILE, canonicalRule, coverage, decidingEnableFlag, parseAuditRules, auditRulesOnDisk, loadedAuditRules,
-  type AuditRuleLine, type AuditRulesOnDisk,
-} from '../src/facts/audit-rules.js';
+import { AUDIT_RULES_DIR, canonicalRule, coverage, parseAuditRules, loadedAuditRules, type AuditRuleLine } from '../src/facts/audit-rules.js';
+import { auditRulesOnDisk, decidingEnableFlag, type AuditRulesOnDisk } from '../src/facts/audit-rules-on-disk.js';
 import { AUDITD_CONF, auditdConfig } from '../src/facts/auditd-config.js';
 import {
   GRUB_CFG_LOCATIONS, grubCfgMatches, grubKernelLines, grubRegenerateCommand, kernelParam, type KernelEntry,
@@ -192,17 +190,22 @@ Then('the audit daemon setting {string} is a number of megabytes', async functio
 
 async function readRulesOnDisk(world: CisWorld): Promise<void> {
   const disk = await world.fact(auditRulesOnDisk);
-  const other = disk.lines.length - disk.rules.length;
-  const counts = `${disk.rules.length} rule(s) and watch(es), ${other} other line(s)`;
-  if (disk.compiled) world.record(disk.source, disk.files.length ? `${disk.files.join(', ')}: ${counts}` : `no file, and no ${AUDIT_RULES_FILE}`);
-  else world.record(disk.source, `no rules file in /etc/audit/rules.d: augenrules loads this file as it is; ${counts}`);
+  const other = disk.lines.filter((l) => l.rule.kind === 'control').length;
+  const counts = `${disk.rules.length} rule(s) and watch(es) loaded, ${other} other line(s)`;
+  if (disk.compiled) {
+    world.record(disk.source, `${disk.files.length ? `augenrules merges ${disk.files.join(', ')}` : 'no rules file: augenrules writes an empty rule set'}; ${counts}`
+      + `${disk.awk ? ` (${disk.awk.why})` : ''}`);
+  } else {
+    world.record(disk.source, disk.files.length ? `${AUDIT_RULES_DIR} is not a directory: augenrules loads this file as it is; ${counts}`
+      : `neither ${AUDIT_RULES_DIR} nor ${disk.source} exists: no rule is loaded at boot`);
+  }
+  if (disk.stoppedAt) {
+    const s = disk.stoppedAt;
+    world.record(`${s.line.source}:${s.line.line}`, `${s.line.text}\n→ ${s.reason}; ${disk.notLoaded.length} later line(s) are not loaded${disk.notLoaded.length ? `:\n${capped(disk.notLoaded.map((l) => `${l.source}:${l.line} ${l.text}`))}` : ''}`);
+  }
 }
 
-Given('the audit rules in \\/etc\\/audit\\/rules.d', async function (this: CisWorld) {
-  await readRulesOnDisk(this);
-});
-
-Given('the audit rules augenrules loads at boot: \\/etc\\/audit\\/rules.d\\/*.rules, or \\/etc\\/audit\\/audit.rules when there is none', async function (this: CisWorld) {
+Given('the audit rules the kernel holds after augenrules loads them at boot', async function (this: CisWorld) {
   await readRulesOnDisk(this);
 });
 
@@ -223,9 +226,15 @@ function findRules(world: CisWorld, expected: ExpectedRule[], rules: AuditRuleLi
   for (const e of expected) {
     const c = coverage(e.line.rule, rules);
     const by = c.by.map((l) => (l.source === source ? `line ${l.line}` : `${l.source}:${l.line}`)).join(', ');
+    const at = (l: AuditRuleLine) => (l.source === source ? `line ${l.line}` : `${l.source}:${l.line}`);
+    const silenced = c.silencedBy.map((n) => `${n.syscall && n.syscall !== 'all' ? `${n.syscall}: ` : ''}silenced by the never rule ${at(n.never)} ${n.never.text}, tried first`);
     if (c.covered) found.push(`${e.text}  ← ${by}`);
     else {
-      missing.push(`${e.text}${c.by.length ? `  (only partly: no rule for ${c.missingSyscalls.join(', ')}; ${by} cover the rest)` : ''}`);
+      const why = [
+        c.missingSyscalls.length && c.by.length ? `only partly: no rule for ${c.missingSyscalls.join(', ')}` : '',
+        ...silenced,
+      ].filter(Boolean);
+      missing.push(`${e.text}${why.length ? `  (${why.join('; ')}; ${c.silencedBy.length ? 'provided by' : 'the rest from'} ${by})` : ''}`);
       missingRules.push(e);
     }
   }
@@ -348,20 +357,33 @@ Then('the enabling flag augenrules loads last is {string}', async function (this
     changes.push({ kind: 'edit-file', path: CIS_BDD_AUDIT_RULES, edits: [{ op: 'ensure-line', line: wanted }], create: RULES_FILE_CREATE });
     this.remedy({ summary: `lock the audit rules with "${wanted}" in ${CIS_BDD_AUDIT_RULES}${wrong.length ? `, commenting out the other -e lines in ${wrong.join(', ')}` : ''}`, changes });
   };
+  const stop = disk.stoppedAt;
+  const neverApplied = disk.notLoaded.filter((l) => l.rule.kind === 'control' && l.rule.option === '-e');
   if (!flag) {
-    this.record(disk.source, last ? `no -e line; the last rule line is ${last.source}:${last.line} ${last.text}` : 'no rule line');
     fix();
+    if (stop && neverApplied.length) {
+      const e = neverApplied[neverApplied.length - 1];
+      this.record(`${e.source}:${e.line}`, `${e.text} (never applied: auditctl -R stops before it)`);
+      this.fail(`"${e.text}" (${e.source}:${e.line}) is never applied: auditctl -R stops at ${stop.line.source}:${stop.line.line} ${stop.line.text} (${stop.reason})`);
+    }
+    this.record(disk.source, last ? `no -e line; the last rule line is ${last.source}:${last.line} ${last.text}` : 'no rule line');
     this.fail(`no "-e" line in ${disk.source}: the audit rules can be changed while the system runs`);
   }
-  const overridden = others.map((l) => `${l.source}:${l.line} ${l.text}`);
+  const overridden = others.filter((l) => !neverApplied.includes(l)).map((l) => `${l.source}:${l.line} ${l.text}`);
+  const inFiles = (a: AuditRuleLine, b: AuditRuleLine) => disk.files.indexOf(a.source) - disk.files.indexOf(b.source) || a.line - b.line;
+  const lastInFiles = disk.lines.filter((l) => l !== flag).sort(inFiles).pop();
   const note = disk.compiled
     ? [
       overridden.length ? `earlier -e lines, overridden: ${overridden.join(', ')}` : '',
-      last !== flag ? `the last line in file order is ${last.source}:${last.line} ${last.text}; augenrules moves the last -e line after every rule` : 'it is the last rule line',
+      lastInFiles && inFiles(lastInFiles, flag) > 0
+        ? `the last line in file order is ${lastInFiles.source}:${lastInFiles.line} ${lastInFiles.text}; augenrules moves the last -e line after every rule`
+        : 'it is the last rule line',
+      neverApplied.length ? `never applied (the load stops before them): ${neverApplied.map((l) => `${l.source}:${l.line} ${l.text}`).join(', ')}` : '',
     ]
     : [
       `${disk.source} is loaded as it is, line by line`,
-      overridden.length ? `other -e lines: ${overridden.join(', ')}${canonicalRule(flag.rule) === '-e 2' ? ' (after -e 2 the rules no longer change)' : ''}` : '',
+      overridden.length ? `other -e lines: ${overridden.join(', ')}` : '',
+      neverApplied.length ? `never applied (the load stops before them): ${neverApplied.map((l) => `${l.source}:${l.line} ${l.text}`).join(', ')}` : '',
     ];
   this.record(`${flag.source}:${flag.line}`, `${flag.text} (${note.filter(Boolean).join('; ')})`);
   if (canonicalRule(flag.rule) !== want) {

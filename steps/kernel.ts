@@ -4,7 +4,7 @@
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
+import { fnmatch, loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
 import { persistentSysctl, runningSysctl, normaliseKey } from '../src/facts/sysctl.js';
 
 /** cis-bdd's own drop-ins: hardening writes kernel settings here and nowhere else. */
@@ -12,25 +12,46 @@ export const CIS_BDD_SYSCTL = '/etc/sysctl.d/60-cis-bdd.conf';
 export const CIS_BDD_MODPROBE = '/etc/modprobe.d/60-cis-bdd.conf';
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const DOES_NOTHING = /^\/(usr\/)?bin\/(true|false)$/;
+
 Then('the kernel module {string} is set not to load', async function (this: CisWorld, module: string) {
   const cfg = await this.fact(modprobeConfig);
-  const install = cfg.install(module);
+  const { aliases, targets } = cfg.resolve(module);
+  const install = aliases.length ? undefined : targets[0].install;
   const fix = () => this.remedy({
     summary: `set ${module} not to load (${CIS_BDD_MODPROBE})`,
     changes: [
       ...(install && install.file !== CIS_BDD_MODPROBE ? [{ kind: 'edit-file' as const, path: install.file, edits: [{ op: 'comment-out' as const, pattern: `^\\s*install\\s+${reEscape(module)}\\s` }] }] : []),
+      ...aliases.map((a) => ({ kind: 'edit-file' as const, path: a.file, edits: [{ op: 'comment-out' as const, pattern: `^\\s*alias\\s+${reEscape(a.module)}\\s` }] })),
       { kind: 'edit-file', path: CIS_BDD_MODPROBE, edits: [{ op: 'ensure-line', line: `install ${module} /bin/true` }], create: { mode: 0o644, uid: 0, gid: 0 } },
     ],
   });
+  const files = cfg.files.length ? `${cfg.files.length} file(s) of /etc/modprobe.d, /run/modprobe.d and /lib/modprobe.d` : 'no file in /etc/modprobe.d, /run/modprobe.d or /lib/modprobe.d';
+  if (aliases.length) {
+    for (const a of aliases) this.record(`${a.file}:${a.line}`, `alias ${a.module} ${a.command} (modprobe ${module} loads ${a.command} instead)`);
+    const loose = targets.filter((t) => !t.install || !DOES_NOTHING.test(t.install.command ?? ''));
+    for (const t of targets) if (t.install) this.record(`${t.install.file}:${t.install.line}`, `install ${t.install.module} ${t.install.command}`);
+    fix();
+    this.fail(`modprobe.d aliases ${module} to ${targets.map((t) => t.module).join(', ')}: "modprobe -n -v ${module}" does not report "install /bin/true"${loose.length ? `, and ${loose.map((t) => t.module).join(', ')} can be loaded` : ''}`);
+  }
   if (!install) {
     fix();
-    this.record('modprobe.d', `no "install ${module}" line in /etc/modprobe.d, /lib/modprobe.d or /usr/lib/modprobe.d`);
+    this.record('modprobe.d', `no "install ${module}" line in ${files}`);
     this.fail(`no modprobe.d "install ${module} /bin/true" line: the module can be loaded`);
   }
-  this.record(`${install.file}:${install.line}`, `install ${module} ${install.command}`);
-  if (!/^\/(usr\/)?bin\/(true|false)$/.test(install.command ?? '')) {
+  const byName = targets[0].installByName;
+  const later = cfg.directives.filter((d) => d.kind === 'install' && d !== install && d !== byName && fnmatch(d.module, moduleName(module)));
+  const shown = (d: { module: string }) => (d.module === moduleName(module) ? module : d.module);
+  this.record(`${install.file}:${install.line}`, `install ${shown(install)} ${install.command}${later.length ? ` (the first matching install line wins; ${later.map((d) => `${d.file}:${d.line} says ${d.command}`).join(', ')})` : ''}`);
+  // without the module's file, modprobe knows the name only from the first line of exactly that name
+  const applying = byName && byName !== install ? [install, byName] : [install];
+  if (byName && byName !== install) this.record(`${byName.file}:${byName.line}`, `install ${shown(byName)} ${byName.command} (applies instead when the module's file is not installed)`);
+  const black = cfg.blacklisted(module);
+  const wrong = applying.filter((d) => !DOES_NOTHING.test(d.command ?? ''));
+  if (black && wrong.length) this.record(`${black.file}:${black.line}`, `blacklist ${black.module} (does not keep "modprobe ${module}" from loading it)`);
+  if (wrong.length) {
     fix();
-    this.fail(`${install.file}:${install.line} installs ${module} with "${install.command}", not /bin/true or /bin/false`);
+    this.fail(wrong.map((d) => `${d.file}:${d.line} installs ${module} with "${d.command}", not /bin/true or /bin/false`).join('; '));
   }
 });
 

@@ -17,6 +17,11 @@ Feature: 1.1 Filesystem Configuration
     nothing of the kind gains only attack surface from the driver, which would parse whatever image it is
     given. modprobe must be told to run a command that does nothing (/bin/true) instead of loading it,
     which also stops loading on demand; on a running system the module must not be loaded already.
+    modprobe.d is read as modprobe reads it: the .conf files of /etc/modprobe.d, /run/modprobe.d and
+    /lib/modprobe.d (the same directory as /usr/lib/modprobe.d here) in name order, a file in /etc hiding
+    one of the same name further down; the first install line matching the module applies, and where the
+    module file is missing the first line of exactly its name; an alias that sends the name to another
+    module voids the install line; a blacklist line alone does not count.
     Then the kernel module "squashfs" is set not to load
     And the kernel module "squashfs" is not loaded
 

@@ -2,9 +2,11 @@
 Feature: 3.1 Network Parameters (Host Only)
   A server that is not a router must not act like one: it forwards no packets between its interfaces and
   tells no other host to change its routes. Each kernel parameter is read twice: its persistent
-  configuration, the sysctl files applied at boot (/etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d,
-  /usr/lib/sysctl.d, then /etc/sysctl.conf, which Alibaba Cloud Linux 2 also links in as
-  /etc/sysctl.d/99-sysctl.conf), where some file must set the expected value and no file another one; and,
+  configuration, the sysctl files applied at boot, in systemd-sysctl's order (the *.conf files of
+  /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d and /usr/lib/sysctl.d by file name, a name in /etc
+  hiding the same name further down; /etc/sysctl.conf at the place of its link
+  /etc/sysctl.d/99-sysctl.conf, so a file sorting after that link wins over it), where some file must set
+  the expected value and no file another one; and,
   on a running system, its value in the running kernel (sysctl -a). On an offline root filesystem only the
   persistent part is checked. IPv6 parameters are checked while IPv6 is enabled (see 3.6 for how that is
   decided). Kernel parameters belong to the host: on a container these items do not apply.

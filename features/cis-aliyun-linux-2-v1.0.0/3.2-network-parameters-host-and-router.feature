@@ -2,8 +2,9 @@
 Feature: 3.2 Network Parameters (Host and Router)
   Kernel parameters that make the IP stack distrust what the network tells it, on hosts and routers alike.
   Each parameter is read twice: its persistent configuration, the sysctl files applied at boot
-  (/etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d, then /etc/sysctl.conf, also
-  linked in as /etc/sysctl.d/99-sysctl.conf), where some file must set the expected value and no file
+  in systemd-sysctl's order (the *.conf files of /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d and
+  /usr/lib/sysctl.d by file name, a name in /etc hiding the same name further down; /etc/sysctl.conf at the
+  place of its link /etc/sysctl.d/99-sysctl.conf), where some file must set the expected value and no file
   another one; and, on a running system, its value in the running kernel (sysctl -a). All the parameters of
   an item are checked together and every problem is reported. On an offline root filesystem only the
   persistent part is checked. IPv6 parameters are checked while IPv6 is enabled (see

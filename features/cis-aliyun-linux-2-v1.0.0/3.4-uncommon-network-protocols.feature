@@ -3,8 +3,9 @@ Feature: 3.4 Uncommon Network Protocols
   The kernel loads a protocol's module on demand, as soon as any program opens a socket of that kind, even
   an unprivileged one. For protocols a server never speaks this only adds code an attacker can reach, and
   these four have had remotely exploitable flaws. Each module must be set not to load (a modprobe.d
-  "install <module> /bin/true" line, in /etc/modprobe.d, /run/modprobe.d, /usr/lib/modprobe.d or
-  /lib/modprobe.d) and, on a running system, must not be loaded (/proc/modules). Kernel modules belong to
+  "install <module> /bin/true" line, read as modprobe reads the .conf files of /etc/modprobe.d,
+  /run/modprobe.d and /lib/modprobe.d: in name order, the first matching install line wins, an alias to
+  another module voids it) and, on a running system, must not be loaded (/proc/modules). Kernel modules belong to
   the host: on a container these items do not apply.
 
   Scenario Outline: <id> Ensure <protocol> is disabled

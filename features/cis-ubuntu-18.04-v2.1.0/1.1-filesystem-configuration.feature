@@ -14,6 +14,12 @@ Feature: 1.1 Filesystem Configuration
     A filesystem driver nobody uses is code the kernel would run on whatever a disk image or a plugged
     in device contains. Giving the module an install command that does nothing (/bin/true) stops modprobe
     from loading it, even on demand; on a running system the module must not be loaded already.
+    modprobe.d is read as modprobe reads it: the .conf files of /etc/modprobe.d, /run/modprobe.d and
+    /lib/modprobe.d in name order (a file in /etc hides one of the same name further down; Ubuntu 18.04's
+    modprobe does not read /usr/lib/modprobe.d); the first install line matching the module applies, and
+    where the module file is missing the first line of exactly its name; an alias that sends the name to
+    another module voids the install line; a blacklist line alone does not count, since modprobe still
+    loads a blacklisted module asked for by name.
     Then the kernel module "<fs>" is set not to load
     And the kernel module "<fs>" is not loaded
 

@@ -3,7 +3,9 @@ Feature: 3.4 Uncommon Network Protocols
   The kernel loads protocol modules on demand, as soon as any program opens a socket of that kind. For
   protocols a server does not use, that on-demand loading only adds code an attacker can reach, and
   these protocols have had their share of remotely exploitable flaws. Each module must be set not to
-  load (modprobe.d makes its `install` command /bin/true) and must not be loaded in the running kernel.
+  load (modprobe.d makes its `install` command /bin/true, read as modprobe reads the .conf files of
+  /etc/modprobe.d, /run/modprobe.d and /lib/modprobe.d: in name order, the first matching install line
+  wins, an alias to another module voids it) and must not be loaded in the running kernel.
   Kernel modules belong to the host: on a container these items do not apply.
 
   Scenario Outline: <id> Ensure <protocol> is disabled

@@ -4,11 +4,18 @@ Feature: 4.1 Configure System Accounting (auditd)
   accounts, the network identity, the permissions of a file; who ran a privileged program) and the audit
   daemon writes them to disk where an intruder working as an ordinary user cannot erase them.
   The daemon's settings are read from /etc/audit/auditd.conf, the boot parameters from GRUB's generated
-  /boot/grub/grub.cfg. The rules are checked twice: as written in /etc/audit/rules.d/*.rules, which
-  augenrules compiles and loads at every boot, and on a running system as loaded in the kernel
-  (`auditctl -l`). Rules are compared by meaning, not by spelling: `-S a -S b` equals `-S a,b`, `-k key`
-  equals `-F key=key`, the order of `-F` fields does not matter, and an unset login uid may be written
-  4294967295, -1 or unset. Audit rules belong to the kernel, and a container shares its host's kernel:
+  /boot/grub/grub.cfg. The rules are checked twice: as the kernel will hold them after the next boot,
+  and on a running system as loaded in the kernel (`auditctl -l`). At boot augenrules merges the files
+  of /etc/audit/rules.d whose names end in ".rules", in `ls -v` order (its last -D, -b and -f lines
+  first, its last -e line last; an empty directory gives no rules at all); under mawk, Ubuntu's awk
+  unless gawk is installed, it leaves an indented "-e", "-D" or "#" line where it is. `auditctl -R` loads
+  the result line by line and stops at the first line the kernel refuses (a rule loaded twice, a rule
+  removed that is not there, any change after -e 2): the lines after it are never loaded.
+  /etc/audit/audit.rules is loaded as it is only when /etc/audit/rules.d is not a directory. A required
+  rule counts only if no "never" rule that can match the same events is tried before it (the kernel stops
+  at the first rule that matches), nor any on the task list. Rules are compared by meaning, not by
+  spelling: `-S a -S b` equals `-S a,b`, `-k key` equals `-F key=key`, the order of `-F` fields does not
+  matter, and an unset login uid may be written 4294967295, -1 or unset. Audit rules belong to the kernel, and a container shares its host's kernel:
   items about audit rules do not apply to a container; audit the host or its root filesystem for them.
 
   @id:4.1.1.1 @level:2 @scored
@@ -65,7 +72,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.3 Ensure events that modify date and time information are collected
     A clock moved backwards or forwards can hide when something happened and confuse every log
     afterwards; each change of the system time or time zone must be recorded, for 64-bit and 32-bit calls.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change
@@ -80,7 +87,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.4 Ensure events that modify user/group information are collected
     Adding an account, a group member or a password is how an intruder stays; every write to the
     account databases must leave a record.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /etc/group -p wa -k identity
@@ -95,7 +102,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.5 Ensure events that modify the system's network environment are collected
     Changing the host or domain name, the login banners, the hosts file or the network configuration
     can redirect traffic or mislead users; these changes must be recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S sethostname -S setdomainname -k system-locale
@@ -110,7 +117,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   @id:4.1.6 @level:2 @scored @host:kernel
   Scenario: 4.1.6 Ensure events that modify the system's Mandatory Access Controls are collected
     AppArmor's profiles confine programs; whoever weakens them should not do so unseen.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /etc/apparmor/ -p wa -k MAC-policy
@@ -122,7 +129,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.7 Ensure login and logout events are collected
     The files that count failed logins and remember the last login change at every login; recording
     their writes shows logins, lockouts and attempts to tamper with those counters.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /var/log/faillog -p wa -k logins
@@ -135,7 +142,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.8 Ensure session initiation information is collected
     The session records (utmp for current sessions, wtmp and btmp for past and failed ones) tell who was
     on the system when; writes to them must be recorded, so that editing them out shows.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /var/run/utmp -p wa -k session
@@ -148,7 +155,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.9 Ensure discretionary access control permission modification events are collected
     Changing a file's mode, owner or extended attributes can open it to others; users' changes of this
     kind (login uid 1000 and above, never the unset uid of system processes) must be recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S chmod -S fchmod -S fchmodat -F auid>=1000 -F auid!=4294967295 -k perm_mod
@@ -164,7 +171,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.10 Ensure unsuccessful unauthorized file access attempts are collected
     A user who tries to open, create or truncate files they may not touch is probing; attempts refused
     for lack of permission (EACCES, EPERM) must be recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S creat -S open -S openat -S truncate -S ftruncate -F exit=-EACCES -F auid>=1000 -F auid!=4294967295 -k access
@@ -181,7 +188,7 @@ Feature: 4.1 Configure System Accounting (auditd)
     programs are those found on the local filesystems by the walk shared by all items; each needs its
     own rule, with its path in place of <program>.
     Given every local filesystem, walked once for the whole audit
-    And the audit rules in /etc/audit/rules.d
+    And the audit rules the kernel holds after augenrules loads them at boot
     Then for every set-user-ID or set-group-ID program found, the audit rules on disk include:
       """
       -a always,exit -F path=<program> -F perm=x -F auid>=1000 -F auid!=4294967295 -k privileged
@@ -192,7 +199,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.12 Ensure successful file system mounts are collected
     A user mounting a filesystem may be bringing in or carrying off data; every mount by a user must be
     recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S mount -F auid>=1000 -F auid!=4294967295 -k mounts
@@ -203,7 +210,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   @id:4.1.13 @level:2 @scored @host:kernel
   Scenario: 4.1.13 Ensure file deletion events by users are collected
     Deleting or renaming files is how evidence disappears; users' deletions and renames must be recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -S unlink -S unlinkat -S rename -S renameat -F auid>=1000 -F auid!=4294967295 -k delete
@@ -214,7 +221,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   @id:4.1.14 @level:2 @scored @host:kernel
   Scenario: 4.1.14 Ensure changes to system administration scope (sudoers) is collected
     The sudoers files say who may act as root; any change to them changes who administers the system.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /etc/sudoers -p wa -k scope
@@ -226,7 +233,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.15 Ensure system administrator command executions (sudo) are collected
     Commands a user runs with root's effective rights (through sudo and the like) are the ones that can
     change anything; each must be recorded with the user who ran it.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -a always,exit -F arch=b64 -C euid!=uid -F euid=0 -F auid>=1000 -F auid!=4294967295 -S execve -k actions
@@ -238,7 +245,7 @@ Feature: 4.1 Configure System Accounting (auditd)
   Scenario: 4.1.16 Ensure kernel module loading and unloading is collected
     A kernel module runs with full control of the machine; loading one is the classic way to hide a
     rootkit. Running the module tools and the load and unload system calls must be recorded.
-    Given the audit rules in /etc/audit/rules.d
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the audit rules on disk include:
       """
       -w /sbin/insmod -p x -k modules
@@ -253,6 +260,6 @@ Feature: 4.1 Configure System Accounting (auditd)
     An intruder who becomes root could simply switch the rules off. Ending the rules with "-e 2" locks
     them in the kernel until the next reboot, so a change needs a reboot, which is itself noticed.
     augenrules places the last "-e" line it finds after all the rules it loads, so that line decides,
-    whichever file holds it.
-    Given the audit rules in /etc/audit/rules.d
+    whichever file holds it, provided the load reaches it (a refused line before it stops the load).
+    Given the audit rules the kernel holds after augenrules loads them at boot
     Then the enabling flag augenrules loads last is "-e 2"

@@ -1,7 +1,7 @@
 /**
- * Audit rules: the ones on disk that augenrules compiles at boot (/etc/audit/rules.d/*.rules; when that
- * directory holds no rules file, augenrules loads /etc/audit/audit.rules as it is, and it is read here
- * instead), and the ones loaded in the running kernel (`auditctl -l`, live systems only). Both are parsed
+ * Audit rules, parsed: the lines of rules files (how the files on disk become the kernel's rule set is
+ * src/facts/audit-rules-on-disk.ts) and the rules loaded in the running kernel (`auditctl -l`, live
+ * systems only). Both are parsed
  * into one normalised form so that rules that mean the same compare equal however they are written:
  *
  * - `-a always,exit` and `-a exit,always` (and `-A`) are the same rule;
@@ -18,6 +18,7 @@
  */
 import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
+import { silences } from './audit-rule-overlap.js';
 
 export const AUDIT_RULES_DIR = '/etc/audit/rules.d';
 export const AUDIT_RULES_GLOB = `${AUDIT_RULES_DIR}/*.rules`;
@@ -85,6 +86,8 @@ export function parseAuditRule(text: string): AuditRule {
   const tokens = text.trim().split(/\s+/);
   const first = tokens[0];
   if (CONTROL_FLAG.has(first) && tokens.length === 1) return { kind: 'control', option: first };
+  // `-D -k key` deletes the rules that carry the key
+  if (first === '-D' && tokens.length === 3 && tokens[1] === '-k') return { kind: 'control', option: '-D -k', value: tokens[2] };
   if (CONTROL_WITH_VALUE.has(first)) {
     if (tokens.length !== 2) throw new AuditRuleSyntaxError(`${first} takes one value`);
     return { kind: 'control', option: first, value: tokens[1] };
@@ -182,42 +185,43 @@ export function parseAuditRules(text: string, source: string): AuditRuleLine[] {
   return out;
 }
 
-/** The rules in force after the lines in order: deletions (-d, -W) remove an equal rule added before. Control lines are left out. */
-export function effectiveRules(lines: AuditRuleLine[]): AuditRuleLine[] {
-  let rules: AuditRuleLine[] = [];
-  for (const l of lines) {
-    if (l.rule.kind === 'control') continue;
-    if (l.rule.op === 'add') { rules.push(l); continue; }
-    const gone = canonicalRule({ ...l.rule, op: 'add' });
-    rules = rules.filter((r) => canonicalRule(r.rule) !== gone);
-  }
-  return rules;
-}
-
 export interface RuleCoverage {
   expected: AuditRule;
-  /** the rules that together provide it */
+  /** the rules that together provide it (those a `never` rule silences included) */
   by: AuditRuleLine[];
   /** for a syscall rule: the syscalls no rule with the same list, action, fields and key covers */
   missingSyscalls: string[];
+  /** the `never` rules that silence the events of every rule providing a syscall (or the watch), with what they silence */
+  silencedBy: Array<{ never: AuditRuleLine; syscall?: string }>;
   covered: boolean;
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const includesAll = (have: string[], want: string[]) => want.every((x) => have.includes(x));
 
+/** The first `never` rule that silences `e` (for `syscall`) before the rule at `index`, in the kernel's order. */
+function silencer(rules: AuditRuleLine[], index: number, e: AuditRule, syscall?: string): AuditRuleLine | undefined {
+  return rules.find((n, i) => (i < index || (n.rule.kind === 'syscall' && n.rule.list === 'task')) && silences(n.rule, e, syscall));
+}
+
 /**
- * Whether the rules provide an expected rule. A watch is provided by a watch of the same path with at
- * least its permissions and its keys. A syscall rule is provided when each of its syscalls is in some rule
- * with the same list, action, fields and key (so one rule may be split over several lines, or several
- * merged into one); a rule for every syscall (no -S) provides only a rule for every syscall, or any syscall.
+ * Whether the rules, in the order the kernel tries them, provide an expected rule. A watch is provided by
+ * a watch of the same path with at least its permissions and its keys. A syscall rule is provided when
+ * each of its syscalls is in some rule with the same list, action, fields and key (so one rule may be split
+ * over several lines, or several merged into one); a rule for every syscall (no -S) provides only a rule
+ * for every syscall, or any syscall. A providing rule counts only if no `never` rule before it (or on the
+ * task list) can match the same events (src/facts/audit-rule-overlap.ts).
  */
 export function coverage(expected: AuditRule, rules: AuditRuleLine[]): RuleCoverage {
   if (expected.kind === 'control') throw new Error('a control line is not a rule');
+  const silencedBy: RuleCoverage['silencedBy'] = [];
   if (expected.kind === 'watch') {
     const by = rules.filter((l) => l.rule.kind === 'watch' && l.rule.op === 'add' && l.rule.path === expected.path
       && includesAll([...l.rule.perms], [...expected.perms]) && includesAll(l.rule.keys, expected.keys));
-    return { expected, by, missingSyscalls: [], covered: by.length > 0 };
+    const silenced = by.map((l) => silencer(rules, rules.indexOf(l), expected));
+    const live = silenced.some((n) => n === undefined);
+    if (by.length && !live) silencedBy.push({ never: silenced[0]! });
+    return { expected, by, missingSyscalls: [], silencedBy, covered: by.length > 0 && live };
   }
   const candidates = rules.filter((l) => l.rule.kind === 'syscall' && l.rule.op === 'add' && l.rule.list === expected.list
     && l.rule.action === expected.action && sameSet(l.rule.fields, expected.fields) && includesAll(l.rule.keys, expected.keys));
@@ -225,83 +229,13 @@ export function coverage(expected: AuditRule, rules: AuditRuleLine[]): RuleCover
   const missing: string[] = [];
   for (const s of expected.syscalls) {
     const hit = candidates.filter((l) => l.rule.kind === 'syscall' && (s === 'all' ? l.rule.syscalls[0] === 'all' : l.rule.syscalls.includes(s) || l.rule.syscalls[0] === 'all'));
-    if (hit.length) hit.forEach((h) => by.add(h));
-    else missing.push(s);
+    if (!hit.length) { missing.push(s); continue; }
+    hit.forEach((h) => by.add(h));
+    const silenced = expected.action === 'always' ? hit.map((h) => silencer(rules, rules.indexOf(h), expected, s)) : [];
+    if (silenced.length && silenced.every((n) => n !== undefined)) silencedBy.push({ never: silenced[0]!, syscall: s });
   }
-  return { expected, by: [...by], missingSyscalls: missing, covered: missing.length === 0 };
+  return { expected, by: [...by], missingSyscalls: missing, silencedBy, covered: missing.length === 0 && silencedBy.length === 0 };
 }
-
-export interface AuditRulesOnDisk {
-  /** what the rules are read from: the rules.d glob, or /etc/audit/audit.rules when rules.d holds no rules file */
-  source: string;
-  /** true when augenrules compiles the rules.d files; false when it loads /etc/audit/audit.rules as it is */
-  compiled: boolean;
-  /** the files read, in the order augenrules reads them (`ls -v`) */
-  files: string[];
-  /** every rule and control line, in order */
-  lines: AuditRuleLine[];
-  /** the watches and syscall rules in force after deletions */
-  rules: AuditRuleLine[];
-}
-
-/** The order of `ls -v`, which augenrules uses: runs of digits compare as numbers, the rest byte by byte. */
-export function versionCompare(a: string, b: string): number {
-  const chunks = (s: string) => s.match(/\d+|\D+/g) ?? [];
-  const x = chunks(a);
-  const y = chunks(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] === y[i]) continue;
-    const nx = /^\d/.test(x[i]);
-    const ny = /^\d/.test(y[i]);
-    if (nx && ny && Number(x[i]) !== Number(y[i])) return Number(x[i]) - Number(y[i]);
-    return x[i] < y[i] ? -1 : 1;
-  }
-  return x.length - y.length;
-}
-
-/**
- * The files as augenrules reads them, in `ls -v` order. augenrules also takes the last `-e` line out and
- * puts it after every rule, so `-e 2` in any file locks the rules unless a later `-e` line says otherwise.
- */
-export function auditRulesFromFiles(files: Array<{ path: string; text: string }>): AuditRulesOnDisk {
-  const sorted = [...files].sort((a, b) => versionCompare(a.path, b.path));
-  const lines = sorted.flatMap((f) => parseAuditRules(f.text, f.path));
-  return { source: AUDIT_RULES_GLOB, compiled: true, files: sorted.map((f) => f.path), lines, rules: effectiveRules(lines) };
-}
-
-/**
- * /etc/audit/audit.rules loaded as it is: augenrules does so when /etc/audit/rules.d holds no rules file
- * (it then has nothing to compile), and `auditctl -R` applies the lines in order.
- */
-export function auditRulesFromLoadFile(text: string, path = AUDIT_RULES_FILE): AuditRulesOnDisk {
-  const lines = parseAuditRules(text, path);
-  return { source: path, compiled: false, files: [path], lines, rules: effectiveRules(lines) };
-}
-
-/**
- * The `-e` line that decides whether the loaded rules can be changed, with the other `-e` lines. augenrules
- * keeps only the last `-e` line of all the files and loads it after every rule; a file loaded as it is
- * stops accepting changes at its first `-e 2`, so a later `-e` line there fails and changes nothing.
- */
-export function decidingEnableFlag(disk: AuditRulesOnDisk): { flag?: AuditRuleLine; others: AuditRuleLine[] } {
-  const flags = disk.lines.filter((l) => l.rule.kind === 'control' && l.rule.option === '-e');
-  const lock = disk.compiled ? undefined : flags.find((l) => l.rule.kind === 'control' && l.rule.value === '2');
-  const flag = lock ?? flags[flags.length - 1];
-  return { flag, others: flags.filter((l) => l !== flag) };
-}
-
-export const auditRulesOnDisk = defineFact<AuditRulesOnDisk>('audit-rules-on-disk', async ({ facts }) => {
-  const files: Array<{ path: string; text: string }> = [];
-  for (const r of await facts.readMany([AUDIT_RULES_GLOB])) {
-    if (r.state === 'missing' || r.state === 'directory') continue;
-    if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
-    files.push({ path: r.path, text: r.content.toString('utf8') });
-  }
-  if (files.length) return auditRulesFromFiles(files);
-  const loaded = await facts.text(AUDIT_RULES_FILE);
-  if (loaded !== null) return auditRulesFromLoadFile(loaded);
-  return auditRulesFromFiles([]);
-}, [AUDIT_RULES_GLOB, AUDIT_RULES_FILE]);
 
 export interface LoadedAuditRules {
   command: string;

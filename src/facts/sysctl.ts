@@ -1,14 +1,20 @@
 /**
  * Kernel parameters: the running values (`sysctl -a`, live targets only) and the persistent configuration
- * that is applied at boot, in the order systemd-sysctl and `sysctl --system` apply it: *.conf files from
- * /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d, sorted by
- * file name (a name in /etc hides the same name further down), then /etc/sysctl.conf. A later setting wins.
+ * that is applied at boot, in the order systemd-sysctl applies it (Ubuntu 18.04's procps.service and
+ * ACL2's boot both run systemd-sysctl): *.conf files from /etc/sysctl.d, /run/sysctl.d,
+ * /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d, sorted by file name (a name in /etc hides
+ * the same name further down; proven by test/differential/sysctl-order.test.ts). A later setting wins.
+ * systemd-sysctl reads /etc/sysctl.conf only through a sysctl.d link to it (99-sysctl.conf on both
+ * distributions): its settings apply at that link's place, so a sysctl.d file sorting after the link
+ * overrides them. A sysctl.d file with the very text of /etc/sysctl.conf is taken for that link (a copy
+ * applies the same way). Without one, /etc/sysctl.conf is still read, last, as `sysctl --system` would.
  */
 import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 
 export const SYSCTL_DIRS = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
-const SYSCTL_FILES = [...SYSCTL_DIRS.map((d) => `${d}/*.conf`), '/etc/sysctl.conf'];
+export const SYSCTL_CONF = '/etc/sysctl.conf';
+const SYSCTL_FILES = [...SYSCTL_DIRS.map((d) => `${d}/*.conf`), SYSCTL_CONF];
 
 export interface SysctlSetting { key: string; value: string; file: string; line: number }
 
@@ -50,6 +56,18 @@ export function orderSysctlFiles(paths: string[]): string[] {
   return ordered;
 }
 
+/**
+ * /etc/sysctl.conf at the place of the sysctl.d file that links to it (same text), instead of last; the
+ * link itself is then not read a second time.
+ */
+export function placeSysctlConf(ordered: string[], texts: Map<string, string>): string[] {
+  const conf = texts.get(SYSCTL_CONF);
+  if (conf === undefined) return ordered;
+  const twin = ordered.find((f) => f !== SYSCTL_CONF && texts.get(f) === conf);
+  if (!twin) return ordered;
+  return ordered.filter((f) => f !== SYSCTL_CONF).map((f) => (f === twin ? SYSCTL_CONF : f));
+}
+
 export const persistentSysctl = defineFact<PersistentSysctl>('sysctl-persistent', async ({ facts }) => {
   const reads = await facts.readMany(SYSCTL_FILES);
   const texts = new Map<string, string>();
@@ -57,7 +75,7 @@ export const persistentSysctl = defineFact<PersistentSysctl>('sysctl-persistent'
     if (r.state === 'file') texts.set(r.path, r.content.toString('utf8'));
     else if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
   }
-  const files = orderSysctlFiles([...texts.keys()]);
+  const files = placeSysctlConf(orderSysctlFiles([...texts.keys()]), texts);
   const settings = files.flatMap((f) => parseSysctlConf(texts.get(f)!, f));
   const effective = new Map<string, SysctlSetting>();
   for (const s of settings) effective.set(s.key, s);

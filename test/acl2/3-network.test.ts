@@ -6,8 +6,8 @@
  * and hardening the stock tree with the remediations the failing items record.
  *
  * On stock: no sysctl file sets the chapter's parameters but accept_source_route (IPv4, in
- * /usr/lib/sysctl.d/50-default.conf), tcp_syncookies = 1 and rp_filter, which /etc/sysctl.conf (read twice:
- * it is also /etc/sysctl.d/99-sysctl.conf) sets to 0 after 50-default.conf set 1; IPv6 is enabled (no
+ * /usr/lib/sysctl.d/50-default.conf), tcp_syncookies = 1 and rp_filter, which /etc/sysctl.conf (applied at
+ * the place of its link /etc/sysctl.d/99-sysctl.conf) sets to 0 after 50-default.conf set 1; IPv6 is enabled (no
  * ipv6.disable=1 on the kernel line of /boot/grub2/grub.cfg, no disable_ipv6); hosts.allow and hosts.deny
  * hold only comments; no modprobe.d line for the four protocols; iptables installed, iptables-services not,
  * so neither /etc/sysconfig/iptables nor ip6tables exists.
@@ -88,7 +88,7 @@ const kernelCases: ItemCase[] = [
   ]),
 
   { id: '3.2.7', expect: 'fail', given: 'as shipped: 50-default.conf sets 1, /etc/sysctl.conf (applied last) sets 0', change: () => {},
-    reason: /^\/etc\/sysctl\.conf:7 sets net\.ipv4\.conf\.all\.rp_filter = 0 \(the setting that applies last\), expected 1; \/etc\/sysctl\.conf:8 sets net\.ipv4\.conf\.default\.rp_filter = 0[\s\S]*50-default\.conf:11: net\.ipv4\.conf\.all\.rp_filter = 1[\s\S]*99-sysctl\.conf:7: net\.ipv4\.conf\.all\.rp_filter = 0/ },
+    reason: /^\/etc\/sysctl\.conf:7 sets net\.ipv4\.conf\.all\.rp_filter = 0 \(the setting that applies last\), expected 1; \/etc\/sysctl\.conf:8 sets net\.ipv4\.conf\.default\.rp_filter = 0[\s\S]*50-default\.conf:11: net\.ipv4\.conf\.all\.rp_filter = 1\n\/etc\/sysctl\.conf:7: net\.ipv4\.conf\.all\.rp_filter = 0/ },
   { id: '3.2.7', expect: 'fail', given: 'a sysctl.d file sets 1, but /etc/sysctl.conf still sets 0 after it', change: sysctl(...both('rp_filter', '1')), reason: /\/etc\/sysctl\.conf:7 sets net\.ipv4\.conf\.all\.rp_filter = 0 \(the setting that applies last\)/ },
   { id: '3.2.7', expect: 'not-applicable', given: '/etc/sysctl.conf sets 1', change: edit('/etc/sysctl.conf', /rp_filter = 0\n(.*)rp_filter = 0/, 'rp_filter = 1\n$1rp_filter = 1'), reason: OFFLINE },
   { id: '3.2.7', expect: 'not-applicable', given: 'the lines of /etc/sysctl.conf removed: 50-default.conf\'s 1 applies', change: edit('/etc/sysctl.conf', /^net\.ipv4\.conf\.(all|default)\.rp_filter = 0\n/gm, ''), reason: OFFLINE },

@@ -133,9 +133,15 @@ rootfsItemCases(ACL2, SCOPE, [
     '-a always,exit -F arch=b32 -S adjtimex -S settimeofday -k time-change']), reason: /only partly: no rule for stime/ },
   { id: '4.1.10', expect: 'not-applicable', given: 'fields in another order and the unset uid written -1', change: (l) => rulesFile(l, '50-perm.rules',
     RULES['4.1.10'].map((r) => r.replace('-F auid>=1000 -F auid!=4294967295', '-F auid!=-1 -F auid>=1000'))) },
-  { id: '4.1.5', expect: 'not-applicable', given: 'no rules file in rules.d: the rules in /etc/audit/audit.rules, loaded as they are',
+  // augenrules loads /etc/audit/audit.rules as it is only when rules.d is not a directory; an empty rules.d
+  // gives an empty rule set (the old expectation, "no rules file in rules.d: loaded as it is", was wrong by
+  // the real augenrules: it always writes its header, so the file it writes is never empty)
+  { id: '4.1.5', expect: 'not-applicable', given: 'no rules.d directory: the rules in /etc/audit/audit.rules, loaded as they are',
+    change: (l) => { l.remove('/etc/audit/rules.d'); l.append('/etc/audit/audit.rules', `${RULES['4.1.5'].join('\n')}\n`); },
+    reason: /\/etc\/audit\/audit\.rules: \/etc\/audit\/rules\.d is not a directory: augenrules loads this file as it is; 5 rule\(s\)[\s\S]*provided:/ },
+  { id: '4.1.5', expect: 'fail', given: 'an empty rules.d: augenrules replaces audit.rules, which holds the rules, with an empty set',
     change: (l) => { l.remove('/etc/audit/rules.d/audit.rules'); l.append('/etc/audit/audit.rules', `${RULES['4.1.5'].join('\n')}\n`); },
-    reason: /\/etc\/audit\/audit\.rules: no rules file in \/etc\/audit\/rules\.d: augenrules loads this file as it is; 5 rule\(s\)[\s\S]*provided:/ },
+    reason: /5 of 5 rule\(s\) missing from \/etc\/audit\/rules\.d\/\*\.rules/ },
   { id: '4.1.5', expect: 'fail', given: 'the rules only in /etc/audit/audit.rules, which augenrules rewrites from rules.d',
     change: (l) => l.append('/etc/audit/audit.rules', `${RULES['4.1.5'].join('\n')}\n`), reason: /5 of 5 rule\(s\) missing from \/etc\/audit\/rules\.d\/\*\.rules/ },
   { id: '4.1.4', expect: 'error', given: 'a rules file auditctl would reject', change: (l) => rulesFile(l, '50-bad.rules', ['-a always,exit -F arch=b64 -S adjtimex -Q time-change']),
@@ -169,7 +175,7 @@ rootfsItemCases(ACL2, SCOPE, [
     reason: /99-finalize\.rules:1: -e 2 \(the last line in file order is \/etc\/audit\/rules\.d\/audit\.rules:8 -f 1; augenrules moves the last -e line after every rule\)/ },
   { id: '4.1.18', expect: 'fail', given: '-e 2 overridden by a later -e 1', change: (l) => { rulesFile(l, '10-lock.rules', ['-e 2']); rulesFile(l, '20-unlock.rules', ['-e 1']); },
     reason: /is "-e 1" \(\/etc\/audit\/rules\.d\/20-unlock\.rules:1\)/ },
-  { id: '4.1.18', expect: 'pass', given: 'no rules file in rules.d; audit.rules ends with -e 2', change: (l) => { l.remove('/etc/audit/rules.d/audit.rules'); l.append('/etc/audit/audit.rules', '-e 2\n'); },
+  { id: '4.1.18', expect: 'pass', given: 'no rules.d directory; audit.rules ends with -e 2', change: (l) => { l.remove('/etc/audit/rules.d'); l.append('/etc/audit/audit.rules', '-e 2\n'); },
     reason: /\/etc\/audit\/audit\.rules:10: -e 2 \(\/etc\/audit\/audit\.rules is loaded as it is, line by line\)/ },
 
   // 4.2.1.x: rsyslog

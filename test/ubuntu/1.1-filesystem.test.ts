@@ -39,6 +39,23 @@ const moduleCases = ([id, module]: [string, string]): ItemCase[] => [
 rootfsItemCases(UBUNTU, ['1.1'], [
   // 1.1.1.1-1.1.1.6, 1.1.24: the modprobe.d part decides offline
   ...([['1.1.1.1', 'cramfs'], ['1.1.1.2', 'freevxfs'], ['1.1.1.3', 'jffs2'], ['1.1.1.4', 'hfs'], ['1.1.1.5', 'hfsplus'], ['1.1.1.6', 'udf'], ['1.1.24', 'usb-storage']] as Array<[string, string]>).flatMap(moduleCases),
+  // modprobe.d as kmod 24 reads it (issue 13; proven by test/differential/modprobe.test.ts)
+  { id: '1.1.1.1', expect: 'fail', given: 'install cramfs /bin/true only in /usr/lib/modprobe.d, which kmod 24 does not read',
+    change: (l) => l.write('/usr/lib/modprobe.d/cis.conf', 'install cramfs /bin/true\n'), reason: /no modprobe.d "install cramfs \/bin\/true" line/ },
+  { id: '1.1.1.1', expect: 'not-applicable', given: 'install cramfs /bin/true in /lib/modprobe.d', change: (l) => l.write('/lib/modprobe.d/cis.conf', 'install cramfs /bin/true\n'),
+    reason: /\/lib\/modprobe\.d\/cis\.conf:1: install cramfs \/bin\/true/ },
+  { id: '1.1.1.1', expect: 'fail', given: 'the /lib/modprobe.d file hidden by an /etc/modprobe.d file of the same name',
+    change: (l) => { l.write('/lib/modprobe.d/cis.conf', 'install cramfs /bin/true\n'); l.write('/etc/modprobe.d/cis.conf', '# emptied by the site\n'); },
+    reason: /no modprobe.d "install cramfs \/bin\/true" line/ },
+  { id: '1.1.1.1', expect: 'fail', given: 'an alias sends cramfs to squashfs: the install line for cramfs no longer applies',
+    change: modprobe('install cramfs /bin/true\nalias cramfs squashfs\n'), reason: /aliases cramfs to squashfs[\s\S]*squashfs can be loaded/ },
+  { id: '1.1.1.1', expect: 'not-applicable', given: 'install cram* /bin/true, a pattern, with cram-fs spelled with a dash elsewhere',
+    change: modprobe('install cram* /bin/true\nblacklist cram-fs\n'), reason: /cis\.conf:1: install cram\* \/bin\/true/ },
+  { id: '1.1.1.1', expect: 'fail', given: 'install cram* /bin/true first, then install cramfs /bin/sh: without the module file the named line applies',
+    change: modprobe('install cram* /bin/true\ninstall cramfs /bin/sh -c true\n'), reason: /cis\.conf:2 installs cramfs with "\/bin\/sh -c true"/ },
+  { id: '1.1.1.1', expect: 'not-applicable', given: 'the first install line wins: /bin/true before a later /sbin/modprobe line',
+    change: (l) => { l.write('/etc/modprobe.d/a.conf', 'install cramfs /bin/true\n'); l.write('/lib/modprobe.d/b.conf', 'install cramfs /sbin/modprobe --ignore-install cramfs\n'); },
+    reason: /a\.conf:1: install cramfs \/bin\/true \(the first matching install line wins/ },
   { id: '1.1.1.4', expect: 'fail', given: 'hfs installed with a command that loads it after all', change: modprobe('install hfs /sbin/modprobe --ignore-install hfs\n'), reason: /installs hfs with "\/sbin\/modprobe --ignore-install hfs"/ },
 
   // 1.1.2 /tmp configured at boot

@@ -66,6 +66,14 @@ const kernelCases: ItemCase[] = [
   { id: '3.2.1', expect: 'fail', given: 'sysctl.d says 0, /etc/sysctl.conf (applied last) says 1', change: all(sysctl(...both('send_redirects', '0')), (l) => l.append('/etc/sysctl.conf', 'net.ipv4.conf.all.send_redirects = 1\n')),
     reason: /\/etc\/sysctl\.conf:\d+ sets net\.ipv4\.conf\.all\.send_redirects = 1 \(the setting that applies last\)/ },
 
+  // /etc/sysctl.conf applies where its link 99-sysctl.conf sorts (systemd-sysctl), not after every file
+  { id: '3.2.1', expect: 'fail', given: '/etc/sysctl.conf says 0, but 99-zz-local.conf sorts after its link 99-sysctl.conf and says 1',
+    change: all((l) => l.append('/etc/sysctl.conf', `${both('send_redirects', '0').join('\n')}\n`), (l) => l.write('/etc/sysctl.d/99-zz-local.conf', `${both('send_redirects', '1').join('\n')}\n`)),
+    reason: /99-zz-local\.conf:1 sets net\.ipv4\.conf\.all\.send_redirects = 1 \(the setting that applies last\)/ },
+  { id: '3.2.1', expect: 'fail', given: '99-zz-local.conf says 0, but /etc/sysctl.conf says 1 for "all" and 99-zz-local.conf sorts after its link only',
+    change: all((l) => l.append('/etc/sysctl.conf', 'net.ipv4.conf.all.send_redirects = 1\n'), (l) => l.write('/etc/sysctl.d/99-zz-local.conf', 'net.ipv4.conf.default.send_redirects = 0\n')),
+    reason: /net\.ipv4\.conf\.all\.send_redirects = 1 \(the setting that applies last\)/ },
+
   // 3.2.2 forwarding
   { id: '3.2.2', expect: 'fail', given: 'as shipped: not set', change: () => {}, reason: /net\.ipv4\.ip_forward is not set/ },
   { id: '3.2.2', expect: 'not-applicable', given: 'IPv4 and IPv6 forwarding off in sysctl.d', change: sysctl('net.ipv4.ip_forward = 0', 'net.ipv6.conf.all.forwarding = 0'), reason: OFFLINE },
