@@ -19,7 +19,7 @@ import { describeListeningPort, describeSocket, isLoopbackAddress, listeningSock
 import { installedPackages } from '../src/facts/packages.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import { ipv6Status } from '../src/facts/ipv6.js';
-import { ipv6 } from './network.js';
+import { ipv6 } from './support/ipv6.js';
 
 interface IptSet { label: string; running: boolean; family: Family; rs: IptRuleset | null; missing?: string }
 interface NftSet { label: string; running: boolean; rs: NftRuleset | null; missing?: string }

@@ -6,10 +6,8 @@ import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { fnmatch, loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
 import { persistentSysctl, runningSysctl, normaliseKey } from '../src/facts/sysctl.js';
+import { CIS_BDD_MODPROBE, CIS_BDD_SYSCTL } from './support/fix-files.js';
 
-/** cis-bdd's own drop-ins: hardening writes kernel settings here and nowhere else. */
-export const CIS_BDD_SYSCTL = '/etc/sysctl.d/60-cis-bdd.conf';
-export const CIS_BDD_MODPROBE = '/etc/modprobe.d/60-cis-bdd.conf';
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const DOES_NOTHING = /^\/(usr\/)?bin\/(true|false)$/;

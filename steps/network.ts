@@ -8,28 +8,17 @@ import { Given, Then, type DataTable } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { normaliseKey, persistentSysctl, runningSysctl, type SysctlSetting } from '../src/facts/sysctl.js';
 import { ufwSysctl } from '../src/facts/firewall.js';
-import { bootSysctlSettings, DISABLE_IPV6_KEYS, ipv6Status, type Ipv6Status } from '../src/facts/ipv6.js';
+import { bootSysctlSettings, DISABLE_IPV6_KEYS } from '../src/facts/ipv6.js';
+import { ipv6 } from './support/ipv6.js';
 import { networkInterfaces, type NetworkInterfaces } from '../src/facts/network-interfaces.js';
 import { modprobeConfig } from '../src/facts/kernel-modules.js';
 import { grubKernelLines, grubRegenerateCommand, GRUB_CFG } from '../src/facts/kernel-cmdline.js';
 import { sysctlFileLinks } from '../src/facts/sysctl-links.js';
-import { CIS_BDD_SYSCTL } from './kernel.js';
+import { CIS_BDD_SYSCTL } from './support/fix-files.js';
 import { CheckError } from '../src/model/verdict.js';
 
 // ---------------------------------------------------------------------------------------------------
 // IPv6
-
-/** The IPv6 status, recorded as evidence once per scenario. */
-export async function ipv6(world: CisWorld): Promise<Ipv6Status> {
-  const status = await world.fact(ipv6Status);
-  if (!world.subject.ipv6Recorded) {
-    world.subject.ipv6Recorded = true;
-    for (const l of status.kernelLines.slice(0, 5)) world.record(`${l.entry.file}:${l.entry.line}`, `${l.entry.text.slice(0, 200)} (ipv6.disable ${l.value === undefined ? 'not set' : `= ${l.value}`})`);
-    world.record('IPv6 status', `${status.disabled ? 'IPv6 is disabled' : 'IPv6 is enabled'}: ${status.explanation.join('; ')}`
-      + (status.running === null && status.bySysctl && !status.byCommandLine ? ' (running values not read: offline root filesystem)' : ''));
-  }
-  return status;
-}
 
 Given('the IPv6 settings: the kernel command lines of the boot loader and the disable_ipv6 kernel parameters', async function (this: CisWorld) {
   await ipv6(this);

@@ -9,7 +9,7 @@ import type { CisWorld } from './support/world.js';
 import { securetty } from '../src/facts/securetty.js';
 import { describePamEntry, moduleName, pamArgument, pamConfig } from '../src/facts/pam.js';
 import { groups } from '../src/facts/accounts.js';
-import { pamCalls } from './pam.js';
+import { pamCalls } from './support/pam.js';
 
 Given('the terminals listed in \\/etc\\/securetty', async function (this: CisWorld) {
   const s = await this.fact(securetty);
