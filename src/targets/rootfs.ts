@@ -265,8 +265,21 @@ export class RootfsTarget implements Target {
   async writeNode(node: FileNode): Promise<void> {
     this.counters.roundTrips++;
     if (node.type === 'directory') {
-      const host = path.join(this.root, node.path);
-      await fs.mkdir(host, { recursive: true });
+      // one level at a time, each parent resolved inside the tree: a link on the way (/var/lib -> /data)
+      // leads to the tree's /data, never to the auditing machine's
+      let host = await this.nodePath(node.path, true);
+      if (!host) throw new Error(`${node.path}: its parent directory cannot be created inside the tree`);
+      const st = await fs.lstat(host).catch(() => null);
+      if (st?.isSymbolicLink()) {
+        const inTree = await this.resolve(node.path);
+        const target = inTree ? await fs.stat(inTree).catch(() => null) : null;
+        if (!inTree || !target?.isDirectory()) throw new Error(`${node.path} is a symbolic link that does not lead to a directory inside the tree`);
+        host = inTree;
+      } else if (!st) {
+        await fs.mkdir(host);
+      } else if (!st.isDirectory()) {
+        throw new Error(`${node.path} exists and is not a directory`);
+      }
       await fs.chown(host, node.uid, node.gid);
       await fs.chmod(host, node.mode);
       return;
