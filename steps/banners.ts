@@ -24,6 +24,10 @@ const ESCAPES: Record<string, string> = { m: 'the machine architecture', r: 'the
 async function bannerOf(world: CisWorld, path: string): Promise<Banner> {
   const b = (await world.fact(loginBanners)).banners.get(path);
   if (!b) throw new CheckError(`${path} is not one of the banner files this check reads`);
+  if (b.unreadable) {
+    world.record(path, b.unreadable);
+    throw new CheckError(b.unreadable);
+  }
   return b;
 }
 

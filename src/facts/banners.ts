@@ -12,7 +12,13 @@ import { defineFact } from './store.js';
 export const BANNER_FILES = ['/etc/motd', '/etc/issue', '/etc/issue.net'] as const;
 const UPDATE_MOTD_GLOB = '/etc/update-motd.d/*';
 
-export interface Banner { path: string; exists: boolean; text: string }
+export interface Banner {
+  path: string;
+  exists: boolean;
+  text: string;
+  /** why the file could not be read as text (a device, a FIFO, too large, ...): the items about it are errors */
+  unreadable?: string;
+}
 
 export interface LoginBanners {
   banners: Map<string, Banner>;
@@ -42,9 +48,10 @@ export const loginBanners = defineFact<LoginBanners>('login-banners', async ({ f
   const reads = await facts.readMany([...BANNER_FILES, UPDATE_MOTD_GLOB]);
   for (const p of BANNER_FILES) {
     const r = reads.find((x) => x.path === p)!;
-    if (r.state === 'unreadable') throw new CheckError(`${p} cannot be read: ${r.reason}`);
-    if (r.state === 'directory') throw new CheckError(`${p} is a directory, a file was expected`);
-    banners.set(p, { path: p, exists: r.state === 'file', text: r.state === 'file' ? r.content.toString('utf8') : '' });
+    // one unreadable banner decides only the items about that file: the others keep their verdicts
+    if (r.state === 'unreadable') banners.set(p, { path: p, exists: true, text: '', unreadable: `${p} cannot be read: ${r.reason}` });
+    else if (r.state === 'directory') banners.set(p, { path: p, exists: true, text: '', unreadable: `${p} is a directory, a file was expected` });
+    else banners.set(p, { path: p, exists: r.state === 'file', text: r.state === 'file' ? r.content.toString('utf8') : '' });
   }
   const updateMotdScripts = reads.filter((r) => r.path.startsWith('/etc/update-motd.d/') && r.path !== UPDATE_MOTD_GLOB && r.state === 'file').map((r) => r.path);
   return { banners, updateMotdScripts };
