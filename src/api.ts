@@ -17,6 +17,7 @@ import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
+import { PACKAGE_DATABASES } from './facts/packages.js';
 import { REPORT_FORMATS, writeReportFormats, type ReportFormat } from './report/formats.js';
 import { activeProgress } from './report/progress.js';
 
@@ -292,7 +293,7 @@ export function runExitCode(report: ComplianceReport): AuditResult['exitCode'] {
 
 /** The caps and timeouts an options object asks for, checked. */
 function limitsOf(options: AuditOptions): Partial<TargetLimits> {
-  const limits: Partial<TargetLimits> = {};
+  const limits: Partial<TargetLimits> = { largeFiles: PACKAGE_DATABASES };
   if (options.maxFileBytes !== undefined) {
     if (!Number.isInteger(options.maxFileBytes) || options.maxFileBytes < 1) throw new UsageError(`the file size cap must be a positive number of bytes (got ${options.maxFileBytes})`);
     limits.maxFileBytes = options.maxFileBytes;

@@ -18,6 +18,16 @@ const RPM_SQLITE_DB = '/var/lib/rpm/rpmdb.sqlite';
 /** Files whose presence marks an RPM database (Berkeley DB before RPM 4.16, SQLite after). */
 const RPM_DATABASES = [RPM_PACKAGES_DB, RPM_SQLITE_DB];
 
+/**
+ * The package databases read whole: not configuration files, and far larger on a real system (an RPM
+ * Packages file of 50 to 150 MiB is common), so they have a cap of their own instead of --max-file-size.
+ */
+export const PACKAGE_DATABASE_CAP_BYTES = 256 * 1024 * 1024;
+export const PACKAGE_DATABASES: Record<string, number> = {
+  [DPKG_STATUS]: PACKAGE_DATABASE_CAP_BYTES,
+  [RPM_PACKAGES_DB]: PACKAGE_DATABASE_CAP_BYTES,
+};
+
 export type PackageManagerKind = 'dpkg' | 'rpm';
 
 export interface InstalledPackage {

@@ -3,7 +3,7 @@
  * command, hence one round trip, built by shell-protocol.ts.
  */
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, TraceSink, WalkEntry, WalkOptions } from './target.js';
-import { commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
+import { capFor, commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
 import { decodeTargetBytes } from '../model/text.js';
 import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
 
@@ -117,9 +117,12 @@ export abstract class CommandTarget implements Target {
 
   async readFiles(paths: string[]): Promise<FileRead[]> {
     if (!paths.length) return [];
-    const r = await this.exec(readFilesScript(paths, this.limits.maxFileBytes));
+    // one round trip: a loop per cap (configuration files, and each file with a cap of its own)
+    const groups = new Map<number, string[]>();
+    for (const p of paths) groups.set(capFor(this.limits, p), [...(groups.get(capFor(this.limits, p)) ?? []), p]);
+    const r = await this.exec([...groups].map(([cap, ps]) => readFilesScript(ps, cap)).join('\n'));
     try {
-      return parseReadFiles(r.stdout, this.limits.maxFileBytes);
+      return parseReadFiles(r.stdout, (p) => capFor(this.limits, p));
     } catch (e) {
       throw new TargetError(`reading files failed (${(e as Error).message}); stderr: ${r.stderr.trim()}`, 'io');
     }

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsc, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
-import { DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
+import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
 
 const MAX_SYMLINK_HOPS = 40;
@@ -177,12 +177,13 @@ export class RootfsTarget implements Target {
       const before = lstatSync(host);
       if (before.isDirectory()) return { path: p, state: 'directory' };
       if (!before.isFile()) return { path: p, state: 'unreadable', reason: notRegularReason(typeFromModeBits(before.mode)) };
-      if (before.size > this.limits.maxFileBytes) return { path: p, state: 'unreadable', reason: tooLargeReason(before.size, this.limits.maxFileBytes) };
+      const cap = capFor(this.limits, p);
+      if (before.size > cap) return { path: p, state: 'unreadable', reason: tooLargeReason(before.size, cap) };
       fd = openSync(host, fsc.O_RDONLY | fsc.O_NONBLOCK | fsc.O_NOFOLLOW | fsc.O_NOCTTY);
       const st = fstatSync(fd);
       if (!st.isFile()) return { path: p, state: 'unreadable', reason: notRegularReason(typeFromModeBits(st.mode)) };
-      const content = readCapped(fd, st.size, this.limits.maxFileBytes);
-      if (!content) return { path: p, state: 'unreadable', reason: tooLargeReason(undefined, this.limits.maxFileBytes) };
+      const content = readCapped(fd, st.size, cap);
+      if (!content) return { path: p, state: 'unreadable', reason: tooLargeReason(undefined, cap) };
       this.counters.bytesRead += content.length;
       return { path: p, state: 'file', content };
     } catch (e) {

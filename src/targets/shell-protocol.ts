@@ -38,7 +38,8 @@ export function readFilesScript(patterns: string[], maxBytes: number): string {
 }
 
 /** Parse the output of readFilesScript. Throws on a framing error (a truncated stream). */
-export function parseReadFiles(out: Buffer, maxBytes: number = DEFAULT_LIMITS.maxFileBytes): FileRead[] {
+export function parseReadFiles(out: Buffer, maxBytes: number | ((path: string) => number) = DEFAULT_LIMITS.maxFileBytes): FileRead[] {
+  const capOf = typeof maxBytes === 'number' ? () => maxBytes : maxBytes;
   const results: FileRead[] = [];
   let pos = 0;
   const header = Buffer.from(`\0${MARK} `);
@@ -60,7 +61,7 @@ export function parseReadFiles(out: Buffer, maxBytes: number = DEFAULT_LIMITS.ma
     } else if (kind === 'D') results.push({ path: rest, state: 'directory' });
     else if (kind === 'M') results.push({ path: rest, state: 'missing' });
     else if (kind === 'L') results.push({ path: rest, state: 'missing', note: 'a dangling symbolic link' });
-    else if (kind === 'T') results.push({ path: rest, state: 'unreadable', reason: tooLargeReason(undefined, maxBytes) });
+    else if (kind === 'T') results.push({ path: rest, state: 'unreadable', reason: tooLargeReason(undefined, capOf(rest)) });
     else if (kind === 'X') results.push({ path: rest.slice(2), state: 'unreadable', reason: notRegularReason(rest[0]) });
     else if (kind === 'E') results.push({ path: rest, state: 'unreadable', reason: 'permission denied or read error' });
     else throw new Error(`unknown file stream record ${JSON.stringify(line)}`);

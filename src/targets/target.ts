@@ -63,9 +63,14 @@ export interface WalkOptions {
 export interface TargetLimits {
   maxFileBytes: number;
   timeoutMs: number;
+  /** files with a cap of their own (a package database is not a configuration file), by exact path */
+  largeFiles: Record<string, number>;
 }
 
-export const DEFAULT_LIMITS: TargetLimits = { maxFileBytes: 8 * 1024 * 1024, timeoutMs: 300_000 };
+export const DEFAULT_LIMITS: TargetLimits = { maxFileBytes: 8 * 1024 * 1024, timeoutMs: 300_000, largeFiles: {} };
+
+/** The cap for one file: its own when the caller named it, else the cap for configuration files. */
+export const capFor = (limits: TargetLimits, path: string): number => limits.largeFiles[path] ?? limits.maxFileBytes;
 
 /**
  * The timeout of one command. A fact may ask for a longer one than the default for a slow command (dpkg

@@ -9,6 +9,7 @@ import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as Cucumb
 import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
 import { openTarget, sshSecretsFrom } from '../../src/targets/index.js';
+import { PACKAGE_DATABASES } from '../../src/facts/packages.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { CheckError, type Status } from '../../src/model/verdict.js';
 import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
@@ -36,6 +37,7 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     acceptNewHostKey: p.acceptNewHostKey ?? process.env.CIS_BDD_ACCEPT_NEW_HOST_KEY === '1',
     sudo: p.sudo ?? process.env.CIS_BDD_SUDO === '1',
     sshSecrets: sshSecretsFrom(process.env),
+    limits: { largeFiles: PACKAGE_DATABASES },
     trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   await target.connect();
