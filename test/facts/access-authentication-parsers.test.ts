@@ -146,8 +146,11 @@ describe('parseSudoers', () => {
     ]);
   });
 
-  it('reads @include and #include lines, and which files #includedir reads', () => {
-    const s = parseSudoers('@includedir /etc/sudoers.d\n#include /etc/sudoers.local\n', '/etc/sudoers');
+  it('reads #includedir and #include lines, and which files #includedir reads; @include is a parse error for sudo 1.8.21', () => {
+    // the old expectation read @includedir as sudo 1.9.1 does; the fixture's sudo 1.8.21 stops with a parse error on it
+    expect(() => parseSudoers('@includedir /etc/sudoers.d\n', '/etc/sudoers')).toThrow(/before 1\.9\.1/);
+    expect(() => parseSudoers('@include /etc/sudoers.local\n', '/etc/sudoers')).toThrow(CheckError);
+    const s = parseSudoers('#includedir /etc/sudoers.d\n#include /etc/sudoers.local\n', '/etc/sudoers');
     expect(s.entries).toMatchObject([{ kind: 'includedir', path: '/etc/sudoers.d' }, { kind: 'include', path: '/etc/sudoers.local' }]);
     expect(['README', '50-cis', 'cis.conf', 'cis~'].filter(includedirReads)).toEqual(['README', '50-cis']);
   });
@@ -155,6 +158,15 @@ describe('parseSudoers', () => {
   it('refuses an option it cannot read', () => {
     expect(() => parseSudoers('Defaults use pty\n', '/etc/sudoers')).toThrow(CheckError);
     expect(() => parseSudoers('Defaults\n', '/etc/sudoers')).toThrow(/without options/);
+    expect(() => parseSudoers('Defaults !logfile=/a\n', '/etc/sudoers')).toThrow(/parse error/);
+  });
+
+  it('marks the entries sudo 1.8.21 ignores and visudo -c refuses; += and -= set logfile', () => {
+    expect(defaults('Defaults use_pty=1\nDefaults use_pty+=x\nDefaults logfile\nDefaults logfile=rel\nDefaults logfile+=/x\nDefaults logfile-=/y\n')
+      .map((d) => d.invalid ?? 'ok')).toEqual([
+      'option "use_pty" does not take a value', 'option "use_pty" does not take a value', 'no value specified for "logfile"',
+      'values for "logfile" must start with a \'/\'', 'ok', 'ok',
+    ]);
   });
 });
 

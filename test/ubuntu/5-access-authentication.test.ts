@@ -95,11 +95,18 @@ const cases: ItemCase[] = [
   { id: '5.2.2', expect: 'fail', given: 'use_pty for one user only', change: sudoersD('50-cis', 'Defaults:alice use_pty\n'), reason: /for some users, hosts or commands only/ },
   { id: '5.2.2', expect: 'fail', given: 'use_pty turned on, then off again by a later file', change: chain(sudoersD('50-cis', 'Defaults use_pty\n'), sudoersD('60-local', 'Defaults !use_pty\n')),
     reason: /60-local:1 turns off use_pty/ },
+  // sudo 1.8.21 ignores a value given to the flag use_pty and visudo -c refuses it (test/differential/sudoers.test.ts)
+  { id: '5.2.2', expect: 'fail', given: 'Defaults use_pty=1, an entry visudo refuses', change: sudoersD('50-cis', 'Defaults use_pty=1\n'), reason: /option "use_pty" does not take a value/ },
+  // sudo 1.8.21 cannot parse @includedir (sudo 1.9.1 syntax) and refuses to run
+  { id: '5.2.2', expect: 'error', given: '@includedir in /etc/sudoers, a parse error for sudo 1.8.21', change: (l) => l.append('/etc/sudoers', '@includedir /etc/sudoers.d\n'), reason: /before 1\.9\.1/, alsoChanges: { '5.2.3': 'error' } },
 
   // 5.2.3 logfile
   { id: '5.2.3', expect: 'pass', given: 'Defaults logfile="/var/log/sudo.log"', change: sudoersD('50-cis', 'Defaults logfile="/var/log/sudo.log"\n') },
   { id: '5.2.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /logfile is not set for all users/ },
   { id: '5.2.3', expect: 'fail', given: 'a log file set, then turned off', change: sudoersD('50-cis', 'Defaults logfile=/var/log/sudo.log\nDefaults !logfile\n'), reason: /turns logfile off/ },
+  { id: '5.2.3', expect: 'pass', given: 'Defaults logfile+=/var/log/sudo.log (sudo 1.8.21 sets the path)', change: sudoersD('50-cis', 'Defaults logfile+=/var/log/sudo.log\n') },
+  { id: '5.2.3', expect: 'fail', given: 'a relative log file, which sudo ignores and visudo refuses', change: sudoersD('50-cis', 'Defaults logfile=sudo.log\n'), reason: /values for "logfile" must start with a '\/'/ },
+  { id: '5.2.3', expect: 'fail', given: 'logfile without a value', change: sudoersD('50-cis', 'Defaults logfile\n'), reason: /no value specified for "logfile"/ },
 
   // 5.4.1 password quality
   { id: '5.4.1', expect: 'pass', given: 'minlen 14 and minclass 4 in pwquality.conf; retry=3 as shipped', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'),
