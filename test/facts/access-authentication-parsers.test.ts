@@ -9,7 +9,7 @@ import { parsePwqualityConf } from '../../src/facts/pwquality.js';
 import { parseLoginDefs, parseUseraddDefaults, shadowNumber } from '../../src/facts/login-defs.js';
 import { parseShellProfile, stripShellComment, umaskEffect } from '../../src/facts/shell-profiles.js';
 import { includedirReads, parseSudoers, type SudoDefault } from '../../src/facts/sudoers.js';
-import { parseAccessList } from '../../src/facts/cron-access.js';
+import { parseAccessList, readAccessList } from '../../src/facts/cron-access.js';
 import { parseProcessList } from '../../src/facts/processes.js';
 import { parseSecuretty } from '../../src/facts/securetty.js';
 import { CheckError } from '../../src/model/verdict.js';
@@ -172,13 +172,16 @@ describe('parseSudoers', () => {
 
 describe('small lists', () => {
   it('reads the fixture /etc/at.deny', () => {
-    const users = parseAccessList(fixture('etc/at.deny'));
+    const users = parseAccessList(fixture('etc/at.deny'), 'at');
     expect(users).toContain('nobody');
     expect(users.every((u) => /^\S+$/.test(u))).toBe(true);
   });
 
-  it('reads an allow list with blank and comment lines', () => {
-    expect(parseAccessList('root\n\n# admins\n  alice  \n')).toEqual(['root', 'alice']);
+  it('reads an allow list as cron and at compare it: exact lines, no trimming (the old expectation trimmed "  alice  " to alice; crontab does not)', () => {
+    expect(readAccessList('root\n\n# admins\n  alice  \n', 'cron')).toEqual({ users: ['root'], notes: ['"# admins" (not a comment: a name no user has)', '"  alice  " (blanks around a name: it names no user)'] });
+    expect(parseAccessList('root\nbob', 'cron')).toEqual(['root', 'bo']);
+    expect(parseAccessList('root\nbobx', 'cron')).toEqual(['root', 'bob']);
+    expect(parseAccessList('root\nbob', 'at')).toEqual(['root', 'bob']);
   });
 
   it('reads the process list and refuses other output', () => {

@@ -71,6 +71,9 @@ const cases: ItemCase[] = [
 
   // 5.1.8 cron.allow / cron.deny
   { id: '5.1.8', expect: 'pass', given: '/etc/cron.allow 0640 root:root lists root; there is no cron.deny', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o640) },
+  // the evidence says how crontab reads the lines (test/differential/cron-access.test.ts); root may use crontab whatever the list says
+  { id: '5.1.8', expect: 'pass', given: 'cron.allow 0600 with "  alice" and an unterminated last line "root"', change: (l) => l.write('/etc/cron.allow', '  alice\nroot', 0o600),
+    reason: /allows roo; .*crontab cuts its last character and reads "roo".*"  alice" \(blanks around a name: it names no user\)/ },
   { id: '5.1.8', expect: 'fail', given: 'the fixture as shipped: no allow list', change: () => {}, reason: /\/etc\/cron\.allow does not exist/ },
   { id: '5.1.8', expect: 'fail', given: '/etc/cron.allow is readable by everyone', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o644), reason: /cron\.allow has mode 0644/ },
   { id: '5.1.8', expect: 'fail', given: 'a good allow list, but a deny list as well', change: (l) => { l.write('/etc/cron.allow', 'root\n', 0o640); l.write('/etc/cron.deny', 'guest\n', 0o640); },
