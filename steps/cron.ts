@@ -40,8 +40,10 @@ const createAllowList = (path: string): Change => ({
 
 function describeList(list: AccessList, what: 'denies' | 'allows'): string {
   if (!list.exists) return 'does not exist';
-  if (!list.users.length) return what === 'denies' ? 'exists and is empty (it denies nobody, yet without an allow list everyone may schedule jobs)' : 'exists and is empty (only root may schedule jobs)';
-  return `exists; ${what} ${list.users.slice(0, 20).join(', ')}${list.users.length > 20 ? ` and ${list.users.length - 20} more` : ''}`;
+  if (!list.users.length && !list.notes.length) return what === 'denies' ? 'exists and is empty (it denies nobody, yet without an allow list everyone may schedule jobs)' : 'exists and is empty (only root may schedule jobs)';
+  const notes = list.notes.length ? `; lines read otherwise than they look: ${list.notes.join(', ')}` : '';
+  if (!list.users.length) return `exists and names no user (${what === 'denies' ? 'it denies nobody' : 'only root may schedule jobs'})${notes}`;
+  return `exists; ${what} ${list.users.slice(0, 20).join(', ')}${list.users.length > 20 ? ` and ${list.users.length - 20} more` : ''}${notes}`;
 }
 
 async function accessList(world: CisWorld, path: string): Promise<AccessList> {

@@ -9,7 +9,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { packageInstalled } from './support/packages.js';
-import { globalDefaults, sudoers, type SudoDefault } from '../src/facts/sudoers.js';
+import { globalDefaults, setsValue, sudoers, type SudoDefault } from '../src/facts/sudoers.js';
 
 Then('the package {string} or the package {string} is installed', async function (this: CisWorld, a: string, b: string) {
   const found = [await packageInstalled(this, a), await packageInstalled(this, b)];
@@ -51,10 +51,19 @@ Given('the sudo configuration: \\/etc\\/sudoers and the files it includes', asyn
 
 const entryText = (d: SudoDefault) => `${d.file}:${d.line} ${d.text}`;
 
-/** The global entries for an option, recorded; the last one is what sudo applies. */
+/**
+ * The global entries for an option, recorded; the last one sudo accepts is what it applies. An entry sudo
+ * refuses (visudo -c rejects the file, sudo warns and ignores it) fails the item with sudo's reason.
+ */
 async function lastGlobal(world: CisWorld, name: string): Promise<SudoDefault | undefined> {
   const s = await world.fact(sudoers);
   if (!s.exists) world.fail('/etc/sudoers does not exist');
+  const refused = s.defaults.filter((d) => d.name === name && d.invalid);
+  if (refused.length) {
+    for (const d of refused) world.record(`${d.file}:${d.line}`, `${d.text}: ${d.invalid} (sudo ignores it, visudo -c refuses the file)`);
+    world.needsPerson(refused.map((d) => `correct "${d.text}" at ${d.file}:${d.line} with visudo -f ${d.file}: ${d.invalid}`));
+    world.fail(`${refused.map((d) => `${d.file}:${d.line} ${d.invalid}`).join('; ')}: visudo -c refuses the configuration`);
+  }
   const entries = globalDefaults(s, name);
   const scoped = s.defaults.filter((d) => d.binding !== null && d.name === name);
   const notes = scoped.length ? `; for some users, hosts or commands only (not counted): ${scoped.map(entryText).join('; ')}` : '';
@@ -80,7 +89,7 @@ const SUDO_LOG = '/var/log/sudo.log';
 
 Then('the sudo option {string} names a file for all users', async function (this: CisWorld, name: string) {
   const last = await lastGlobal(this, name);
-  const good = !!last && last.op === '=' && !!last.value && last.value.startsWith('/');
+  const good = !!last && setsValue(last) && !!last.value && last.value.startsWith('/');
   if (!good) await remedyDefault(this, `Defaults ${name}="${SUDO_LOG}"`, last);
   if (!last) this.fail(`${name} is not set for all users`);
   if (last.op === 'off') this.fail(`${last.file}:${last.line} turns ${name} off`);

@@ -52,6 +52,8 @@ Feature: 5.1 Configure cron
     A deny list lets everyone not named in it schedule jobs, including accounts created later. An allow
     list turns this round: only the users named in it may use the command, and when it exists the deny list
     is ignored anyway. The allow list itself may be read by root's group at most, and changed by root only.
+    The evidence lists the users named as crontab and at compare the lines: a whole line is one user name,
+    blanks around it or a "#" make it name nobody, and root may use both commands whatever the lists say.
     Then there is no deny list "<deny>"
     And the allow list "<allow>" exists with mode at most 0640 and is owned by root:root
 

@@ -3,7 +3,10 @@ Feature: 5.2 Configure sudo
   sudo lets the users it names run commands as root or as another user, and records what they ran.
   These checks read /etc/sudoers and the files it includes, in the order sudo reads them (files of an
   included directory in name order, skipping names with a "." or ending in "~"). Only Defaults entries
-  that apply to every user count, and for one option the last of them wins.
+  that apply to every user count, and for one option the last of them that sudo accepts wins. As this
+  release's sudo (1.8.21) does: an entry it refuses (a value given to use_pty, a log file without a value
+  or with a relative path) fails the item, since visudo -c rejects the file; "@include" and "@includedir"
+  (the syntax of sudo 1.9) stop sudo altogether and end the check as an error.
 
   @id:5.2.1 @level:1 @scored
   Scenario: 5.2.1 Ensure sudo is installed

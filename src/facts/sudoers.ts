@@ -2,8 +2,16 @@
  * sudo's configuration: /etc/sudoers and the files it includes, in the order sudo reads them, reduced to
  * the Defaults entries (user specifications and aliases are not needed by any check yet).
  *
- * `#include file` and `@include file` read one file; `#includedir dir` and `@includedir dir` read the
- * files of a directory in name order, skipping names that end in "~" or contain a "." (sudo's own rule).
+ * `#include file` reads one file; `#includedir dir` reads the files of a directory in name order, skipping
+ * names that end in "~" or contain a "." (sudo's own rule). `@include` and `@includedir` are sudo 1.9.1's
+ * spelling: older sudo (Ubuntu 18.04 ships 1.8.21) stops with a parse error on them and runs no command
+ * at all, so they end the check as an error.
+ *
+ * Entries sudo parses but refuses for the options the checks read (a value for the flag use_pty, logfile
+ * without a value or with a value not starting with "/") are kept with `invalid` set: sudo warns and
+ * ignores them, `visudo -c` refuses the file. "+=" and "-=" on logfile set it as "=" does (sudo 1.8.21).
+ * A "!" before an option with a value is a parse error. Proven against sudo -V and visudo -c of the
+ * fixture's sudo 1.8.21 in test/differential/sudoers.test.ts.
  * A Defaults entry with no binding (`Defaults`, not `Defaults:user`, `Defaults@host`, `Defaults!cmnd` or
  * `Defaults>runas`) applies to everyone; for one option the last such entry wins.
  *
@@ -25,6 +33,17 @@ export interface SudoDefault extends Where {
   /** "on" (name), "off" (!name), "=", "+=", "-=" */
   op: 'on' | 'off' | '=' | '+=' | '-=';
   value?: string;
+  /** why sudo ignores this entry and visudo -c refuses it (sudo's own message) */
+  invalid?: string;
+}
+
+/** What sudo 1.8.21 says of an entry for one of the options the checks read; undefined when it accepts it. */
+function refusal(name: string, op: SudoDefault['op'], value: string | undefined): string | undefined {
+  const hasValue = op === '=' || op === '+=' || op === '-=';
+  if (name === 'use_pty' && hasValue) return 'option "use_pty" does not take a value';
+  if (name === 'logfile' && op === 'on') return 'no value specified for "logfile"';
+  if (name === 'logfile' && hasValue && !(value ?? '').startsWith('/')) return 'values for "logfile" must start with a \'/\'';
+  return undefined;
 }
 
 export interface SudoInclude extends Where { kind: 'include' | 'includedir'; path: string }
@@ -72,7 +91,10 @@ export function parseSudoers(text: string, file: string): SudoersFile {
     const body = stripComment(logical).trim();
     if (!body) continue;
     const text = body.replace(/\s+/g, ' ');
-    const inc = /^[#@](include|includedir)\s+(.+)$/.exec(body);
+    if (/^@include(dir)?\s/.test(body)) {
+      throw new CheckError(`${file}:${line} "${text}": sudo before 1.9.1 (Ubuntu 18.04 ships 1.8.21) cannot parse @include and @includedir and refuses to run; write #include or #includedir`);
+    }
+    const inc = /^#(include|includedir)\s+(.+)$/.exec(body);
     if (inc) {
       entries.push({ kind: inc[1] as 'include' | 'includedir', path: unquote(inc[2].trim()), file, line, text });
       continue;
@@ -84,8 +106,11 @@ export function parseSudoers(text: string, file: string): SudoersFile {
       const m = /^(!*)\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:(\+=|-=|=)\s*(.*))?$/.exec(opt);
       if (!m) throw new CheckError(`${file}:${line} "${text}": cannot read the option "${opt}"`);
       const [, bang, name, op, value] = m;
+      if (bang && op) throw new CheckError(`${file}:${line} "${text}": "!" before an option with a value is a parse error for sudo, which then refuses to run`);
       const entry: SudoDefault = { binding: d[1] ?? null, name, op: op ? (op as '=' | '+=' | '-=') : bang.length % 2 ? 'off' : 'on', file, line, text };
       if (op) entry.value = unquote(value.trim());
+      const invalid = refusal(name, entry.op, entry.value);
+      if (invalid) entry.invalid = invalid;
       entries.push(entry);
     }
   }
@@ -139,7 +164,15 @@ async function readSudoersTree(facts: FactStore): Promise<Sudoers> {
 
 export const sudoers = defineFact<Sudoers>('sudoers', async ({ facts }) => readSudoersTree(facts), SUDOERS_FILES);
 
-/** The Defaults entries for one option that apply to everyone, in order; the last one decides. */
+/** The Defaults entries for one option that apply to everyone, in order; the last one sudo accepts decides. */
 export function globalDefaults(s: Sudoers, name: string): SudoDefault[] {
   return s.defaults.filter((d) => d.binding === null && d.name === name);
 }
+
+/** The entry that decides an option for everyone: the last global entry sudo accepts (it ignores refused ones). */
+export function effectiveGlobal(s: Sudoers, name: string): SudoDefault | undefined {
+  return globalDefaults(s, name).filter((d) => !d.invalid).pop();
+}
+
+/** Whether an entry sets logfile to a path (sudo 1.8.21 treats "+=" and "-=" on it as "="). */
+export const setsValue = (d: SudoDefault) => (d.op === '=' || d.op === '+=' || d.op === '-=') && !d.invalid;

@@ -9,7 +9,7 @@ import { parsePwqualityConf } from '../../src/facts/pwquality.js';
 import { parseLoginDefs, parseUseraddDefaults, shadowNumber } from '../../src/facts/login-defs.js';
 import { parseShellProfile, stripShellComment, umaskEffect } from '../../src/facts/shell-profiles.js';
 import { includedirReads, parseSudoers, type SudoDefault } from '../../src/facts/sudoers.js';
-import { parseAccessList } from '../../src/facts/cron-access.js';
+import { parseAccessList, readAccessList } from '../../src/facts/cron-access.js';
 import { parseProcessList } from '../../src/facts/processes.js';
 import { parseSecuretty } from '../../src/facts/securetty.js';
 import { CheckError } from '../../src/model/verdict.js';
@@ -146,8 +146,11 @@ describe('parseSudoers', () => {
     ]);
   });
 
-  it('reads @include and #include lines, and which files #includedir reads', () => {
-    const s = parseSudoers('@includedir /etc/sudoers.d\n#include /etc/sudoers.local\n', '/etc/sudoers');
+  it('reads #includedir and #include lines, and which files #includedir reads; @include is a parse error for sudo 1.8.21', () => {
+    // the old expectation read @includedir as sudo 1.9.1 does; the fixture's sudo 1.8.21 stops with a parse error on it
+    expect(() => parseSudoers('@includedir /etc/sudoers.d\n', '/etc/sudoers')).toThrow(/before 1\.9\.1/);
+    expect(() => parseSudoers('@include /etc/sudoers.local\n', '/etc/sudoers')).toThrow(CheckError);
+    const s = parseSudoers('#includedir /etc/sudoers.d\n#include /etc/sudoers.local\n', '/etc/sudoers');
     expect(s.entries).toMatchObject([{ kind: 'includedir', path: '/etc/sudoers.d' }, { kind: 'include', path: '/etc/sudoers.local' }]);
     expect(['README', '50-cis', 'cis.conf', 'cis~'].filter(includedirReads)).toEqual(['README', '50-cis']);
   });
@@ -155,18 +158,30 @@ describe('parseSudoers', () => {
   it('refuses an option it cannot read', () => {
     expect(() => parseSudoers('Defaults use pty\n', '/etc/sudoers')).toThrow(CheckError);
     expect(() => parseSudoers('Defaults\n', '/etc/sudoers')).toThrow(/without options/);
+    expect(() => parseSudoers('Defaults !logfile=/a\n', '/etc/sudoers')).toThrow(/parse error/);
+  });
+
+  it('marks the entries sudo 1.8.21 ignores and visudo -c refuses; += and -= set logfile', () => {
+    expect(defaults('Defaults use_pty=1\nDefaults use_pty+=x\nDefaults logfile\nDefaults logfile=rel\nDefaults logfile+=/x\nDefaults logfile-=/y\n')
+      .map((d) => d.invalid ?? 'ok')).toEqual([
+      'option "use_pty" does not take a value', 'option "use_pty" does not take a value', 'no value specified for "logfile"',
+      'values for "logfile" must start with a \'/\'', 'ok', 'ok',
+    ]);
   });
 });
 
 describe('small lists', () => {
   it('reads the fixture /etc/at.deny', () => {
-    const users = parseAccessList(fixture('etc/at.deny'));
+    const users = parseAccessList(fixture('etc/at.deny'), 'at');
     expect(users).toContain('nobody');
     expect(users.every((u) => /^\S+$/.test(u))).toBe(true);
   });
 
-  it('reads an allow list with blank and comment lines', () => {
-    expect(parseAccessList('root\n\n# admins\n  alice  \n')).toEqual(['root', 'alice']);
+  it('reads an allow list as cron and at compare it: exact lines, no trimming (the old expectation trimmed "  alice  " to alice; crontab does not)', () => {
+    expect(readAccessList('root\n\n# admins\n  alice  \n', 'cron')).toEqual({ users: ['root'], notes: ['"# admins" (not a comment: a name no user has)', '"  alice  " (blanks around a name: it names no user)'] });
+    expect(parseAccessList('root\nbob', 'cron')).toEqual(['root', 'bo']);
+    expect(parseAccessList('root\nbobx', 'cron')).toEqual(['root', 'bob']);
+    expect(parseAccessList('root\nbob', 'at')).toEqual(['root', 'bob']);
   });
 
   it('reads the process list and refuses other output', () => {

@@ -71,6 +71,9 @@ const cases: ItemCase[] = [
 
   // 5.1.8 cron.allow / cron.deny
   { id: '5.1.8', expect: 'pass', given: '/etc/cron.allow 0640 root:root lists root; there is no cron.deny', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o640) },
+  // the evidence says how crontab reads the lines (test/differential/cron-access.test.ts); root may use crontab whatever the list says
+  { id: '5.1.8', expect: 'pass', given: 'cron.allow 0600 with "  alice" and an unterminated last line "root"', change: (l) => l.write('/etc/cron.allow', '  alice\nroot', 0o600),
+    reason: /allows roo; .*crontab cuts its last character and reads "roo".*"  alice" \(blanks around a name: it names no user\)/ },
   { id: '5.1.8', expect: 'fail', given: 'the fixture as shipped: no allow list', change: () => {}, reason: /\/etc\/cron\.allow does not exist/ },
   { id: '5.1.8', expect: 'fail', given: '/etc/cron.allow is readable by everyone', change: (l) => l.write('/etc/cron.allow', 'root\n', 0o644), reason: /cron\.allow has mode 0644/ },
   { id: '5.1.8', expect: 'fail', given: 'a good allow list, but a deny list as well', change: (l) => { l.write('/etc/cron.allow', 'root\n', 0o640); l.write('/etc/cron.deny', 'guest\n', 0o640); },
@@ -95,11 +98,18 @@ const cases: ItemCase[] = [
   { id: '5.2.2', expect: 'fail', given: 'use_pty for one user only', change: sudoersD('50-cis', 'Defaults:alice use_pty\n'), reason: /for some users, hosts or commands only/ },
   { id: '5.2.2', expect: 'fail', given: 'use_pty turned on, then off again by a later file', change: chain(sudoersD('50-cis', 'Defaults use_pty\n'), sudoersD('60-local', 'Defaults !use_pty\n')),
     reason: /60-local:1 turns off use_pty/ },
+  // sudo 1.8.21 ignores a value given to the flag use_pty and visudo -c refuses it (test/differential/sudoers.test.ts)
+  { id: '5.2.2', expect: 'fail', given: 'Defaults use_pty=1, an entry visudo refuses', change: sudoersD('50-cis', 'Defaults use_pty=1\n'), reason: /option "use_pty" does not take a value/ },
+  // sudo 1.8.21 cannot parse @includedir (sudo 1.9.1 syntax) and refuses to run
+  { id: '5.2.2', expect: 'error', given: '@includedir in /etc/sudoers, a parse error for sudo 1.8.21', change: (l) => l.append('/etc/sudoers', '@includedir /etc/sudoers.d\n'), reason: /before 1\.9\.1/, alsoChanges: { '5.2.3': 'error' } },
 
   // 5.2.3 logfile
   { id: '5.2.3', expect: 'pass', given: 'Defaults logfile="/var/log/sudo.log"', change: sudoersD('50-cis', 'Defaults logfile="/var/log/sudo.log"\n') },
   { id: '5.2.3', expect: 'fail', given: 'the fixture as shipped', change: () => {}, reason: /logfile is not set for all users/ },
   { id: '5.2.3', expect: 'fail', given: 'a log file set, then turned off', change: sudoersD('50-cis', 'Defaults logfile=/var/log/sudo.log\nDefaults !logfile\n'), reason: /turns logfile off/ },
+  { id: '5.2.3', expect: 'pass', given: 'Defaults logfile+=/var/log/sudo.log (sudo 1.8.21 sets the path)', change: sudoersD('50-cis', 'Defaults logfile+=/var/log/sudo.log\n') },
+  { id: '5.2.3', expect: 'fail', given: 'a relative log file, which sudo ignores and visudo refuses', change: sudoersD('50-cis', 'Defaults logfile=sudo.log\n'), reason: /values for "logfile" must start with a '\/'/ },
+  { id: '5.2.3', expect: 'fail', given: 'logfile without a value', change: sudoersD('50-cis', 'Defaults logfile\n'), reason: /no value specified for "logfile"/ },
 
   // 5.4.1 password quality
   { id: '5.4.1', expect: 'pass', given: 'minlen 14 and minclass 4 in pwquality.conf; retry=3 as shipped', change: (l) => l.append('/etc/security/pwquality.conf', 'minlen = 14\nminclass = 4\n'),
