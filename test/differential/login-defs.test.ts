@@ -6,12 +6,12 @@
  * chroot of an overlay and the new account's /etc/shadow line gives the minimum, maximum and warning
  * days useradd took from PASS_MIN_DAYS, PASS_MAX_DAYS and PASS_WARN_AGE (an empty field is -1, the
  * built-in value). cis-bdd's effective value (the last line for the name, its number, else -1) must be
- * the same.
+ * the same. The same cases run against useradd of the ACL2 fixture (its shadow-utils).
  */
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ensureUbuntuBase, layerApi, withOverlay } from '../support/fixtures.js';
+import { ensureAcl2Base, ensureUbuntuBase, layerApi, withOverlay } from '../support/fixtures.js';
 import { LOGIN_DEFS_DEFAULTS, parseLoginDefs, shadowNumber } from '../../src/facts/login-defs.js';
 
 const RUNS = Number(process.env.CIS_BDD_DIFF_RUNS ?? 200);
@@ -31,9 +31,11 @@ const caseArb = fc.array(fc.oneof({ weight: 4, arbitrary: setting }, { weight: 1
 
 const RESET = 'cp /root/.cisbdd/passwd /etc/passwd; cp /root/.cisbdd/shadow /etc/shadow; cp /root/.cisbdd/group /etc/group; cp /root/.cisbdd/gshadow /etc/gshadow';
 
-describe('differential: login.defs against useradd of the Ubuntu fixture (shadow 4.5)', () => {
+const SYSTEMS: Array<[string, () => string]> = [['Ubuntu 18.04 (shadow 4.5)', ensureUbuntuBase], ['ACL2 (shadow-utils)', () => ensureAcl2Base('stock')]];
+
+describe.each(SYSTEMS)('differential: login.defs against useradd of the %s fixture', (system, ensureBase) => {
   it(`cis-bdd's PASS_MIN_DAYS, PASS_MAX_DAYS, PASS_WARN_AGE are what useradd writes to /etc/shadow (${RUNS} generated files)`, async () => {
-    const base = ensureUbuntuBase();
+    const base = ensureBase();
     let cases = 0;
     let failure: unknown = null;
     await withOverlay(base, () => {}, async (root) => {
@@ -59,6 +61,6 @@ describe('differential: login.defs against useradd of the Ubuntu fixture (shadow
       } catch (e) { failure = e; }
     });
     if (failure) throw failure;
-    console.log(`differential login.defs (useradd, /etc/shadow min/max/warn days): ${cases} cases, 3 settings each, 0 disagreements`);
+    console.log(`differential login.defs on ${system} (useradd, /etc/shadow min/max/warn days): ${cases} cases, 3 settings each, 0 disagreements`);
   }, 900_000);
 });
