@@ -333,3 +333,15 @@ describe(`${UBUNTU} chapter 4 after the hardened image's 40-logging-auditing.sh`
     expect(evidence(r, '4.1.11')).toMatch(/auditctl -l: provided:\n-a always,exit -F path=\/bin\/mount/);
   });
 });
+
+describe('rsyslog includes on a live target (docker:// of the Ubuntu fixture)', () => {
+  it('4.2.1.4 reads the subdirectory of an included directory, as rsyslogd does', async () => {
+    const setup = [
+      "sed -i 's|^\\$IncludeConfig /etc/rsyslog.d/\\*.conf|$IncludeConfig /etc/rsyslog.d/|' /etc/rsyslog.conf",
+      'mkdir -p /etc/rsyslog.d/extra',
+      "printf '%s\\n' '$FileCreateMode 0644' > /etc/rsyslog.d/extra/app.conf",
+    ].join('\n');
+    const r = await withContainer(IMAGES.ubuntuStock, setup, async (c) => (await audit({ target: c.uri, benchmark: UBUNTU, only: ['4.2.1.4'] })).report);
+    expect(item(r, '4.2.1.4')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/rsyslog\.d\/extra\/app\.conf:1 sets file creation mode 0644, more permissive than 0640/) });
+  });
+});
