@@ -27,7 +27,7 @@ function defsValue(world: CisWorld, defs: DefsFile, name: string, builtins: Reco
     recordOnce(world, defs.file, says);
     return { value: Number(fallback), says };
   }
-  const n = strict && /\s$/.test(s.value) ? null : shadowNumber(s.value);
+  const n = shadowNumber(s.value, strict ? 'long' : 'int');
   if (n === null) {
     const says = `${defs.file}:${s.line} ${name} "${s.value}" is not a number, so the tools use ${fallback}`;
     recordOnce(world, `${defs.file}:${s.line}`, says);

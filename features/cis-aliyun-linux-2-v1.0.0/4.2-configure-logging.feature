@@ -23,7 +23,10 @@ Feature: 4.2 Configure Logging
   Scenario: 4.2.1.3 Ensure rsyslog default file permissions configured
     Log files may hold user names, addresses and passwords typed in the wrong field. rsyslog must create
     them readable by their owner and group at most ($FileCreateMode 0640 or stricter), and no single
-    file action may ask for more.
+    file action may ask for more. The files are read as rsyslogd reads them: each $IncludeConfig where
+    it stands, the files of a glob in sorted order, a directory with everything in it and its
+    subdirectories, a file that is being read not again; and the files of /etc/rsyslog.d that no include
+    names as well.
     Given the rsyslog configuration in /etc/rsyslog.conf and /etc/rsyslog.d
     Then rsyslog creates log files with mode at most 0640
 

@@ -4,7 +4,10 @@ Feature: 5.4 User Accounts and Environment
   with. Password ageing has two parts: the defaults in /etc/login.defs and /etc/default/useradd, which
   only accounts created later receive, and the fields each existing account carries in /etc/shadow.
   Accounts "with a password" are those whose password field is a hash or empty, neither locked ("!") nor
-  disabled ("*"); password fields are only ever described by that state, never quoted. The shell
+  disabled ("*"); password fields are only ever described by that state, never quoted. /etc/login.defs
+  is read as the shadow tools read it: the last line for a name counts, names are case-sensitive, and a
+  value that is not a whole number to them (08, "30 days", beyond an int) leaves their built-in value,
+  which is no limit. The shell
   start-up files of this system are /etc/profile, the scripts of /etc/profile.d it sources, and
   /etc/bashrc.
 

@@ -29,6 +29,9 @@ Feature: 4.2 Configure Logging
   Scenario: 4.2.1.4 Ensure rsyslog default file permissions configured
     Log files can hold user names, addresses and mistyped passwords. rsyslog must create them readable
     by their owner and group only ($FileCreateMode 0640 or stricter), and no file action may loosen that.
+    The files are read as rsyslogd reads them: each $IncludeConfig where it stands, the files of a glob
+    in sorted order, a directory with everything in it and its subdirectories, a file that is being read
+    not again; and the files of /etc/rsyslog.d that no include names as well.
     Given the rsyslog configuration in /etc/rsyslog.conf and /etc/rsyslog.d
     Then rsyslog creates log files with mode at most 0640
 

@@ -4,7 +4,9 @@ Feature: 5.5 User Accounts and Environment
   with. Password ageing has two parts: the defaults in /etc/login.defs and /etc/default/useradd, which
   only new accounts receive, and the fields each existing account carries in /etc/shadow. Accounts "with a
   password" are those whose password field is a hash or empty, neither locked ("!") nor disabled ("*").
-  Password fields are only ever described by that state, never quoted.
+  Password fields are only ever described by that state, never quoted. /etc/login.defs is read as the
+  shadow tools read it: the last line for a name counts, names are case-sensitive, and a value that is not
+  a whole number to them (08, "30 days", beyond an int) leaves their built-in value, which is no limit.
 
   @id:5.5.1.1 @level:1 @scored
   Scenario: 5.5.1.1 Ensure minimum days between password changes is configured

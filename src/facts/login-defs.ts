@@ -17,17 +17,21 @@ export interface DefsFile {
 }
 
 /**
- * login.defs as shadow's getdef.c reads it: a name, blanks, a value; leading quotes are dropped and the
- * value ends at the next quote; a line with a name alone is skipped; "#" starts a comment line.
+ * login.defs as shadow's getdef.c (4.5) reads it: the line's white space at both ends is dropped, a line
+ * starting with "#" is a comment; the name runs to the first blank or tab; then blanks, tabs and quotes are
+ * skipped and the value runs to the next quote (so `30 "x` gives "30 ", which is not a number to shadow).
+ * A name alone on a line is skipped (`NAME ""` sets the empty value, which is not a number). Names are
+ * case-sensitive and the last line for a name wins, even when its value is not a number (the tool then
+ * uses its built-in value, not an earlier line's).
  */
 export function parseLoginDefs(text: string, file = LOGIN_DEFS): Map<string, DefsSetting> {
   const settings = new Map<string, DefsSetting>();
   text.split('\n').forEach((raw, i) => {
-    const body = raw.trim();
+    const body = raw.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
     if (!body || body.startsWith('#')) return;
-    const m = /^(\S+)[ \t]+(.*)$/.exec(body);
+    const m = /^([^ \t]+)[ \t]([\s\S]*)$/.exec(body);
     if (!m) return;
-    const value = m[2].replace(/^[\s"]+/, '').split('"')[0].trim();
+    const value = m[2].replace(/^[ \t"]+/, '').split('"')[0];
     settings.set(m[1], { name: m[1], value, file, line: i + 1 });
   });
   return settings;
@@ -46,13 +50,19 @@ export function parseUseraddDefaults(text: string, file = USERADD_DEFAULTS): Map
   return settings;
 }
 
-/** A number as shadow's getlong reads it (strtol, base 0: 0x.. hex, 0.. octal); null when it is not one. */
-export function shadowNumber(value: string): number | null {
-  const v = value.trim();
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(v)) return Number.parseInt(v, 16);
-  if (/^[+-]?0[0-7]+$/.test(v)) return Number.parseInt(v, 8);
-  if (/^[+-]?\d+$/.test(v)) return Number.parseInt(v, 10);
-  return null;
+/**
+ * A number as shadow's getlong reads it (strtol, base 0: 0x.. hex, 0.. octal, leading white space
+ * allowed, nothing after the digits); null when it is not one. login.defs numbers go through getdef_num,
+ * which also refuses what does not fit in an int; `range: 'long'` is for /etc/default/useradd (getlong).
+ */
+export function shadowNumber(value: string, range: 'int' | 'long' = 'int'): number | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(value);
+  if (!m) return null;
+  const digits = m[2] !== undefined ? `0x${m[2]}` : m[3] !== undefined ? `0o${m[3].slice(1) || '0'}` : m[4];
+  const big = BigInt(digits) * (m[1] === '-' ? -1n : 1n);
+  const limit = range === 'int' ? 2n ** 31n : 2n ** 63n;
+  if (big < -limit || big >= limit) return null;
+  return Number(big);
 }
 
 /** Built-in values the shadow tools of Ubuntu 18.04 (shadow 4.5) use when a name is not set. */

@@ -137,40 +137,69 @@ export interface RsyslogConfig {
   statements: RsyslogStatement[];
 }
 
-export type FileReader = (pattern: string) => Promise<Array<{ path: string; text: string }>>;
+/** The entries a pattern names: files with their text, and directories (rsyslog includes what is in them). */
+export type FileReader = (pattern: string) => Promise<Array<{ path: string; text: string } | { path: string; directory: true }>>;
+type Entry = Awaited<ReturnType<FileReader>>[number];
+const byPath = (a: Entry, b: Entry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** Read rsyslog.conf and expand its includes where they stand, then add the rsyslog.d files not included. */
+/**
+ * Read rsyslog.conf and expand its includes where they stand, as rsyslogd 8.32 does
+ * (test/differential/rsyslog.test.ts): an include puts every file its pattern matches (sorted; a
+ * directory with everything in it, recursively) on rsyslog's stack of files to read, at once, and they are
+ * read in that order before the rest of the including file. A file already on the stack (being read, or
+ * put there by an include not yet finished) is not included again (rsyslog says "already included -
+ * ignored"); a file included again after it was read is read again, and its settings apply again.
+ * Then the rsyslog.d files no include named, which the benchmark reads too.
+ */
 export async function assembleRsyslog(read: FileReader): Promise<RsyslogConfig> {
-  const main = await read(RSYSLOG_CONF);
+  const main = (await read(RSYSLOG_CONF)).filter((e): e is { path: string; text: string } => !('directory' in e));
   if (!main.length) return { exists: false, files: [], notIncluded: [], statements: [] };
   const files: string[] = [];
+  const onStack = new Set<string>();
+  const matches = async (pattern: string, dirDepth: number): Promise<Array<{ path: string; text: string }>> => {
+    const out: Array<{ path: string; text: string }> = [];
+    for (const m of (await read(pattern)).sort(byPath)) {
+      if (!('directory' in m)) { out.push(m); continue; }
+      if (dirDepth >= MAX_INCLUDE_DEPTH) throw new CheckError(`${m.path}: directories nest more than ${MAX_INCLUDE_DEPTH} deep`);
+      out.push(...(await matches(`${m.path}/*`, dirDepth + 1)));
+    }
+    return out;
+  };
   const expand = async (path: string, text: string, depth: number): Promise<RsyslogStatement[]> => {
     if (depth > MAX_INCLUDE_DEPTH) throw new CheckError(`${path}: includes nest more than ${MAX_INCLUDE_DEPTH} deep`);
-    files.push(path);
+    if (!files.includes(path)) files.push(path);
     const out: RsyslogStatement[] = [];
     for (const s of parseRsyslogConf(text, path)) {
       out.push(s);
       const pattern = includePattern(s);
       if (!pattern) continue;
-      const matches = (await read(pattern)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      for (const m of matches) if (!files.includes(m.path)) out.push(...(await expand(m.path, m.text, depth + 1)));
+      const queued = (await matches(pattern, 0)).filter((m) => !onStack.has(m.path));
+      for (const m of queued) onStack.add(m.path);
+      for (const m of queued) {
+        out.push(...(await expand(m.path, m.text, depth + 1)));
+        onStack.delete(m.path);
+      }
     }
     return out;
   };
+  onStack.add(main[0].path);
   const statements = await expand(main[0].path, main[0].text, 0);
   const notIncluded: string[] = [];
-  for (const f of (await read(RSYSLOG_D_GLOB)).sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    if (files.includes(f.path)) continue;
+  for (const f of (await read(RSYSLOG_D_GLOB)).sort(byPath)) {
+    if ('directory' in f || files.includes(f.path)) continue;
     notIncluded.push(f.path);
+    onStack.clear();
+    onStack.add(f.path);
     statements.push(...(await expand(f.path, f.text, 1)));
   }
   return { exists: true, files, notIncluded, statements };
 }
 
 export const rsyslogConfig = defineFact<RsyslogConfig>('rsyslog-config', async ({ facts }) => assembleRsyslog(async (pattern) => {
-  const out: Array<{ path: string; text: string }> = [];
+  const out: Awaited<ReturnType<FileReader>> = [];
   for (const r of await facts.readMany([pattern])) {
-    if (r.state === 'missing' || r.state === 'directory') continue;
+    if (r.state === 'missing') continue;
+    if (r.state === 'directory') { out.push({ path: r.path, directory: true }); continue; }
     if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
     out.push({ path: r.path, text: r.content.toString('utf8') });
   }

@@ -67,6 +67,16 @@ describe('login.defs and /etc/default/useradd', () => {
     expect(shadowNumber('0x10')).toBe(16);
     expect(shadowNumber('0')).toBe(0);
     expect(shadowNumber('30 days')).toBeNull();
+    // as useradd of the Ubuntu fixture reads PASS_MAX_DAYS (test/differential/login-defs.test.ts)
+    expect(shadowNumber('08')).toBeNull();
+    expect(shadowNumber('99999x')).toBeNull();
+    expect(shadowNumber('2147483648')).toBeNull();
+    expect(shadowNumber('2147483648', 'long')).toBe(2147483648);
+    expect(shadowNumber('+7')).toBe(7);
+    expect(shadowNumber('0x')).toBeNull();
+    expect(shadowNumber('30 ')).toBeNull();
+    expect(parseLoginDefs('PASS_MAX_DAYS 30 "x\n').get('PASS_MAX_DAYS')?.value).toBe('30 ');
+    expect(parseLoginDefs('PASS_MAX_DAYS 30\nPASS_MAX_DAYS ""\n').get('PASS_MAX_DAYS')?.value).toBe('');
   });
 });
 

@@ -111,6 +111,25 @@ describe('assembleRsyslog', () => {
     expect(fileCreateModes(cfg.statements).map((m) => m.value)).toEqual(['0640', '0644']);
   });
 
+  it('reads an included directory with its subdirectories, and never a file already on the stack to read (as rsyslogd 8.32)', async () => {
+    const files = {
+      '/etc/rsyslog.conf': '$FileCreateMode 0400\n$IncludeConfig /etc/rsyslog.d/\n$IncludeConfig /etc/rsyslog.d/a.conf\n',
+      '/etc/rsyslog.d/a.conf': '$FileCreateMode 0401\n$IncludeConfig /etc/rsyslog.d/sub/*.conf\n$IncludeConfig /etc/rsyslog.conf\n',
+      '/etc/rsyslog.d/sub/x.conf': '$FileCreateMode 0402\n',
+    };
+    const read = reader(files);
+    const cfg = await assembleRsyslog(async (pattern) => {
+      const out: Array<{ path: string; text: string } | { path: string; directory: true }> = await read(pattern);
+      if (pattern === '/etc/rsyslog.d/*') out.push({ path: '/etc/rsyslog.d/sub', directory: true });
+      return out;
+    });
+    // the sequence rsyslogd -N1 -d of the Ubuntu fixture logs for these files. sub/x.conf is queued by the
+    // directory include when a.conf asks for it: rsyslog ignores that include;
+    // a.conf, read and done, is read again by the last include (and x.conf, no longer queued, with it)
+    expect(fileCreateModes(cfg.statements).map((m) => m.value)).toEqual(['0400', '0401', '0402', '0401', '0402']);
+    expect(cfg.files).toEqual(['/etc/rsyslog.conf', '/etc/rsyslog.d/a.conf', '/etc/rsyslog.d/sub/x.conf']);
+  });
+
   it('says when there is no rsyslog.conf', async () => {
     expect(await assembleRsyslog(reader({}))).toMatchObject({ exists: false, statements: [] });
   });

@@ -205,6 +205,11 @@ rootfsItemCases(UBUNTU, SCOPE, [
     reason: /\$FileCreateMode is not set/ },
   { id: '4.2.1.4', expect: 'fail', given: 'one file action with its own mode 0664', change: (l) => l.write('/etc/rsyslog.d/30-app.conf', 'local0.* action(type="omfile" file="/var/log/app.log" fileCreateMode="0664")\n'),
     reason: /30-app\.conf:1 sets file creation mode 0664/ },
+  { id: '4.2.1.4', expect: 'fail', given: '$IncludeConfig of the rsyslog.d directory: rsyslogd also reads its subdirectory extra/, where app.conf sets 0644',
+    change: (l) => { l.edit('/etc/rsyslog.conf', (t) => t.replace('$IncludeConfig /etc/rsyslog.d/*.conf', '$IncludeConfig /etc/rsyslog.d/')); l.mkdir('/etc/rsyslog.d/extra', 0o755); l.write('/etc/rsyslog.d/extra/app.conf', '$FileCreateMode 0644\n'); },
+    reason: /rsyslog\.d\/extra\/app\.conf:1 sets file creation mode 0644, more permissive than 0640/ },
+  { id: '4.2.1.4', expect: 'pass', given: 'a file of rsyslog.d includes rsyslog.conf again: rsyslogd ignores an include of a file it is reading',
+    change: (l) => l.write('/etc/rsyslog.d/30-loop.conf', '$IncludeConfig /etc/rsyslog.conf\n'), reason: /rsyslog\.conf:45.*\$FileCreateMode 0640/ },
   { id: '4.2.1.5', expect: 'fail', given: 'no forwarding, as shipped', change: () => {}, reason: /sends no message to a remote log host/ },
   { id: '4.2.1.5', expect: 'pass', given: '*.* @@loghost over TCP', change: (l) => l.write('/etc/rsyslog.d/60-remote.conf', '*.* @@loghost.example.com\n'), reason: /to TCP, to loghost\.example\.com/ },
   { id: '4.2.1.5', expect: 'pass', given: 'an omfwd action over several lines', change: (l) => l.write('/etc/rsyslog.d/60-remote.conf',
@@ -326,5 +331,17 @@ describe(`${UBUNTU} chapter 4 after the hardened image's 40-logging-auditing.sh`
     expect(statuses(r)).toEqual(expected);
     expect(evidence(r, '4.1.17')).toMatch(/99-finalize\.rules:1: -e 2 \(it is the last rule line\)/);
     expect(evidence(r, '4.1.11')).toMatch(/auditctl -l: provided:\n-a always,exit -F path=\/bin\/mount/);
+  });
+});
+
+describe('rsyslog includes on a live target (docker:// of the Ubuntu fixture)', () => {
+  it('4.2.1.4 reads the subdirectory of an included directory, as rsyslogd does', async () => {
+    const setup = [
+      "sed -i 's|^\\$IncludeConfig /etc/rsyslog.d/\\*.conf|$IncludeConfig /etc/rsyslog.d/|' /etc/rsyslog.conf",
+      'mkdir -p /etc/rsyslog.d/extra',
+      "printf '%s\\n' '$FileCreateMode 0644' > /etc/rsyslog.d/extra/app.conf",
+    ].join('\n');
+    const r = await withContainer(IMAGES.ubuntuStock, setup, async (c) => (await audit({ target: c.uri, benchmark: UBUNTU, only: ['4.2.1.4'] })).report);
+    expect(item(r, '4.2.1.4')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/rsyslog\.d\/extra\/app\.conf:1 sets file creation mode 0644, more permissive than 0640/) });
   });
 });

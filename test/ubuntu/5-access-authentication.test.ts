@@ -194,17 +194,26 @@ const cases: ItemCase[] = [
   { id: '5.5.1.1', expect: 'pass', given: 'PASS_MIN_DAYS 1; alice has a password with 1 day minimum (the hash is not quoted)', change: chain(defs('PASS_MIN_DAYS', '1'), addAlice()),
     reason: new RegExp(`${NO_HASH.source}[\\s\\S]*alice: minimum days between changes 1`) },
   { id: '5.5.1.1', expect: 'fail', given: 'the fixture as shipped: PASS_MIN_DAYS 0', change: () => {}, reason: /login\.defs:161 PASS_MIN_DAYS 0: must be at least 1/ },
+  { id: '5.5.1.1', expect: 'fail', given: 'PASS_MIN_DAYS 7, then a later PASS_MIN_DAYS 08: not a number to shadow (base 0), so useradd uses -1, not the earlier 7',
+    change: defs('PASS_MIN_DAYS', '7\nPASS_MIN_DAYS 08'), reason: /login\.defs:162 PASS_MIN_DAYS "08" is not a number, so the tools use -1/ },
   { id: '5.5.1.1', expect: 'fail', given: 'PASS_MIN_DAYS 1, but alice may change her password any time', change: chain(defs('PASS_MIN_DAYS', '1'), addAlice('0:365:7:30')), reason: /alice \(0\)/ },
 
   // 5.5.1.2 maximum days
   { id: '5.5.1.2', expect: 'pass', given: 'PASS_MAX_DAYS 365', change: defs('PASS_MAX_DAYS', '365') },
   { id: '5.5.1.2', expect: 'fail', given: 'the fixture as shipped: PASS_MAX_DAYS 99999', change: () => {}, reason: /PASS_MAX_DAYS 99999: must be at most 365/ },
   { id: '5.5.1.2', expect: 'fail', given: 'PASS_MAX_DAYS 365, but alice\'s password never expires', change: chain(defs('PASS_MAX_DAYS', '365'), addAlice('1::7:30')), reason: /alice \(empty\)/ },
+  { id: '5.5.1.2', expect: 'pass', given: 'PASS_MAX_DAYS 0555 (octal to shadow: 365 days)', change: defs('PASS_MAX_DAYS', '0555') },
+  { id: '5.5.1.2', expect: 'fail', given: 'PASS_MAX_DAYS 365 "days": shadow reads "365 ", not a number, so no limit', change: defs('PASS_MAX_DAYS', '365 "days"'),
+    reason: /PASS_MAX_DAYS "365 " is not a number, so the tools use -1/ },
+  { id: '5.5.1.2', expect: 'fail', given: 'pass_max_days 90 in lower case is another name to shadow', change: defs('PASS_MAX_DAYS', '99999\npass_max_days 90'),
+    reason: /PASS_MAX_DAYS 99999: must be at most 365/ },
   { id: '5.5.1.2', expect: 'fail', given: 'PASS_MAX_DAYS -1 (no limit)', change: defs('PASS_MAX_DAYS', '-1'), reason: /negative value means no limit/ },
 
   // 5.5.1.3 warning days
   { id: '5.5.1.3', expect: 'pass', given: 'the fixture as shipped: PASS_WARN_AGE 7', change: () => {} },
   { id: '5.5.1.3', expect: 'fail', given: 'PASS_WARN_AGE 5', change: defs('PASS_WARN_AGE', '5'), reason: /PASS_WARN_AGE 5: must be at least 7/ },
+  { id: '5.5.1.3', expect: 'fail', given: 'PASS_WARN_AGE 4294967303: beyond an int, useradd uses -1', change: defs('PASS_WARN_AGE', '4294967303'),
+    reason: /PASS_WARN_AGE "4294967303" is not a number, so the tools use -1/ },
   { id: '5.5.1.3', expect: 'fail', given: 'alice is warned 3 days ahead', change: addAlice('1:365:3:30'), reason: /alice \(3\)/ },
 
   // 5.5.1.4 inactive
