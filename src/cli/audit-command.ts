@@ -120,7 +120,7 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
   try {
     if (values.baseline) await (await import('../report/diff.js')).loadAuditFile(values.baseline); // bad input stops before the audit
     const { runAudit } = await api();
-    progress.phase(`auditing ${shownTarget(common.target)}`);
+    progress.phaseWhenItemsStart(`auditing ${shownTarget(common.target)}`);
     const result = await runAudit(common);
     progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
     if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
@@ -165,7 +165,6 @@ async function hardenOne(common: import('../api.js').AuditOptions, values: Recor
   const { setActiveProgress } = await import('../report/progress.js');
   setActiveProgress(progress);
   try {
-    progress.phase(`hardening ${shownTarget(common.target)}`);
     const { runHarden, formatHardenSummary } = await import('../remediation/harden.js');
     const v = values;
     const r = await runHarden({ ...common, allureResults: false, dryRun: v['dry-run'] as boolean, allowInstall: v['allow-install'] as boolean, tag: v.tag as string | undefined });

@@ -26,6 +26,7 @@ export class Progress {
   private done = 0;
   private section = '';
   private label = '';
+  private pending?: string;
 
   constructor(readonly mode: ProgressMode, private stream: ProgressStream = process.stderr, private now: () => number = Date.now) {
     this.started = now();
@@ -34,6 +35,7 @@ export class Progress {
 
   /** A new phase ("connecting to ssh://node-1", "running 242 items", "writing reports"). */
   phase(label: string): void {
+    this.pending = undefined;
     if (this.mode === 'quiet') return;
     this.label = label;
     this.phaseStarted = this.now();
@@ -41,8 +43,21 @@ export class Progress {
     else this.draw(true);
   }
 
+  /**
+   * A phase that begins only when its items start running: a command that stops before (bad input, an
+   * unreachable target) prints its one error line and nothing else.
+   */
+  phaseWhenItemsStart(label: string): void {
+    this.pending = label;
+  }
+
   /** Items of the phase: how many there are. */
   items(total: number): void {
+    if (this.pending) {
+      const label = this.pending;
+      this.pending = undefined;
+      this.phase(label);
+    }
     this.total = total;
     this.done = 0;
   }
@@ -75,6 +90,11 @@ export class Progress {
   /** The phase is over: in plain mode its time; on a terminal the line is cleared. */
   end(summary?: string): void {
     if (this.mode === 'quiet') return;
+    if (this.pending) {
+      // the phase never began: nothing to close
+      this.pending = undefined;
+      return;
+    }
     if (this.mode === 'tty') this.clear();
     if (this.mode === 'plain' && summary) this.stream.write(`cis-bdd: ${plainLine(summary)} (${elapsed(this.now() - this.phaseStarted)})\n`);
     this.label = '';

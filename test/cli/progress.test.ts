@@ -39,7 +39,7 @@ describe('progress while an audit runs', () => {
     const r = onPty(auditArgs());
     expect(r.code, r.out).toBe(1);
     const frames = r.out.split('\r\x1b[2K').slice(1);
-    expect(frames.length).toBeGreaterThan(2);
+    expect(frames.length).toBeGreaterThanOrEqual(2); // the first items and the last, at least (drawing is throttled)
     expect(r.out).toMatch(/\[\s*\d+\/22\]\s+\d\d:\d\d\s+5\.3 SSH Server/);
     expect(r.out).toContain('[22/22]');
     expect(r.out).toMatch(/\x1b\[31m/); // red: the failing items and NOT COMPLIANT
