@@ -14,16 +14,18 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Server, utils } from 'ssh2';
-import { ensureUbuntuBase } from '../support/fixtures.js';
+import { ensureUbuntuBase, withOverlay } from '../support/fixtures.js';
 import { describeRun, limitedCli } from './limited.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-hostile-'));
 let server: Server | undefined;
 afterEach(() => { server?.close(); server = undefined; });
 
-/** Start the server; channels after the first `allowed` are refused. Returns its port. */
-async function refusingServer(allowed: number): Promise<number> {
-  const root = ensureUbuntuBase();
+/**
+ * Start the server; channels after the first `allowed` are refused. Returns its port. Commands run in a
+ * chroot of an overlay, so what they leave (iptables' lock file, say) never lands in the shared fixture.
+ */
+async function refusingServer(allowed: number, root: string): Promise<number> {
   const hostKey = utils.generateKeyPairSync('ed25519');
   let opened = 0;
   server = new Server({ hostKeys: [hostKey.private] }, (client) => {
@@ -59,8 +61,10 @@ const auditArgs = (port: number, out: string) => ['audit', '--target', `ssh://ro
 
 describe('an SSH server refusing channels', () => {
   it('from the first channel: nothing can be measured, exit 2, one line saying why', async () => {
-    const port = await refusingServer(0);
-    const run = await limitedCli(auditArgs(port, tmp()), { timeoutSeconds: 180 });
+    const run = await withOverlay(ensureUbuntuBase(), () => undefined, async (root) => {
+      const port = await refusingServer(0, root);
+      return limitedCli(auditArgs(port, tmp()), { timeoutSeconds: 180 });
+    });
     console.log(`channels refused from the start: ${describeRun(run)}; stderr: ${run.stderr.trim()}`);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -69,9 +73,13 @@ describe('an SSH server refusing channels', () => {
   }, 240_000);
 
   it('mid-audit: the items it could not measure are error, the others keep their verdicts, the report is written', async () => {
-    const port = await refusingServer(8);
     const out = tmp();
-    const run = await limitedCli(auditArgs(port, out), { timeoutSeconds: 300 });
+    const run = await withOverlay(ensureUbuntuBase(), () => undefined, async (root) => {
+      const port = await refusingServer(8, root);
+      const r = await limitedCli(auditArgs(port, out), { timeoutSeconds: 300 });
+      server?.close();
+      return r;
+    });
     console.log(`channels refused after 8: ${describeRun(run)}`);
     expect(run.killedByTimeout).toBe(false);
     expect(run.stderr).not.toMatch(/\n\s+at /);
