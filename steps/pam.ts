@@ -376,6 +376,9 @@ Then('pam_pwquality in {words} requires {string} of at least {int}, or {words} e
 
 // ---------------------------------------------------------------- what the stack really does
 
+/** The crypt method named in words: evidence never shows a hash, nor anything shaped like one ($6$). */
+const CRYPT_NAMES: Record<string, string> = { '$6$': 'SHA-512 crypt', '$5$': 'SHA-256 crypt', '$1$': 'MD5 crypt', bigcrypt: 'bigcrypt', des: 'DES crypt' };
+
 Then('every {string} call of {string} in {words} hashes new passwords with {string}', async function (
   this: CisWorld, type: string, module: string, services: string[], wanted: string,
 ) {
@@ -389,7 +392,7 @@ Then('every {string} call of {string} in {words} hashes new passwords with {stri
   const lines: string[] = [];
   for (const c of calls) {
     const h = pamUnixHashing(c.args, encrypt);
-    lines.push(`${c.file}:${c.line}: ${h.says} -> stores ${h.stored}`);
+    lines.push(`${c.file}:${c.line}: ${h.says} -> stores ${CRYPT_NAMES[h.stored] ?? h.stored}`);
     if (h.method === wanted && h.from === 'argument') continue;
     problems.push(h.from === 'argument'
       ? `${c.file}:${c.line} hashes with ${h.method}: ${h.says}`
