@@ -17,6 +17,9 @@ export interface SummaryOptions {
 
 type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold';
 
+/** The caller decides whether to colour (wantsColor); Node's own guess (it turns colour off under CI=true) must not. */
+const STYLE = { validateStream: false } as const;
+
 /** Whether to colour output on a stream: a terminal, NO_COLOR unset, and not a dumb terminal. */
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
@@ -25,7 +28,7 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
 /** The one-line verdict of an audit (what --quiet prints). */
 export function finalLine(report: ComplianceReport, color = false): string {
   const s = report.summary;
-  const c = (k: Colour, t: string) => (color ? styleText(k, t) : t);
+  const c = (k: Colour, t: string) => (color ? styleText(k, t, STYLE) : t);
   const scoredFail = report.items.filter((i) => i.scored && i.status === 'fail').length;
   const verdict = report.run.interrupted ? c('yellow', `INTERRUPTED (${report.run.interrupted.signal})`) : scoredFail ? c('red', 'NOT COMPLIANT') : s.error || report.items.some((i) => i.scored && i.status === 'unknown') ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
   const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`;
@@ -33,7 +36,7 @@ export function finalLine(report: ComplianceReport, color = false): string {
 }
 
 export function formatSummary(report: ComplianceReport, reportPaths: string[] = [], options: SummaryOptions = {}): string {
-  const paint = (k: Colour, t: string) => (options.color ? styleText(k, t) : t);
+  const paint = (k: Colour, t: string) => (options.color ? styleText(k, t, STYLE) : t);
   const limit = options.limit ?? Infinity;
   const s = report.summary;
   const scored = report.items.filter((i) => i.scored && i.status !== 'not-selected');
