@@ -7,7 +7,7 @@
 #   3. the fixture images and cis-bdd's own image (containers/build.sh), rebuilt only when their inputs
 #      changed. The Ubuntu fixture tree is unpacked by vitest's global set-up (test/global-setup.ts).
 # CIS_BDD_SKIP_SETUP=1 skips all of it (a machine set up by other means). CIS_BDD_DEBIAN_PACKAGES names
-# another package list (tests of this script).
+# another package list and CIS_BDD_DOCKERD_LOG another log for dockerd (tests of this script).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "${CIS_BDD_SKIP_SETUP:-}" = 1 ] && { echo "[test-setup] skipped (CIS_BDD_SKIP_SETUP=1)"; exit 0; }
@@ -20,7 +20,7 @@ root=false; [ "$(id -u)" = 0 ] && root=true
 mkdir -p /var/tmp/cis-bdd-fixtures 2>/dev/null || true
 if [ -w /var/tmp/cis-bdd-fixtures ] && command -v flock >/dev/null; then
   exec 8>/var/tmp/cis-bdd-fixtures/test-setup.lock
-  flock 8
+  flock -w 1800 8 || stop "another test set-up has held /var/tmp/cis-bdd-fixtures/test-setup.lock for 30 minutes (fuser -v names it)"
 fi
 
 # --- 1. Debian packages --------------------------------------------------------------------------------
@@ -47,13 +47,16 @@ fi
 $root || stop "the tests need root (overlay mounts, chroot, the Docker engine, reading every file of the fixtures): run npm test as root"
 
 # --- 2. the Docker engine ------------------------------------------------------------------------------
+dockerd_log=${CIS_BDD_DOCKERD_LOG:-/var/log/cis-bdd-dockerd.log}
 if docker info >/dev/null 2>&1; then
   say "Docker engine: running"
 else
-  say "starting dockerd (log: /var/log/cis-bdd-dockerd.log)"
-  nohup dockerd >/var/log/cis-bdd-dockerd.log 2>&1 &
+  say "starting dockerd (log: $dockerd_log)"
+  # without the set-up's lock (fd 8): dockerd outlives this script, and a lock it inherited would make
+  # every later set-up on this machine wait for it forever
+  nohup dockerd >"$dockerd_log" 2>&1 8>&- &
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -50 /var/log/cis-bdd-dockerd.log >&2; stop "dockerd did not start (log above)"; }
+  docker info >/dev/null 2>&1 || { tail -50 "$dockerd_log" >&2; stop "dockerd did not start (log above)"; }
 fi
 
 # --- 3. images -----------------------------------------------------------------------------------------

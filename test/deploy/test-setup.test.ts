@@ -64,6 +64,23 @@ describe('the test set-up (npm test on a fresh machine)', () => {
     expect(r.stderr).toContain('bash containers/build.sh && CIS_BDD_SKIP_SETUP=1 npm test');
   });
 
+  it('starting the Docker engine: dockerd runs without the set-up\'s lock, so the next set-up on the machine does not wait for it', () => {
+    // stubs: `docker info` fails until the stub dockerd has run; the stub dockerd records its open files
+    const stubs = openDir();
+    const started = path.join(stubs, 'started');
+    const fds = path.join(stubs, 'fds');
+    writeFileSync(path.join(stubs, 'docker'), `#!/bin/sh\n[ -f ${started} ]\n`);
+    writeFileSync(path.join(stubs, 'dockerd'), `#!/bin/sh\nls -l /proc/$$/fd > ${fds}\ntouch ${started}\n`);
+    for (const f of ['docker', 'dockerd']) chmodSync(path.join(stubs, f), 0o755);
+    // stops after the engine, at the missing fixture tarball
+    const r = run(['bash', script], { PATH: `${stubs}:${process.env.PATH}`, CIS_BDD_DEBIAN_PACKAGES: listFile('bash\n'), CIS_BDD_SHARED: path.join(stubs, 'no-shared'), CIS_BDD_DOCKERD_LOG: path.join(stubs, 'dockerd.log') });
+    expect(r.stdout).toContain('starting dockerd');
+    expect(r.stderr).toContain('fixture tarball');
+    const open = readFileSync(fds, 'utf8');
+    expect(open).toContain(path.join(stubs, 'dockerd.log'));
+    expect(open).not.toContain('test-setup.lock');
+  });
+
   it('the real package list parses to package names only', () => {
     const names = spawnSync('bash', ['-c', `cd ${repoRoot} && sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' scripts/setup/debian-packages.txt | grep .`], { encoding: 'utf8' }).stdout.trim().split('\n');
     expect(names).toContain('docker.io');
