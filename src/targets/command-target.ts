@@ -5,7 +5,7 @@
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, TraceSink, WalkEntry, WalkOptions } from './target.js';
 import { capFor, commandTimeoutMs, DEFAULT_LIMITS, MAX_COMMAND_OUTPUT_BYTES, shellQuote, TargetError, timedOutMessage, WALK_TIMEOUT_FACTOR } from './target.js';
 import { decodeTargetBytes } from '../model/text.js';
-import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeNodeScript } from './shell-protocol.js';
+import { parseNodes, parseReadFiles, parseStat, readFilesScript, readNodesScript, statScript, walkScript, WalkStreamParser, writeAbandonedScript, writeNodeScripts } from './shell-protocol.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -26,7 +26,8 @@ export function killedOnTarget(command: string, timeoutMs: number): string {
   const seconds = Math.ceil(timeoutMs / 1000) + 5;
   const quoted = shellQuote(command);
   // probed each time (a fork of `timeout true`): an old busybox timeout takes other arguments
-  return `if timeout -s KILL 5 true >/dev/null 2>&1; then exec timeout -s KILL ${seconds} /bin/sh -c ${quoted}; else exec /bin/sh -c ${quoted}; fi`;
+  // the command appears once: a file written in pieces (writeNodeScripts) stays within one argument's limit
+  return `if timeout -s KILL 5 true >/dev/null 2>&1; then set -- timeout -s KILL ${seconds}; else set --; fi; exec "$@" /bin/sh -c ${quoted}`;
 }
 
 export abstract class CommandTarget implements Target {
@@ -156,9 +157,19 @@ export abstract class CommandTarget implements Target {
     }
   }
 
+  /** One round trip for a node; a file larger than WRITE_CHUNK_BYTES takes one per piece. */
   async writeNode(node: FileNode): Promise<void> {
-    const r = await this.exec(writeNodeScript(node));
-    if (r.exitCode !== 0) throw new TargetError(`writing ${node.path} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'io');
+    const scripts = writeNodeScripts(node);
+    for (const script of scripts) {
+      const r = await this.exec(script).catch(async (e: unknown) => {
+        if (scripts.length > 1) await this.exec(writeAbandonedScript(node)).catch(() => undefined);
+        throw e;
+      });
+      if (r.exitCode !== 0) {
+        if (scripts.length > 1) await this.exec(writeAbandonedScript(node)).catch(() => undefined);
+        throw new TargetError(`writing ${node.path} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'io');
+      }
+    }
   }
 
   async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {

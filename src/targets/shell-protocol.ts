@@ -106,27 +106,50 @@ export function parseNodes(out: Buffer): FileNode[] {
   return nodes;
 }
 
-/** A script that makes one node exist as given. File content travels base64-encoded. */
-export function writeNodeScript(node: FileNode): string {
+/**
+ * Raw bytes of file content per command: 48 KiB travel as 64 KiB of base64, well under Linux's limit on
+ * one argument (128 KiB, MAX_ARG_STRLEN), which the whole command is (sh -c, under the target's timeout).
+ */
+export const WRITE_CHUNK_BYTES = 48 * 1024;
+
+/**
+ * The scripts that make one node exist as given, run one after the other. File content travels
+ * base64-encoded into a temporary file beside it, in pieces of WRITE_CHUNK_BYTES (one script for a small
+ * file), then the last script sets owner and mode and moves it into place. A failed piece leaves the
+ * temporary file: the caller removes it (writeAbandonedScript).
+ */
+export function writeNodeScripts(node: FileNode): string[] {
   const p = shellQuote(node.path);
   const dir = shellQuote(node.path.replace(/\/[^/]*$/, '') || '/');
   const tmp = shellQuote(`${node.path}.cis-bdd-tmp`);
   switch (node.type) {
-    case 'file':
-      return [
-        `set -e; [ -d ${dir} ] || mkdir -p ${dir}`,
-        `printf '%s' '${node.content.toString('base64')}' | base64 -d > ${tmp}`,
+    case 'file': {
+      const pieces: string[] = [];
+      for (let at = 0; at === 0 || at < node.content.length; at += WRITE_CHUNK_BYTES) {
+        const part = node.content.subarray(at, at + WRITE_CHUNK_BYTES).toString('base64');
+        pieces.push(`printf '%s' '${part}' | base64 -d ${at === 0 ? '>' : '>>'} ${tmp}`);
+      }
+      const finish = [
         `chown ${node.uid}:${node.gid} ${tmp}; chmod ${node.mode.toString(8)} ${tmp}`,
         `if [ -d ${p} ] && [ ! -L ${p} ]; then echo "${node.path.replace(/["$`\\]/g, '')} is a directory" >&2; rm -f ${tmp}; exit 1; fi`,
         `mv -f ${tmp} ${p}`,
-      ].join('\n');
+      ];
+      const scripts = pieces.map((piece, i) => [...(i === 0 ? [`set -e; [ -d ${dir} ] || mkdir -p ${dir}`] : ['set -e']), piece].join('\n'));
+      scripts[scripts.length - 1] = [scripts[scripts.length - 1], ...finish].join('\n');
+      return scripts;
+    }
     case 'symlink':
-      return `set -e; [ -d ${dir} ] || mkdir -p ${dir}; rm -f ${p}; ln -s ${shellQuote(node.linkTarget)} ${p}`;
+      return [`set -e; [ -d ${dir} ] || mkdir -p ${dir}; rm -f ${p}; ln -s ${shellQuote(node.linkTarget)} ${p}`];
     case 'missing':
-      return `set -e; if [ -d ${p} ] && [ ! -L ${p} ]; then rmdir ${p}; else rm -f ${p}; fi`;
+      return [`set -e; if [ -d ${p} ] && [ ! -L ${p} ]; then rmdir ${p}; else rm -f ${p}; fi`];
     case 'directory':
-      return `set -e; mkdir -p ${p}; chown ${node.uid}:${node.gid} ${p}; chmod ${node.mode.toString(8)} ${p}`;
+      return [`set -e; mkdir -p ${p}; chown ${node.uid}:${node.gid} ${p}; chmod ${node.mode.toString(8)} ${p}`];
   }
+}
+
+/** Removes the temporary file a failed write of a file in pieces left behind. */
+export function writeAbandonedScript(node: FileNode): string {
+  return `rm -f ${shellQuote(`${node.path}.cis-bdd-tmp`)}`;
 }
 
 export function statScript(paths: string[]): string {
