@@ -1,0 +1,69 @@
+/**
+ * `merge` makes the fleet.json an audit of the same targets makes (README "Fleets"): a mixed fleet (the
+ * Ubuntu stock image through the engine, the ACL2 stock tree) is audited, its compliance.json files are
+ * merged, and the two fleet.json files are equal byte for byte but for `generatedAt` (the time each was
+ * written). Every entry carries its benchmark, policy and selection, and the counts of its compliance.json.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureAcl2Base, repoRoot } from '../support/fixtures.js';
+import { requireImage } from '../support/containers.js';
+import type { FleetReport } from '../../src/fleet.js';
+import type { ComplianceReport } from '../../src/report/compliance.js';
+
+const { headlineCounts } = await import(pathToFileURL(path.join(repoRoot, 'dist/src/model/counts.js')).href) as typeof import('../../src/model/counts.js');
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-fleet-numbers-'));
+const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin/cis-bdd.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** fleet.json without the moment it was written */
+const timeless = (text: string) => text.replace(/^ {2}"generatedAt": "[^"]*",\n/m, '');
+
+describe('merge and a fleet audit write the same fleet.json', () => {
+  it('a mixed fleet (Ubuntu image, ACL2 tree with the ACK policy): byte for byte but generatedAt; counts as in each compliance.json', () => {
+    const image = 'cis-bdd/ubuntu-18.04-stock:latest';
+    requireImage(image);
+    const acl2 = `rootfs:${ensureAcl2Base('stock')}`;
+    const list = path.join(tmp(), 'fleet.txt');
+    writeFileSync(list, `docker-image://${image}\n${acl2} policy=${path.join(repoRoot, 'policies/ack-reinforcement.yaml')}\n`);
+    const out = tmp();
+    const audit = cli('audit', '--targets', list, '--no-allure', '--formats', 'none', '--concurrency', '2', '--out', out);
+    expect(audit.status, audit.stderr).toBe(1);
+    const auditText = readFileSync(path.join(out, 'fleet.json'), 'utf8');
+    const fleet = JSON.parse(auditText) as FleetReport;
+    expect(fleet.targets.map((t) => t.status)).toEqual(['failing', 'failing']);
+
+    const merged = tmp();
+    const merge = cli('merge', '--out', merged, ...fleet.targets.map((t) => t.report!));
+    expect(merge.status, merge.stderr).toBe(audit.status);
+    const mergeText = readFileSync(path.join(merged, 'fleet.json'), 'utf8');
+    expect(timeless(mergeText)).toBe(timeless(auditText));
+    expect(timeless(mergeText)).not.toBe(mergeText);
+    // the table both print: the same rows
+    const rows = (stdout: string) => stdout.split('\n').filter((l) => /^(compliant|failing|errors|unreachable|crashed) /.test(l));
+    expect(rows(merge.stdout)).toEqual(rows(audit.stdout));
+    expect(rows(audit.stdout)).toHaveLength(2);
+
+    // each target labelled with its own benchmark, policy and selection; its counts are its report's
+    expect(fleet.targets.map((t) => t.benchmark)).toEqual(['cis-ubuntu-18.04-v2.1.0', 'cis-aliyun-linux-2-v1.0.0']);
+    expect(fleet.targets[0].policy).toBeNull();
+    expect(fleet.targets[1].policy).toMatchObject({ name: expect.any(String), file: expect.stringMatching(/ack-reinforcement\.yaml$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const t of fleet.targets) {
+      const report = JSON.parse(readFileSync(t.report!, 'utf8')) as ComplianceReport;
+      const counts = headlineCounts(report.items);
+      expect(t.counts).toEqual(counts);
+      expect(Object.fromEntries(Object.keys(counts).map((k) => [k, (report.summary as unknown as Record<string, unknown>)[k]]))).toEqual(counts);
+      expect(t.score).toBe(report.summary.score);
+      expect(t.selection).toEqual(report.selection);
+      expect(t.failing).toEqual(report.items.filter((i) => i.scored && i.status === 'fail').map((i) => i.id));
+      expect(t.failingNotScored).toEqual(report.items.filter((i) => !i.scored && i.status === 'fail').map((i) => i.id));
+      expect(t.failing).toHaveLength(counts.fail);
+      expect(t.durationMs).toBe(report.run.durationMs);
+      expect(audit.stdout).toContain(`(${counts.pass} pass, ${counts.fail} fail, ${counts.error} error)`);
+    }
+    expect(fleet.targets[1].counts!.waived).toBe(17);
+    console.log(`fleet.json of the audit and of merge: ${mergeText.length} bytes, equal but for generatedAt`);
+  }, 300_000);
+});
