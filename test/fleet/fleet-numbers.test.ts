@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureAcl2Base, repoRoot } from '../support/fixtures.js';
 import { requireImage } from '../support/containers.js';
+import { fleetSchema } from '../support/fleet-schema.js';
 import type { FleetReport } from '../../src/fleet.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
 
@@ -64,6 +65,8 @@ describe('merge and a fleet audit write the same fleet.json', () => {
       expect(audit.stdout).toContain(`(${counts.pass} pass, ${counts.fail} fail, ${counts.error} error)`);
     }
     expect(fleet.targets[1].counts!.waived).toBe(17);
+    const validate = fleetSchema();
+    for (const text of [auditText, mergeText]) expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 1)).toBe(true);
     console.log(`fleet.json of the audit and of merge: ${mergeText.length} bytes, equal but for generatedAt`);
   }, 300_000);
 });
