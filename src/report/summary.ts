@@ -83,24 +83,24 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   }
   out.push(`Score: ${s.score === null ? 'n/a (no scored item passed or failed)' : `${formatScore(s.score)} = ${s.pass} pass ÷ (${s.pass} pass + ${s.fail} fail), selected scored items`}`);
   out.push(`Duration: ${(report.run.durationMs / 1000).toFixed(1)} s, ${report.run.roundTrips} round trips to the target`);
-  const listed = (status: 'fail' | 'error', title: string, colour: Colour) => {
+  // the headings' numbers are the headline counts; the lists are the items behind them
+  const listed = (status: 'fail' | 'error', heading: string, colour: Colour) => {
     const items = report.items.filter((i) => i.status === status);
     if (!items.length) return;
     // scored items first: they decide the exit code
     items.sort((a, b) => Number(b.scored) - Number(a.scored));
     out.push(line);
-    const notScored = items.filter((i) => !i.scored).length;
-    out.push(paint(colour, `${title} (${notScored ? `${items.length - notScored} scored, ${notScored} not scored` : items.length}):`));
+    out.push(paint(colour, `${heading}:`));
     // the colour codes are added after escaping: escaping would show them as text
     for (const i of items.slice(0, limit)) out.push(`  ${paint(colour, i.id.padEnd(10))} ${line1(`${i.title}${i.scored ? '' : ' [not scored]'}${i.reason ? ` — ${i.reason}` : ''}`)}`);
     if (items.length > limit) out.push(`  … ${items.length - limit} more: all are in summary.txt and compliance.json`);
   };
-  listed('fail', 'Failed', 'red');
-  listed('error', 'Errors', 'yellow');
+  listed('fail', `Failed (${s.notScoredFail ? `${s.fail} scored, ${s.notScoredFail} not scored` : s.fail})`, 'red');
+  listed('error', `Errors (${s.error})`, 'yellow');
   const waived = report.items.filter((i) => i.status === 'waived');
   if (waived.length) {
     out.push(line);
-    out.push(`Waived (${waived.length}; not in the score, real verdict shown):`);
+    out.push(`Waived (${s.waived}; not in the score, real verdict shown):`);
     for (const i of waived) {
       const w = i.waiver!;
       out.push(`  ${i.id.padEnd(10)} ${i.title} [observed: ${i.observed}]`);

@@ -90,7 +90,17 @@ describe('one set of numbers in every report of an audit', () => {
       // CIS-CAT's view: the same Pass and Fail, the not-scored ones as Informational
       expect(shown.cisCat, where).toEqual(report.summary.cisCat);
       expect([shown.cisCat.pass, shown.cisCat.fail, shown.cisCat.informational]).toEqual([counts.pass, counts.fail, counts.notScoredPass + counts.notScoredFail]);
+      // the headings of the lists
+      const failed = counts.fail + counts.notScoredFail ? `Failed (${counts.notScoredFail ? `${counts.fail} scored, ${counts.notScoredFail} not scored` : counts.fail}):` : undefined;
+      for (const heading of [failed, counts.error ? `Errors (${counts.error}):` : undefined, counts.waived ? `Waived (${counts.waived};` : undefined]) {
+        if (heading) expect(text.split('\n').filter((l) => l.startsWith(heading)), `${where}: ${heading}`).toHaveLength(1);
+      }
+      if (!counts.waived) expect(text).not.toMatch(/^Waived \(/m);
     }
+    // summary.txt lists every failing item under its heading
+    const txt = readFileSync(path.join(out, 'summary.txt'), 'utf8').split('\n');
+    const from = txt.findIndex((l) => l.startsWith('Failed ('));
+    if (from >= 0) expect(txt.slice(from + 1).findIndex((l) => !l.startsWith('  '))).toBe(counts.fail + counts.notScoredFail);
     // the fleet entry an audit or a merge makes of this report
     const entry = entryOf(report, path.join(out, 'compliance.json'));
     expect(entry.counts).toEqual(counts);
