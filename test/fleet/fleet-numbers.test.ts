@@ -69,4 +69,30 @@ describe('merge and a fleet audit write the same fleet.json', () => {
     for (const text of [auditText, mergeText]) expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 1)).toBe(true);
     console.log(`fleet.json of the audit and of merge: ${mergeText.length} bytes, equal but for generatedAt`);
   }, 300_000);
+
+  it('merge: an interrupted report or one whose target was lost is labelled as the audit labels it; an unknown status is refused', () => {
+    const dir = tmp();
+    const base = {
+      schemaVersion: '2.0.0', benchmark: { id: 'cis-ubuntu-18.04-v2.1.0', title: 'x' }, target: { kind: 'rootfs', uri: 'rootfs:/a', os: null },
+      selection: { level: 2, scoredOnly: false, only: [], tags: null }, policy: null, summary: {},
+      items: [{ id: '1.1', scored: true, status: 'pass' }, { id: '1.2', scored: true, status: 'error' }, { id: '1.3', scored: false, status: 'fail' }],
+    };
+    const write = (name: string, r: object) => { const f = path.join(dir, name); writeFileSync(f, JSON.stringify(r)); return f; };
+    const interrupted = write('i.json', { ...base, run: { durationMs: 5, interrupted: { signal: 'SIGINT', at: '' } } });
+    const lost = write('l.json', { ...base, target: { ...base.target, uri: 'rootfs:/b' }, run: { durationMs: 7, targetLost: 'the container stopped' } });
+    const out = tmp();
+    const r = cli('merge', '--out', out, interrupted, lost);
+    const fleet = JSON.parse(readFileSync(path.join(out, 'fleet.json'), 'utf8')) as FleetReport;
+    expect(fleet.targets.map((t) => [t.status, t.exitCode, t.message])).toEqual([
+      ['crashed', 130, 'interrupted by SIGINT'],
+      ['errors', 3, 'target lost during the audit: the container stopped'],
+    ]);
+    expect(fleet.targets[0].counts).toMatchObject({ pass: 1, fail: 0, notScoredFail: 1, error: 1, score: 100, outcome: 'incomplete' });
+    expect(fleet.targets[0].failingNotScored).toEqual(['1.3']);
+    expect(r.status).toBe(2); // a crashed target counts as unreachable does
+    const odd = write('o.json', { ...base, run: { durationMs: 1 }, items: [{ id: '1.1', scored: true, status: 'passed' }] });
+    const bad = cli('merge', '--out', tmp(), odd);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/o\.json: item 1\.1 has no known status or scored flag/);
+  });
 });
