@@ -2,7 +2,8 @@
  * One set of numbers (issue 21, point 5): for the fixture audits, the counts and the score printed on the
  * terminal (its table and its final line), in summary.txt, in compliance.json's summary and in the fleet
  * entry made of that report are the same, and equal headlineCounts of the items (src/model/counts.ts).
- * CIS-CAT's view beside them agrees on Pass and Fail. (Fleets and merge: test/fleet/fleet-numbers.test.ts.)
+ * CIS-CAT's view beside them agrees on Pass and Fail; plain cucumber-js writes the same summary.
+ * (Fleets and merge: test/fleet/fleet-numbers.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -110,5 +111,20 @@ describe('one set of numbers in every report of an audit', () => {
     expect(entry.benchmark).toBe(report.benchmark.id);
     expect(entry.selection).toEqual(report.selection);
     console.log(`${_name}: ${counts.pass} pass, ${counts.fail} fail, not scored ${counts.notScoredPass}/${counts.notScoredFail}, ${counts.waived} waived, score ${score} — the same in 5 places`);
+  }, 180_000);
+
+  it('plain cucumber-js (the benchmark profile, the same formatter) writes the summary cis-bdd audit writes', () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-numbers-'));
+    const target = `rootfs:${ensureUbuntuBase()}`;
+    const plain = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--profile', 'cis-ubuntu-18.04-v2.1.0'], {
+      cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CIS_BDD_TARGET: target, CIS_BDD_COMPLIANCE_JSON: path.join(out, 'cucumber.json') },
+    });
+    expect(plain.status, plain.stderr).toBe(1);
+    const viaCucumber = JSON.parse(readFileSync(path.join(out, 'cucumber.json'), 'utf8')) as ComplianceReport;
+    const r = cli('audit', '--target', target, '--benchmark', 'cis-ubuntu-18.04-v2.1.0', '--no-allure', '--formats', 'none', '--out', out);
+    const viaAudit = JSON.parse(readFileSync(path.join(out, 'compliance.json'), 'utf8')) as ComplianceReport;
+    expect(r.status).toBe(1);
+    expect(viaCucumber.summary).toEqual(viaAudit.summary);
+    expect(headline(viaCucumber.summary as unknown as Record<string, unknown>)).toEqual(headlineCounts(viaCucumber.items));
   }, 180_000);
 });
