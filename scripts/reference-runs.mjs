@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { runAudit } = await import(path.join(root, 'dist/src/api.js'));
+const { runAudit, formatScore } = await import(path.join(root, 'dist/src/api.js'));
+const { countsLine } = await import(path.join(root, 'dist/src/model/counts.js'));
 const cache = process.env.CIS_BDD_FIXTURE_CACHE ?? '/var/tmp/cis-bdd-fixtures';
 
 const runs = [
@@ -36,9 +37,9 @@ for (const run of runs.filter((r) => !only.length || only.some((o) => r.file.inc
     `- Duration ${(report.run.durationMs / 1000).toFixed(1)} s, ${report.run.roundTrips} round trips`,
     '',
     '| status | items |', '| --- | --- |',
-    ...[['pass', s.pass], ['fail', s.fail], ['error', s.error], ['unknown', s.unknown], ['not-applicable', s.notApplicable], ['manual', s.manual], ...(report.policy ? [['waived', s.waived], ['not-selected', s.notSelected]] : [])].map(([k, v]) => `| ${k} | ${v} |`),
+    ...[['pass (scored)', s.pass], ['fail (scored)', s.fail], ['not scored: pass', s.notScoredPass], ['not scored: fail', s.notScoredFail], ['error', s.error], ['unknown', s.unknown], ['not-applicable', s.notApplicable], ['manual', s.manual], ...(report.policy ? [['waived', s.waived], ['not-selected', s.notSelected]] : [])].map(([k, v]) => `| ${k} | ${v} |`),
     '',
-    `Score (CIS-CAT: passed ÷ (passed + failed) over scored items): **${s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`}**`,
+    `Score (README "Counts and score": pass ÷ (pass + fail), scored items): **${formatScore(s.score)}**`,
     '',
   ];
   if (run.items) {
@@ -46,7 +47,7 @@ for (const run of runs.filter((r) => !only.length || only.some((o) => r.file.inc
     for (const i of report.items) lines.push(`| ${i.id} | ${esc(i.title)} | ${i.level} | ${i.scored ? 'yes' : 'no'} | ${i.status}${i.waiver ? ` (observed: ${i.observed})` : ''} | ${esc(i.waiver ? `${i.waiver.reason} (${i.waiver.owner})` : i.reason)} |`);
   }
   writeFileSync(path.join(root, 'docs/reference', run.file), `${lines.join('\n')}\n`);
-  index.push(`- [${run.title}](${run.file}): ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.unknown} unknown, ${s.notApplicable} not applicable, ${s.manual} manual; score ${s.score ?? 'n/a'}%`);
-  console.log(`${run.file}: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.unknown} unknown, ${s.notApplicable} n/a, ${s.manual} manual`);
+  index.push(`- [${run.title}](${run.file}): ${countsLine(s)}; score ${formatScore(s.score)}`);
+  console.log(`${run.file}: ${countsLine(s)}; score ${formatScore(s.score)}`);
 }
 if (!only.length) writeFileSync(path.join(root, 'docs/reference/README.md'), `${index.join('\n')}\n`);

@@ -13,7 +13,7 @@ import { TargetError, type Target, type TargetLimits, type TraceSink } from './t
 import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packageRoot } from './engine/paths.js';
-import { exitCodeFor, type ComplianceReport } from './report/compliance.js';
+import { reportExitCode, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
@@ -61,6 +61,8 @@ export interface AuditResult {
 }
 
 export { UsageError };
+/** The headline counts and score every report prints (README: Counts and score). */
+export { headlineCounts, cisCatView, formatScore, type HeadlineCounts } from './model/counts.js';
 
 let supportCache: Promise<{ runConfiguration: IRunConfiguration; support: unknown }> | undefined;
 
@@ -286,9 +288,7 @@ export async function listSelection(benchmarkId: string, selection: Selection, p
  * item passed or failed (nothing could be measured); otherwise what the verdicts say (exitCodeFor).
  */
 export function runExitCode(report: ComplianceReport): AuditResult['exitCode'] {
-  if (report.run.interrupted) return report.run.interrupted.signal === 'SIGINT' ? 130 : 143;
-  if (report.run.targetLost) return report.items.some((i) => i.status === 'pass' || i.status === 'fail') ? 3 : 2;
-  return exitCodeFor(report);
+  return reportExitCode(report);
 }
 
 /** The caps and timeouts an options object asks for, checked. */

@@ -9,7 +9,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ComplianceReport } from './report/compliance.js';
+import { reportExitCode, type ComplianceReport, type SelectionInfo } from './report/compliance.js';
+import { headlineCounts, formatScore, type HeadlineCounts } from './model/counts.js';
+import { STATUSES } from './model/verdict.js';
 import { UsageError } from './engine/usage-error.js';
 import { decodeLogBlocks } from './fleet-log.js';
 
@@ -21,22 +23,42 @@ export interface FleetTarget {
   line?: number;
 }
 
+/**
+ * One target of a fleet. For a target with a report every number comes from `headlineCounts` of its items
+ * (the same counts as its compliance.json's summary), so an audit and a `merge` of its compliance.json
+ * write the same entry.
+ */
 export interface FleetEntry {
   target: string;
   /** the Kubernetes node, for reports made by the image's node audit */
   node?: string;
   status: 'compliant' | 'failing' | 'errors' | 'unreachable' | 'crashed';
   exitCode: number | null;
+  /** the benchmark the target was audited against (null without a report) */
+  benchmark: string | null;
+  /** the policy applied, if any */
+  policy: { name: string; file: string; sha256: string } | null;
+  /** which items were selected (level, scored only, only, tags, policy include/exclude) */
+  selection: SelectionInfo | null;
+  /** the headline counts and score (README: Counts and score); null without a report */
+  counts: HeadlineCounts | null;
+  /** counts.score */
   score: number | null;
+  /** ids of the selected scored items that failed (counts.fail of them) */
   failing: string[];
+  /** ids of the not-scored items that failed (counts.notScoredFail of them) */
+  failingNotScored: string[];
+  /** ids of the items in error (counts.error of them) */
   errors: string[];
   message?: string;
+  /** the audit's duration as its report records it (without a report: how long the attempt took) */
   durationMs: number;
   report?: string;
 }
 
 export interface FleetReport {
-  schemaVersion: '1.0.0';
+  /** 2.0.0: per target benchmark, policy, selection and headline counts; failing = scored failures only */
+  schemaVersion: '2.0.0';
   generatedAt: string;
   targets: FleetEntry[];
   counts: { targets: number; compliant: number; failing: number; errors: number; unreachable: number; crashed: number };
@@ -125,19 +147,17 @@ function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): P
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.on('close', async (code) => {
-      const entry: FleetEntry = { target: t.uri, status: 'crashed', exitCode: code, score: null, failing: [], errors: [], durationMs: Date.now() - started };
-      const text = await fs.readFile(path.join(dir, 'compliance.json'), 'utf8').catch(() => '');
-      if (code === 2) {
-        entry.status = 'unreachable';
+      const file = path.join(dir, 'compliance.json');
+      const r = code === null ? undefined : await readReport(file);
+      let entry: FleetEntry;
+      if (r && (code === 0 || code === 1 || code === 3 || code === 130 || code === 143 || (code === 2 && r.run?.targetLost))) {
+        // the same entry `merge` makes of this compliance.json; the exit code is the process's own
+        entry = { ...entryOf(r, file, t.uri), exitCode: code };
+      } else if (code === 2) {
+        entry = emptyEntry(t.uri, 'unreachable', code, Date.now() - started);
         entry.message = stderr.trim().split('\n').pop()?.replace(/^cis-bdd: /, '');
-      } else if (text && (code === 0 || code === 1 || code === 3)) {
-        const r = JSON.parse(text) as ComplianceReport;
-        entry.status = code === 0 ? 'compliant' : code === 1 ? 'failing' : 'errors';
-        entry.score = r.summary.score;
-        entry.failing = r.items.filter((i) => i.status === 'fail').map((i) => i.id);
-        entry.errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
-        entry.report = path.join(dir, 'compliance.json');
       } else {
+        entry = emptyEntry(t.uri, 'crashed', code, Date.now() - started);
         entry.message = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500) || `exit ${code}`;
       }
       resolve(entry);
@@ -145,10 +165,24 @@ function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): P
   });
 }
 
+/** A target's compliance.json, or undefined when there is none (or it is not a report). */
+async function readReport(file: string): Promise<ComplianceReport | undefined> {
+  try {
+    const r = JSON.parse(await fs.readFile(file, 'utf8')) as ComplianceReport;
+    return r && Array.isArray(r.items) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function emptyEntry(target: string, status: FleetEntry['status'], exitCode: number | null, durationMs: number): FleetEntry {
+  return { target, status, exitCode, benchmark: null, policy: null, selection: null, counts: null, score: null, failing: [], failingNotScored: [], errors: [], durationMs };
+}
+
 export function fleetReport(entries: FleetEntry[]): FleetReport {
   const n = (s: FleetEntry['status']) => entries.filter((e) => e.status === s).length;
   return {
-    schemaVersion: '1.0.0',
+    schemaVersion: '2.0.0',
     generatedAt: new Date().toISOString(),
     targets: entries,
     counts: { targets: entries.length, compliant: n('compliant'), failing: n('failing'), errors: n('errors'), unreachable: n('unreachable'), crashed: n('crashed') },
@@ -228,6 +262,8 @@ function parseReport(text: string, name: string): ComplianceReport {
     throw new UsageError(`${name} is not a readable compliance.json: ${(e as Error).message}`);
   }
   if (!r || !Array.isArray(r.items) || !r.summary) throw new UsageError(`${name} is not a cis-bdd compliance.json`);
+  const odd = r.items.find((i) => !i || typeof i.scored !== 'boolean' || !(STATUSES as readonly string[]).includes(i.status));
+  if (odd) throw new UsageError(`${name}: item ${String(odd?.id)} has no known status or scored flag (not a cis-bdd compliance.json this version reads)`);
   return r;
 }
 
@@ -237,16 +273,37 @@ function nodeOf(r: ComplianceReport): string | undefined {
   return typeof node === 'string' && node ? node : undefined;
 }
 
-function entryOf(r: ComplianceReport, report: string): FleetEntry {
-  const failing = r.items.filter((i) => i.status === 'fail' && i.scored).map((i) => i.id);
-  const errors = r.items.filter((i) => i.status === 'error').map((i) => i.id);
+/**
+ * A fleet entry from a target's compliance.json: the headline counts of its items, its benchmark, policy
+ * and selection, and the exit code the report implies (reportExitCode, what `cis-bdd audit` exits with).
+ */
+export function entryOf(r: ComplianceReport, report: string, target?: string): FleetEntry {
+  const counts = headlineCounts(r.items);
   const node = nodeOf(r);
+  const exitCode = reportExitCode(r);
+  const ids = (keep: (i: ComplianceReport['items'][number]) => boolean) => r.items.filter(keep).map((i) => i.id);
   return {
-    target: node ?? r.target?.uri ?? report,
+    target: target ?? node ?? r.target?.uri ?? report,
     ...(node ? { node } : {}),
-    status: failing.length ? 'failing' : errors.length ? 'errors' : 'compliant',
-    exitCode: null, score: r.summary.score, failing, errors, durationMs: r.run?.durationMs ?? 0, report,
+    status: statusFor(exitCode),
+    exitCode,
+    benchmark: r.benchmark?.id ?? null,
+    policy: r.policy ? { name: r.policy.name, file: r.policy.file, sha256: r.policy.hash } : null,
+    selection: r.selection ?? null,
+    counts,
+    score: counts.score,
+    failing: ids((i) => i.scored && i.status === 'fail'),
+    failingNotScored: ids((i) => !i.scored && i.status === 'fail'),
+    errors: ids((i) => i.status === 'error'),
+    ...(r.run?.interrupted ? { message: `interrupted by ${r.run.interrupted.signal}` } : r.run?.targetLost ? { message: `target lost during the audit: ${r.run.targetLost}` } : {}),
+    durationMs: r.run?.durationMs ?? 0,
+    report,
   };
+}
+
+/** A target's status from its exit code: 0 compliant, 1 failing, 3 errors, 2 unreachable, else crashed. */
+function statusFor(code: number): FleetEntry['status'] {
+  return code === 0 ? 'compliant' : code === 1 ? 'failing' : code === 3 ? 'errors' : code === 2 ? 'unreachable' : 'crashed';
 }
 
 async function stdinText(): Promise<string> {
@@ -257,7 +314,7 @@ async function stdinText(): Promise<string> {
 
 export function formatFleet(r: FleetReport): string {
   const line = '-'.repeat(72);
-  const rows = r.targets.map((t) => `${t.status.padEnd(12)}${(t.score === null ? '-' : `${t.score.toFixed(1)}%`).padStart(7)}  ${t.target}${t.failing.length ? `  (${t.failing.length} failing)` : ''}${t.message ? `  ${t.message}` : ''}`);
+  const rows = r.targets.map((t) => `${t.status.padEnd(12)}${(t.counts ? formatScore(t.score) : '-').padStart(7)}  ${t.target}${t.benchmark ? `  [${t.benchmark}]` : ''}${t.counts ? `  (${t.counts.pass} pass, ${t.counts.fail} fail, ${t.counts.error} error)` : ''}${t.message ? `  ${t.message}` : ''}`);
   const c = r.counts;
   return [line, `Fleet: ${c.targets} target(s): ${c.compliant} compliant, ${c.failing} failing, ${c.errors} with errors, ${c.unreachable} unreachable${c.crashed ? `, ${c.crashed} crashed` : ''}`, line, ...rows, line, ''].join('\n');
 }

@@ -4,12 +4,14 @@
  */
 import { compareIds, loadBenchmark } from '../engine/catalogue.js';
 import type { Evidence, Status } from '../model/verdict.js';
+import { cisCatView, headlineCounts, type CisCatCounts, type HeadlineCounts } from '../model/counts.js';
 import type { RunInfo, VerdictMessage } from './verdict-message.js';
 import { toolVersion } from '../engine/paths.js';
 import type { Policy } from '../policy/policy.js';
 import { isTagSelector, policyReport, waiverApplies, waiverExpired, type PolicyReport } from '../policy/apply.js';
 
-export const SCHEMA_VERSION = '1.0.0';
+/** 2.0.0: summary.pass and summary.fail count scored items only (the headline counts); notScoredPass, notScoredFail, selected, scored and outcome added */
+export const SCHEMA_VERSION = '2.0.0';
 
 export interface ComplianceItem {
   id: string;
@@ -34,41 +36,18 @@ export interface ComplianceItem {
 
 export interface WaiverInfo { reason: string; owner?: string; expires?: string; declaredAt: string }
 
-export interface Summary {
-  total: number;
-  pass: number;
-  fail: number;
-  error: number;
-  unknown: number;
-  notApplicable: number;
-  manual: number;
-  notSelected: number;
-  waived: number;
+/**
+ * compliance.json's summary: the headline counts and score (src/model/counts.ts, defined in the README's
+ * "Counts and score"), the expired waivers, and the same items in CIS-CAT's categories.
+ */
+export interface Summary extends HeadlineCounts {
   /** ids of items whose waiver has expired (they count with their real verdict) */
   expiredWaivers: string[];
-  /** the same counts in CIS-CAT's categories */
+  /** the same items in CIS-CAT's categories (CIS-CAT's view) */
   cisCat: CisCatCounts;
-  /** CIS-CAT score in percent with one decimal, or null when no selected scored item passed or failed */
-  score: number | null;
 }
 
-/**
- * CIS-CAT's result categories. Pass and Fail count scored items; a not-scored item that passed or failed
- * is Informational; Not Checked is what a person must review (manual). Waived items have no CIS-CAT
- * category and are counted only in cis-bdd's own `waived`.
- */
-export interface CisCatCounts {
-  total: number;
-  scored: number;
-  pass: number;
-  fail: number;
-  error: number;
-  unknown: number;
-  notApplicable: number;
-  notChecked: number;
-  notSelected: number;
-  informational: number;
-}
+export type { CisCatCounts };
 
 export interface ComplianceReport {
   schemaVersion: string;
@@ -202,45 +181,29 @@ function applyWaivers(items: ComplianceItem[], policy: Policy, target: { kind: s
   }
 }
 
+/** compliance.json's summary: the headline counts (one function for every report), expired waivers, CIS-CAT's view. */
 export function summarise(items: ComplianceItem[]): Summary {
-  const count = (s: Status) => items.filter((i) => i.status === s).length;
-  const scoredPass = items.filter((i) => i.scored && i.status === 'pass').length;
-  const scoredFail = items.filter((i) => i.scored && i.status === 'fail').length;
-  const denom = scoredPass + scoredFail;
-  return {
-    total: items.length,
-    pass: count('pass'),
-    fail: count('fail'),
-    error: count('error'),
-    unknown: count('unknown'),
-    notApplicable: count('not-applicable'),
-    manual: count('manual'),
-    notSelected: count('not-selected'),
-    waived: count('waived'),
-    expiredWaivers: items.filter((i) => i.expiredWaiver).map((i) => i.id),
-    cisCat: {
-      total: items.length,
-      scored: items.filter((i) => i.scored).length,
-      pass: scoredPass,
-      fail: scoredFail,
-      error: count('error'),
-      unknown: count('unknown'),
-      notApplicable: count('not-applicable'),
-      notChecked: count('manual'),
-      notSelected: count('not-selected'),
-      informational: items.filter((i) => !i.scored && (i.status === 'pass' || i.status === 'fail')).length,
-    },
-    score: denom ? Math.round((scoredPass / denom) * 1000) / 10 : null,
-  };
+  const counts = headlineCounts(items);
+  return { ...counts, expiredWaivers: items.filter((i) => i.expiredWaiver).map((i) => i.id), cisCat: cisCatView(items, counts) };
 }
 
 /**
- * Exit code: 1 when a selected scored item failed; else 3 when an item ended in error (or, for a scored
- * item, unknown); else 0. Usage and connection problems (2) are decided before a report exists.
+ * Exit code from the verdicts: 1 when a selected scored item failed; else 3 when an item ended in error
+ * (or, for a scored item, unknown); else 0 (the headline outcome). Usage and connection problems (2) are
+ * decided before a report exists.
  */
-export function exitCodeFor(report: ComplianceReport): 0 | 1 | 3 {
-  if (report.items.some((i) => i.scored && i.status === 'fail')) return 1;
-  if (report.items.some((i) => i.status === 'error' || (i.scored && i.status === 'unknown'))) return 3;
-  return 0;
+export function exitCodeFor(report: Pick<ComplianceReport, 'items'>): 0 | 1 | 3 {
+  const { outcome } = headlineCounts(report.items);
+  return outcome === 'not-compliant' ? 1 : outcome === 'incomplete' ? 3 : 0;
 }
 
+/**
+ * The exit code of a finished run, from its report alone: interrupted → 130/143; the target lost during
+ * the run → 3, or 2 when no item passed or failed (nothing could be measured); otherwise exitCodeFor.
+ * `cis-bdd audit` exits with it, and `merge` records it for a report collected elsewhere.
+ */
+export function reportExitCode(report: Pick<ComplianceReport, 'items' | 'run'>): 0 | 1 | 2 | 3 | 130 | 143 {
+  if (report.run?.interrupted) return report.run.interrupted.signal === 'SIGINT' ? 130 : 143;
+  if (report.run?.targetLost) return report.items.some((i) => i.status === 'pass' || i.status === 'fail') ? 3 : 2;
+  return exitCodeFor(report);
+}

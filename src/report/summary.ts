@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import type { ComplianceReport } from './compliance.js';
 import { safeText } from '../model/text.js';
+import { cisCatView, countsLine, formatScore, headlineCounts } from '../model/counts.js';
 
 /** One line of the summary from text that may come from the target (the OS name, a reason). */
 const line1 = (text: string) => safeText(text, { singleLine: true });
@@ -25,27 +26,26 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
   return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
-/** The one-line verdict of an audit (what --quiet prints). */
+/** The one-line verdict of an audit (what --quiet prints): the outcome, the score and the headline counts. */
 export function finalLine(report: ComplianceReport, color = false): string {
-  const s = report.summary;
+  const s = headlineCounts(report.items);
   const c = (k: Colour, t: string) => (color ? styleText(k, t, STYLE) : t);
-  const scoredFail = report.items.filter((i) => i.scored && i.status === 'fail').length;
-  const verdict = report.run.interrupted ? c('yellow', `INTERRUPTED (${report.run.interrupted.signal})`) : scoredFail ? c('red', 'NOT COMPLIANT') : s.error || report.items.some((i) => i.scored && i.status === 'unknown') ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
-  const score = s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`;
-  return `${verdict}: score ${score}; ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.notApplicable} not applicable, ${s.manual} manual, ${s.waived} waived — ${report.benchmark.id} on ${line1(report.target?.uri ?? '?')}\n`;
+  const verdict = report.run.interrupted ? c('yellow', `INTERRUPTED (${report.run.interrupted.signal})`) : s.outcome === 'not-compliant' ? c('red', 'NOT COMPLIANT') : s.outcome === 'incomplete' ? c('yellow', 'INCOMPLETE') : c('green', 'COMPLIANT');
+  return `${verdict}: score ${formatScore(s.score)}; ${countsLine(s)} — ${report.benchmark.id} on ${line1(report.target?.uri ?? '?')}\n`;
 }
 
 export function formatSummary(report: ComplianceReport, reportPaths: string[] = [], options: SummaryOptions = {}): string {
   const paint = (k: Colour, t: string) => (options.color ? styleText(k, t, STYLE) : t);
   const limit = options.limit ?? Infinity;
-  const s = report.summary;
-  const scored = report.items.filter((i) => i.scored && i.status !== 'not-selected');
+  const s = headlineCounts(report.items);
   const rows: Array<[string, number | string]> = [
     ['Total items', s.total],
-    ['Selected', s.total - s.notSelected],
-    ['  Scored', scored.length],
-    ['Pass', s.pass],
-    ['Fail', s.fail],
+    ['Selected', s.selected],
+    ['  Scored', s.scored],
+    ['Pass (scored)', s.pass],
+    ['Fail (scored)', s.fail],
+    ['Not scored: pass', s.notScoredPass],
+    ['Not scored: fail', s.notScoredFail],
     ['Error', s.error],
     ['Unknown', s.unknown],
     ['Not applicable', s.notApplicable],
@@ -63,12 +63,12 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   if (report.run.interrupted) out.push(`INTERRUPTED by ${report.run.interrupted.signal}: items not measured before it are "error"`);
   for (const w of report.run.warnings) out.push(line1(`WARNING: ${w}`));
   out.push(line);
-  const c = s.cisCat;
+  const c = cisCatView(report.items, s);
   const cat: Array<[string, number]> = [
     ['Total', c.total], ['Scored', c.scored], ['Pass', c.pass], ['Fail', c.fail], ['Error', c.error], ['Unknown', c.unknown],
     ['Not Applicable', c.notApplicable], ['Not Checked/Manual', c.notChecked], ['Not Selected', c.notSelected], ['Informational', c.informational],
   ];
-  out.push(`${'cis-bdd'.padEnd(30)}CIS-CAT categories (Pass/Fail: scored items)`);
+  out.push(`${'Counts'.padEnd(32)}CIS-CAT's view`);
   for (let i = 0; i < Math.max(rows.length, cat.length); i++) {
     const left = rows[i] ? `${rows[i][0].padEnd(24)}${String(rows[i][1]).padStart(6)}` : ''.padEnd(30);
     const right = cat[i] ? `${cat[i][0].padEnd(22)}${String(cat[i][1]).padStart(6)}` : '';
@@ -81,27 +81,26 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
     if (tailored.length) out.push(`Tailored: ${tailored.map(([k, v]) => `${k}=${JSON.stringify(v.value)} (default ${JSON.stringify(v.default)})`).join(', ')}`);
     out.push(line);
   }
-  const scoredPass = scored.filter((i) => i.status === 'pass').length;
-  const scoredFail = scored.filter((i) => i.status === 'fail').length;
-  out.push(`Score: ${s.score === null ? 'n/a (no scored item passed or failed)' : `${s.score.toFixed(1)}%`}  (${scoredPass} passed of ${scoredPass + scoredFail} scored items that passed or failed)`);
+  out.push(`Score: ${s.score === null ? 'n/a (no scored item passed or failed)' : `${formatScore(s.score)} = ${s.pass} pass ÷ (${s.pass} pass + ${s.fail} fail), selected scored items`}`);
   out.push(`Duration: ${(report.run.durationMs / 1000).toFixed(1)} s, ${report.run.roundTrips} round trips to the target`);
-  const listed = (status: 'fail' | 'error', title: string, colour: Colour) => {
+  // the headings' numbers are the headline counts; the lists are the items behind them
+  const listed = (status: 'fail' | 'error', heading: string, colour: Colour) => {
     const items = report.items.filter((i) => i.status === status);
     if (!items.length) return;
     // scored items first: they decide the exit code
     items.sort((a, b) => Number(b.scored) - Number(a.scored));
     out.push(line);
-    out.push(paint(colour, `${title} (${items.length}):`));
+    out.push(paint(colour, `${heading}:`));
     // the colour codes are added after escaping: escaping would show them as text
     for (const i of items.slice(0, limit)) out.push(`  ${paint(colour, i.id.padEnd(10))} ${line1(`${i.title}${i.scored ? '' : ' [not scored]'}${i.reason ? ` — ${i.reason}` : ''}`)}`);
     if (items.length > limit) out.push(`  … ${items.length - limit} more: all are in summary.txt and compliance.json`);
   };
-  listed('fail', 'Failed', 'red');
-  listed('error', 'Errors', 'yellow');
+  listed('fail', `Failed (${s.notScoredFail ? `${s.fail} scored, ${s.notScoredFail} not scored` : s.fail})`, 'red');
+  listed('error', `Errors (${s.error})`, 'yellow');
   const waived = report.items.filter((i) => i.status === 'waived');
   if (waived.length) {
     out.push(line);
-    out.push(`Waived (${waived.length}; not in the score, real verdict shown):`);
+    out.push(`Waived (${s.waived}; not in the score, real verdict shown):`);
     for (const i of waived) {
       const w = i.waiver!;
       out.push(`  ${i.id.padEnd(10)} ${i.title} [observed: ${i.observed}]`);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { IMAGES, startContainer } from '../support/containers.js';
+import { fleetSchema } from '../support/fleet-schema.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-fleet-'));
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin/cis-bdd.mjs'), ...args], { encoding: 'utf8' });
@@ -25,6 +26,8 @@ describe('fleet audits', () => {
       expect(r.status, r.stderr).toBe(1); // 5.3 fails on the stock system
       const fleet = JSON.parse(readFileSync(path.join(out, 'fleet.json'), 'utf8'));
       expect(fleet.counts).toMatchObject({ targets: 3, failing: 2, unreachable: 1 });
+      const validate = fleetSchema();
+      expect(validate(fleet), JSON.stringify(validate.errors, null, 1)).toBe(true);
       const byTarget = Object.fromEntries(fleet.targets.map((t: { target: string }) => [t.target, t]));
       expect(byTarget['docker://cis-bdd-no-such-container'].message).toMatch(/target unreachable: container "cis-bdd-no-such-container" not found/);
       expect(byTarget[c.uri].failing).toContain('5.3.10');

@@ -33,8 +33,10 @@ describe('compliance.json', () => {
 
   it('summary counts add up to the items', () => {
     const s = report.summary;
-    expect(s.pass + s.fail + s.error + s.unknown + s.notApplicable + s.manual + s.notSelected + s.waived).toBe(s.total);
+    expect(s.pass + s.fail + s.notScoredPass + s.notScoredFail + s.error + s.unknown + s.notApplicable + s.manual + s.notSelected + s.waived).toBe(s.total);
     expect(s.total).toBe(242);
+    expect(s.selected).toBe(s.total - s.notSelected);
+    expect(report.schemaVersion).toBe('2.0.0');
   });
 
   it('score is passed / (passed + failed) over scored items, one decimal', () => {
@@ -42,6 +44,8 @@ describe('compliance.json', () => {
     const p = scored.filter((i) => i.status === 'pass').length;
     const f = scored.filter((i) => i.status === 'fail').length;
     expect(report.summary.score).toBe(Math.round((p / (p + f)) * 1000) / 10);
+    expect([report.summary.pass, report.summary.fail]).toEqual([p, f]);
+    expect([report.summary.cisCat.pass, report.summary.cisCat.fail]).toEqual([p, f]);
   });
 
   it('the schema rejects a report that drops a required field or invents a status', () => {
@@ -52,5 +56,8 @@ describe('compliance.json', () => {
     const noSummary = structuredClone(report) as unknown as { summary?: unknown };
     delete noSummary.summary;
     expect(validate(noSummary)).toBe(false);
+    const noOutcome = structuredClone(report) as unknown as { summary: { outcome?: string } };
+    delete noOutcome.summary.outcome;
+    expect(validate(noOutcome)).toBe(false);
   });
 });
