@@ -63,7 +63,8 @@ export type AuditValues = {
 
 /** audit or harden: parse the options, then run one target, a fleet, or hardening. */
 export async function auditCommand(rest: string[], harden: boolean): Promise<number> {
-  const parsed = parseCommand(harden ? 'harden' : 'audit', rest, harden ? { ...AUDIT_OPTIONS, ...HARDEN_OPTIONS } : AUDIT_OPTIONS);
+  const { targets: _t, concurrency: _c, baseline: _b, ...oneTarget } = AUDIT_OPTIONS; // harden: one target, no baseline gate
+  const parsed = parseCommand(harden ? 'harden' : 'audit', rest, harden ? { ...oneTarget, ...HARDEN_OPTIONS } : AUDIT_OPTIONS);
   if (typeof parsed === 'number') return parsed;
   const values = parsed.values as AuditValues;
   if (values.level !== undefined && values.level !== '1' && values.level !== '2') {

@@ -101,8 +101,8 @@ export async function listCommand(args: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   try {
-    const { loadStepsForListing, loadPolicyChecked } = await api();
     if (values.tailoring) {
+      const { loadStepsForListing } = await api();
       const { tailoringDeclarations } = await import('../policy/tailoring.js');
       await loadStepsForListing();
       for (const d of tailoringDeclarations()) process.stdout.write(`${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n  ${d.description}\n`);
@@ -115,7 +115,7 @@ export async function listCommand(args: string[]): Promise<number> {
     if (values.level !== undefined && values.level !== '1' && values.level !== '2') throw new UsageError(`--level must be 1 or 2 (got "${values.level}"); level 2 includes level 1`);
     const { checkSelectionBeforeRun } = await import('./selection-precheck.js');
     await checkSelectionBeforeRun({ ...values, benchmark: values.benchmark });
-    const policy = values.policy ? await loadPolicyChecked(values.policy) : undefined;
+    const policy = values.policy ? await (await api()).loadPolicyChecked(values.policy) : undefined;
     const benchmark = values.benchmark ?? policy!.benchmark;
     const catalogue = loadBenchmark(benchmark);
     const { selectedIds } = await import('../engine/selection-check.js');

@@ -111,7 +111,8 @@ function emptyMessage(benchmarkId: string, f: SelectionFilter, before: string[],
   const known = new Set(all.flat());
   const unknown = [...new Set(f.expression.match(/@[^\s()]+/g) ?? [])].filter((t) => !known.has(t));
   const hints = unknown.map((t) => {
-    const near = closest(t, [...known]);
+    // a near id or section is a different item, not a slip: suggest only for the other families
+    const near = /^@(id|section):/.test(t) ? undefined : closest(t, [...known]);
     return `no scenario has the tag ${t}${near ? ` (did you mean ${near}?)` : ''}`;
   });
   const alone = parseTags(f.expression);
