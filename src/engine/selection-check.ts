@@ -87,7 +87,8 @@ export interface SelectionFilter { label: string; expression: string }
  * the message names the filter that emptied the selection, what the others selected, a tag no scenario
  * carries (with the nearest known one), and the known tags.
  */
-export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): number {
+export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): void {
+  if (!filters.some((f) => f.expression)) return; // the whole benchmark: nothing to parse
   let remaining = scenarioTags(benchmarkId);
   const before: string[] = [];
   for (const f of filters) {
@@ -103,7 +104,6 @@ export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): 
     remaining = next;
     before.push(f.label);
   }
-  return remaining.length;
 }
 
 function emptyMessage(benchmarkId: string, f: SelectionFilter, before: string[], remainingCount: number): string {
@@ -159,8 +159,8 @@ export function selectedIds(benchmarkId: string, req: SelectionRequest): string[
 }
 
 /** Throw a UsageError when the request selects nothing in this benchmark (see assertSelects). */
-export function assertRequestSelects(benchmarkId: string, req: SelectionRequest): number {
-  return assertSelects(benchmarkId, selectionFilters(benchmarkId, req));
+export function assertRequestSelects(benchmarkId: string, req: SelectionRequest): void {
+  assertSelects(benchmarkId, selectionFilters(benchmarkId, req));
 }
 
 /**
