@@ -113,6 +113,7 @@ export async function listCommand(args: string[]): Promise<number> {
       return listBenchmarks();
     }
     if (values.level !== undefined && values.level !== '1' && values.level !== '2') throw new UsageError(`--level must be 1 or 2 (got "${values.level}"); level 2 includes level 1`);
+    if (values.benchmark === 'closest') throw new UsageError(`list needs a benchmark by name, not "closest" (there is no target to be close to): ${benchmarkIds().join(', ')}`);
     const { checkSelectionBeforeRun } = await import('./selection-precheck.js');
     await checkSelectionBeforeRun({ ...values, benchmark: values.benchmark });
     const policy = values.policy ? await (await api()).loadPolicyChecked(values.policy) : undefined;

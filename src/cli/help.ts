@@ -96,7 +96,8 @@ export const COMMAND_HELP: Record<string, { usage: string; about: string; option
     usage: 'cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--only IDS] [--tags EXPR] [--tailoring]',
     about: 'Without options: the benchmarks. With --benchmark or --policy: the items an audit would run, and what is waived.',
     options: [
-      SELECTION[0], SELECTION[5], SELECTION[1], SELECTION[2], SELECTION[3], SELECTION[4],
+      { flag: '--benchmark', arg: 'ID', text: `${benchmarkIds().join(' | ')}: list its items (default: the policy's benchmark)` },
+      SELECTION[5], SELECTION[1], SELECTION[2], SELECTION[3], SELECTION[4],
       { flag: '--tailoring', text: 'the values a policy may tailor: name, type, default, the items that read it' },
       HELP],
   },
@@ -105,11 +106,22 @@ export const COMMAND_HELP: Record<string, { usage: string; about: string; option
 /** Every command's name, for "did you mean". */
 export const COMMAND_NAMES = [...Object.keys(COMMAND_HELP), 'help', 'version'];
 
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
 function wrapOption(o: OptionHelp): string {
   const head = `  ${o.flag}${o.arg ? ` ${o.arg}` : ''}`;
-  const lines = o.text.split('\n');
   const pad = ' '.repeat(32);
-  return (head.length < 31 ? head.padEnd(32) + lines[0] : `${head}\n${pad}${lines[0]}`) + lines.slice(1).map((l) => `\n${pad}  ${l}`).join('');
+  const [first, ...more] = o.text.split('\n');
+  const lines = [...wrap(first, 76), ...more.flatMap((l) => wrap(l, 74).map((w) => `  ${w}`))];
+  return (head.length < 31 ? head.padEnd(32) + lines[0] : `${head}\n${pad}${lines[0]}`) + lines.slice(1).map((l) => `\n${pad}${l}`).join('');
 }
 
 export function commandHelp(command: string): string {

@@ -55,6 +55,7 @@ describe('each command\'s help describes every option', async () => {
 
   it('harden --help says what --dry-run, --yes, --allow-install and --tag do', () => {
     const r = cli('harden', '--help');
+    r.stdout = r.stdout.replace(/\s+/g, ' '); // descriptions are wrapped to the terminal's width
     expect(r.stdout).toMatch(/--dry-run\s+print the plan .* and change nothing/);
     expect(r.stdout).toMatch(/--yes\s+apply without asking; needed when there is no terminal, for local and ssh:\/\/ targets/);
     expect(r.stdout).toMatch(/--allow-install\s+allow installing packages/);
