@@ -29,4 +29,6 @@ export async function checkSelectionBeforeRun(values: SelectionValues, policyFil
   const benchmark = values.benchmark !== 'closest' ? values.benchmark ?? policy?.benchmark : policy?.benchmark;
   if (benchmark) check.assertRequestSelects(benchmark, req);
   else check.assertSelectsInSome(req);
+  // the selection is not empty, but a tag no scenario carries (in "not @levl:1", say) is most likely a slip
+  if (values.tags) for (const w of check.unknownTags(values.tags, benchmark ? [benchmark] : known)) process.stderr.write(`cis-bdd: warning: --tags "${values.tags}": ${w}\n`);
 }

@@ -106,15 +106,22 @@ export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): 
   }
 }
 
-function emptyMessage(benchmarkId: string, f: SelectionFilter, before: string[], remainingCount: number): string {
-  const all = scenarioTags(benchmarkId);
-  const known = new Set(all.flat());
-  const unknown = [...new Set(f.expression.match(/@[^\s()]+/g) ?? [])].filter((t) => !known.has(t));
-  const hints = unknown.map((t) => {
-    // a near id or section is a different item, not a slip: suggest only for the other families
+/**
+ * The tags of an expression that no scenario of these benchmarks carries, each with the nearest known one:
+ * `not @levl:1` selects everything, yet is almost surely a slip.
+ */
+export function unknownTags(expr: string, benchmarks: string[]): string[] {
+  const known = new Set(benchmarks.flatMap((b) => scenarioTags(b).flat()));
+  return [...new Set(expr.match(/@[^\s()]+/g) ?? [])].filter((t) => !known.has(t)).map((t) => {
     const near = /^@(id|section):/.test(t) ? undefined : closest(t, [...known]);
     return `no scenario has the tag ${t}${near ? ` (did you mean ${near}?)` : ''}`;
   });
+}
+
+function emptyMessage(benchmarkId: string, f: SelectionFilter, before: string[], remainingCount: number): string {
+  const all = scenarioTags(benchmarkId);
+  // a near id or section is a different item, not a slip: unknownTags suggests only for the other families
+  const hints = unknownTags(f.expression, [benchmarkId]);
   const alone = parseTags(f.expression);
   const selectsAlone = all.filter((tags) => alone.evaluate(tags)).length;
   const head = !before.length || !selectsAlone

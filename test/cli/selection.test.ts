@@ -100,6 +100,15 @@ describe('a run that selects nothing exits 2 and says which filter emptied it', 
   });
 });
 
+describe('a tag no scenario carries, in a selection that is not empty', () => {
+  it('runs, with one warning line naming the tag and the nearest known one', () => {
+    const r = cli('list', '--benchmark', 'cis-ubuntu-18.04-v2.1.0', '--tags', 'not @levl:1 and @id:5.3.10');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1 item\(s\) selected of 242/m);
+    expect(r.stderr.trim()).toBe('cis-bdd: warning: --tags "not @levl:1 and @id:5.3.10": no scenario has the tag @levl:1 (did you mean @level:1?)');
+  });
+});
+
 describe('each target of a fleet', () => {
   it('a selection empty in every benchmark stops the fleet before any target runs (exit 2, one line)', () => {
     const out = tmp();
