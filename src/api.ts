@@ -17,6 +17,7 @@ import { reportExitCode, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
+import { assertNoPolicyConflict, assertRequestSelects } from './engine/selection-check.js';
 import { PACKAGE_DATABASES } from './facts/packages.js';
 import { REPORT_FORMATS, writeReportFormats, type ReportFormat } from './report/formats.js';
 import { activeProgress } from './report/progress.js';
@@ -184,9 +185,7 @@ export async function connectTarget(options: AuditOptions): Promise<Target> {
 export async function auditTarget(target: Target, options: AuditOptions): Promise<AuditResult> {
   const { runConfiguration, support } = await loadSteps();
   const policy = options.policy ? await loadPolicyChecked(options.policy) : undefined;
-  if (policy && options.benchmark && options.benchmark !== policy.benchmark) {
-    throw new UsageError(`--benchmark ${options.benchmark} contradicts the policy, which is for ${policy.benchmark}`);
-  }
+  assertNoPolicyConflict(policy, options);
   const outDir = path.resolve(options.out);
   {
     let session;
@@ -211,6 +210,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
       session.warnings.push('--container-as-host: kernel, bootloader, partition and time items were evaluated inside the container as if it were a host');
     }
     session.selection.only = options.only?.length ? expandOnly(session.benchmarkId, options.only) : [];
+    assertRequestSelects(session.benchmarkId, { ...session.selection, only: options.only, policy }); // selecting nothing is not compliance
     warmUp(session);
     await fs.mkdir(outDir, { recursive: true });
     const compliancePath = path.join(outDir, 'compliance.json');

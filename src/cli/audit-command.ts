@@ -2,12 +2,13 @@
  * `cis-bdd audit` and `cis-bdd harden` of one target (several targets: fleet-command.ts): the options,
  * the progress display, the reports written and printed, and the exit code.
  */
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { sshSecretsFrom } from '../targets/forms.js';
 import { limitOptions, onInterrupt } from './signals-and-limits.js';
 import { usageExit } from './usage.js';
+import { parseCommand } from './args.js';
+import { checkSelectionBeforeRun } from './selection-precheck.js';
 import { fleetCommand } from './fleet-command.js';
 
 const api = () => import('../api.js');
@@ -17,53 +18,65 @@ function shownTarget(uri: string | undefined): string {
   return (uri ?? 'local').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/i, '$1:***@');
 }
 
+/** The options of audit (and of harden, which adds HARDEN_OPTIONS); each is described in help.ts. */
+export const AUDIT_OPTIONS = {
+  target: { type: 'string', multiple: true },
+  targets: { type: 'string' },
+  concurrency: { type: 'string' },
+  benchmark: { type: 'string' },
+  level: { type: 'string' },
+  'scored-only': { type: 'boolean' },
+  only: { type: 'string' },
+  tags: { type: 'string' },
+  policy: { type: 'string' },
+  out: { type: 'string' },
+  identity: { type: 'string' },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-key': { type: 'boolean' },
+  sudo: { type: 'boolean' },
+  'no-html': { type: 'boolean' },
+  'no-allure': { type: 'boolean' },
+  'container-as-host': { type: 'boolean' },
+  trace: { type: 'boolean' },
+  formats: { type: 'string' },
+  baseline: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  timeout: { type: 'string' },
+  'max-file-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const HARDEN_OPTIONS = {
+  'dry-run': { type: 'boolean' },
+  'allow-install': { type: 'boolean' },
+  tag: { type: 'string' },
+} as const;
+
+/** The values of audit's and harden's options, once parsed. */
+export type AuditValues = {
+  target?: string[]; targets?: string; concurrency?: string; benchmark?: string; level?: string; 'scored-only'?: boolean;
+  only?: string; tags?: string; policy?: string; out?: string; identity?: string; 'known-hosts'?: string;
+  'accept-new-host-key'?: boolean; sudo?: boolean; 'no-html'?: boolean; 'no-allure'?: boolean; 'container-as-host'?: boolean;
+  trace?: boolean; formats?: string; baseline?: string; quiet?: boolean; timeout?: string; 'max-file-size'?: string;
+  'dry-run'?: boolean; 'allow-install'?: boolean; tag?: string;
+};
+
 /** audit or harden: parse the options, then run one target, a fleet, or hardening. */
-export async function auditCommand(rest: string[], harden: boolean, help: () => string): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      strict: true,
-      options: {
-        target: { type: 'string', multiple: true },
-        targets: { type: 'string' },
-        concurrency: { type: 'string' },
-        benchmark: { type: 'string' },
-        level: { type: 'string' },
-        'scored-only': { type: 'boolean' },
-        only: { type: 'string' },
-        tags: { type: 'string' },
-        policy: { type: 'string' },
-        out: { type: 'string' },
-        identity: { type: 'string' },
-        'known-hosts': { type: 'string' },
-        'accept-new-host-key': { type: 'boolean' },
-        sudo: { type: 'boolean' },
-        'no-html': { type: 'boolean' },
-        'no-allure': { type: 'boolean' },
-        'container-as-host': { type: 'boolean' },
-        trace: { type: 'boolean' },
-        formats: { type: 'string' },
-        baseline: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        timeout: { type: 'string' },
-        'max-file-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...(harden ? {
-          'dry-run': { type: 'boolean' as const },
-          'allow-install': { type: 'boolean' as const },
-          tag: { type: 'string' as const },
-        } : {}),
-      },
-    }));
-  } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message.split('\n')[0]}\nRun "cis-bdd --help" for the options.\n`);
+export async function auditCommand(rest: string[], harden: boolean): Promise<number> {
+  const { targets: _t, concurrency: _c, baseline: _b, ...oneTarget } = AUDIT_OPTIONS; // harden: one target, no baseline gate
+  const parsed = parseCommand(harden ? 'harden' : 'audit', rest, harden ? { ...oneTarget, ...HARDEN_OPTIONS } : AUDIT_OPTIONS);
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values as AuditValues;
+  if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
+    process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}"); level 2 includes level 1\n`);
     return 2;
   }
-  if (values.help) { process.stdout.write(help()); return 0; }
-  if (values.level !== undefined && values.level !== '1' && values.level !== '2') {
-    process.stderr.write(`cis-bdd: --level must be 1 or 2 (got "${values.level}")\n`);
-    return 2;
+  // bad tag expressions, a benchmark that does not exist, flags that contradict the policy and a selection
+  // that leaves nothing to audit stop here, before any target is opened
+  try {
+    await checkSelectionBeforeRun(values);
+  } catch (e) {
+    return usageExit(e);
   }
   let limits: { timeoutSeconds?: number; maxFileBytes?: number };
   try {
@@ -110,8 +123,6 @@ export async function auditCommand(rest: string[], harden: boolean, help: () => 
   if (harden) return hardenOne(common, values, progress);
   return auditOne(common, values, progress);
 }
-
-type AuditValues = { baseline?: string; quiet?: boolean; 'no-html'?: boolean };
 
 async function auditOne(common: import('../api.js').AuditOptions, values: AuditValues, progress: import('../report/progress.js').Progress): Promise<number> {
   const { setActiveProgress } = await import('../report/progress.js');

@@ -1,23 +1,19 @@
 /** The CLI's smaller commands: merge, rollback, policy check and list. */
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { UsageError } from '../engine/usage-error.js';
-import { loadBenchmark } from '../engine/catalogue.js';
+import { benchmarkIds, loadBenchmark } from '../engine/catalogue.js';
+import { closest } from '../engine/did-you-mean.js';
+import { parseCommand } from './args.js';
 import { sshSecretsFrom } from '../targets/forms.js';
 import { usageExit } from './usage.js';
 
 const api = () => import('../api.js');
 
 export async function mergeCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
-  } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseCommand('merge', args, { out: { type: 'string' } }, true);
+  if (typeof parsed === 'number') return parsed;
   if (!parsed.values.out || !parsed.positionals.length) {
-    process.stderr.write('cis-bdd: usage: cis-bdd merge --out DIR FILE... (compliance.json files or pod logs; - for stdin)\n');
+    process.stderr.write(`cis-bdd: merge needs ${parsed.values.out ? 'at least one FILE' : '--out DIR'}: cis-bdd merge --out DIR FILE... (compliance.json files or pod logs; - for stdin); "cis-bdd merge --help" says more\n`);
     return 2;
   }
   const { mergeReports, formatFleet, fleetExitCode } = await import('../fleet.js');
@@ -31,17 +27,13 @@ export async function mergeCommand(args: string[]): Promise<number> {
 }
 
 export async function rollbackCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, strict: true, options: {
-      target: { type: 'string' }, run: { type: 'string' }, identity: { type: 'string' }, 'known-hosts': { type: 'string' },
-      'accept-new-host-key': { type: 'boolean' }, sudo: { type: 'boolean' },
-    } }));
-  } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
-    return 2;
-  }
-  if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (from harden.json) or --run latest\n'); return 2; }
+  const parsed = parseCommand('rollback', args, {
+    target: { type: 'string' }, run: { type: 'string' }, identity: { type: 'string' }, 'known-hosts': { type: 'string' },
+    'accept-new-host-key': { type: 'boolean' }, sudo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  if (!values.run) { process.stderr.write('cis-bdd: rollback needs --run RUN_ID (the run id in harden.json) or --run latest (the newest run not rolled back yet)\n'); return 2; }
   try {
     const { connectTarget } = await api();
     const { rollbackRun } = await import('../remediation/rollback.js');
@@ -64,50 +56,74 @@ export async function rollbackCommand(args: string[]): Promise<number> {
 }
 
 export async function policyCommand(args: string[]): Promise<number> {
-  const [sub, file, ...extra] = args;
+  const parsed = parseCommand('policy', args, { against: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (typeof parsed === 'number') return parsed;
+  const [sub, file, ...extra] = parsed.positionals;
   if (sub !== 'check' || !file || extra.length) {
-    process.stderr.write('cis-bdd: usage: cis-bdd policy check FILE\n');
+    const near = sub && sub !== 'check' && closest(sub, ['check']) ? ' (did you mean "policy check"?)' : '';
+    process.stderr.write(`cis-bdd: usage: cis-bdd policy check FILE [--against compliance.json]${near}; "cis-bdd policy --help" says more\n`);
     return 2;
   }
   try {
-    const { loadPolicyChecked, listSelection } = await api();
+    const { loadPolicyChecked } = await api();
     const policy = await loadPolicyChecked(file);
-    const items = await listSelection(policy.benchmark, { level: policy.level, scoredOnly: policy.scoredOnly, only: [], tags: null }, policy);
-    process.stdout.write(`${file}: valid. ${policy.name}: ${policy.benchmark}, level ${policy.level}${policy.scoredOnly ? ' scored only' : ''}, `
-      + `${items.length} scenario(s) selected, ${policy.waivers.length} waiver(s), ${Object.keys(policy.tailoring).length} tailored value(s)\n`);
+    const { selectedIds } = await import('../engine/selection-check.js');
+    const ids = selectedIds(policy.benchmark, { policy });
+    const { policyWarnings } = await import('../policy/check.js');
+    const warnings = [...policyWarnings(policy, new Set(ids), new Date()),
+      ...(parsed.values.against ? await (await import('../policy/check.js')).warningsAgainst(policy, parsed.values.against) : [])];
+    process.stdout.write(`${file}: valid${warnings.length ? `, with ${warnings.length} warning(s)` : ''}. ${policy.name}: ${policy.benchmark}, level ${policy.level}${policy.scoredOnly ? ' scored only' : ''}, `
+      + `${ids.length} item(s) selected, ${policy.waivers.length} waiver(s), ${Object.keys(policy.tailoring).length} tailored value(s)\n`);
+    for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
     return 0;
   } catch (e) {
     return usageExit(e);
   }
 }
 
-export async function listCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, strict: true, options: {
-      benchmark: { type: 'string' }, policy: { type: 'string' }, level: { type: 'string' }, 'scored-only': { type: 'boolean' }, tailoring: { type: 'boolean' },
-    } }));
-  } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
-    return 2;
+/** `cis-bdd list` alone: the benchmarks, with their item counts. */
+function listBenchmarks(): number {
+  for (const id of benchmarkIds()) {
+    const b = loadBenchmark(id);
+    const l1 = b.items.filter((i) => i.level === 1).length;
+    const scored = b.items.filter((i) => i.scored).length;
+    process.stdout.write(`${id.padEnd(28)} ${b.title}: ${b.items.length} items (${l1} level 1, ${b.items.length - l1} level 2; ${scored} scored)\n`);
   }
+  process.stdout.write('"cis-bdd list --benchmark ID" lists a benchmark\'s items; "--policy FILE" what a policy selects and waives; "--tailoring" the values a policy may tailor\n');
+  return 0;
+}
+
+export async function listCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand('list', args, {
+    benchmark: { type: 'string' }, policy: { type: 'string' }, level: { type: 'string' }, 'scored-only': { type: 'boolean' },
+    only: { type: 'string' }, tags: { type: 'string' }, tailoring: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   try {
-    const { loadStepsForListing, loadPolicyChecked, listSelection } = await api();
     if (values.tailoring) {
+      const { loadStepsForListing } = await api();
       const { tailoringDeclarations } = await import('../policy/tailoring.js');
       await loadStepsForListing();
       for (const d of tailoringDeclarations()) process.stdout.write(`${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n  ${d.description}\n`);
       return 0;
     }
-    const policy = values.policy ? await loadPolicyChecked(values.policy) : undefined;
-    const benchmark = values.benchmark ?? policy?.benchmark;
-    if (!benchmark) throw new UsageError('list needs --benchmark or --policy');
-    if (policy && benchmark !== policy.benchmark) throw new UsageError(`--benchmark ${benchmark} contradicts the policy, which is for ${policy.benchmark}`);
+    if (!values.benchmark && !values.policy) {
+      if (values.level || values['scored-only'] || values.only || values.tags) throw new UsageError(`list needs --benchmark ID or --policy FILE to select from; the benchmarks: ${benchmarkIds().join(', ')}`);
+      return listBenchmarks();
+    }
+    if (values.level !== undefined && values.level !== '1' && values.level !== '2') throw new UsageError(`--level must be 1 or 2 (got "${values.level}"); level 2 includes level 1`);
+    if (values.benchmark === 'closest') throw new UsageError(`list needs a benchmark by name, not "closest" (there is no target to be close to): ${benchmarkIds().join(', ')}`);
+    const { checkSelectionBeforeRun } = await import('./selection-precheck.js');
+    await checkSelectionBeforeRun({ ...values, benchmark: values.benchmark });
+    const policy = values.policy ? await (await api()).loadPolicyChecked(values.policy) : undefined;
+    const benchmark = values.benchmark ?? policy!.benchmark;
     const catalogue = loadBenchmark(benchmark);
-    const level = values.level ? (Number(values.level) as 1 | 2) : policy?.level ?? 2;
-    const scoredOnly = values['scored-only'] ?? policy?.scoredOnly ?? false;
-    const names = await listSelection(benchmark, { level, scoredOnly, only: [], tags: null, include: policy?.include, exclude: policy?.exclude }, policy);
-    const ids = new Set(names.map((n) => n.split(' ')[0]));
+    const { selectedIds } = await import('../engine/selection-check.js');
+    const ids = new Set(selectedIds(benchmark, {
+      level: values.level ? (Number(values.level) as 1 | 2) : undefined, scoredOnly: values['scored-only'],
+      only: values.only?.split(',').map((x) => x.trim()).filter(Boolean), tags: values.tags, policy,
+    }));
     let waived = 0;
     for (const item of catalogue.items.filter((i) => ids.has(i.id))) {
       const w = policy?.waivers.find((x) => x.ids?.includes(item.id));

@@ -3,21 +3,16 @@
  * Exit 1 when a scored item newly fails, 0 otherwise, 2 on bad input (unreadable files, not a report,
  * different benchmarks).
  */
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { UsageError } from '../engine/usage-error.js';
 import { diffAudits, diffExitCode, formatDiff, loadAuditFile, type AuditDiff } from '../report/diff.js';
 
 export async function diffCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
-  } catch (e) {
-    process.stderr.write(`cis-bdd: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseCommand('diff', args, { json: { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (typeof parsed === 'number') return parsed;
   const { positionals, values } = parsed;
   if (positionals.length !== 2) {
-    process.stderr.write('cis-bdd: usage: cis-bdd diff OLD NEW [--json] [--limit N]   (compliance.json or fleet.json on either side)\n');
+    process.stderr.write(`cis-bdd: usage: cis-bdd diff OLD NEW [--json] [--limit N] (compliance.json or fleet.json on either side; ${positionals.length} file(s) given); "cis-bdd diff --help" says more\n`);
     return 2;
   }
   const limit = values.limit === undefined ? undefined : Number(values.limit);

@@ -45,6 +45,14 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
       const text = await fs.readFile(values.targets, 'utf8').catch(() => { throw new UsageError(`--targets ${values.targets} cannot be read`); });
       targets.push(...parseTargetsFile(text, values.targets));
     }
+    // a target whose own policy (policy= in the targets file) selects nothing is refused before any runs
+    const { checkSelectionBeforeRun } = await import('./selection-precheck.js');
+    for (const t of targets as Array<{ uri: string; policy?: string }>) {
+      if (!t.policy) continue;
+      await checkSelectionBeforeRun(values, t.policy).catch((e) => {
+        throw e instanceof UsageError ? new UsageError(`target ${t.uri} (policy=${t.policy}): ${e.message}`) : e;
+      });
+    }
     let concurrency: number | undefined;
     if (values.concurrency !== undefined) {
       concurrency = Number(values.concurrency);

@@ -83,7 +83,7 @@ export async function openSession(target: Target, requestedBenchmark: string | u
     benchmarkId = closest;
   } else if (requestedBenchmark) {
     if (!benchmarkIds().includes(requestedBenchmark)) {
-      throw new BenchmarkChoiceError(`unknown benchmark "${requestedBenchmark}"; known: ${benchmarkIds().join(', ')}`);
+      throw new BenchmarkChoiceError(`unknown benchmark "${requestedBenchmark}"; known: ${benchmarkIds().join(', ')}, or "closest"`);
     }
     benchmarkId = requestedBenchmark;
     if (detected !== requestedBenchmark) {
@@ -92,7 +92,10 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   } else if (detected) {
     benchmarkId = detected;
   } else {
-    throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); choose one with --benchmark`);
+    const near = closestByFamily(os);
+    throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); `
+      + (near ? `--benchmark closest audits it with ${near}, the benchmark of its family (a warning is recorded), or choose one with --benchmark ID`
+        : 'choose one with --benchmark ID (--benchmark closest needs a Debian- or RHEL-family OS)'));
   }
   // the paths the benchmark's steps name, stat'ed in one round trip rather than one per step
   await facts.stat(pathsNamedInFeatures(benchmarkId));
