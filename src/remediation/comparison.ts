@@ -29,12 +29,13 @@ export function itemsMadeWorse(before: ComplianceReport, after: ComplianceReport
   });
 }
 
-/** The profile an audit ran with, in words: level, scored only, the ids or tags it was narrowed to. */
-export function profileOf(report: ComplianceReport): string {
+/** The profile an audit ran with, in words: level, scored only, the ids (as given) or tags it was narrowed to. */
+export function profileOf(report: ComplianceReport, onlyAsGiven?: string[]): string {
   const s = report.selection;
   const parts = [`Level ${s.level}${s.level === 1 ? ' only' : ' (Level 1 and 2 items)'}`];
   if (s.scoredOnly) parts.push('scored items only');
-  if (s.only.length) parts.push(`only ${s.only.join(',')}`);
+  if (onlyAsGiven?.length) parts.push(`only ${onlyAsGiven.join(',')}`);
+  else if (s.only.length) parts.push(`only ${s.only.length} item(s) by id`);
   if (s.tags) parts.push(`tags ${s.tags}`);
   return parts.join(', ');
 }

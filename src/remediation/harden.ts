@@ -125,7 +125,7 @@ async function hardenConnected(target: Target, options: HardenOptions, outDir: s
   progress?.end(`audited: ${before.report.summary.fail} item(s) failing`);
   const report: HardenReport = {
     runId, dryRun: !!options.dryRun, target: target.uri, benchmark: before.report.benchmark.id,
-    policy: before.report.policy?.file ?? null, profile: profileOf(before.report), plan: [], outcomes: [], backedUp: [], packagesRemoved: [], backupDir: null,
+    policy: before.report.policy?.file ?? null, profile: profileOf(before.report, options.only), plan: [], outcomes: [], backedUp: [], packagesRemoved: [], backupDir: null,
     score: { before: before.report.summary.score, after: null }, reports: { before: before.compliancePath, after: null }, rollbackCommand: null,
   };
   const manager = await new FactStore(target).get(packageManager).catch(() => null);
