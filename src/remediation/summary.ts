@@ -59,7 +59,7 @@ export function formatHardenSummary(r: HardenReport): string {
   out.push(LINE);
   const n = (k: ItemOutcome['outcome']) => r.outcomes.filter((o) => o.outcome === k).length;
   out.push(`${n('fixed')} fixed, ${n('still failing')} still failing, ${n('made worse')} made worse, ${n('skipped')} skipped, ${n('needs a person')} need a person`);
-  out.push(`Score: ${pct(r.score.before)} before → ${pct(r.score.after)} after`);
+  out.push(r.reports.after ? `Score: ${pct(r.score.before)} before → ${pct(r.score.after)} after` : `Score: ${pct(r.score.before)} (nothing was applied)`);
   out.push(`Before: ${r.reports.before}`);
   if (r.reports.after) out.push(`After:  ${r.reports.after}`);
   if (r.backupDir) out.push(`Backups on the target: ${r.backupDir}`);

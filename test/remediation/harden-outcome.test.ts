@@ -71,6 +71,14 @@ describe('the printed outcome', () => {
     ]);
   });
 
+  it('a run with nothing to apply says so instead of an after score', async () => {
+    const { formatHardenSummary } = await summary();
+    const r: HardenReport = { ...base, plan: [], outcomes: [], backupDir: null, rollbackCommand: null, score: { before: 89.4, after: null }, reports: { before: '/r/before/compliance.json', after: null } };
+    const text = formatHardenSummary(r);
+    expect(text).toContain('\n0 fixed, 0 still failing, 0 made worse, 0 skipped, 0 need a person\nScore: 89.4% (nothing was applied)\nBefore: /r/before/compliance.json\n');
+    expect(text).not.toMatch(/After:|To undo/);
+  });
+
   it('an item a round made worse and the next round fixed is printed as fixed, with what happened', async () => {
     const { formatHardenSummary } = await summary();
     const r: HardenReport = {
