@@ -3,7 +3,8 @@
  * the progress display, the reports written and printed, and the exit code.
  */
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { accessSync, constants as fsConstants, promises as fs, realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { sshSecretsFrom } from '../targets/forms.js';
 import { limitOptions, onInterrupt } from './signals-and-limits.js';
 import { usageExit } from './usage.js';
@@ -50,6 +51,7 @@ export const HARDEN_OPTIONS = {
   'dry-run': { type: 'boolean' },
   'allow-install': { type: 'boolean' },
   tag: { type: 'string' },
+  yes: { type: 'boolean' },
 } as const;
 
 /** The values of audit's and harden's options, once parsed. */
@@ -58,7 +60,7 @@ export type AuditValues = {
   only?: string; tags?: string; policy?: string; out?: string; identity?: string; 'known-hosts'?: string;
   'accept-new-host-key'?: boolean; sudo?: boolean; 'no-html'?: boolean; 'no-allure'?: boolean; 'container-as-host'?: boolean;
   trace?: boolean; formats?: string; baseline?: string; quiet?: boolean; timeout?: string; 'max-file-size'?: string;
-  'dry-run'?: boolean; 'allow-install'?: boolean; tag?: string;
+  'dry-run'?: boolean; 'allow-install'?: boolean; tag?: string; yes?: boolean;
 };
 
 /** audit or harden: parse the options, then run one target, a fleet, or hardening. */
@@ -172,14 +174,59 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
   }
 }
 
+/**
+ * How this program was started, as a command a person can paste: "cis-bdd" when that name on PATH is this
+ * program, else the path of the script itself.
+ */
+function invokedAs(): string {
+  const script = process.argv[1] ? path.resolve(process.argv[1]) : '';
+  const real = (p: string) => { try { return realpathSync(p); } catch { return null; } };
+  if (!script) return 'cis-bdd';
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const found = real(path.join(dir, 'cis-bdd'));
+    if (found) return found === real(script) ? 'cis-bdd' : shellWordOf(script);
+  }
+  try {
+    accessSync(script, fsConstants.X_OK);
+    return shellWordOf(script);
+  } catch {
+    return `${shellWordOf(process.execPath)} ${shellWordOf(script)}`;
+  }
+}
+const shellWordOf = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** Show the plan on the terminal and ask; only "y" or "yes" applies (end of input and Ctrl-C decline). */
+async function confirmOnTerminal(plan: import('../remediation/harden.js').HardenReport, progress: import('../report/progress.js').Progress): Promise<boolean> {
+  const { formatHardenPlan } = await import('../remediation/harden.js');
+  progress.end();
+  process.stdout.write(formatHardenPlan(plan));
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.on('close', () => resolve(''));
+      rl.on('SIGINT', () => { process.stdout.write('\n'); resolve(''); });
+      rl.question(`Apply this plan to ${plan.target} (${plan.plan.length} item(s))? Type "yes" to apply, anything else changes nothing: `, resolve);
+    });
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+    process.stdin.pause();
+  }
+}
+
 async function hardenOne(common: import('../api.js').AuditOptions, values: Record<string, unknown>, progress: import('../report/progress.js').Progress): Promise<number> {
   const { setActiveProgress } = await import('../report/progress.js');
   setActiveProgress(progress);
   try {
     const { runHarden, formatHardenSummary } = await import('../remediation/harden.js');
     const v = values;
-    const r = await runHarden({ ...common, allureResults: false, dryRun: v['dry-run'] as boolean, allowInstall: v['allow-install'] as boolean, tag: v.tag as string | undefined });
-    progress.end('hardening finished');
+    const r = await runHarden({
+      ...common, allureResults: false, dryRun: v['dry-run'] as boolean, allowInstall: v['allow-install'] as boolean, tag: v.tag as string | undefined,
+      yes: v.yes as boolean | undefined, command: invokedAs(),
+      // a live system is changed only after a person confirmed the plan on a terminal (or passed --yes)
+      ...(process.stdin.isTTY ? { confirm: (plan: import('../remediation/harden.js').HardenReport) => confirmOnTerminal(plan, progress) } : {}),
+    });
+    progress.end(r.report.declined ? 'hardening not confirmed: nothing changed' : 'hardening finished');
     process.stdout.write(formatHardenSummary(r.report));
     process.stdout.write(`harden.json: ${path.join(r.outDir, 'harden.json')}\n`);
     return r.exitCode;

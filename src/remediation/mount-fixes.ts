@@ -15,12 +15,17 @@
  * in the same run therefore do not add up: the last one's line stands, and the next run adds the next
  * option (the edit operations of src/remediation/model.ts cannot add an option to a line in place).
  *
+ * A mount systemd makes by itself (/dev/shm: shared memory every process can write to) is written into
+ * /etc/fstab with all three restricting options (nodev, nosuid, noexec) added to systemd's own: the
+ * benchmarks ask for all three there, and a line with fewer would turn an item that did not apply
+ * before (nothing configured) into a failing one.
+ *
  * A change of the boot configuration takes effect at the next boot, or when the filesystem is mounted
  * again (mount -o remount).
  */
 import type { Change, Remediation } from '../model/remediation.js';
 import { escapeMountField, type MountEntry } from '../facts/mounts.js';
-import { withMountFlag, withoutNoauto, type RestrictingFlag } from '../facts/mount-options.js';
+import { RESTRICTING_FLAGS, withMountFlag, withoutNoauto, type RestrictingFlag } from '../facts/mount-options.js';
 
 export const FSTAB = '/etc/fstab';
 const ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
@@ -65,9 +70,14 @@ function where(e: MountEntry): string {
   return `an ${FSTAB} line for ${e.mountpoint} (it takes precedence over ${e.systemdOwn ? "systemd's own mount" : e.file})`;
 }
 
-/** Mount `e` with `flag` from the next boot on. */
+/** systemd's own options for a mount it makes itself, with every restricting option added. */
+export function ownMountOptions(e: MountEntry): string[] {
+  return RESTRICTING_FLAGS.reduce<string[]>((options, flag) => withMountFlag(options, flag), [...e.options]);
+}
+
+/** Mount `e` with `flag` from the next boot on (systemd's own mount: with every restricting option). */
 export function bootOptionFix(e: MountEntry, flag: RestrictingFlag): Remediation {
-  const options = withMountFlag(e.options, flag);
+  const options = e.systemdOwn ? withMountFlag(ownMountOptions(e), flag) : withMountFlag(e.options, flag);
   return {
     summary: `mount ${e.mountpoint} with ${flag} at boot: ${where(e)} gets the options ${options.join(',')} (in force after a reboot or mount -o remount,${flag} ${e.mountpoint})`,
     changes: [bootMountChange(e, options)],
@@ -80,11 +90,16 @@ export function noautoFix(e: MountEntry): Remediation {
   return { summary: `mount ${e.mountpoint} at boot: ${where(e)} without noauto (options ${options.join(',') || 'defaults'})`, changes: [bootMountChange(e, options)] };
 }
 
-/** Write what systemd mounts by itself into /etc/fstab, options unchanged, so the mount is configured. */
+/**
+ * Write what systemd mounts by itself into /etc/fstab, so the mount is configured: systemd's options with
+ * nodev, nosuid and noexec added (the options the benchmarks ask for on it; see the header).
+ */
 export function configureOwnMountFix(e: MountEntry): Remediation {
+  const options = ownMountOptions(e);
+  const added = options.filter((o) => !e.options.includes(o));
   return {
-    summary: `configure ${e.mountpoint} in ${FSTAB} as systemd mounts it now (${e.options.join(',')}); options can then be added there`,
-    changes: [{ kind: 'edit-file', path: FSTAB, edits: [{ op: 'ensure-line', line: fstabLine(e, e.options) }], create: ROOT_FILE }],
+    summary: `configure ${e.mountpoint} in ${FSTAB} as systemd mounts it (${e.options.join(',')})${added.length ? ` with ${added.join(', ')} added` : ''}: options ${options.join(',')}`,
+    changes: [{ kind: 'edit-file', path: FSTAB, edits: [{ op: 'ensure-line', line: fstabLine(e, options) }], create: ROOT_FILE }],
   };
 }
 

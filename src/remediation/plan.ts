@@ -10,6 +10,7 @@ import type { ComplianceItem } from '../report/compliance.js';
 import type { Change, Remediation } from '../model/remediation.js';
 import { applyEdits, unifiedDiff } from './edits.js';
 import { TEMP_SUFFIX } from './run-record.js';
+import { cannotUndo } from './comparison.js';
 
 export interface PlannedItem {
   id: string;
@@ -20,12 +21,17 @@ export interface PlannedItem {
   validate?: 'sshd';
   /** directories that do not exist yet and are created (0755 root) for the item's new files */
   directories?: string[];
+  /** what of this item's changes `cis-bdd rollback` cannot undo (package removals, installs) */
+  cannotUndo?: string[];
+  /** set when the item was not planned at first: an earlier round of the run made it fail, and this round fixes it */
+  madeWorseInRound?: number;
 }
 
 export interface ItemOutcome {
   id: string;
   title: string;
-  outcome: 'fixed' | 'still failing' | 'skipped' | 'needs a person';
+  /** `made worse`: not failing before the run (pass, not applicable), failing or unmeasured after it */
+  outcome: 'fixed' | 'still failing' | 'made worse' | 'skipped' | 'needs a person';
   reason?: string;
   evidence?: ComplianceItem['evidence'];
   steps?: string[];
@@ -176,7 +182,11 @@ export async function planChanges(target: Target, planned: Array<{ id: string; t
     const directories = directoriesToCreate(files.map((f) => f.path), final).filter((d) => !creating.has(d));
     for (const d of directories) creating.add(d);
     const commands = p.remediation.changes.flatMap((c) => commandsFor(target, c, manager));
-    plan.push({ id: p.id, title: p.title, summary: p.remediation.summary, files, commands, validate: p.remediation.validate, ...(directories.length ? { directories } : {}) });
+    const lasting = p.remediation.changes.map((c) => cannotUndo(c, target.canExecute)).filter((x): x is string => x !== null);
+    plan.push({
+      id: p.id, title: p.title, summary: p.remediation.summary, files, commands, validate: p.remediation.validate,
+      ...(directories.length ? { directories } : {}), ...(lasting.length ? { cannotUndo: lasting } : {}),
+    });
   }
   return { plan, skipped, original, final };
 }

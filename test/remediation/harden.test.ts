@@ -73,7 +73,8 @@ describe('harden on a root filesystem', () => {
 
 describe('harden over SSH: the lock-out guard', () => {
   let sshd: SshdFixture;
-  const opts = (user = 'root') => ({ target: sshd.uri(user), identityFile: sshd.keyFile, knownHostsFile: path.join(sshd.dir, 'known_hosts'), acceptNewHostKey: true, sudo: user !== 'root' });
+  // yes: a live system's plan is confirmed (what --yes says on the command line)
+  const opts = (user = 'root') => ({ target: sshd.uri(user), identityFile: sshd.keyFile, knownHostsFile: path.join(sshd.dir, 'known_hosts'), acceptNewHostKey: true, sudo: user !== 'root', yes: true });
   beforeAll(async () => { sshd = await startSshd(); });
   afterAll(() => sshd?.stop());
 

@@ -107,7 +107,19 @@ describe('boot option fixes', () => {
     const created = apply('', bootOptionFix(shm, 'noexec').changes[0]);
     expect(created).toBe('tmpfs /dev/shm tmpfs mode=1777,nosuid,nodev,strictatime,noexec 0 0\n');
     expect((bootOptionFix(shm, 'noexec').changes[0] as { create?: unknown }).create).toEqual({ mode: 0o644, uid: 0, gid: 0 });
-    expect(apply(FSTAB, configureOwnMountFix(shm).changes[0])).toBe(`${FSTAB}tmpfs /dev/shm tmpfs mode=1777,nosuid,nodev,strictatime 0 0\n`);
+  });
+
+  it('systemd\'s own /dev/shm written into fstab (1.1.6) carries nodev, nosuid and noexec, so 1.1.7-1.1.9 hold too', () => {
+    const shm = systemdOwnMountAt('/dev/shm')!;
+    const fix = configureOwnMountFix(shm);
+    expect(fix.summary).toBe('configure /dev/shm in /etc/fstab as systemd mounts it (mode=1777,nosuid,nodev,strictatime) with noexec added: options mode=1777,nosuid,nodev,strictatime,noexec');
+    const written = apply(FSTAB, fix.changes[0]);
+    expect(written).toBe(`${FSTAB}tmpfs /dev/shm tmpfs mode=1777,nosuid,nodev,strictatime,noexec 0 0\n`);
+    const line = parseMountTable(written, '/etc/fstab').find((e) => e.mountpoint === '/dev/shm')!;
+    for (const flag of ['nodev', 'nosuid', 'noexec'] as const) expect(`${flag} ${readMountFlag(line.options, flag).set}`).toBe(`${flag} true`);
+    // a fix of one flag on systemd's own mount writes the other two as well
+    const nodevOnly = apply('', bootOptionFix({ ...shm, options: ['mode=1777', 'strictatime'] }, 'nodev').changes[0]);
+    expect(nodevOnly).toBe('tmpfs /dev/shm tmpfs mode=1777,strictatime,nodev,nosuid,noexec 0 0\n');
   });
 
   it('noauto: the line without it', () => {
