@@ -56,9 +56,10 @@ export async function searchTree(page: Page, query: string): Promise<void> {
   for (let round = 0; round < 100; round++) {
     // a group is open when its arrow icon says so
     const closed = page.locator('[data-testid="tree-section"]:has(> [data-testid="tree-arrow"] svg:not([class*="--opened"]))');
-    const n = await closed.count();
-    if (!n) return;
-    await closed.first().locator('> [data-testid="tree-arrow"]').click();
+    const arrows = await closed.locator('> [data-testid="tree-arrow"]').elementHandles();
+    if (!arrows.length) return;
+    // open every closed group in view, then look again (opening one shows the groups inside it)
+    for (const arrow of arrows) await arrow.click().catch(() => undefined);
     await page.waitForTimeout(100);
   }
 }
