@@ -191,6 +191,7 @@ describe('an item of each compliance status, on its page', () => {
     '6.1.2': { status: 'error', reason: '/etc/passwd could not be read: permission denied (run as root or with --sudo)' },
     '6.1.3': { status: 'fail', reason: '/etc/shadow has mode 0644, more permissive than 0640', remediation: { summary: 'set the mode of /etc/shadow', changes: [{ kind: 'set-mode', path: '/etc/shadow', mode: 0o640 }] } },
     '6.1.4': { status: 'fail', reason: 'the password of *root* is `set` [and] <b>expired</b>', waived: true } as Partial<VerdictMessage>,
+    '6.1.5': { status: 'fail', reason: '/etc/gshadow has mode 0644, more permissive than 0640', expired: true } as Partial<VerdictMessage>,
   };
   let page: Page;
   const dir = tmp('allure-statuses');
@@ -211,10 +212,11 @@ describe('an item of each compliance status, on its page', () => {
         labels: [{ name: 'suite', value: '6 System Maintenance' }, { name: 'feature', value: '6.1 System File Permissions' }, { name: 'thread', value: 'pid-1' }],
         attachments: [], parameters: [], links: [], start: 1, stop: 2, description: 'Who may read the file.',
       };
-      const { waived, ...verdict } = v as Partial<VerdictMessage> & { waived?: boolean };
+      const { waived, expired, ...verdict } = v as Partial<VerdictMessage> & { waived?: boolean; expired?: boolean };
       presentItem(r, { id, evidence: [{ source: '/etc/shadow', excerpt: 'mode 0644 owner root:shadow' }], durationMs: 1, run, ...verdict } as VerdictMessage,
         ['@id:' + id, '@level:1', '@scored'],
-        waived ? { waiver: { ids: [id], reason: 'root has no password; login is by key only', owner: 'ops', expires: '2099-01-31', declaredAt: 'policy.yaml:12' }, expired: false } : undefined);
+        waived ? { waiver: { ids: [id], reason: 'root has no password; login is by key only', owner: 'ops', expires: '2099-01-31', declaredAt: 'policy.yaml:12' }, expired: false }
+          : expired ? { waiver: { ids: [id], reason: 'until the migration', owner: 'ops', expires: '2020-01-31', declaredAt: 'policy.yaml:20' }, expired: true } : undefined);
       writeFileSync(path.join(results, `${uuid}-result.json`), JSON.stringify(r));
     }
     const report = { benchmark: { id: BENCHMARK, title: 'CIS Ubuntu Linux 18.04 LTS Benchmark v2.1.0' }, target: { kind: 'ssh', uri: target, os: null } } as unknown as ComplianceReport;
@@ -242,5 +244,13 @@ describe('an item of each compliance status, on its page', () => {
     expect(squeeze(waived.description)).toContain(`observed fail: ${verdicts['6.1.4'].reason}`);
     expect(squeeze(waived.description)).toContain('Expires: 2099-01-31');
     expect(squeeze(waived.description)).toContain('Declared at: policy.yaml:12');
+  });
+
+  it('shows an item whose waiver expired with its real verdict, and says the waiver expired', async () => {
+    await searchTree(page, '6.1.5 ');
+    const shown = await openItem(page, `6.1.5 Ensure permissions on a file are configured — fail on ${target}`, path.join(shots, 'expired-waiver-6.1.5.png'));
+    expect(shown.badge).toBe('Failed');
+    expect(shown.header).toContain('Category: Not compliant (fail)');
+    expect(squeeze(shown.description)).toContain('Expired waiver: the waiver declared at policy.yaml:20 (until the migration) expired on 2020-01-31; the item counts with its verdict.');
   });
 });
