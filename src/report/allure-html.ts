@@ -16,6 +16,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ComplianceReport } from './compliance.js';
+import { COMPLIANCE_CATEGORIES, STRUCTURAL_LABELS } from './allure-item.js';
 
 /** Results directories larger than this are written as a directory report: the single file would hold them base64-encoded in one string. */
 export const SINGLE_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -90,12 +91,16 @@ async function runAllure(resultsDir: string, output: string, name: string, singl
   // An empty plugin map: resolveConfig would otherwise add its defaults (awesome, and the "agent" plugin).
   // No history, no known issues, no quality gate, no Allure service: nothing is read or sent elsewhere.
   const config = await core.resolveConfig({ name, output }, { plugins: {} });
+  // one category per compliance status (waived by policy, manual review, ...), matched on the item's labels
+  config.categories = COMPLIANCE_CATEGORIES;
+  // Allure's structural labels repeat the target, chapter and section labels an auditor reads
+  config.hideLabels = [...STRUCTURAL_LABELS];
   const awesomeOptions: AwesomePluginOptions = {
     reportName: name,
     singleFile,
     reportLanguage: 'en',
-    // the tree: section ("6 System Maintenance") > feature file ("6.1-system-file-permissions") > item
-    groupBy: ['suite', 'subSuite'],
+    // the tree: target > chapter ("6 System Maintenance") > section ("6.1 System File Permissions") > item
+    groupBy: ['target', 'chapter', 'section'],
   };
   config.plugins = [{ id: 'awesome', enabled: true, options: awesomeOptions, plugin: new Awesome(awesomeOptions) }];
   const allure = new core.AllureReport(config);

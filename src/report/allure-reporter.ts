@@ -3,13 +3,13 @@
  * - it files scenarios whose steps are pending, undefined or ambiguous as passed (such a step has no
  *   Allure status, and an empty worst status defaults to passed); a check that did not run is "broken";
  * - Allure ranks a passed step above a skipped one, so an item that ends `manual` after reading its facts
- *   would show as passed. The verdict each scenario attaches is authoritative: pass → passed, fail →
- *   failed, error → broken, not-applicable and manual → skipped, with the reason as the status message;
- * - with a policy, a waived item is skipped with "waived (observed: …)", its reason, owner and expiry,
- *   and a "Waived" category groups them (an expired waiver does not apply).
+ *   would show as passed. The verdict each scenario attaches is authoritative: the result is rewritten
+ *   from it (allure-item.ts: its own identity per target, a title naming the target and the compliance
+ *   status, labels of an audit, the status with its reason, waiver, evidence and remediation in the
+ *   description, no stack trace); with a policy, a waived item is "waived" (an expired waiver does not apply).
  *
- * What it writes per scenario: one file, the result, with the item's evidence in its description (taken
- * from the verdict message, so the scenario sends no message per piece of evidence; evidenceMarkdown).
+ * What it writes per scenario: one file, the result, with everything from the verdict message in it (so the
+ * scenario sends no message per piece of evidence).
  * Creating files is what costs (docs/performance.md gives the figures), and allure-cucumberjs wrote some
  * eight per scenario. Not written:
  * - the verdict message itself (its status, reason and evidence are in the result);
@@ -32,6 +32,9 @@ import { Stage, Status } from 'allure-js-commons';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
 import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
 import { safeText } from '../model/text.js';
+import { presentItem } from './allure-item.js';
+
+export { evidenceMarkdown } from './allure-item.js';
 
 /** Escape the status messages of a result and its steps (see model/text.ts). */
 function safeStepDetails(r: { statusDetails?: { message?: string; trace?: string }; steps?: unknown[] }): void {
@@ -42,7 +45,6 @@ function safeStepDetails(r: { statusDetails?: { message?: string; trace?: string
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Policy } from '../policy/policy.js';
-import type { Evidence } from '../model/verdict.js';
 import { waiverApplies, waiverExpired } from '../policy/apply.js';
 
 // The package's type declarations describe the CommonJS shape; at run time the ESM default is the class.
@@ -125,37 +127,6 @@ export class PlainAllureWriter implements Writer {
   }
 }
 
-/** A fence (of backticks) or code span delimiter longer than any run of backticks in the text. */
-function backticks(text: string, min: number): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  return '`'.repeat(Math.max(min, longest + 1));
-}
-
-/**
- * The item's evidence as a Markdown section of the result's description (Allure renders it, with raw
- * HTML escaped): each source as code, its excerpt as a fenced block, nothing interpreted as Markdown.
- * In the description rather than as attachments: one file per result is what an audit writes.
- */
-export function evidenceMarkdown(evidence: Evidence[]): string {
-  const parts = ['**Evidence**: what was read, and the lines that decided'];
-  for (const e of evidence) {
-    const tick = backticks(e.source, 1);
-    parts.push(`- ${tick} ${e.source} ${tick}`);
-    const fence = backticks(e.excerpt, 3);
-    // indented under the list item, so each block stays with its source
-    parts.push(`  ${fence}\n${e.excerpt.split('\n').map((l) => `  ${l}`).join('\n')}\n  ${fence}`);
-  }
-  return parts.join('\n\n');
-}
-
-const ALLURE_STATUS: Record<string, Status> = {
-  pass: Status.PASSED,
-  fail: Status.FAILED,
-  error: Status.BROKEN,
-  'not-applicable': Status.SKIPPED,
-  manual: Status.SKIPPED,
-};
-
 export class CisAllureReporter extends AllureCucumberReporter {
   constructor(options: IFormatterOptions) {
     super(options);
@@ -171,15 +142,6 @@ export class CisAllureReporter extends AllureCucumberReporter {
     };
 
     const policy: Policy | undefined = options.parsedArgvOptions.cisBdd?.policy;
-    const resultsDir: string | undefined = options.parsedArgvOptions.resultsDir;
-    if (policy && resultsDir) {
-      mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(path.join(resultsDir, 'categories.json'), JSON.stringify([
-        { name: 'Waived by policy', messageRegex: '^waived.*', matchedStatuses: ['skipped'] },
-        { name: 'Manual review', messageRegex: '^manual:.*', matchedStatuses: ['skipped'] },
-        { name: 'Not applicable', messageRegex: '^not-applicable:.*', matchedStatuses: ['skipped'] },
-      ], null, 2));
-    }
     const { pickleTags, testCasePickle, startedCase, verdictByUuid } = this;
     options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
       if (envelope.pickle) pickleTags.set(envelope.pickle.id, envelope.pickle.tags.map((t) => t.name));
@@ -197,26 +159,10 @@ export class CisAllureReporter extends AllureCucumberReporter {
       // step and hook failure messages carry text from the target (a path, a line): escaped like the verdict's
       runtime.updateTest(uuid, (r) => safeStepDetails(r));
       const entry = verdictByUuid.get(uuid);
-      const verdict = entry?.verdict;
-      if (verdict && ALLURE_STATUS[verdict.status]) {
-        const waiver = policy?.waivers.find((w) => waiverApplies(w, verdict.id, entry.tags, verdict.run.target));
-        runtime.updateTest(uuid, (r) => {
-          r.status = ALLURE_STATUS[verdict.status];
-          if (verdict.status !== 'pass' && verdict.reason) {
-            r.statusDetails = { ...r.statusDetails, message: `${verdict.status}: ${verdict.reason}` };
-          }
-          if (waiver && !waiverExpired(waiver, new Date())) {
-            r.status = Status.SKIPPED;
-            r.statusDetails = {
-              ...r.statusDetails,
-              message: `waived (observed: ${verdict.status}): ${waiver.reason}; owner: ${waiver.owner ?? 'not given'}; expires: ${waiver.expires ?? 'never'}`
-                + (verdict.reason ? `\nobserved: ${verdict.reason}` : ''),
-            };
-            r.labels.push({ name: 'tag', value: 'waived' });
-          } else if (waiver) {
-            r.labels.push({ name: 'tag', value: `waiver expired ${waiver.expires}` });
-          }
-        });
+      if (entry) {
+        const { verdict, tags } = entry;
+        const waiver = policy?.waivers.find((w) => waiverApplies(w, verdict.id, tags, verdict.run.target));
+        runtime.updateTest(uuid, (r) => presentItem(r, verdict, tags, waiver ? { waiver, expired: waiverExpired(waiver, new Date()) } : undefined));
         verdictByUuid.delete(uuid);
       }
       writeTest(uuid);
@@ -283,11 +229,6 @@ export class CisAllureReporter extends AllureCucumberReporter {
     const verdict = JSON.parse(message.body) as VerdictMessage;
     const tags = this.pickleTags.get(this.testCasePickle.get(this.startedCase.get(message.testCaseStartedId) ?? '') ?? '') ?? [];
     this.verdictByUuid.set(uuid, { verdict, tags });
-    if (!verdict.evidence.length) return;
-    const evidence = evidenceMarkdown(verdict.evidence);
-    this.internals.allureRuntime.updateTest(uuid, (r) => {
-      r.description = r.description ? `${r.description}\n\n${evidence}` : evidence;
-    });
   }
 
   /** A BeforeAll or AfterAll hook failed (reported by the thread that ran it). */

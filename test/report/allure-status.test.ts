@@ -8,6 +8,8 @@ import path from 'node:path';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { evidenceMarkdown } from '../../src/report/allure-reporter.js';
+import { COMPLIANCE_WORDS } from '../../src/report/allure-item.js';
+import { escapeMarkdown } from '../../src/report/allure-remediation.js';
 
 const EXPECTED: Record<string, string> = { pass: 'passed', fail: 'failed', error: 'broken', 'not-applicable': 'skipped', manual: 'skipped' };
 
@@ -20,10 +22,13 @@ describe('Allure results agree with compliance.json', () => {
     const seen = new Set(executed.map((i) => i.status));
     expect(seen.has('manual') && seen.has('pass') && seen.has('fail'), `statuses covered: ${[...seen]}`).toBe(true);
     for (const item of executed) {
-      const r = results.find((x) => x.labels.some((l: { name: string; value: string }) => l.name === 'cis_id' && l.value === item.id));
+      const r = results.find((x) => x.labels.some((l: { name: string; value: string }) => l.name === 'item' && l.value === item.id));
       expect(r, `no Allure result for ${item.id}`).toBeDefined();
       expect(`${item.id} ${r.status}`).toBe(`${item.id} ${EXPECTED[item.status]}`);
-      if (item.status !== 'pass') expect(r.statusDetails?.message ?? '').toContain(item.reason);
+      // the reason in the description, under the compliance status (never as a status message: Allure boxes it as "Error")
+      expect(r.statusDetails).toEqual({});
+      expect(r.description).toContain(`**Compliance status**: **${COMPLIANCE_WORDS[item.status as keyof typeof COMPLIANCE_WORDS]}**`);
+      if (item.status !== 'pass') expect(r.description).toContain(escapeMarkdown(item.reason!));
       // the evidence, every source and excerpt, in the description; never a secret (those never reach evidence)
       expect(item.evidence.length, `${item.id} has no evidence`).toBeGreaterThan(0);
       for (const e of item.evidence) {
@@ -38,7 +43,11 @@ describe('Allure results agree with compliance.json', () => {
     const outline = results.find((x) => x.name.startsWith('1.1.1.1 '));
     expect(outline.parameters).toContainEqual({ name: 'fs', value: 'cramfs' });
     expect(outline.attachments).toEqual([]);
-    expect(outline.steps.map((s: { name: string }) => s.name)).toEqual(['Then the kernel module "cramfs" is set not to load', 'And the kernel module "cramfs" is not loaded']);
+    // the failing step says why after its name, with no status message (no "Error" box, no stack trace)
+    const cramfs = report.items.find((i) => i.id === '1.1.1.1')!;
+    expect(cramfs.status).toBe('fail');
+    expect(outline.steps.map((s: { name: string }) => s.name)).toEqual([`Then the kernel module "cramfs" is set not to load — ${cramfs.reason}`, 'And the kernel module "cramfs" is not loaded']);
+    expect(outline.steps.map((s: { statusDetails: unknown }) => s.statusDetails)).toEqual([{}, {}]);
   });
 });
 
