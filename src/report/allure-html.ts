@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ComplianceReport } from './compliance.js';
 import { COMPLIANCE_CATEGORIES, STRUCTURAL_LABELS } from './allure-item.js';
+import { countsLine, formatScore, headlineCounts } from '../model/counts.js';
 
 /** Results directories larger than this are written as a directory report: the single file would hold them base64-encoded in one string. */
 export const SINGLE_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -58,9 +59,16 @@ export async function generateAllureHtml(resultsDir: string, outDir: string, rep
   return path.join(out, 'index.html');
 }
 
-/** "<benchmark title> — <target URI>" */
-export function reportName(report: Pick<ComplianceReport, 'benchmark' | 'target'>): string {
-  return `${report.benchmark.title} — ${report.target?.uri ?? 'unknown target'}`;
+/**
+ * "<benchmark title> — <target URI> — score S%; <the headline counts>": the report's name, at the top of
+ * its overview, carries the same score and counts as the terminal, summary.txt and compliance.json
+ * (src/model/counts.ts); Allure's own totals count its statuses, which are not the score's.
+ */
+export function reportName(report: Pick<ComplianceReport, 'benchmark' | 'target'> & { items?: ComplianceReport['items'] }): string {
+  const name = `${report.benchmark.title} — ${report.target?.uri ?? 'unknown target'}`;
+  if (!report.items) return name;
+  const counts = headlineCounts(report.items);
+  return `${name} — score ${formatScore(counts.score)}; ${countsLine(counts)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -250,7 +250,11 @@ describe(`the Allure HTML report of an audit (${BENCHMARK} on the Ubuntu 18.04 f
     const shown = await view(indexHtml, path.join(out, 'report.png'));
     expect(shown.total).toBe(executed);
     expect(shown.resultsTab).toBe(executed);
-    expect(shown.heading).toBe(`${report.benchmark.title} — ${report.target!.uri}`);
+    // the report's name carries the score and counts of compliance.json (and so of the terminal and summary.txt)
+    const s = report.summary;
+    const counts = `${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.unknown} unknown, ${s.notApplicable} not applicable, ${s.manual} manual, ${s.waived} waived`
+      + (s.notScoredPass || s.notScoredFail ? `; not scored: ${s.notScoredPass} pass, ${s.notScoredFail} fail` : '');
+    expect(shown.heading).toBe(`${report.benchmark.title} — ${report.target!.uri} — score ${s.score === null ? 'n/a' : `${s.score.toFixed(1)}%`}; ${counts}`);
     expect(shown.title).toContain(report.benchmark.title);
     expect(shown.requests.filter((u) => !isLocal(u))).toEqual([]);
     expect(shown.requests.length).toBeGreaterThan(0);
