@@ -14,7 +14,7 @@ import type { FileStat, WalkEntry } from '../targets/target.js';
 import { passwd, type PasswdEntry } from './accounts.js';
 import { defineFact } from './store.js';
 import { LOGIN_SHELL_FILES } from './shell-login.js';
-import { evaluateRootPath, LOGIN_PATH_FILES, loginPaths, rootHomeFiles, type RootPathSettings } from './shell-root-path.js';
+import { evaluateRootPath, LOGIN_PATH_FILES, loginPaths, rootHomeFiles, testedPaths, type PathStats, type RootPathSettings } from './shell-root-path.js';
 
 /** Shells that refuse an interactive login. */
 export const NON_LOGIN_SHELLS = ['/usr/sbin/nologin', '/sbin/nologin', '/bin/false', '/usr/bin/false'];
@@ -184,7 +184,11 @@ export const rootLoginPath = defineFact<RootLoginPath>('root-login-path', async 
     if (r.state === 'file') contents.set(r.path, r.content.toString('utf8'));
   }
   if (!contents.has('/etc/profile')) throw new CheckError('/etc/profile does not exist: the start-up files of a login shell cannot be followed');
-  return { home, shell: root.shell, ...evaluateRootPath(contents, home, loginPaths(contents, home)) };
+  const stats: PathStats = new Map();
+  const tested = testedPaths(contents);
+  const found = await facts.stat(tested);
+  for (const p of tested) stats.set(p, found.get(p) ?? null);
+  return { home, shell: root.shell, ...evaluateRootPath(contents, home, loginPaths(contents, home), stats) };
 }, [...LOGIN_PATH_FILES, ...LOGIN_SHELL_FILES]);
 
 export interface RootLoginPath extends RootPathSettings { home: string; shell: string }

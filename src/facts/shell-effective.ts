@@ -88,9 +88,15 @@ function testValue(args: Array<string | null>, ctx: Ctx): boolean | undefined {
   if (a.length === 2 && a[0] === '-z') return a[1] === '';
   if (a.length === 2 && ['-f', '-r', '-e', '-s'].includes(a[0])) {
     const parsed = ctx.files.parsed(a[1]);
-    return parsed === undefined ? undefined : parsed !== null;
+    if (parsed !== undefined) return parsed !== null;
   }
-  if (a.length === 2 && a[0] === '-d') return ctx.files.isDirectory(a[1]);
+  if (a.length === 2 && a[0] === '-d' && ctx.files.isDirectory(a[1]) !== undefined) return ctx.files.isDirectory(a[1]);
+  // a path the fact stat'ed, tested as root tests it (root reads anything; executes what has an x bit)
+  const st = a.length === 2 && /^-[defrsx]$/.test(a[0]) && a[1].startsWith('/') ? ctx.files.stat?.(a[1]) : undefined;
+  if (st !== undefined) {
+    if (st === null) return false;
+    return { '-d': st.type === 'd', '-e': true, '-f': st.type === 'f', '-r': true, '-s': st.size > 0, '-x': st.type === 'd' || (st.mode & 0o111) !== 0 }[a[0]];
+  }
   if (a.length === 3 && ['=', '==', '!='].includes(a[1]) && !/[*?[]/.test(a[2])) return (a[0] === a[2]) === (a[1] !== '!=');
   return undefined;
 }

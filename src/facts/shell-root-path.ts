@@ -12,7 +12,8 @@
  *   OVERRIDE) is not evaluated here: such a PATH is "not determined", and the item says so.
  * - bash then reads /etc/profile and the first of ~/.bash_profile, ~/.bash_login, ~/.profile that exists;
  *   ~/.bashrc only when one of them sources it. The statements are followed as shell-effective.ts does,
- *   with HOME, USER, LOGNAME, EUID and UID known for root, for an interactive and a non-interactive login.
+ *   with HOME, USER, LOGNAME, EUID and UID known for root, for an interactive and a non-interactive login;
+ *   a test of a literal path (`[ -d /opt/tools/bin ]`) is decided from a stat of it (testedPaths).
  * The result is the set of values PATH may end with; a value the files do not determine is UNKNOWN.
  */
 import { parseLoginDefs } from './login-defs.js';
@@ -81,8 +82,20 @@ export interface RootPathSettings {
   notes: string[];
 }
 
+/** What a path tested in the files is (stat, following links); null: it does not exist. */
+export type PathStats = Map<string, { type: string; mode: number; size: number } | null>;
+
+/** The literal absolute paths the files test with -d, -e, -f, -r, -s or -x: stat'ed, so that such tests are decided. */
+export function testedPaths(contents: Map<string, string>): string[] {
+  const found = new Set<string>();
+  for (const text of contents.values()) {
+    for (const m of text.matchAll(/(?:^|[\s[])-[defrsx]\s+(["']?)(\/[A-Za-z0-9._+\/-]+)\1(?=[\s\];&|)]|$)/gm)) found.add(m[2]);
+  }
+  return [...found].slice(0, 200);
+}
+
 /** The start-up files, root's own included: a file of root's home that is absent is known to be absent. */
-function rootShellFiles(contents: Map<string, string>, home: string): ShellFiles {
+function rootShellFiles(contents: Map<string, string>, home: string, stats: PathStats): ShellFiles {
   const base = shellFiles(contents);
   const own = new Set(rootHomeFiles(home));
   return {
@@ -91,6 +104,12 @@ function rootShellFiles(contents: Map<string, string>, home: string): ShellFiles
       const p = base.parsed(path);
       return p === undefined && own.has(path) ? null : p;
     },
+    isDirectory(path) {
+      const known = base.isDirectory(path);
+      if (known !== undefined || !stats.has(path)) return known;
+      return stats.get(path)?.type === 'd';
+    },
+    stat: (path) => stats.get(path),
   };
 }
 
@@ -100,8 +119,8 @@ const SHELLS: Array<[LoginShell, string]> = [
 ];
 
 /** Follow root's start-up files from each PATH a login may give. A pure function of the files' contents. */
-export function evaluateRootPath(contents: Map<string, string>, home: string, logins: LoginPath[]): RootPathSettings {
-  const files = rootShellFiles(contents, home);
+export function evaluateRootPath(contents: Map<string, string>, home: string, logins: LoginPath[], stats: PathStats = new Map()): RootPathSettings {
+  const files = rootShellFiles(contents, home, stats);
   const profile = rootHomeFiles(home).slice(0, HOME_PROFILES.length).find((p) => contents.has(p));
   const order = ['/etc/profile', ...(profile ? [profile] : [])];
   const notes: string[] = [];

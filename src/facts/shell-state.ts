@@ -36,6 +36,11 @@ export interface ShellFiles {
   glob(pattern: string): string[] | null;
   /** whether the path is an existing directory, or undefined when unknown */
   isDirectory(path: string): boolean | undefined;
+  /**
+   * what a test of root on a path not read as a file sees (stat, following links): null when it does not
+   * exist, undefined when not known (the fact did not stat it)
+   */
+  stat?(path: string): { type: string; mode: number; size: number } | null | undefined;
 }
 
 export const key = (v: unknown, o: Origin | null) => `${String(v)}@${o ? `${o.file}:${o.line}` : ''}`;

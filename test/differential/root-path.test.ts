@@ -3,18 +3,18 @@
  * real bash of the Ubuntu 18.04 fixture and of the ACL2 fixture, with their own /etc/profile and
  * /etc/profile.d: fast-check writes root's start-up files (~/.bash_profile, ~/.bash_login, ~/.profile,
  * ~/.bashrc, with PATH assignments in many forms, nested in if, functions, && and ||, with early returns,
- * tildes, $HOME, unset and +=) and picks the PATH login gives; bash, a login shell of root started in a
+ * tildes, $HOME, unset and +=, tests of paths the fact stats) and picks the PATH login gives; bash, a login shell of root started in a
  * chroot of an overlay with `env -i HOME=/root ... PATH=<login's> bash -lc` (and -lic), says the PATH it
  * ends with. bash's PATH must be one of those cis-bdd allows, and when cis-bdd allows one only, it must be
  * bash's. Nothing logs in and nothing runs on the host: the shells run only inside the chroot.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ensureAcl2Base, ensureUbuntuBase, layerApi, withOverlay, type Layer } from '../support/fixtures.js';
-import { evaluateRootPath } from '../../src/facts/shell-root-path.js';
+import { evaluateRootPath, testedPaths, type PathStats } from '../../src/facts/shell-root-path.js';
 import { UNKNOWN } from '../../src/facts/shell-effective.js';
 
 const RUNS = Number(process.env.CIS_BDD_DIFF_RUNS ?? 200);
@@ -43,6 +43,8 @@ const statement: fc.Arbitrary<string> = fc.letrec((tie) => ({
     tie('s').map((a) => `if [ "$EUID" = "0" ]; then\n  ${a}\nfi`),
     tie('s').map((a) => `if [ -n "$PS1" ]; then\n  ${a}\nfi`),
     tie('s').map((a) => `if [ -d /opt/tools ]; then\n  ${a}\nfi`),
+    tie('s').map((a) => `[ -x /usr/bin/id ] && {\n${a}\n}`),
+    tie('s').map((a) => `if [ ! -e /etc/nonexistent.conf ]; then\n  ${a}\nfi`),
     fc.tuple(tie('s'), tie('s')).map(([a, b]) => `if [ "$(id -u)" -eq 0 ]; then\n  ${a}\nelse\n  ${b}\nfi`),
     fc.tuple(tie('s'), fc.boolean()).map(([a, call]) => `rootfn() {\n  ${a}\n}${call ? '\nrootfn' : ''}`),
     fc.tuple(dir, fc.boolean()).map(([d, after]) => `addpath() {\n  case ":\${PATH}:" in\n    *:"$1":*) ;;\n    *) if [ "$2" = "after" ]; then PATH=$PATH:$1; else PATH=$1:$PATH; fi\n  esac\n}\naddpath ${d || '/opt/x'}${after ? ' after' : ''}`),
@@ -53,12 +55,13 @@ const statement: fc.Arbitrary<string> = fc.letrec((tie) => ({
 /** A profile file may source ~/.bashrc (the .bashrc sources nothing, so no file sources itself). */
 const sourceBashrc = fc.constantFrom('', '[ -f ~/.bashrc ] && . ~/.bashrc', 'if [ -f "$HOME/.bashrc" ]; then\n  . "$HOME/.bashrc"\nfi', 'source ~/.bashrc');
 
-interface Case { files: Array<string | null>; login: string }
+interface Case { files: Array<string | null>; login: string; tools: boolean }
 const caseArb: fc.Arbitrary<Case> = fc.record({
   files: fc.tuple(
     ...[0, 1, 2].map(() => fc.option(fc.tuple(statement, sourceBashrc, statement).map(([a, s, b]) => `${a}\n${s}\n${b}`), { nil: null, freq: 2 })),
     fc.option(statement, { nil: null, freq: 3 }),
   ),
+  tools: fc.boolean(),
   login: fc.constantFrom('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '/usr/bin:/bin', '/sbin:/bin:.', '/usr/bin::/bin', '/usr/sbin:/usr/bin:/usr/games:/usr/local/games'),
 });
 
@@ -67,6 +70,8 @@ const END = '>ROOTPATH';
 
 function write(layer: Layer, c: Case): Map<string, string> {
   const own = new Map<string, string>();
+  layer.remove('/opt/tools');
+  if (c.tools) layer.mkdir('/opt/tools');
   ROOT_FILES.forEach((f, i) => {
     layer.remove(`/root/${f}`);
     const text = c.files[i];
@@ -107,7 +112,11 @@ describe.each(DISTROS)("differential: root's login PATH against bash -l in $name
         const layer = layerApi(root);
         fc.assert(fc.property(caseArb, (c) => {
           const contents = new Map([...system, ...write(layer, c)]);
-          const model = evaluateRootPath(contents, '/root', [{ source: 'test', value: c.login }]);
+          // the paths the files test, stat'ed in the chroot as the fact stats them on the target
+          const stats: PathStats = new Map(testedPaths(contents).map((p) => {
+            try { const st = statSync(path.join(root, p)); return [p, { type: st.isDirectory() ? 'd' : st.isFile() ? 'f' : 'o', mode: st.mode & 0o7777, size: st.size }]; } catch { return [p, null]; }
+          }));
+          const model = evaluateRootPath(contents, '/root', [{ source: 'test', value: c.login }], stats);
           const real = runBash(root, c.login);
           runs += 2;
           for (const [label, seen] of [['a non-interactive login shell', real.login], ['an interactive login shell', real.interactive]] as const) {
@@ -122,6 +131,6 @@ describe.each(DISTROS)("differential: root's login PATH against bash -l in $name
       } catch (e) { failure = e; }
     });
     if (failure) throw failure;
-    console.log(`differential root's login PATH, ${d.name} (env -i ... bash -lc and -lic in a chroot): ${RUNS} cases, ${runs} bash runs, ${certain} with one certain PATH, 0 disagreements`);
+    console.log(`differential root's login PATH, ${d.name} (env -i ... bash -lc and -lic in a chroot): ${RUNS} cases, ${runs} bash runs (root's login shells), ${certain} of them with one certain PATH, 0 disagreements`);
   }, 1_800_000);
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPILED_IN_ROOT_PATH, environmentPath, evaluateRootPath, loginPaths } from '../../src/facts/shell-root-path.js';
+import { COMPILED_IN_ROOT_PATH, environmentPath, evaluateRootPath, loginPaths, testedPaths, type PathStats } from '../../src/facts/shell-root-path.js';
 import { UNKNOWN } from '../../src/facts/shell-effective.js';
 import { ensureAcl2Base, ensureUbuntuBase } from '../support/fixtures.js';
 
@@ -84,6 +84,16 @@ describe("root's login PATH from files", () => {
     const s = evaluateRootPath(new Map([['/etc/profile', '. /opt/site/env.sh\n']]), '/root', [{ source: 'test', value: '/usr/bin' }]);
     expect(values(s)).toContain(UNKNOWN);
     expect(s.notes.join('\n')).toMatch(/sources \/opt\/site\/env.sh/);
+  });
+
+  it('a test of a literal path is decided from its stat (testedPaths), not taken both ways', () => {
+    const profile = 'if [ -d /opt/x/bin ]; then PATH=$PATH:/opt/x/bin; fi\n[ -x "/usr/bin/id" ] && PATH=/id:$PATH\n';
+    const files = new Map([['/etc/profile', profile]]);
+    expect(testedPaths(files).sort()).toEqual(['/opt/x/bin', '/usr/bin/id']);
+    const run = (stats: PathStats) => values(evaluateRootPath(files, '/root', [{ source: 't', value: '/usr/bin' }], stats));
+    expect(run(new Map([['/opt/x/bin', null], ['/usr/bin/id', { type: 'f', mode: 0o755, size: 1 }]]))).toEqual(['/id:/usr/bin']);
+    expect(run(new Map([['/opt/x/bin', { type: 'd', mode: 0o755, size: 0 }], ['/usr/bin/id', { type: 'f', mode: 0o644, size: 1 }]]))).toEqual(['/usr/bin:/opt/x/bin']);
+    expect(run(new Map()).sort()).toEqual(['/id:/usr/bin', '/id:/usr/bin:/opt/x/bin', '/usr/bin', '/usr/bin:/opt/x/bin']);
   });
 
   it('unset, +=, export and an undecided branch', () => {

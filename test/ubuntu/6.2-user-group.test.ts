@@ -115,6 +115,8 @@ rootfsItemCases(UBUNTU, ['6.2'], [
     reason: /\/opt\/tools is group-writable.*\/opt\/tools is world-writable/ },
   { id: '6.2.12', expect: 'fail', given: "root's ~/.bash_profile (read instead of ~/.profile) adds a directory that does not exist", change: (l) => l.write('/root/.bash_profile', 'PATH=$PATH:$HOME/bin\n'),
     reason: /\/root\/bin does not exist/ },
+  { id: '6.2.12', expect: 'pass', given: 'a profile.d script adds a directory only if it exists, and it does not (the test is decided by a stat)',
+    change: (l) => l.write('/etc/profile.d/opt.sh', 'if [ -d /opt/absent/bin ]; then PATH="$PATH:/opt/absent/bin"; fi\n') },
   { id: '6.2.12', expect: 'error', given: 'a profile.d script takes the PATH from a command', change: (l) => l.write('/etc/profile.d/site.sh', 'PATH="$(cat /etc/site-path)"\n'),
     reason: /not determined by the files: .*\/etc\/profile.d\/site.sh:1/ },
   { id: '6.2.12', expect: 'error', given: 'PATH set in pam_env.conf (not evaluated)', change: (l) => l.append('/etc/security/pam_env.conf', 'PATH DEFAULT=/usr/bin:.\n'),
