@@ -14,7 +14,7 @@
  */
 import type { AndOr, Command, List, Pipeline, SimpleCommand, TopLevel, Word } from './shell-syntax.js';
 import { applyUmask } from './shell-umask.js';
-import { expandWord } from './shell-words.js';
+import { casePattern, expandWord } from './shell-words.js';
 import { copy, initialState, join, key, unknownEffect, UNKNOWN, type LoginShell, type Origin, type Possible, type ShellFiles, type ShellState, type UmaskValue } from './shell-state.js';
 
 export { applyUmask, initialState, join, UNKNOWN };
@@ -45,12 +45,28 @@ function wordValue(w: Word, ctx: Ctx, assignment = false): string | null {
   const dash = ctx.shell.interactive ? 'himBHs' : 'hB';
   if (/^"?\$\{-#\*i\}"?$/.test(w.raw)) return dash.includes('i') ? dash.slice(dash.indexOf('i') + 1) : dash;
   if (/^"?\$-"?$/.test(w.raw)) return dash;
-  return expandWord(w.raw, (name) => {
-    if (ctx.vars.has(name)) return ctx.vars.get(name)!;
-    if (name === 'PS1') return ctx.shell.interactive ? '\\s-\\v\\$ ' : '';
-    if (name === 'BASH') return '/bin/bash';
-    return null;
-  }, assignment);
+  return expandWord(w.raw, (name) => lookupVar(name, ctx), assignment);
+}
+
+function lookupVar(name: string, ctx: Ctx): string | null {
+  if (ctx.vars.has(name)) return ctx.vars.get(name)!;
+  if (name === 'PS1') return ctx.shell.interactive ? '\\s-\\v\\$ ' : '';
+  if (name === 'BASH') return '/bin/bash';
+  return null;
+}
+
+/** The arm a case runs when its word and the patterns up to the matching one are known: its index, -1 for none, null when not known. */
+function caseArm(c: Extract<Command, { kind: 'case' }>, s: ShellState, ctx: Ctx): number | null {
+  if (!c.word || c.fallthrough) return null;
+  syncPath(s, ctx);
+  const subject = wordValue(c.word, ctx);
+  if (subject === null) return null;
+  for (let k = 0; k < c.arms.length; k++) {
+    const patterns = c.arms[k].patterns.map((p) => casePattern(p, (name) => lookupVar(name, ctx)));
+    if (patterns.some((p) => p === null)) return null;
+    if (patterns.some((p) => p!.test(subject))) return k;
+  }
+  return -1;
 }
 
 /** $PATH in words: known when every path through the files so far agrees on it. */
@@ -269,6 +285,7 @@ function callFunction(bodies: Array<Command | null>, s: ShellState, ctx: Ctx, ar
   return join(s, ...outcomes);
 }
 
+
 function pipeline(p: Pipeline, s: ShellState, ctx: Ctx): Outcome {
   if (p.commands.length > 1) return { state: s, status: undefined };
   const o = command(p.commands[0], s, ctx);
@@ -321,6 +338,8 @@ function command(c: Command, s: ShellState, ctx: Ctx): Outcome {
       return { state: join(...ends), status: undefined };
     }
     case 'case': {
+      const arm = caseArm(c, s, ctx);
+      if (arm !== null) return { state: arm < 0 ? s : runList(c.arms[arm].body, s, ctx).state, status: undefined };
       const exhaustive = c.arms.some((a) => a.patterns.includes('*'));
       return { state: join(...c.arms.map((a) => runList(a.body, s, ctx).state), exhaustive ? null : s), status: undefined };
     }

@@ -81,3 +81,44 @@ export function expandWord(raw: string, lookup: VariableLookup, assignment = fal
   }
   return out;
 }
+
+/**
+ * A case pattern as a regular expression: quoted parts and expansions inside double quotes match
+ * literally, unquoted * and ? are wildcards, $NAME and ${NAME} are their values. null when the pattern
+ * cannot be decided here (a bracket expression, an unquoted expansion with wildcard characters in it,
+ * command substitution, a variable not known).
+ */
+export function casePattern(raw: string, lookup: VariableLookup): RegExp | null {
+  const lit = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  let re = '';
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i];
+    if (c === "'") {
+      const j = raw.indexOf("'", i + 1);
+      if (j < 0) return null;
+      re += lit(raw.slice(i + 1, j));
+      i = j + 1;
+    } else if (c === '"') {
+      const j = raw.indexOf('"', i + 1);
+      if (j < 0) return null;
+      const inner = expandWord(raw.slice(i, j + 1), lookup);
+      if (inner === null) return null;
+      re += lit(inner);
+      i = j + 1;
+    } else if (c === '\\') {
+      if (i + 1 >= raw.length) return null;
+      re += lit(raw[i + 1]);
+      i += 2;
+    } else if (c === '$') {
+      const r = dollar(raw, i, lookup);
+      if (!r || /[*?[\\]/.test(r[0])) return null;
+      re += lit(r[0]);
+      i = r[1];
+    } else if (c === '*') { re += '[\\s\\S]*'; i++; }
+    else if (c === '?') { re += '[\\s\\S]'; i++; }
+    else if (c === '[' || c === '`') return null;
+    else { re += lit(c); i++; }
+  }
+  return new RegExp(`^${re}$`);
+}
