@@ -12,6 +12,8 @@ import { membersOfGroup } from '../src/facts/group-membership.js';
 import { analysePath, homeListings, normaliseHome, rootLoginPath, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
 import type { FileStat, WalkEntry } from '../src/targets/target.js';
 import type { Change } from '../src/model/remediation.js';
+import { CheckError } from '../src/model/verdict.js';
+import { UNKNOWN, type Possible } from '../src/facts/shell-effective.js';
 
 const accountLine = (u: PasswdEntry) => `/etc/passwd:${u.line} ${u.name} (uid ${u.uid}, gid ${u.gid}, home ${u.home}, shell ${u.shell})`;
 const groupLine = (g: GroupEntry) => `/etc/group:${g.line} ${g.name} (gid ${g.gid}${g.members.length ? `, members ${g.members.join(',')}` : ''})`;
@@ -427,28 +429,37 @@ Then('none of these home directories contains a {string} file', async function (
 
 // ---------------------------------------------------------------- root's PATH
 
-Given("root's PATH as its login shell sets it, on a running system", async function (this: CisWorld) {
-  const value = await this.liveFact(rootLoginPath);
-  if (value === undefined) return this.notApplicable("offline root filesystem: root's login PATH exists only on a running system");
-  this.subject.rootPath = value.path;
-  this.record(value.command, `PATH=${value.path}`);
-  return undefined;
+Given("root's PATH as a login shell of root sets it, worked out from login's settings and root's start-up files", async function (this: CisWorld) {
+  const settings = await this.facts.get(rootLoginPath);
+  const where = (o: Possible<string | null>) => (o.origin ? `${o.origin.file}:${o.origin.line} ${o.origin.text}` : 'unchanged by the start-up files');
+  const unknown = settings.outcomes.flatMap((o) => o.values.filter((v) => v.value === UNKNOWN).map((v) => `${o.login.source}, ${o.shell}: ${where(v)}`));
+  const lines = settings.outcomes.flatMap((o, i) => [
+    ...(i > 0 && settings.outcomes[i - 1].login === o.login ? [] : [`PATH given at login: ${o.login.value ?? '(not determined)'}, ${o.login.source}`]),
+    `  ${o.shell}, after ${settings.files.join(', ')}: ${o.values.map((v) => (v.value === UNKNOWN ? `not determined (${where(v)})` : `PATH=${v.value ?? '(unset)'} (${where(v)})`)).join('\n    or ')}`,
+  ]);
+  this.record(`root's login PATH, from ${['/etc/login.defs', '/etc/environment', ...settings.files].join(', ')} (root's shell ${settings.shell}, home ${settings.home})`,
+    [...lines, ...settings.notes.map((n) => `note: ${n}`)].join('\n'));
+  if (unknown.length) throw new CheckError(`root's PATH is not determined by the files: ${[...new Set(unknown)].slice(0, 3).join('; ')}`);
+  const paths = [...new Set(settings.outcomes.flatMap((o) => o.values.map((v) => v.value ?? '')))];
+  if (!paths.length) throw new CheckError("no login shell of root reaches its prompt (a start-up file exits): there is no PATH to judge");
+  this.subject.rootPaths = paths;
 });
 
+/** Each PATH root may log in with; a problem found in any of them is a problem of root's PATH. */
+const rootPaths = (world: CisWorld) => world.subject.rootPaths as string[];
+
 Then("root's PATH has no empty entry, no trailing colon and no \".\"", function (this: CisWorld) {
-  const path = this.subject.rootPath as string;
-  const { problems } = analysePath(path);
-  if (problems.length) {
-    this.needsPerson([
-      `find where root's PATH gets these entries (/etc/profile, /etc/profile.d/*.sh, /etc/bashrc, /root/.bash_profile, /root/.bashrc) and remove them: ${problems.join('; ')}`,
-    ]);
-    this.fail(`root's PATH ${JSON.stringify(path)}: ${problems.join('; ')}`);
-  }
+  const found = rootPaths(this).map((path) => ({ path, problems: analysePath(path).problems })).filter((p) => p.problems.length);
+  if (!found.length) return;
+  const all = [...new Set(found.flatMap((f) => f.problems))];
+  this.needsPerson([
+    `find where root's PATH gets these entries (/etc/login.defs ENV_SUPATH, /etc/environment, /etc/profile, /etc/profile.d/*.sh, /etc/bashrc, /root/.bash_profile, /root/.profile, /root/.bashrc) and remove them: ${all.join('; ')}`,
+  ]);
+  this.fail(found.map((f) => `root's PATH ${JSON.stringify(f.path)}: ${f.problems.join('; ')}`).join(' | '));
 });
 
 Then("every directory in root's PATH exists, is owned by root and is not writable by its group or by others", async function (this: CisWorld) {
-  const path = this.subject.rootPath as string;
-  const { directories } = analysePath(path);
+  const directories = [...new Set(rootPaths(this).flatMap((p) => analysePath(p).directories))];
   const stats = await this.facts.stat(directories);
   const problems: string[] = [];
   const lines: string[] = [];

@@ -51,9 +51,13 @@ Feature: 6.2 User and Group Settings
     The directories in root's PATH are searched in order for every command root types. The current
     directory, or a directory someone other than root can write to, lets that person put a program of
     their choice where root will run it; a directory that does not exist can be created by whoever may
-    write to its parent. The PATH is read from root's own login shell on the running system; an offline
-    root filesystem has none.
-    Given root's PATH as its login shell sets it, on a running system
+    write to its parent. Nothing logs in to find out: the PATH a login gives root (ENV_SUPATH in
+    /etc/login.defs or login's compiled-in one, and the PATH pam_env takes from /etc/environment) is
+    followed through the files a login shell of root reads (/etc/profile, /etc/profile.d, the first of
+    root's ~/.bash_profile, ~/.bash_login and ~/.profile, and ~/.bashrc and /etc/bashrc where they are
+    sourced), on a running system and on an offline root filesystem alike. Every PATH root may log in
+    with is judged; a PATH the files do not determine is an error, never a pass.
+    Given root's PATH as a login shell of root sets it, worked out from login's settings and root's start-up files
     Then root's PATH has no empty entry, no trailing colon and no "."
     And every directory in root's PATH exists, is owned by root and is not writable by its group or by others
 

@@ -122,6 +122,7 @@ export async function auditCommand(rest: string[], harden: boolean): Promise<num
       trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
       ...limits,
   };
+  await (await import('../engine/privilege.js')).warnWhenNotRoot(progress, common);
   if (harden) return hardenOne(common, values, progress);
   return auditOne(common, values, progress);
 }

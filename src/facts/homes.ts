@@ -1,5 +1,5 @@
 /**
- * Users' home directories and what lies directly in them, and root's login PATH.
+ * Users' home directories and what lies directly in them, and root's login PATH (from its files).
  *
  * Whose homes: accounts that can log in, i.e. every account in /etc/passwd except those whose shell
  * refuses a login (NON_LOGIN_SHELLS) and the traditional command accounts halt, sync and shutdown, whose
@@ -13,6 +13,8 @@ import { CheckError } from '../model/verdict.js';
 import type { FileStat, WalkEntry } from '../targets/target.js';
 import { passwd, type PasswdEntry } from './accounts.js';
 import { defineFact } from './store.js';
+import { LOGIN_SHELL_FILES } from './shell-login.js';
+import { evaluateRootPath, LOGIN_PATH_FILES, loginPaths, rootHomeFiles, testedPaths, type PathStats, type RootPathSettings } from './shell-root-path.js';
 
 /** Shells that refuse an interactive login. */
 export const NON_LOGIN_SHELLS = ['/usr/sbin/nologin', '/sbin/nologin', '/bin/false', '/usr/bin/false'];
@@ -134,24 +136,6 @@ export const homeListings = defineFact<HomeListing[]>('home-listings', async ({ 
   return listings.sort((a, b) => (a.home < b.home ? -1 : 1));
 });
 
-const PATH_START = 'CISBDD-PATH<';
-const PATH_END = '>CISBDD-PATH';
-
-/**
- * Root's PATH in a login shell: `su - root` starts root's own login shell (so /etc/login.defs, PAM's
- * environment, /etc/profile and root's profile all apply) and prints the PATH between markers, so that
- * whatever the profile scripts print does not mix with it.
- */
-export const ROOT_LOGIN_PATH_COMMAND = `su - root -c 'printf "${PATH_START}%s${PATH_END}" "$PATH"' </dev/null`;
-
-/** Extract the PATH printed between the markers. */
-export function parseMarkedPath(stdout: string): string {
-  const start = stdout.indexOf(PATH_START);
-  const end = stdout.indexOf(PATH_END, start + PATH_START.length);
-  if (start < 0 || end < 0) throw new CheckError(`root's login shell did not print its PATH (output: ${JSON.stringify(stdout.slice(0, 200))})`);
-  return stdout.slice(start + PATH_START.length, end);
-}
-
 export interface PathProblems {
   entries: string[];
   /** problems of the PATH string itself */
@@ -180,9 +164,31 @@ export function analysePath(path: string): PathProblems {
   return { entries, problems, directories: [...new Set(directories)] };
 }
 
-/** root's PATH as a login shell sets it, on a running system. */
-export const rootLoginPath = defineFact<{ command: string; path: string }>('root-login-path', async ({ facts }) => {
-  const r = await facts.fileCommand("root's login PATH", ROOT_LOGIN_PATH_COMMAND);
-  if (r.exitCode !== 0) throw new CheckError(`su - root failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 200)}`);
-  return { command: "su - root -c 'printf %s \"$PATH\"'", path: parseMarkedPath(r.stdout.toString('utf8')) };
-});
+/**
+ * root's PATH as a login shell of root sets it, worked out from the files (shell-root-path.ts): nothing
+ * logs in, so no authentication is attempted and none is logged. root's files are readable by root only:
+ * an audit that is not root gets "cannot be read", an error, never a pass.
+ */
+export const rootLoginPath = defineFact<RootLoginPath>('root-login-path', async ({ facts }) => {
+  const root = (await facts.get(passwd)).find((u) => u.name === 'root');
+  if (!root) throw new CheckError('/etc/passwd has no root account');
+  if (!/(^|\/)bash$/.test(root.shell)) {
+    throw new CheckError(`root's login shell is ${JSON.stringify(root.shell)} (/etc/passwd:${root.line}): its PATH is worked out for bash only; check it by hand`);
+  }
+  const home = normaliseHome(root.home);
+  if (home === null) throw new CheckError(`root's home ${JSON.stringify(root.home)} (/etc/passwd:${root.line}) is not an absolute path`);
+  const reads = await facts.readMany([...LOGIN_PATH_FILES, ...LOGIN_SHELL_FILES, ...rootHomeFiles(home)]);
+  const contents = new Map<string, string>();
+  for (const r of reads) {
+    if (r.state === 'unreadable') throw new CheckError(`${r.path} cannot be read: ${r.reason}`);
+    if (r.state === 'file') contents.set(r.path, r.content.toString('utf8'));
+  }
+  if (!contents.has('/etc/profile')) throw new CheckError('/etc/profile does not exist: the start-up files of a login shell cannot be followed');
+  const stats: PathStats = new Map();
+  const tested = testedPaths(contents);
+  const found = await facts.stat(tested);
+  for (const p of tested) stats.set(p, found.get(p) ?? null);
+  return { home, shell: root.shell, ...evaluateRootPath(contents, home, loginPaths(contents, home), stats) };
+}, [...LOGIN_PATH_FILES, ...LOGIN_SHELL_FILES]);
+
+export interface RootLoginPath extends RootPathSettings { home: string; shell: string }

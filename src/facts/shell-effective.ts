@@ -14,68 +14,11 @@
  */
 import type { AndOr, Command, List, Pipeline, SimpleCommand, TopLevel, Word } from './shell-syntax.js';
 import { applyUmask } from './shell-umask.js';
+import { casePattern, expandWord } from './shell-words.js';
+import { copy, initialState, join, key, unknownEffect, UNKNOWN, type LoginShell, type Origin, type Possible, type ShellFiles, type ShellState, type UmaskValue } from './shell-state.js';
 
-export { applyUmask };
-
-/** Where a value came from: the statement that set it, or "initial" (what the shell had before the files). */
-export interface Origin { file: string; line: number; text: string }
-/** A possible value of TMOUT: its text, or null when unset; '*' marks a value the files do not determine. */
-export interface Possible<T> { value: T; origin: Origin | null }
-export const UNKNOWN = '*';
-/** A umask: the mask bits, 'inherited' (what login gave the shell, e.g. pam_umask), or UNKNOWN. */
-export type UmaskValue = number | 'inherited' | typeof UNKNOWN;
-
-export interface ShellState {
-  tmout: Map<string, Possible<string | null>>;
-  readonly: Set<boolean>;
-  exported: Set<boolean>;
-  umask: Map<string, Possible<UmaskValue>>;
-  functions: Map<string, Array<Command | null>>;
-}
-
-/** The kind of login shell the files are run for: the files test whether it is interactive, never who logs in. */
-export interface LoginShell { interactive: boolean; login: boolean }
-
-export interface ShellFiles {
-  /**
-   * the parsed file; null when it does not exist, a string (why) when it could not be read or parsed,
-   * undefined when it is not one of the files the fact read
-   */
-  parsed(path: string): TopLevel[] | null | string | undefined;
-  /** the existing files a glob matches, in the order bash expands it; null when the glob is not one the fact read */
-  glob(pattern: string): string[] | null;
-  /** whether the path is an existing directory, or undefined when unknown */
-  isDirectory(path: string): boolean | undefined;
-}
-
-const key = (v: unknown, o: Origin | null) => `${String(v)}@${o ? `${o.file}:${o.line}` : ''}`;
-
-export function initialState(): ShellState {
-  return {
-    tmout: new Map([[key(null, null), { value: null, origin: null }]]), readonly: new Set([false]), exported: new Set([false]),
-    umask: new Map([[key('inherited', null), { value: 'inherited', origin: null }]]), functions: new Map(),
-  };
-}
-
-const copy = (s: ShellState): ShellState => ({
-  tmout: new Map(s.tmout), readonly: new Set(s.readonly), exported: new Set(s.exported), umask: new Map(s.umask), functions: new Map(s.functions),
-});
-
-/** The union of the states of several paths; null is a path that never gets here. */
-export function join(...states: Array<ShellState | null>): ShellState | null {
-  const live = states.filter((s): s is ShellState => s !== null);
-  if (!live.length) return null;
-  const out = copy(live[0]);
-  for (const s of live.slice(1)) {
-    for (const [k, v] of s.tmout) out.tmout.set(k, v);
-    for (const v of s.readonly) out.readonly.add(v);
-    for (const v of s.exported) out.exported.add(v);
-    for (const [k, v] of s.umask) out.umask.set(k, v);
-    for (const [name, bodies] of s.functions) out.functions.set(name, [...new Set([...(out.functions.get(name) ?? [null]), ...bodies])]);
-    for (const [name, bodies] of out.functions) if (!s.functions.has(name) && !bodies.includes(null)) out.functions.set(name, [...bodies, null]);
-  }
-  return out;
-}
+export { applyUmask, initialState, join, UNKNOWN };
+export type { LoginShell, Origin, Possible, ShellFiles, ShellState, UmaskValue };
 
 interface Ctx {
   files: ShellFiles;
@@ -92,28 +35,63 @@ interface Ctx {
 
 interface Outcome { state: ShellState | null; status: boolean | undefined }
 
-/** Every tracked value may now be anything: for sourcing a file the fact has not read, eval, and the like. */
-function unknownEffect(s: ShellState, origin: Origin): ShellState {
-  const out = copy(s);
-  out.tmout.set(key(UNKNOWN, origin), { value: UNKNOWN, origin });
-  out.readonly.add(true); out.exported.add(true); out.exported.add(false);
-  out.umask.set(key(UNKNOWN, origin), { value: UNKNOWN, origin });
-  return out;
+/**
+ * A word's value, with the few variables known here ($i of an unrolled loop, a function's $1, PS1, BASH,
+ * $-, and those the caller set: HOME, EUID, a PATH every path agrees on).
+ */
+function wordValue(w: Word, ctx: Ctx, assignment = false): string | null {
+  // an unquoted ~ at the start (in an assignment, also after a colon) is the home directory
+  if (w.value !== null && !w.raw.startsWith('~') && !(assignment && w.raw.includes(':~'))) return w.value;
+  const dash = ctx.shell.interactive ? 'himBHs' : 'hB';
+  if (/^"?\$\{-#\*i\}"?$/.test(w.raw)) return dash.includes('i') ? dash.slice(dash.indexOf('i') + 1) : dash;
+  if (/^"?\$-"?$/.test(w.raw)) return dash;
+  return expandWord(w.raw, (name) => lookupVar(name, ctx), assignment);
 }
 
-/** A word's value, with the few variables known here ($i of an unrolled loop, PS1, BASH, $-). */
-function wordValue(w: Word, ctx: Ctx): string | null {
-  if (w.value !== null) return w.value;
-  const m = /^"?\$\{?([A-Za-z_]\w*|-)(:?-)?\}?"?$/.exec(w.raw) ?? /^"?\$\{(-)#\*i\}"?$/.exec(w.raw);
-  if (!m) return null;
-  const name = m[1];
-  const dash = ctx.shell.interactive ? 'himBHs' : 'hB';
-  if (w.raw.includes('#*i')) return dash.includes('i') ? dash.slice(dash.indexOf('i') + 1) : dash;
+function lookupVar(name: string, ctx: Ctx): string | null {
   if (ctx.vars.has(name)) return ctx.vars.get(name)!;
   if (name === 'PS1') return ctx.shell.interactive ? '\\s-\\v\\$ ' : '';
   if (name === 'BASH') return '/bin/bash';
-  if (name === '-') return dash;
   return null;
+}
+
+/** The arm a case runs when its word and the patterns up to the matching one are known: its index, -1 for none, null when not known. */
+function caseArm(c: Extract<Command, { kind: 'case' }>, s: ShellState, ctx: Ctx): number | null {
+  if (!c.word || c.fallthrough) return null;
+  syncPath(s, ctx);
+  const subject = wordValue(c.word, ctx);
+  if (subject === null) return null;
+  for (let k = 0; k < c.arms.length; k++) {
+    const patterns = c.arms[k].patterns.map((p) => casePattern(p, (name) => lookupVar(name, ctx)));
+    if (patterns.some((p) => p === null)) return null;
+    if (patterns.some((p) => p!.test(subject))) return k;
+  }
+  return -1;
+}
+
+/** $PATH in words: known when every path through the files so far agrees on it. */
+function syncPath(s: ShellState, ctx: Ctx): void {
+  const values = [...s.path.values()];
+  if (values.length === 1 && values[0].value !== UNKNOWN) ctx.vars.set('PATH', values[0].value ?? '');
+  else ctx.vars.delete('PATH');
+}
+
+/** More possible values of PATH than this: it is taken as not determined. */
+const MAX_PATHS = 64;
+
+/** PATH=raw (or PATH+=raw), worked out for each value PATH may have before it. */
+function assignPath(s: ShellState, raw: string, append: boolean, origin: Origin, ctx: Ctx): ShellState {
+  const out = copy(s);
+  out.path = new Map();
+  for (const old of s.path.values()) {
+    if (old.value === UNKNOWN) ctx.vars.delete('PATH'); else ctx.vars.set('PATH', old.value ?? '');
+    const word = wordValue({ raw, value: null, quoted: false }, ctx, true);
+    const value = word === null || (append && old.value === UNKNOWN) ? UNKNOWN : append ? (old.value ?? '') + word : word;
+    out.path.set(key(value, origin), { value, origin });
+  }
+  if (out.path.size > MAX_PATHS) out.path = new Map([[key(UNKNOWN, origin), { value: UNKNOWN, origin }]]);
+  syncPath(out, ctx);
+  return out;
 }
 
 /** The outcome of a test ([ ... ], test, [[ ... ]]) when the files decide it. */
@@ -126,9 +104,15 @@ function testValue(args: Array<string | null>, ctx: Ctx): boolean | undefined {
   if (a.length === 2 && a[0] === '-z') return a[1] === '';
   if (a.length === 2 && ['-f', '-r', '-e', '-s'].includes(a[0])) {
     const parsed = ctx.files.parsed(a[1]);
-    return parsed === undefined ? undefined : parsed !== null;
+    if (parsed !== undefined) return parsed !== null;
   }
-  if (a.length === 2 && a[0] === '-d') return ctx.files.isDirectory(a[1]);
+  if (a.length === 2 && a[0] === '-d' && ctx.files.isDirectory(a[1]) !== undefined) return ctx.files.isDirectory(a[1]);
+  // a path the fact stat'ed, tested as root tests it (root reads anything; executes what has an x bit)
+  const st = a.length === 2 && /^-[defrsx]$/.test(a[0]) && a[1].startsWith('/') ? ctx.files.stat?.(a[1]) : undefined;
+  if (st !== undefined) {
+    if (st === null) return false;
+    return { '-d': st.type === 'd', '-e': true, '-f': st.type === 'f', '-r': true, '-s': st.size > 0, '-x': st.type === 'd' || (st.mode & 0o111) !== 0 }[a[0]];
+  }
   if (a.length === 3 && ['=', '==', '!='].includes(a[1]) && !/[*?[]/.test(a[2])) return (a[0] === a[2]) === (a[1] !== '!=');
   return undefined;
 }
@@ -146,24 +130,30 @@ function assignTmout(s: ShellState, value: string | null, origin: Origin, ctx: C
   return kept && !plainAssignment ? join(kept, out) : out;
 }
 
+/** eval of the output of these commands sets none of what is tracked here. */
+const EVAL_KNOWN = /^"\$\((SHELL=\/bin\/sh )?(lesspipe|\/usr\/bin\/lesspipe|dircolors -b( ~\/\.dircolors)?)\)"$/;
+
 const DECLARERS = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
 
 function simple(c: SimpleCommand, s: ShellState, ctx: Ctx): Outcome {
   const origin = originOf(c, ctx);
   const words = c.words;
   let i = 0;
-  const assignments: Array<[string, string | null]> = [];
-  while (i < words.length && /^[A-Za-z_]\w*=/.test(words[i].raw)) {
+  syncPath(s, ctx);
+  const assignments: Array<[string, string | null, string, boolean]> = [];
+  while (i < words.length && /^[A-Za-z_]\w*\+?=/.test(words[i].raw)) {
     const eq = words[i].raw.indexOf('=');
-    const value = wordValue({ raw: words[i].raw.slice(eq + 1), value: words[i].value === null ? null : words[i].value!.slice(eq + 1), quoted: words[i].quoted }, ctx);
-    assignments.push([words[i].raw.slice(0, eq), value]);
+    const append = words[i].raw[eq - 1] === '+';
+    const value = wordValue({ raw: words[i].raw.slice(eq + 1), value: words[i].value === null ? null : words[i].value!.slice(eq + 1), quoted: words[i].quoted }, ctx, true);
+    assignments.push([words[i].raw.slice(0, append ? eq - 1 : eq), append ? null : value, words[i].raw.slice(eq + 1), append]);
     i++;
   }
   if (i === words.length) {
     let out: ShellState | null = s;
-    for (const [name, value] of assignments) {
+    for (const [name, value, raw, append] of assignments) {
       if (name === 'TMOUT' && out) out = assignTmout(out, value ?? UNKNOWN, origin, ctx, true);
-      else if (name !== 'TMOUT') ctx.vars.delete(name);
+      else if (name === 'PATH' && out) out = assignPath(out, raw, append, origin, ctx);
+      else if (name !== 'TMOUT' && name !== 'PATH') ctx.vars.delete(name);
     }
     return { state: out, status: out ? true : undefined };
   }
@@ -188,6 +178,11 @@ function simple(c: SimpleCommand, s: ShellState, ctx: Ctx): Outcome {
   if (name === 'unset') {
     const names = args.map((w) => w.value);
     if (names.includes('-f')) return { state, status: undefined };
+    if (names.includes('PATH')) {
+      state = copy(state);
+      state.path = new Map([[key(null, origin), { value: null, origin }]]);
+      syncPath(state, ctx);
+    }
     if (!names.includes('TMOUT')) return { state, status: undefined };
     if (!state.readonly.has(false)) return { state, status: false };
     const out = copy(state);
@@ -197,9 +192,11 @@ function simple(c: SimpleCommand, s: ShellState, ctx: Ctx): Outcome {
   if (name === 'return') { ctx.returns.push(state); return { state: null, status: undefined }; }
   if (name === 'exit' || name === 'exec' && args.length > 0) return { state: null, status: undefined };
   if (name === '.' || name === 'source') return source(args[0] ? wordValue(args[0], ctx) : null, state, origin, ctx);
+  // lesspipe and dircolors -b print assignments of LESSOPEN, LESSCLOSE and LS_COLORS only
+  if (name === 'eval' && args.length === 1 && EVAL_KNOWN.test(args[0].raw)) return { state, status: undefined };
   if (name === 'eval' || name === 'builtin' || name === 'command' || name === 'set' && args.some((a) => a.value === '-a')) return { state: unknownEffect(state, origin), status: undefined };
   const bodies = state.functions.get(name);
-  if (bodies) return { state: callFunction(bodies, state, ctx), status: undefined };
+  if (bodies) return { state: callFunction(bodies, state, ctx, args.map((a) => wordValue(a, ctx))), status: undefined };
   return { state, status: undefined };
 }
 
@@ -239,6 +236,11 @@ function declare(cmd: string, args: Word[], s: ShellState, origin: Origin, ctx: 
     }
     if (functions || !state) continue;
     const raw = w.raw;
+    if (/^PATH\+?=/.test(raw)) {
+      const assigned = assignPath(state, raw.slice(raw.indexOf('=') + 1), raw[4] === '+', origin, ctx);
+      state = local ? join(state, assigned) : assigned;
+      continue;
+    }
     if (raw !== 'TMOUT' && !raw.startsWith('TMOUT=') && !(v !== null && (v === 'TMOUT' || v.startsWith('TMOUT=')))) continue;
     if (local) { state = join(state, unknownEffect(state, origin)); continue; }
     const text = v ?? raw;
@@ -267,17 +269,22 @@ function source(path: string | null, s: ShellState, origin: Origin, ctx: Ctx): O
   return { state: runFile(path, parsed, s, { ...ctx, depth: ctx.depth + 1 }), status: undefined };
 }
 
-function callFunction(bodies: Array<Command | null>, s: ShellState, ctx: Ctx): ShellState | null {
+function callFunction(bodies: Array<Command | null>, s: ShellState, ctx: Ctx, args: Array<string | null>): ShellState | null {
   if (ctx.inFunction > 4) return unknownEffect(s, { file: ctx.file, line: 0, text: 'a recursive function' });
   const outcomes = bodies.map((body) => {
     if (!body) return s;
     const returns: ShellState[] = [];
-    const inner = { ...ctx, returns, inFunction: ctx.inFunction + 1 };
+    // the function's own positional parameters, for the length of the call
+    const vars = new Map([...ctx.vars].filter(([n]) => !/^[0-9]$/.test(n)));
+    args.slice(0, 9).forEach((a, k) => { if (a !== null) vars.set(String(k + 1), a); });
+    for (let k = args.length + 1; k <= 9; k++) vars.set(String(k), '');
+    const inner = { ...ctx, vars, returns, inFunction: ctx.inFunction + 1 };
     return join(command(body, s, inner).state, ...returns);
   });
   // what a function sets may have been local to it: the state before the call stays possible
   return join(s, ...outcomes);
 }
+
 
 function pipeline(p: Pipeline, s: ShellState, ctx: Ctx): Outcome {
   if (p.commands.length > 1) return { state: s, status: undefined };
@@ -331,6 +338,8 @@ function command(c: Command, s: ShellState, ctx: Ctx): Outcome {
       return { state: join(...ends), status: undefined };
     }
     case 'case': {
+      const arm = caseArm(c, s, ctx);
+      if (arm !== null) return { state: arm < 0 ? s : runList(c.arms[arm].body, s, ctx).state, status: undefined };
       const exhaustive = c.arms.some((a) => a.patterns.includes('*'));
       return { state: join(...c.arms.map((a) => runList(a.body, s, ctx).state), exhaustive ? null : s), status: undefined };
     }

@@ -11,7 +11,8 @@ export interface Word { raw: string; value: string | null; quoted: boolean }
 export interface SimpleCommand { kind: 'simple'; words: Word[]; line: number; text: string }
 export interface IfCommand { kind: 'if'; clauses: Array<{ cond: List; body: List }>; otherwise: List | null }
 export interface LoopCommand { kind: 'loop'; variable: string | null; items: Word[] | null; cond: List | null; body: List }
-export interface CaseCommand { kind: 'case'; arms: Array<{ patterns: string[]; body: List }> }
+/** `word`: what is matched; `fallthrough`: an arm ends with ;& or ;;& (the next arm may run too) */
+export interface CaseCommand { kind: 'case'; word: Word | null; fallthrough: boolean; arms: Array<{ patterns: string[]; body: List }> }
 export interface GroupCommand { kind: 'group' | 'subshell'; body: List }
 export interface FunctionDef { kind: 'function'; name: string; body: Command; line: number }
 export type Command = SimpleCommand | IfCommand | LoopCommand | CaseCommand | GroupCommand | FunctionDef;
@@ -323,13 +324,16 @@ class Parser {
 
   private caseCommand(): CaseCommand {
     this.pos++;
+    const subject = this.peek();
+    const word = subject?.t === 'word' ? subject.w : null;
     this.pos++; // the word
+    let fallthrough = false;
     this.skipNewlines();
     this.expectWord('in');
     const arms: CaseCommand['arms'] = [];
     for (;;) {
       this.skipNewlines();
-      if (this.isWord('esac')) { this.pos++; this.redirects(); return { kind: 'case', arms }; }
+      if (this.isWord('esac')) { this.pos++; this.redirects(); return { kind: 'case', word, fallthrough, arms }; }
       if (this.isOp('(')) this.pos++;
       const patterns: string[] = [];
       for (;;) {
@@ -342,6 +346,7 @@ class Parser {
       this.closeOp(')');
       const body = this.list();
       arms.push({ patterns, body });
+      if (this.isOp(';&') || this.isOp(';;&')) fallthrough = true;
       if (this.isOp(';;') || this.isOp(';&') || this.isOp(';;&')) this.pos++;
     }
   }

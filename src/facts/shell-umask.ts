@@ -1,5 +1,5 @@
 /** The umask builtin's arithmetic: a pure function of the old umask and the value written. */
-import type { UmaskValue } from './shell-effective.js';
+import type { UmaskValue } from './shell-state.js';
 
 const UNKNOWN = '*';
 

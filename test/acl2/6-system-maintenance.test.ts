@@ -1,7 +1,7 @@
 /**
  * Chapter 6 (System Maintenance) of CIS Aliyun Linux 2 v1.0.0 on the ACL2 fixture: every automated item
- * passes and fails on an overlay over acl2-stock, as the benchmark's rule says; the live-only parts
- * (6.1.1 rpm -Va, 6.2.6 root's login PATH, the walk from /proc/self/mounts) on containers of the ACL2
+ * passes and fails on an overlay over acl2-stock, as the benchmark's rule says; the live parts
+ * (6.1.1 rpm -Va, 6.2.6 root's login PATH on a running system, the walk from /proc/self/mounts) on containers of the ACL2
  * images; the remediations the failing items record, and a hardening run that applies them.
  */
 import { lchownSync, mkdtempSync, symlinkSync } from 'node:fs';
@@ -125,8 +125,12 @@ rootfsItemCases(ACL2, ['6'], [
   { id: '6.2.5', expect: 'fail', given: 'a second account with uid 0', change: (l) => l.append('/etc/passwd', 'toor:x:0:0::/root:/sbin/nologin\n'), reason: /toor has uid 0/,
     alsoChanges: { '6.2.16': 'fail' } },
 
-  // ---- 6.2.6 needs a running system; see the container cases below
-  { id: '6.2.6', expect: 'not-applicable', given: 'an offline root filesystem has no login PATH', change: () => {}, reason: /offline root filesystem/ },
+  // ---- 6.2.6: root's login PATH worked out from the files, offline as on a running system (nothing logs in)
+  { id: '6.2.6', expect: 'fail', given: "the stock ~/.bash_profile adds $HOME/.local/bin and $HOME/bin, which do not exist", change: () => {},
+    reason: /\/root\/\.local\/bin does not exist; \/root\/bin does not exist[\s\S]*compiled-in PATH for root/ },
+  { id: '6.2.6', expect: 'pass', given: "root's ~/.local/bin and ~/bin exist (pathmunge of /etc/profile followed)", change: (l) => { l.mkdir('/root/.local', 0o700); l.mkdir('/root/.local/bin', 0o700); l.mkdir('/root/bin', 0o700); } },
+  { id: '6.2.6', expect: 'fail', given: "root's ~/.bashrc, sourced by ~/.bash_profile, appends \".\"", change: (l) => { l.mkdir('/root/.local', 0o700); l.mkdir('/root/.local/bin', 0o700); l.mkdir('/root/bin', 0o700); l.append('/root/.bashrc', 'export PATH=$PATH:.\n'); },
+    reason: /is "\." \(the current directory\)/ },
 
   // ---- 6.2.7–6.2.9: homes of the accounts that can log in, root left out
   { id: '6.2.7', expect: 'pass', given: 'the fixture as shipped: no account but root can log in, and root is left out', change: () => {}, reason: /accounts that can log in: none; not checked: root \(left out by this benchmark\)/ },
@@ -256,6 +260,8 @@ describe(`${ACL2} chapter 6: cis-bdd harden applies the mechanical fixes`, () =>
       l.write('/home/alice/.netrc', 'machine x\n', 0o644, 1000, 1000);
       l.chmod('/etc/gshadow', 0o640);
       l.write('/srv/open.txt', 'x', 0o666);
+      // root's stock ~/.bash_profile adds ~/.local/bin and ~/bin to its PATH: made, as an administrator would (6.2.6)
+      for (const d of ['/root/.local', '/root/.local/bin', '/root/bin']) l.mkdir(d, 0o700);
     }, async (root) => {
       const options: HardenOptions = { target: `rootfs:${root}`, benchmark: ACL2, only: ['6'], out: mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-harden-')) };
       const r: HardenResult = await runHarden(options);

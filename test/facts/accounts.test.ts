@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCompatLines, parseGroup, parseGshadow, parsePasswd, parseShadow, passwordState } from '../../src/facts/accounts.js';
 import { firstGroup, groupIdsOf, idGroupIds, idGroupNames, membersOfGroup } from '../../src/facts/group-membership.js';
 import {
-  analysePath, escapeFindPattern, firstLevelListings, loginAccounts, normaliseHome, parseMarkedPath, planHomeWalks, ROOT_LOGIN_PATH_COMMAND,
+  analysePath, escapeFindPattern, firstLevelListings, loginAccounts, normaliseHome, planHomeWalks,
 } from '../../src/facts/homes.js';
 import type { WalkEntry } from '../../src/targets/target.js';
 
@@ -141,13 +141,6 @@ describe('listing the first level of homes', () => {
 });
 
 describe("root's login PATH", () => {
-  it('is read between markers, so what profile scripts print does not mix in', () => {
-    expect(ROOT_LOGIN_PATH_COMMAND).toMatch(/^su - root -c /);
-    expect(parseMarkedPath('Welcome!\nCISBDD-PATH</usr/sbin:/usr/bin>CISBDD-PATH')).toBe('/usr/sbin:/usr/bin');
-    expect(parseMarkedPath('CISBDD-PATH<>CISBDD-PATH')).toBe('');
-    expect(() => parseMarkedPath('su: Authentication failure')).toThrow(/did not print its PATH/);
-  });
-
   it('accepts a clean PATH and lists its directories', () => {
     const r = analysePath('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
     expect(r.problems).toEqual([]);

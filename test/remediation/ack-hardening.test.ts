@@ -24,7 +24,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../support/audit.js';
 import { catalogue, exemptions } from '../support/catalogue.js';
-import { ensureAcl2Base, layerApi, repoRoot, withOverlay } from '../support/fixtures.js';
+import { ensureAcl2Base, layerApi, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { installRpm, writableRpmDb } from '../support/rpm.js';
 import { snapshot } from '../support/snapshot.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
@@ -42,7 +42,6 @@ const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ack-'));
 /** Why a covered item may be not-applicable on the hardened tree (see the header). */
 const ACCEPTED_NOT_APPLICABLE = [
   /^offline root filesystem: .*the persistent configuration was checked and complies$/,
-  /^offline root filesystem: root's login PATH exists only on a running system$/,
   /^\/(tmp|var\/tmp|home) is not a separate mount \(see the item about its partition\)/,
   /^the package ntp is not installed$/,
   // the stock image has no SSH host keys yet: sshd makes them on its first start
@@ -64,7 +63,10 @@ function problemsOf(report: ComplianceReport): string[] {
 describe('acl2-stock hardened with policies/ack-reinforcement.yaml', () => {
   it('passes all 128 covered Level 1 scored items; nothing fails but what ACK waives, untouched; rollback restores the tree', async () => {
     expect(COVERED).toHaveLength(128);
-    await withOverlay(ensureAcl2Base('stock'), writableRpmDb, async (root) => {
+    // root's stock ~/.bash_profile puts ~/.local/bin and ~/bin in its PATH, which a fresh node lacks (6.2.6
+    // fails); no mechanical fix exists, so the operator makes them first, as the acl2-hardened image does
+    const setUp = (l: Layer) => { writableRpmDb(l); for (const d of ['/root/.local', '/root/.local/bin', '/root/bin']) l.mkdir(d, 0o700); };
+    await withOverlay(ensureAcl2Base('stock'), setUp, async (root) => {
       const target = `rootfs:${root}`;
       const pristine = snapshot(root, ['var/lib/cis-bdd', 'var/lib/rpm']);
       const before = (await audit({ target, policy: POLICY })).report;

@@ -104,8 +104,25 @@ rootfsItemCases(UBUNTU, ['6.2'], [
   { id: '6.2.15', expect: 'fail', given: 'a second, indented account named games (glibc skips the white space)', change: (l) => l.append('/etc/passwd', '\tgames:x:998:60::/nonexistent:/usr/sbin/nologin\n'), reason: /user name games/ },
   { id: '6.2.17', expect: 'not-applicable', given: 'there is no shadow group', change: (l) => replaceLine(l, '/etc/group', /^shadow:x:42:$/m, 'shadowed:x:42:') },
 
-  // 6.2.12 needs a running system; see the container cases below
-  { id: '6.2.12', expect: 'not-applicable', given: 'an offline root filesystem has no login PATH', change: () => {}, reason: /offline root filesystem/ },
+  // 6.2.12: root's login PATH worked out from the files, offline as on a running system (nothing logs in)
+  { id: '6.2.12', expect: 'pass', given: "the stock files: ENV_SUPATH and /etc/environment's PATH, unchanged by /etc/profile and /root/.profile",
+    change: () => {}, reason: /ENV_SUPATH in \/etc\/login.defs:\d+[\s\S]*PATH in \/etc\/environment:1[\s\S]*\/usr\/local\/games: directory, mode 0755/ },
+  { id: '6.2.12', expect: 'fail', given: 'root\'s ~/.bashrc, sourced by ~/.profile, appends "."', change: (l) => l.append('/root/.bashrc', 'PATH="$PATH:."\n'),
+    reason: /entry \d+ is "\." \(the current directory\)[\s\S]*\/root\/.bashrc:\d+ PATH="\$PATH:\."/ },
+  { id: '6.2.12', expect: 'fail', given: 'ENV_SUPATH in /etc/login.defs has an empty entry', change: (l) => replaceLine(l, '/etc/login.defs', /^ENV_SUPATH.*$/m, 'ENV_SUPATH\tPATH=/usr/sbin::/usr/bin:/sbin:/bin'),
+    reason: /empty entry "::"/ },
+  { id: '6.2.12', expect: 'fail', given: 'a profile.d script puts a world-writable directory first', change: (l) => { l.write('/etc/profile.d/tools.sh', 'PATH=/opt/tools:$PATH\n'); l.mkdir('/opt/tools', 0o777); },
+    reason: /\/opt\/tools is group-writable.*\/opt\/tools is world-writable/ },
+  { id: '6.2.12', expect: 'fail', given: "root's ~/.bash_profile (read instead of ~/.profile) adds a directory that does not exist", change: (l) => l.write('/root/.bash_profile', 'PATH=$PATH:$HOME/bin\n'),
+    reason: /\/root\/bin does not exist/ },
+  { id: '6.2.12', expect: 'pass', given: 'a profile.d script adds a directory only if it exists, and it does not (the test is decided by a stat)',
+    change: (l) => l.write('/etc/profile.d/opt.sh', 'if [ -d /opt/absent/bin ]; then PATH="$PATH:/opt/absent/bin"; fi\n') },
+  { id: '6.2.12', expect: 'error', given: 'a profile.d script takes the PATH from a command', change: (l) => l.write('/etc/profile.d/site.sh', 'PATH="$(cat /etc/site-path)"\n'),
+    reason: /not determined by the files: .*\/etc\/profile.d\/site.sh:1/ },
+  { id: '6.2.12', expect: 'error', given: 'PATH set in pam_env.conf (not evaluated)', change: (l) => l.append('/etc/security/pam_env.conf', 'PATH DEFAULT=/usr/bin:.\n'),
+    reason: /pam_env.conf:\d+ sets PATH/ },
+  { id: '6.2.12', expect: 'error', given: "root's login shell is not bash", change: (l) => replaceLine(l, '/etc/passwd', /^root:(.*):\/bin\/bash$/m, 'root:$1:/bin/sh'),
+    reason: /root's login shell is "\/bin\/sh"/ },
 ]);
 
 describe(`${UBUNTU} 6.2.17 on a running container`, () => {
