@@ -83,7 +83,8 @@ describe('a hostile root filesystem', () => {
     const reasonOf = (id: string) => items.get(id)?.reason ?? '';
     // only the items that need one of the hostile files changed: an unreadable /etc/issue is an error of
     // 1.7.6 alone (1.7.1 reads /etc/motd; 1.7.5 reads the rewritten /etc/issue.net and gets its own verdict)
-    const expectedChanges = /^(1\.7\.[56]|5\.1\.[89]|5\.3\.\d+|5\.5\.1\.\d|5\.5\.[245]|3\.3\.[2-5]):/;
+    // 6.2.12 (root's PATH) starts from login.defs (ENV_SUPATH/ENV_PATH), so the character device there makes it an error too
+    const expectedChanges = /^(1\.7\.[56]|5\.1\.[89]|5\.3\.\d+|5\.5\.1\.\d|5\.5\.[245]|3\.3\.[2-5]|6\.2\.12):/;
     expect(changed.filter((c) => !expectedChanges.test(c))).toEqual([]);
     for (const c of changed.filter((x) => !/^(3\.3\.|1\.7\.5)/.test(x))) expect(c).toMatch(/-> error: /);
     expect(items.get('1.7.1')?.status).toBe(old.get('1.7.1')?.status);
@@ -91,6 +92,8 @@ describe('a hostile root filesystem', () => {
     // login.defs is a character device inside the tree
     expect(reasonOf('5.5.1.1')).toMatch(/\/etc\/login\.defs.*character device/);
     expect(items.get('5.5.1.1')?.status).toBe('error');
+    expect(items.get('6.2.12')?.status).toBe('error');
+    expect(reasonOf('6.2.12')).toMatch(/\/etc\/login\.defs.*character device/);
     // sshd_config -> urandom
     expect(items.get('5.3.10')?.status).toBe('error');
     expect(reasonOf('5.3.10')).toMatch(/\/etc\/ssh\/sshd_config.*character device/);
