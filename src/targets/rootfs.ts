@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
 import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
+import { globToRegExp, hasWildcard } from '../model/glob.js';
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -133,14 +134,15 @@ export class RootfsTarget implements Target {
   }
 
   private expandSync(pattern: string, seen?: Map<string, Component>): string[] {
-    if (!/[*?[]/.test(pattern)) return [pattern];
+    if (!hasWildcard(pattern)) return [pattern];
     const dir = path.posix.dirname(pattern);
     const base = path.posix.basename(pattern);
-    if (/[*?[]/.test(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
+    if (hasWildcard(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
     const names = this.listSync(dir, seen);
     if (!names) return [pattern];
-    const re = globToRegExp(base);
-    const matches = names.filter((n) => re.test(n) && !(n.startsWith('.') && !base.startsWith('.'))).sort();
+    // as sh expands it: a wildcard matches no leading dot
+    const re = globToRegExp(base, { pathname: true, period: true });
+    const matches = names.filter((n) => re.test(n)).sort();
     return matches.length ? matches.map((n) => path.posix.join(dir, n)) : [pattern];
   }
 
@@ -382,21 +384,5 @@ function errorReason(e: unknown): string {
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return `permission denied (${err.code})`;
   if (err?.code === 'EAGAIN' || err?.code === 'EWOULDBLOCK') return 'the file would block the reader (EAGAIN): not a regular file';
   return err?.code ?? String(e);
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) { re += '\\['; continue; }
-      re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
