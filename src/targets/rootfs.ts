@@ -1,7 +1,8 @@
 /**
  * A root filesystem mounted or unpacked on the auditing machine. Nothing is ever executed on it: files are
  * read with the auditing machine's own system calls, and the walk runs the auditing machine's `find`
- * over the directory. Absolute symlinks inside the tree resolve against the tree's root, not the host's.
+ * over the directory (host-find.ts). Absolute symlinks inside the tree resolve against the tree's root,
+ * not the host's.
  *
  * Only regular files are read as content: the path is resolved inside the tree (absolute links against
  * the tree's root, `..` stopping at it), what it names is lstat'ed, and only a regular file is opened
@@ -13,12 +14,12 @@
  * each batch, and on a sandboxed kernel (gVisor) each asynchronous call's trip through libuv's thread pool
  * cost more than the call itself. Within one batch, the path components already resolved are reused.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsc, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
-import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
+import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
+import { runFind } from './host-find.js';
 import { globToRegExp, hasWildcard } from '../model/glob.js';
 
 const MAX_SYMLINK_HOPS = 40;
@@ -327,35 +328,6 @@ export class RootfsTarget implements Target {
       this.checkInterrupted();
     }
   }
-}
-
-/**
- * Run the auditing machine's find and stream its output into the parser, killed after timeoutMs. While it
- * runs, its kill function is in `running` (an interrupt kills it).
- */
-export function runFind(args: string[], parser: WalkStreamParser, counters: TargetCounters, timeoutMs: number, running?: Set<() => void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('find', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let failed: Error | undefined;
-    const kill = () => { child.kill('SIGKILL'); };
-    running?.add(kill);
-    const timer = setTimeout(() => {
-      failed = new TargetError(timedOutMessage(timeoutMs, 'walking the filesystem'), 'timeout');
-      kill();
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      counters.bytesRead += chunk.length;
-      try { parser.push(chunk); } catch (e) { failed ??= e as Error; kill(); }
-    });
-    child.on('error', (e) => { failed ??= e; });
-    child.on('close', (_code, signal) => {
-      clearTimeout(timer);
-      running?.delete(kill);
-      if (failed) { reject(failed); return; }
-      if (signal) { reject(new TargetError(`the filesystem walk was stopped (${signal})`, 'interrupted')); return; }
-      try { parser.end(); resolve(); } catch (e) { reject(e); }
-    });
-  });
 }
 
 /**
