@@ -186,5 +186,3 @@ export function addressFor(pattern: string, attempt: number): string {
   return pattern.replace(/\*/g, String(attempt + 1)).replace(/\?/g, String(attempt + 1));
 }
 
-/** The conditions of Match blocks that depend on where a connection comes from or goes to. */
-export const ORIGIN_ATTRIBUTES = new Set(['host', 'address', 'localaddress', 'localport']);
