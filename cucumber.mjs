@@ -1,4 +1,5 @@
-// cucumber-js configuration: one profile per benchmark, named like the catalogue.
+// cucumber-js configuration: one profile per benchmark, named like the benchmark's folder in benchmarks/
+// (and in CIS_BDD_BENCHMARKS_DIR, a folder of more benchmark folders, when it is set).
 //
 //   CIS_BDD_TARGET=ssh://ops@node-1.example.com npx cucumber-js --profile cis-ubuntu-18.04-v2.1.0
 //
@@ -8,19 +9,20 @@
 // --format ./dist/src/report/allure-formatter.js:reports/cucumber/allure.out
 //   --format-options '{"resultsDir":"reports/cucumber/allure-results"}'
 // (cis-bdd's formatter: allure-cucumberjs's reporter with the verdicts' statuses and evidence)
-import { readdirSync } from 'node:fs';
+import { benchmarkManifests, useBenchmarksDir } from './dist/src/engine/benchmarks.js';
+import { packagePath } from './dist/src/engine/paths.js';
 
-const benchmarks = readdirSync(new URL('./benchmarks/', import.meta.url)).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4));
+if (process.env.CIS_BDD_BENCHMARKS_DIR) useBenchmarksDir(process.env.CIS_BDD_BENCHMARKS_DIR);
 
-const profile = (benchmark) => ({
-  paths: [`features/${benchmark}/**/*.feature`],
+const profile = (manifest) => ({
+  paths: [`${packagePath(manifest.features)}/**/*.feature`],
   import: ['dist/steps/**/*.js'],
   format: [`./dist/src/report/compliance-formatter.js:${process.env.CIS_BDD_COMPLIANCE_JSON ?? 'reports/cucumber/compliance.json'}`],
   // printAttachments: the verdict messages are for the compliance formatter, not for the console
-  formatOptions: { cisBdd: { benchmark }, printAttachments: false },
-  worldParameters: { benchmark },
+  formatOptions: { cisBdd: { benchmark: manifest.id }, printAttachments: false },
+  worldParameters: { benchmark: manifest.id },
 });
 
 export default async function profiles() {
-  return Object.fromEntries(benchmarks.map((b) => [b, profile(b)]));
+  return Object.fromEntries(benchmarkManifests().map((m) => [m.id, profile(m)]));
 }

@@ -12,7 +12,8 @@ import { openTarget, type TargetOptions } from './targets/index.js';
 import { TargetError, type Target, type TargetLimits, type TraceSink } from './targets/target.js';
 import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
-import { packageRoot } from './engine/paths.js';
+import { packagePath, packageRoot } from './engine/paths.js';
+import { featuresDir } from './engine/benchmarks.js';
 import { reportExitCode, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
@@ -109,14 +110,8 @@ export function expandOnly(benchmarkId: string, only: string[]): string[] {
   return [...out];
 }
 
-/** Load the step definitions (which declare the tailoring values) without running anything. */
-export async function loadStepsForListing(): Promise<void> {
-  await loadSteps();
-}
-
-/** Load and validate a policy (step definitions first: they declare the tailoring values). */
+/** Load and validate a policy (against the benchmarks' manifests and catalogues). */
 export async function loadPolicyChecked(file: string): Promise<Policy> {
-  await loadSteps();
   try {
     return loadPolicy(file);
   } catch (e) {
@@ -230,7 +225,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         support: support as IRunConfiguration['support'],
         sources: {
           ...runConfiguration.sources,
-          paths: [`features/${session.benchmarkId}/**/*.feature`],
+          paths: [`${packagePath(featuresDir(session.benchmarkId))}/**/*.feature`],
           tagExpression: selectionTags(session.selection, policy) ?? '',
         },
         formats: {

@@ -9,6 +9,7 @@
 import { COMMAND_HELP, COMMAND_NAMES, commandHelp, globalHelp as help } from './cli/help.js';
 import { closest } from './engine/did-you-mean.js';
 import { toolVersion } from './engine/paths.js';
+import { useBenchmarksDir } from './engine/benchmarks.js';
 
 // Only what --version, --help and usage errors need is imported above. cucumber, the step library, Allure
 // and the transports' client libraries load with the command that uses them (api.js and what it imports).
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (process.env.CIS_BDD_BENCHMARKS_DIR) useBenchmarksDir(process.env.CIS_BDD_BENCHMARKS_DIR); // benchmarks besides benchmarks/
   if ((command === 'help' || command === '--help' || command === '-h') && rest[0] && Object.hasOwn(COMMAND_HELP, rest[0])) {
     process.stdout.write(commandHelp(rest[0]));
     return 0;

@@ -15,14 +15,7 @@ import {
 import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
 import { globToRegExp } from '../src/model/glob.js';
-import { declareTailoring } from '../src/policy/tailoring.js';
 import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
-
-declareTailoring({ name: 'ssh-max-auth-tries', type: 'integer', default: 4, items: ['5.3.7 (Ubuntu 18.04)', '5.2.7 (Aliyun Linux 2)'], description: 'largest MaxAuthTries sshd may allow' });
-declareTailoring({ name: 'ssh-client-alive-interval', type: 'integer', default: 300, items: ['5.3.16 (Ubuntu 18.04)', '5.2.14 (Aliyun Linux 2)'], description: 'largest ClientAliveInterval in seconds' });
-declareTailoring({ name: 'ssh-client-alive-count-max', type: 'integer', default: 3, items: ['5.3.16 (Ubuntu 18.04)', '5.2.14 (Aliyun Linux 2)'], description: 'largest ClientAliveCountMax' });
-declareTailoring({ name: 'ssh-login-grace-time', type: 'integer', default: 60, items: ['5.3.17 (Ubuntu 18.04)', '5.2.15 (Aliyun Linux 2)'], description: 'largest LoginGraceTime in seconds' });
-declareTailoring({ name: 'ssh-max-sessions', type: 'integer', default: 10, items: ['5.3.22 (Ubuntu 18.04)'], description: 'largest MaxSessions' });
 
 /** A quoted sshd keyword: letters and digits only, so these phrases never match other domains' steps. */
 const KW = '"([A-Za-z][A-Za-z0-9]*)"';

@@ -1,7 +1,8 @@
 /** The CLI's smaller commands: merge, rollback, policy check and list. */
 import path from 'node:path';
 import { UsageError } from '../engine/usage-error.js';
-import { benchmarkIds, loadBenchmark } from '../engine/catalogue.js';
+import { loadBenchmark } from '../engine/catalogue.js';
+import { benchmarkIds, tailoringDeclarations } from '../engine/benchmarks.js';
 import { closest } from '../engine/did-you-mean.js';
 import { parseCommand } from './args.js';
 import { sshEnvironment } from './ssh-environment.js';
@@ -93,6 +94,17 @@ function listBenchmarks(): number {
   return 0;
 }
 
+/** `cis-bdd list --tailoring`: the values a policy may tailor, by benchmark, from the benchmarks' manifests. */
+function listTailoring(ids: string[]): number {
+  for (const id of ids) {
+    if (!benchmarkIds().includes(id)) throw new UsageError(`unknown benchmark "${id}"; known: ${benchmarkIds().join(', ')}`);
+    const decls = tailoringDeclarations(id);
+    process.stdout.write(`${id}${decls.length ? ':' : ': nothing to tailor'}\n`);
+    for (const d of decls) process.stdout.write(`  ${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n    ${d.description}\n`);
+  }
+  return 0;
+}
+
 export async function listCommand(args: string[]): Promise<number> {
   const parsed = parseCommand('list', args, {
     benchmark: { type: 'string' }, policy: { type: 'string' }, level: { type: 'string' }, 'scored-only': { type: 'boolean' },
@@ -102,11 +114,7 @@ export async function listCommand(args: string[]): Promise<number> {
   const { values } = parsed;
   try {
     if (values.tailoring) {
-      const { loadStepsForListing } = await api();
-      const { tailoringDeclarations } = await import('../policy/tailoring.js');
-      await loadStepsForListing();
-      for (const d of tailoringDeclarations()) process.stdout.write(`${d.name}  (${d.type}, default ${JSON.stringify(d.default)}; items ${d.items.join(', ')})\n  ${d.description}\n`);
-      return 0;
+      return listTailoring(values.benchmark ? [values.benchmark] : benchmarkIds());
     }
     if (!values.benchmark && !values.policy) {
       if (values.level || values['scored-only'] || values.only || values.tags) throw new UsageError(`list needs --benchmark ID or --policy FILE to select from; the benchmarks: ${benchmarkIds().join(', ')}`);

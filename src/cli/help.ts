@@ -2,7 +2,7 @@
  * What `cis-bdd --help` and `cis-bdd COMMAND --help` print: every command's usage and every option it
  * takes, described. Light on purpose: --help loads no more than this.
  */
-import { benchmarkIds } from '../engine/catalogue.js';
+import { benchmarkIds } from '../engine/benchmarks.js';
 import { TARGET_FORMS } from '../targets/forms.js';
 import { toolVersion } from '../engine/paths.js';
 
@@ -19,7 +19,8 @@ const SSH: OptionHelp[] = [
   { flag: '--sudo', text: 'run every command through passwordless sudo -n (non-root SSH users)' },
 ];
 const SELECTION: OptionHelp[] = [
-  { flag: '--benchmark', arg: 'ID', text: `${benchmarkIds().join(' | ')} | closest\n(default: chosen from the target's /etc/os-release; "closest" also accepts another OS of the same family, with a warning in the report)` },
+  // a getter: the benchmarks are known once the CLI has read CIS_BDD_BENCHMARKS_DIR
+  { flag: '--benchmark', arg: 'ID', get text() { return `${benchmarkIds().join(' | ')} | closest\n(default: chosen from the target's /etc/os-release; "closest" also accepts another OS of the same family, with a warning in the report; more benchmarks from CIS_BDD_BENCHMARKS_DIR)`; } },
   { flag: '--level', arg: '1|2', text: 'profile level; level 2 includes level 1 (default 2; with --policy, the policy\'s profile, and a different --level is refused)' },
   { flag: '--scored-only', text: 'only scored items (with --policy: refused unless the policy says scored-only: true)' },
   { flag: '--only', arg: 'IDS', text: 'comma-separated item ids or section prefixes (5.3,6.1.2: every 5.3.x item and 6.1.2)' },
@@ -96,7 +97,7 @@ export const COMMAND_HELP: Record<string, { usage: string; about: string; option
     usage: 'cis-bdd list [--benchmark ID] [--policy FILE] [--level 1|2] [--scored-only] [--only IDS] [--tags EXPR] [--tailoring]',
     about: 'Without options: the benchmarks. With --benchmark or --policy: the items an audit would run, and what is waived.',
     options: [
-      { flag: '--benchmark', arg: 'ID', text: `${benchmarkIds().join(' | ')}: list its items (default: the policy's benchmark)` },
+      { flag: '--benchmark', arg: 'ID', get text() { return `${benchmarkIds().join(' | ')}: list its items, or with --tailoring its values (default: the policy's benchmark)`; } },
       SELECTION[5], SELECTION[1], SELECTION[2], SELECTION[3], SELECTION[4],
       { flag: '--tailoring', text: 'the values a policy may tailor: name, type, default, the items that read it' },
       HELP],

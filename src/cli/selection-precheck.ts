@@ -6,7 +6,7 @@
  * audit checks it again once the benchmark is settled.
  */
 import { UsageError } from '../engine/usage-error.js';
-import { benchmarkIds } from '../engine/catalogue.js';
+import { benchmarkIds } from '../engine/benchmarks.js';
 import { closest } from '../engine/did-you-mean.js';
 
 /** The options that select, as audit and harden parse them. */

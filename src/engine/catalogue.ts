@@ -1,18 +1,11 @@
 /**
- * The benchmark catalogues in benchmarks/: every item's id, title, level and scored flag. The catalogue,
- * not the features, says what a benchmark contains; an item without a scenario is reported, never hidden.
+ * The benchmark catalogues (each benchmark's catalogue.csv, named by its manifest): every item's id, title,
+ * level and scored flag. The catalogue, not the features, says what a benchmark contains; an item without
+ * a scenario is reported, never hidden.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { packageRoot } from './paths.js';
-
-export interface CatalogueItem {
-  id: string;
-  title: string;
-  level: 1 | 2;
-  scored: boolean;
-  section: string;
-}
+import { readFileSync } from 'node:fs';
+import { benchmarkManifest } from './benchmarks.js';
+import type { CatalogueItem } from '../model/benchmark.js';
 
 export interface Benchmark {
   id: string;
@@ -20,27 +13,13 @@ export interface Benchmark {
   items: CatalogueItem[];
 }
 
-export const BENCHMARK_TITLES: Record<string, string> = {
-  'cis-ubuntu-18.04-v2.1.0': 'CIS Ubuntu Linux 18.04 LTS Benchmark v2.1.0',
-  'cis-aliyun-linux-2-v1.0.0': 'CIS Aliyun Linux 2 Benchmark v1.0.0',
-};
-
-export function benchmarkIds(): string[] {
-  return readdirSync(path.join(packageRoot(), 'benchmarks'))
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => f.replace(/\.csv$/, ''))
-    .sort();
-}
-
 const cache = new Map<string, Benchmark>();
 
 export function loadBenchmark(id: string): Benchmark {
   const hit = cache.get(id);
   if (hit) return hit;
-  if (!benchmarkIds().includes(id)) {
-    throw new Error(`unknown benchmark "${id}"; known: ${benchmarkIds().join(', ')}`);
-  }
-  const rows = parseCsv(readFileSync(path.join(packageRoot(), 'benchmarks', `${id}.csv`), 'utf8'));
+  const manifest = benchmarkManifest(id);
+  const rows = parseCsv(readFileSync(manifest.catalogue, 'utf8'));
   const [header, ...body] = rows;
   const col = (name: string) => {
     const i = header.indexOf(name);
@@ -55,7 +34,7 @@ export function loadBenchmark(id: string): Benchmark {
     scored: r[cs] === 'scored',
     section: r[cse],
   }));
-  const benchmark = { id, title: BENCHMARK_TITLES[id] ?? id, items };
+  const benchmark = { id, title: manifest.title, items };
   cache.set(id, benchmark);
   return benchmark;
 }

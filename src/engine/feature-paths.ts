@@ -4,14 +4,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from './paths.js';
+import { featuresDir } from './benchmarks.js';
 
 const cache = new Map<string, string[]>();
 
 export function pathsNamedInFeatures(benchmarkId: string): string[] {
   const hit = cache.get(benchmarkId);
   if (hit) return hit;
-  const dir = path.join(packageRoot(), 'features', benchmarkId);
+  const dir = featuresDir(benchmarkId);
   const found = new Set<string>();
   let files: string[] = [];
   try {

@@ -22,6 +22,12 @@ function findPackageRoot(): string {
   }
 }
 
+/** A file as the reports name it: relative to the package when it is inside it (features/<id>/…), else absolute. */
+export function packagePath(file: string): string {
+  const rel = path.relative(packageRoot(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file);
+}
+
 export function toolVersion(): string {
   version ??= JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')).version as string;
   return version;

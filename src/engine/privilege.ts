@@ -14,7 +14,7 @@ import path from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import { loadPolicy, parseTagExpression } from '../policy/policy.js';
-import { packageRoot } from './paths.js';
+import { featuresDir } from './benchmarks.js';
 import { activeSession } from './session.js';
 
 /** Step phrases whose facts read what only root may read, and what that is. */
@@ -41,8 +41,8 @@ export interface PrivilegeCount {
 }
 
 /** Count the selected items of a benchmark, and those that need root, from the features' scenarios. */
-export function itemsNeedingRoot(benchmarkId: string, tagExpression: string | undefined, root = packageRoot()): PrivilegeCount {
-  const dir = path.join(root, 'features', benchmarkId);
+export function itemsNeedingRoot(benchmarkId: string, tagExpression: string | undefined): PrivilegeCount {
+  const dir = featuresDir(benchmarkId);
   const expr = tagExpression ? parseTagExpression(tagExpression) : null;
   const selected = new Set<string>();
   const needRoot = new Set<string>();

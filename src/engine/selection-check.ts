@@ -8,8 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { packageRoot } from './paths.js';
-import { benchmarkIds, loadBenchmark } from './catalogue.js';
+import { benchmarkIds, featuresDir } from './benchmarks.js';
+import { loadBenchmark } from './catalogue.js';
 import { UsageError } from './usage-error.js';
 import { closest } from './did-you-mean.js';
 import { policyTagExpression } from '../policy/apply.js';
@@ -44,7 +44,7 @@ export function scenarioTags(benchmarkId: string): string[][] {
   if (hit) return hit;
   const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
   const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
-  const dir = path.join(packageRoot(), 'features', benchmarkId);
+  const dir = featuresDir(benchmarkId);
   const out: string[][] = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.feature')).sort()) {
     const newId = IdGenerator.incrementing();

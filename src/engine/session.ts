@@ -5,8 +5,8 @@
  */
 import { TargetError, type Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
-import { benchmarkForOs, osRelease, type OsRelease } from '../facts/os-release.js';
-import { benchmarkIds } from './catalogue.js';
+import { osRelease, type OsRelease } from '../facts/os-release.js';
+import { benchmarkIds, benchmarksWrittenFor, closestByFamily, knownFamilies } from './benchmarks.js';
 import { pathsNamedInFeatures } from './feature-paths.js';
 import type { FactDef } from '../facts/store.js';
 import { filesystemScan, packageFileChanges } from '../facts/filesystem.js';
@@ -70,14 +70,18 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   const release = await facts.read('/etc/os-release');
   if (release.state === 'unreadable') throw new TargetError(`the target's /etc/os-release cannot be read: ${release.reason}`, 'io');
   const os = await facts.get(osRelease);
-  const detected = benchmarkForOs(os);
+  const fits = os ? benchmarksWrittenFor(os) : [];
+  const detected = fits.length === 1 ? fits[0] : null;
   const warnings: string[] = [];
   const osName = os ? `${os.prettyName || os.id} (ID=${os.id}, VERSION_ID=${os.versionId})` : 'an unknown OS (no /etc/os-release)';
+  if (fits.length > 1 && (!requestedBenchmark || requestedBenchmark === 'closest')) {
+    throw new BenchmarkChoiceError(`the target runs ${osName}, for which ${fits.length} benchmarks are written (${fits.join(', ')}); choose one with --benchmark ID`);
+  }
   let benchmarkId: string;
   if (requestedBenchmark === 'closest') {
-    const closest = detected ?? closestByFamily(os);
+    const closest = detected ?? (os ? closestByFamily(os) : null);
     if (!closest) {
-      throw new BenchmarkChoiceError(`the target runs ${osName}, and neither benchmark is close to it (${benchmarkIds().join(', ')}); choose one with --benchmark`);
+      throw new BenchmarkChoiceError(`the target runs ${osName}, and no benchmark is close to it (${benchmarkIds().join(', ')}); choose one with --benchmark`);
     }
     if (!detected) warnings.push(`the target runs ${osName}, which no shipped benchmark covers; audited with the closest one, ${closest}`);
     benchmarkId = closest;
@@ -86,16 +90,16 @@ export async function openSession(target: Target, requestedBenchmark: string | u
       throw new BenchmarkChoiceError(`unknown benchmark "${requestedBenchmark}"; known: ${benchmarkIds().join(', ')}, or "closest"`);
     }
     benchmarkId = requestedBenchmark;
-    if (detected !== requestedBenchmark) {
-      warnings.push(`benchmark ${requestedBenchmark} was requested, but the target runs ${osName}${detected ? `, which calls for ${detected}` : ', which neither benchmark covers'}`);
+    if (!fits.includes(requestedBenchmark)) {
+      warnings.push(`benchmark ${requestedBenchmark} was requested, but the target runs ${osName}${fits.length ? `, which calls for ${fits.join(' or ')}` : ', which no benchmark covers'}`);
     }
   } else if (detected) {
     benchmarkId = detected;
   } else {
-    const near = closestByFamily(os);
+    const near = os ? closestByFamily(os) : null;
     throw new BenchmarkChoiceError(`the target runs ${osName}, which no shipped benchmark covers (${benchmarkIds().join(', ')}); `
       + (near ? `--benchmark closest audits it with ${near}, the benchmark of its family (a warning is recorded), or choose one with --benchmark ID`
-        : 'choose one with --benchmark ID (--benchmark closest needs a Debian- or RHEL-family OS)'));
+        : `choose one with --benchmark ID (--benchmark closest needs an OS of a family a benchmark names: ${knownFamilies().join(', ')})`));
   }
   // the paths the benchmark's steps name, stat'ed in one round trip rather than one per step
   await facts.stat(pathsNamedInFeatures(benchmarkId));
@@ -127,11 +131,3 @@ export function warmUp(session: Session): boolean {
   return true;
 }
 
-/** For an OS no benchmark covers: the benchmark of the same package family, if any. */
-function closestByFamily(os: OsRelease | null): string | null {
-  if (!os) return null;
-  const family = [os.id, ...os.idLike];
-  if (family.some((f) => f === 'debian' || f === 'ubuntu')) return 'cis-ubuntu-18.04-v2.1.0';
-  if (family.some((f) => ['rhel', 'centos', 'fedora', 'alinux', 'anolis'].includes(f))) return 'cis-aliyun-linux-2-v1.0.0';
-  return null;
-}

@@ -33,10 +33,3 @@ export const osRelease = defineFact('os-release', async ({ facts }) => {
   return null;
 }, ['/etc/os-release', '/usr/lib/os-release']);
 
-/** The benchmark that fits an OS, or null when neither does. */
-export function benchmarkForOs(os: OsRelease | null): string | null {
-  if (!os) return null;
-  if (os.id === 'ubuntu' && os.versionId === '18.04') return 'cis-ubuntu-18.04-v2.1.0';
-  if ((os.id === 'alinux' || os.id === 'aliyun') && /^2(\.|$)/.test(os.versionId)) return 'cis-aliyun-linux-2-v1.0.0';
-  return null;
-}

@@ -6,7 +6,7 @@
 import type { Policy, Waiver } from './policy.js';
 import { parseTagExpression } from './policy.js';
 import { globMatch } from '../model/glob.js';
-import { tailoringDecl } from './tailoring.js';
+import { tailoringDecl } from '../engine/benchmarks.js';
 
 /** Policy summary carried by compliance.json. */
 export interface PolicyReport {
@@ -61,7 +61,7 @@ export function waiverExpired(w: Waiver, today: Date): boolean {
 export function policyReport(policy: Policy, today: Date): PolicyReport {
   const tailored: PolicyReport['tailored'] = {};
   for (const [name, value] of Object.entries(policy.tailoring)) {
-    const decl = tailoringDecl(name);
+    const decl = tailoringDecl(policy.benchmark, name);
     if (decl && JSON.stringify(decl.default) !== JSON.stringify(value)) tailored[name] = { value, default: decl.default };
   }
   return {

@@ -1,7 +1,8 @@
 /**
  * Policies: which items to audit (benchmark, profile, include/exclude), tailored values, and waivers with
  * reasons, owners, expiry dates and scope. A policy file is YAML, validated against
- * src/policy/policy.schema.json and against the benchmark catalogue and the declared tailoring values;
+ * src/policy/policy.schema.json and against the benchmarks known, the benchmark's catalogue and the tailoring
+ * values its manifest declares;
  * every problem is reported with the file and line it is on. A policy may extend another.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +13,8 @@ import type { Document } from 'yaml';
 import type Ajv2020 from 'ajv/dist/2020.js';
 import { packageRoot } from '../engine/paths.js';
 import { loadBenchmark } from '../engine/catalogue.js';
-import { tailoringDecl, typeProblem } from './tailoring.js';
+import { benchmarkIds, tailoringDecl } from '../engine/benchmarks.js';
+import { typeProblem } from '../model/benchmark.js';
 
 export interface WaiverScope { kinds?: string[]; targets?: string[] }
 
@@ -185,6 +187,9 @@ export function loadPolicy(file: string): Policy {
   if (!benchmark) {
     throw new PolicyError([{ file: self.file, line: 1, message: 'no benchmark: set "benchmark" (here or in the policy it extends)' }]);
   }
+  if (!benchmarkIds().includes(benchmark)) {
+    throw new PolicyError([{ file: benchmarkFrom!.file, line: benchmarkFrom!.lineOf(['benchmark']), message: `unknown benchmark "${benchmark}"; known: ${benchmarkIds().join(', ')}` }]);
+  }
   const catalogue = loadBenchmark(benchmark);
   const knownId = (id: string) => catalogue.items.some((i) => i.id === id || i.id.startsWith(`${id}.`));
   const isTagExpression = (s: string) => s.startsWith('@') || /^\(|^not\s/.test(s);
@@ -208,8 +213,8 @@ export function loadPolicy(file: string): Policy {
       }
     });
     for (const [k, v] of Object.entries(p.raw.tailoring ?? {})) {
-      const decl = tailoringDecl(k);
-      if (!decl) problems.push({ file: p.file, line: p.lineOf(['tailoring', k]), message: `unknown tailoring value "${k}"; run "cis-bdd list --tailoring" for the names` });
+      const decl = tailoringDecl(benchmark, k);
+      if (!decl) problems.push({ file: p.file, line: p.lineOf(['tailoring', k]), message: `unknown tailoring value "${k}" for ${benchmark}; run "cis-bdd list --tailoring" for the names` });
       else {
         const why = typeProblem(decl, v);
         if (why) problems.push({ file: p.file, line: p.lineOf(['tailoring', k]), message: why });

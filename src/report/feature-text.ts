@@ -9,14 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser } from '@cucumber/gherkin';
 import { IdGenerator, type GherkinDocument } from '@cucumber/messages';
-import { packageRoot } from '../engine/paths.js';
+import { packagePath } from '../engine/paths.js';
+import { featuresDir } from '../engine/benchmarks.js';
 
 export interface FeatureText {
   /** item id → the scenario's description, trimmed, lines joined with spaces */
   descriptions: Map<string, string>;
   /** section id (the feature's @section tag, else the number its name starts with) → the feature's name */
   sections: Map<string, string>;
-  /** item id → the feature file that holds its scenario, relative to the package (features/<benchmark>/…) */
+  /** item id → the feature file that holds its scenario, relative to the package (features/<benchmark>/…), or absolute outside it */
   files: Map<string, string>;
 }
 
@@ -25,7 +26,7 @@ const cache = new Map<string, FeatureText>();
 export function featureText(benchmarkId: string): FeatureText {
   const hit = cache.get(benchmarkId);
   if (hit) return hit;
-  const dir = path.join(packageRoot(), 'features', benchmarkId);
+  const dir = featuresDir(benchmarkId);
   const out: FeatureText = { descriptions: new Map(), sections: new Map(), files: new Map() };
   let files: string[] = [];
   try {
@@ -33,7 +34,7 @@ export function featureText(benchmarkId: string): FeatureText {
   } catch {
     files = [];
   }
-  for (const f of files) collect(parseFeature(readFileSync(path.join(dir, f), 'utf8')), `features/${benchmarkId}/${f}`, out);
+  for (const f of files) collect(parseFeature(readFileSync(path.join(dir, f), 'utf8')), packagePath(path.join(dir, f)), out);
   cache.set(benchmarkId, out);
   return out;
 }

@@ -8,6 +8,7 @@ import * as allure from 'allure-js-commons';
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as CucumberStatus } from '@cucumber/cucumber';
 import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
+import { useBenchmarksDir } from '../../src/engine/benchmarks.js';
 import { openTarget } from '../../src/targets/index.js';
 import { sshEnvironment } from '../../src/cli/ssh-environment.js';
 import { PACKAGE_DATABASES } from '../../src/facts/packages.js';
@@ -42,6 +43,8 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   await target.connect();
+  const benchmarksDir = p.benchmarksDir ?? process.env.CIS_BDD_BENCHMARKS_DIR;
+  if (benchmarksDir) useBenchmarksDir(benchmarksDir);
   const policyFile = p.policy ?? process.env.CIS_BDD_POLICY;
   const policy = policyFile ? loadPolicy(policyFile) : undefined;
   const benchmark = p.benchmark ?? process.env.CIS_BDD_BENCHMARK ?? policy?.benchmark;

@@ -7,7 +7,7 @@ import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumb
 import type { Session } from '../../src/engine/session.js';
 import type { FactDef } from '../../src/facts/store.js';
 import { CheckError, CheckFailed, NeedsLiveSystem, type Evidence, type Status } from '../../src/model/verdict.js';
-import { tailoringDecl } from '../../src/policy/tailoring.js';
+import { tailoringDecl } from '../../src/engine/benchmarks.js';
 import type { ManualFix, Remediation } from '../../src/model/remediation.js';
 
 export interface CisParameters {
@@ -18,6 +18,8 @@ export interface CisParameters {
   acceptNewHostKey?: boolean;
   sudo?: boolean;
   trace?: boolean;
+  /** a folder of more benchmarks, <id>/benchmark.json (plain cucumber-js runs; or CIS_BDD_BENCHMARKS_DIR) */
+  benchmarksDir?: string;
   /** a policy file (plain cucumber-js runs; or CIS_BDD_POLICY) */
   policy?: string;
   /** set by cis-bdd's API, which opens the session itself */
@@ -83,12 +85,12 @@ export class CisWorld extends World<CisParameters> {
   }
 
   /**
-   * A tailorable value: the policy's, or the benchmark's default declared with declareTailoring. The
+   * A tailorable value: the policy's, or the default the benchmark's manifest declares. The
    * evidence says which applied.
    */
   tailored<T>(name: string): T {
-    const decl = tailoringDecl(name);
-    if (!decl) throw new CheckError(`tailoring value "${name}" is used but not declared`);
+    const decl = tailoringDecl(this.session.benchmarkId, name);
+    if (!decl) throw new CheckError(`tailoring value "${name}" is used but not declared by ${this.session.benchmarkId}`);
     const own = Object.prototype.hasOwnProperty.call(this.session.tailoring, name);
     const value = (own ? this.session.tailoring[name] : decl.default) as T;
     this.record('policy tailoring', `${name} = ${JSON.stringify(value)} (${own ? 'set by the policy' : 'benchmark default'})`);

@@ -200,6 +200,7 @@ describe('malformed policies are refused with file, line and what is wrong', () 
     ['a YAML syntax error', `benchmark: ${UBUNTU}\nwaivers:\n  - id: "5.3.10\n    reason: x\n`, /p\.yaml:\d+: YAML: /],
     ['an unknown key', `benchmark: ${UBUNTU}\nprofil: level-1\n`, /p\.yaml:2: unknown key "profil"/],
     ['an unknown profile', `benchmark: ${UBUNTU}\nprofile: level-3\n`, /p\.yaml:2: \/profile must be one of "level-1", "level-2"/],
+    ['an unknown benchmark', 'benchmark: cis-ubuntu-18.04\nprofile: level-1\n', /p\.yaml:1: unknown benchmark "cis-ubuntu-18\.04"; known: cis-aliyun-linux-2-v1\.0\.0, cis-ubuntu-18\.04-v2\.1\.0/],
     ['an extends cycle', `extends: p.yaml\nbenchmark: ${UBUNTU}\n`, /extends .*p\.yaml, which extends it back: a cycle/],
   ];
   for (const [what, text, message] of cases) {

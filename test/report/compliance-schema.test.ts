@@ -8,7 +8,7 @@ import { audit } from '../support/audit.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas/compliance.schema.json'), 'utf8'));
-const catalogueIds = (b: string) => readFileSync(path.join(repoRoot, 'benchmarks', `${b}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+const catalogueIds = (b: string) => readFileSync(path.join(repoRoot, 'benchmarks', b, 'catalogue.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
 
 function validator() {
   const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ allErrors: true, strict: true, strictRequired: false });
