@@ -127,6 +127,18 @@ describe(`a benchmark that is only a folder (${ID})`, () => {
     expect(r.stderr).toMatch(/p\.yaml:3: unknown tailoring value "ssh-max-sessions" for example-debian-12-v0\.1\.0/);
   });
 
+  it('has a cucumber-js profile of its own, which writes the same verdicts', () => {
+    const out = path.join(tmp(), 'compliance.json');
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--profile', ID], {
+      encoding: 'utf8', cwd: repoRoot, timeout: 120_000,
+      env: { ...process.env, ...withDir, CIS_BDD_TARGET: `rootfs:${root}`, CIS_BDD_BENCHMARK: undefined, CIS_BDD_COMPLIANCE_JSON: out },
+    });
+    expect(r.stdout).toMatch(/5 scenarios/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as ComplianceReport;
+    expect(report.benchmark.id).toBe(ID);
+    expect(Object.fromEntries(report.items.map((i) => [i.id, i.status]))).toEqual(expected);
+  });
+
   it('a broken manifest or an id already known stops the command (exit 2), naming the file', () => {
     const broken = tmp();
     cpSync(path.join(benchmarksDir, ID), path.join(broken, ID), { recursive: true });
