@@ -182,7 +182,7 @@ async function measureStartup() {
 
 /** The first item of a benchmark's catalogue: the one-item audits audit it. */
 function firstItem(benchmark) {
-  return readFileSync(path.join(repoRoot, 'benchmarks', `${benchmark}.csv`), 'utf8').split('\n')[1].split(',')[0];
+  return readFileSync(path.join(repoRoot, 'benchmarks', benchmark, 'catalogue.csv'), 'utf8').split('\n')[1].split(',')[0];
 }
 
 /** The one-item audit a rootfs row is judged against: same fixture's benchmark, same Allure mode. */
