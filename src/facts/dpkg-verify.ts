@@ -73,7 +73,9 @@ END { if (!bad) print "#guard ok" }
  * no dpkg-query, it runs the plain command (`#mode full`).
  */
 export function dpkgVerifyScript(): string {
-  return `LC_ALL=C; export LC_ALL
+  // the first line names the check: a timeout's reason quotes it
+  return `: dpkg --verify in parallel batches of packages
+LC_ALL=C; export LC_ALL
 n=$(nproc 2>/dev/null) || n=1
 case "$n" in ''|*[!0-9]*) n=1 ;; esac
 if [ "$n" -lt 2 ] || [ -n "\${DPKG_ADMINDIR:-}" ] || [ -n "\${DPKG_ROOT:-}" ] || ! command -v dpkg-query >/dev/null 2>&1 || ! command -v xargs >/dev/null 2>&1 \\
