@@ -54,14 +54,15 @@ kind == 4 {
 }
 kind == 1 {
   p = substr($0, 35); sub(/^(\.?\/)+/, "", p); p = "/" p
-  if (!((k SUBSEP p) in md5)) { md5[k SUBSEP p] = 1; md5n[p]++ }
+  if (!(p in mo)) mo[p] = k
+  else if (mo[p] != k && index(mx[p], " " k " ") == 0) mx[p] = mx[p] " " k " "
   next
 }
 kind == 2 {
   if (!divdone) { for (i = 1; i + 2 <= dn; i += 3) { divto[dl[i]] = dl[i + 1]; divpkg[dl[i]] = dl[i + 2] } divdone = 1 }
   f = $0; if ((f in divto) && divpkg[f] != set) f = divto[f]
-  own = ((k SUBSEP f) in md5)
-  if (confn[f] - ((k SUBSEP f) in conf) > 0 || (!own && md5n[f] - own > 0)) { print "#context " f; bad = 1; exit }
+  if (f in confn) { if (confn[f] - ((k SUBSEP f) in conf) > 0) { print "#context " f; bad = 1; exit } }
+  if (f in mo) { own = (mo[f] == k || ((f in mx) && index(mx[f], " " k " ") > 0)); if (!own) { print "#context " f; bad = 1; exit } }
 }
 END { if (!bad) print "#guard ok" }
 `;
