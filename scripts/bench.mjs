@@ -6,7 +6,7 @@
  * medians and PASS/FAIL lines for the budgets, and writes docs/performance.md.
  *
  *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode processes]
- *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet]
+ *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet,local]
  *                          [--oscap-timeout MIN] [--doc FILE | --no-doc]
  *
  * Needs root, Docker with the fixture images (containers/build.sh), the fixture trees under
@@ -27,6 +27,7 @@ import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfi
 import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
 import { cpuParts, PARTS } from './bench/profile.mjs';
+import { LOCAL_HEADER, localCells, measureLocalHost } from './bench/local.mjs';
 
 const BUDGET = {
   roundTrips: 25,
@@ -35,7 +36,7 @@ const BUDGET = {
 };
 /** The two ways an audit writes its reports: key suffix and extra CLI arguments. */
 const ALLURE_MODES = [['', []], ['-no-allure', ['--no-allure']]];
-const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet'];
+const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet', 'local'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -85,6 +86,8 @@ const oscap = {};
 const notes = [];
 let fleet = null;
 let million = null;
+/** the local-host rows (scripts/bench/local.mjs), or null when skipped */
+let localRows = null;
 /** CPU profiles of the rootfs audits by part: key `${fixture}${mode}` → { full, one, itemsRun } */
 const profiles = {};
 
@@ -615,6 +618,16 @@ ${fleet?.size} sshd fixture containers (--network host, each on its own loopback
 **median target**: the median single audit; **sum of targets**: what auditing them one after the other
 would roughly take; **max peak RSS**: the largest of the processes.${fleet?.failed?.length ? `\n\nFailed audits: ${fleet.failed.join('; ')}` : ''}`);
 
+  add(localRows, `## This machine
+
+${mdTable(LOCAL_HEADER, localRows ? localCells(localRows, { fmtMs, fmtInt }) : [], LOCAL_HEADER.map((_, i) => (i < 2 ? 'l' : 'r')))}
+
+\`node bin/cis-bdd.mjs audit --target local --benchmark closest --level 2 --no-html\` as root, on the machine above
+(reading only); the full audit warm: one run first, not counted, fills the page cache. **6.1.1**: that item's
+own time in compliance.json, the package file verification (\`dpkg --verify\` in parallel batches of packages
+on the target, src/facts/dpkg-verify.ts), which hashes every file the packages installed. The one-item audit
+is the start-up of an audit of this machine.`);
+
   add(budgetLines.length, `## Budgets
 
 These are targets, reported, not enforced by the tests.
@@ -689,6 +702,7 @@ async function main() {
   if (want('million')) await measureMillion();
   if (want('oscap')) await measureOscap();
   if (want('fleet')) await measureFleet();
+  if (want('local')) localRows = await measureLocalHost(RUNS, log);
 
   deriveNotes();
   const budgetLines = budgets();
@@ -700,6 +714,7 @@ async function main() {
   if (profileKeys().length) out.push(`CPU by part (ms, all threads; node --cpu-prof, median of ${RUNS} run(s) each)`, textTable(profileHeader(), profileCells()), '');
   if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
   if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
+  if (localRows) out.push('This machine (--target local, as root)', textTable(LOCAL_HEADER, localCells(localRows, { fmtMs, fmtInt })), '');
   out.push('Budgets', ...budgetLines.map((l) => l.text), '');
   process.stdout.write(`${out.join('\n')}\n`);
   if (DOC) {

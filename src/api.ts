@@ -18,7 +18,7 @@ import { reportExitCode, type ComplianceReport } from './report/compliance.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
-import { assertNoPolicyConflict, assertRequestSelects } from './engine/selection-check.js';
+import { assertNoPolicyConflict, assertRequestSelects, featureFilesSelecting } from './engine/selection-check.js';
 import { PACKAGE_DATABASES } from './facts/packages.js';
 import { REPORT_FORMATS, writeReportFormats, type ReportFormat } from './report/formats.js';
 import { activeProgress } from './report/progress.js';
@@ -218,6 +218,9 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
       format.push(['./dist/src/report/allure-formatter.js', path.join(outDir, '.allure-formatter.out')]);
     }
     const cwd = packageRoot();
+    const tagExpression = selectionTags(session.selection, policy) ?? '';
+    // only the feature files with a selected scenario: cucumber need not parse the others
+    const files = featureFilesSelecting(session.benchmarkId, tagExpression, session.selection.only);
     setActiveSession(session);
     try {
       const { success: _ignored } = await runCucumber({
@@ -225,8 +228,8 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
         support: support as IRunConfiguration['support'],
         sources: {
           ...runConfiguration.sources,
-          paths: [`${packagePath(featuresDir(session.benchmarkId))}/**/*.feature`],
-          tagExpression: selectionTags(session.selection, policy) ?? '',
+          paths: files ? files.map((f) => `${packagePath(featuresDir(session.benchmarkId))}/${f}`) : [`${packagePath(featuresDir(session.benchmarkId))}/**/*.feature`],
+          tagExpression,
         },
         formats: {
           ...runConfiguration.formats,

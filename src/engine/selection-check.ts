@@ -36,23 +36,58 @@ export function checkTagSyntax(expr: string, label: string): void {
   }
 }
 
-const picklesCache = new Map<string, string[][]>();
+/** One feature file's scenarios (every row of every outline), as cucumber compiles them: their tags. */
+const fileCache = new Map<string, string[][]>();
 
-/** The tags of every scenario (every row of every outline) of a benchmark's features, as cucumber compiles them. */
-export function scenarioTags(benchmarkId: string): string[][] {
-  const hit = picklesCache.get(benchmarkId);
+function featureDir(benchmarkId: string): string {
+  return featuresDir(benchmarkId);
+}
+
+function featureFiles(benchmarkId: string): string[] {
+  return readdirSync(featureDir(benchmarkId)).filter((x) => x.endsWith('.feature')).sort();
+}
+
+function fileScenarioTags(benchmarkId: string, f: string, text?: string): string[][] {
+  const key = `${benchmarkId}/${f}`;
+  const hit = fileCache.get(key);
   if (hit) return hit;
   const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
   const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
-  const dir = featuresDir(benchmarkId);
-  const out: string[][] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.feature')).sort()) {
-    const newId = IdGenerator.incrementing();
-    const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(path.join(dir, f), 'utf8'));
-    for (const pickle of compile({ ...doc, uri: f }, f, newId)) out.push(pickle.tags.map((t) => t.name));
-  }
-  picklesCache.set(benchmarkId, out);
+  const newId = IdGenerator.incrementing();
+  const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(text ?? readFileSync(path.join(featureDir(benchmarkId), f), 'utf8'));
+  const out = compile({ ...doc, uri: f }, f, newId).map((pickle) => pickle.tags.map((t) => t.name));
+  fileCache.set(key, out);
   return out;
+}
+
+/**
+ * The feature files that can hold a scenario tagged with one of these item ids: those whose text has the
+ * tag. A pickle's tags are the tags written in its own file, so no other file can hold one; only these
+ * files need parsing when an --only filter is and-ed with the rest.
+ */
+function filesWithIds(benchmarkId: string, ids: string[]): Array<{ file: string; text: string }> {
+  const re = new RegExp(`@id:(?:${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=\\s|$)`, 'm');
+  return featureFiles(benchmarkId).map((file) => ({ file, text: readFileSync(path.join(featureDir(benchmarkId), file), 'utf8') }))
+    .filter((f) => re.test(f.text));
+}
+
+/** The tags of every scenario (every row of every outline) of a benchmark's features, as cucumber compiles them. */
+export function scenarioTags(benchmarkId: string): string[][] {
+  return featureFiles(benchmarkId).flatMap((f) => fileScenarioTags(benchmarkId, f));
+}
+
+/**
+ * The feature files (names in features/BENCHMARK/) holding a scenario that the tag expression selects, or
+ * null for every file (an empty expression). With --only ids (and-ed into the expression), only the files
+ * that carry those ids' tags are parsed. cucumber runs the same expression on these files: giving it only
+ * them spares it parsing the others.
+ */
+export function featureFilesSelecting(benchmarkId: string, expression: string, onlyIds: string[]): string[] | null {
+  if (!expression) return null;
+  const expr = parseTags(expression);
+  const candidates = onlyIds.length ? filesWithIds(benchmarkId, onlyIds) : featureFiles(benchmarkId).map((file) => ({ file, text: undefined }));
+  const files = candidates.filter((c) => fileScenarioTags(benchmarkId, c.file, c.text).some((tags) => expr.evaluate(tags))).map((c) => c.file);
+  return files.length ? files : null;
 }
 
 /** The tags a benchmark's scenarios carry, in one line: families with many values (ids, sections) shown as a pattern. */
@@ -80,7 +115,7 @@ export function shownPath(file: string): string {
 }
 
 /** One filter of a selection: how the user wrote it, and the tag expression it stands for ('' selects everything). */
-export interface SelectionFilter { label: string; expression: string }
+export interface SelectionFilter { label: string; expression: string; /** the item ids of an --only filter */ ids?: string[] }
 
 /**
  * Throw a UsageError when the filters, applied one after the other, leave no scenario of the benchmark:
@@ -89,6 +124,13 @@ export interface SelectionFilter { label: string; expression: string }
  */
 export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): void {
   if (!filters.some((f) => f.expression)) return; // the whole benchmark: nothing to parse
+  // with --only, the files that carry its ids are enough to find a selected scenario; the message for an
+  // empty selection counts over every file
+  const only = filters.find((f) => f.ids?.length);
+  if (only) {
+    const exprs = filters.filter((f) => f.expression).map((f) => { try { return parseTags(f.expression); } catch { return null; } });
+    if (exprs.every((e) => e) && filesWithIds(benchmarkId, only.ids!).some((c) => fileScenarioTags(benchmarkId, c.file, c.text).some((tags) => exprs.every((e) => e!.evaluate(tags))))) return;
+  }
   let remaining = scenarioTags(benchmarkId);
   const before: string[] = [];
   for (const f of filters) {
@@ -151,7 +193,10 @@ export function selectionFilters(benchmarkId: string, req: SelectionRequest): Se
     if (req.level === 1) filters.push({ label: '--level 1', expression: '@level:1' });
     if (req.scoredOnly) filters.push({ label: '--scored-only', expression: '@scored' });
   }
-  if (req.only?.length) filters.push({ label: `--only ${req.only.join(',')}`, expression: expandIds(benchmarkId, req.only).map((id) => `@id:${id}`).join(' or ') });
+  if (req.only?.length) {
+    const ids = expandIds(benchmarkId, req.only);
+    filters.push({ label: `--only ${req.only.join(',')}`, expression: ids.map((id) => `@id:${id}`).join(' or '), ids });
+  }
   if (req.tags) filters.push({ label: `--tags "${req.tags}"`, expression: req.tags });
   return filters;
 }

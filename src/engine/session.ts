@@ -108,26 +108,36 @@ export async function openSession(target: Target, requestedBenchmark: string | u
 
 /**
  * The facts that cost round trips and that every whole-benchmark audit needs, on both benchmarks, from
- * the given level up (found by listing the facts each full audit gathers); the slow ones first. Each
- * fact works out for itself what applies to the target's OS and kind.
+ * the given level up (found by listing the facts each full audit gathers); the slow ones first. The third
+ * element is false for a fact only not-scored items ask for (the package file verification of 6.1.1),
+ * which a --scored-only audit must not pay for. Each fact works out for itself what applies to the
+ * target's OS and kind.
  */
-export const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2]> = [
-  [packageFileChanges, 2], [filesystemScan, 1], [installedPackages, 1], [pendingUpdates, 1],
-  [systemdUnits, 1], [socketTables, 1], [runningSysctl, 1], [runningFirewall, 1], [logFiles, 1],
-  [sshdEffectiveConfig, 1], [sshHostKeyFiles, 1], [pamConfig, 1], [grubKernelLines, 1],
-  [homeListings, 1], [rootLoginPath, 1],
+export const WARM_FACTS: Array<[FactDef<unknown>, 1 | 2, boolean]> = [
+  [packageFileChanges, 2, false], [filesystemScan, 1, true], [installedPackages, 1, true], [pendingUpdates, 1, true],
+  [systemdUnits, 1, true], [socketTables, 1, true], [runningSysctl, 1, true], [runningFirewall, 1, true], [logFiles, 1, true],
+  [sshdEffectiveConfig, 1, true], [sshHostKeyFiles, 1, true], [pamConfig, 1, true], [grubKernelLines, 1, true],
+  [homeListings, 1, true], [rootLoginPath, 1, true],
 ];
 
 /**
- * When the run audits a whole benchmark (at its level, scored items only or not), start gathering the
- * facts it will certainly need at once, so that their round trips overlap instead of each waiting for the
- * step that first asks. A narrower selection (--only, tags, a policy's include or exclude) gathers facts
- * only as its steps ask for them: it may need few of them.
+ * The facts a selection certainly needs: for a whole benchmark (at its level, scored items only or not),
+ * those of WARM_FACTS at that level (scored ones only with --scored-only); for a narrower selection
+ * (--only, tags, a policy's include or exclude), none: it may need few of them.
+ */
+export function warmFactsFor(s: Selection): Array<FactDef<unknown>> | null {
+  if (s.only.length || s.tags || s.include?.length || s.exclude?.length) return null;
+  return WARM_FACTS.filter(([, level, scored]) => level <= s.level && (scored || !s.scoredOnly)).map(([d]) => d);
+}
+
+/**
+ * When the run audits a whole benchmark, start gathering the facts it will certainly need at once, so
+ * that their round trips overlap instead of each waiting for the step that first asks (warmFactsFor).
  */
 export function warmUp(session: Session): boolean {
-  const s = session.selection;
-  if (s.only.length || s.tags || s.include?.length || s.exclude?.length) return false;
-  session.facts.warm(WARM_FACTS.filter(([, level]) => level <= s.level).map(([d]) => d));
+  const defs = warmFactsFor(session.selection);
+  if (!defs) return false;
+  session.facts.warm(defs);
   return true;
 }
 

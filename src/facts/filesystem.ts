@@ -21,6 +21,7 @@ import { groups, passwd } from './accounts.js';
 import { mountedFilesystems, type MountEntry } from './mounts.js';
 import { packageManager, type PackageManagerKind } from './packages.js';
 import { defineFact } from './store.js';
+import { runDpkgVerify, sortVerifyLines } from './dpkg-verify.js';
 
 /**
  * Filesystem types that are not walked. Kernel pseudo filesystems hold no files a user made; network
@@ -245,9 +246,10 @@ export interface PackageVerification {
 export const packageFileChanges = defineFact<PackageVerification>('package-file-changes', async ({ facts }) => {
   const manager = await facts.get(packageManager);
   if (manager === 'dpkg') {
-    const r = await facts.fileCommand(DPKG_VERIFY_COMMAND, 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2', 15 * 60_000);
-    if (!/exit=[01]\s*$/.test(r.stderr)) throw new CheckError(`dpkg --verify did not run: ${r.stderr.trim().slice(0, 200)}`);
-    return { manager, command: DPKG_VERIFY_COMMAND, changes: parseDpkgVerify(r.stdout.toString('utf8')) };
+    // the target's own dpkg, in parallel batches of packages (src/facts/dpkg-verify.ts): the same lines as one
+    // `dpkg --verify`, sorted by path
+    const run = await runDpkgVerify((script) => facts.fileCommand(DPKG_VERIFY_COMMAND, script, 15 * 60_000));
+    return { manager, command: DPKG_VERIFY_COMMAND, changes: sortVerifyLines(parseDpkgVerify(run.lines)) };
   }
   if (manager === 'rpm') {
     // rpm -V exits non-zero when a file differs; what it cannot do, it says on stderr as "error: ..."

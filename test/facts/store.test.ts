@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { FactStore, type FactDef } from '../../src/facts/store.js';
 import { openTarget } from '../../src/targets/index.js';
-import { openSession, WARM_FACTS, warmUp, type Selection } from '../../src/engine/session.js';
-import { filesystemScan } from '../../src/facts/filesystem.js';
+import { openSession, WARM_FACTS, warmFactsFor, warmUp, type Selection } from '../../src/engine/session.js';
+import { filesystemScan, packageFileChanges } from '../../src/facts/filesystem.js';
 import { runningSysctl } from '../../src/facts/sysctl.js';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { IMAGES, withContainer } from '../support/containers.js';
@@ -82,6 +82,14 @@ describe('the fact store', () => {
       }
     });
   }
+
+  it('gathers the package file verification (6.1.1, not scored) early only when not-scored Level 2 items run', () => {
+    expect(warmFactsFor(WHOLE)).toContain(packageFileChanges);
+    expect(warmFactsFor({ ...WHOLE, scoredOnly: true })).not.toContain(packageFileChanges);
+    expect(warmFactsFor({ ...WHOLE, level: 1 })).not.toContain(packageFileChanges);
+    // everything else a scored audit needs is still gathered early
+    expect(warmFactsFor({ ...WHOLE, scoredOnly: true })).toEqual(WARM.filter((d) => d !== packageFileChanges));
+  });
 
   it('gathers nothing early for a narrower selection', async () => {
     const target = openTarget(`rootfs:${ensureUbuntuBase()}`);
