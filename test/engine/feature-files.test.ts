@@ -33,7 +33,7 @@ async function plan(paths: string[], tagExpression: string): Promise<string[]> {
   return p.map((x) => `${x.uri} ${x.name}`);
 }
 
-const catalogue = (b: string) => readFileSync(path.join(repoRoot, 'benchmarks', `${b}.csv`), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(',')[0]);
+const catalogue = (b: string) => readFileSync(path.join(repoRoot, 'benchmarks', b, 'catalogue.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(',')[0]);
 /** every item id and its section prefixes, as --only accepts them, expanded the way the CLI expands them */
 const expand = (b: string, only: string[]) => [...new Set(only.flatMap((o) => catalogue(b).filter((id) => id === o || id.startsWith(`${o}.`))))];
 
