@@ -4,7 +4,7 @@
  */
 // first: it must run before cucumber-expressions loads (see the module)
 import './engine/match-indices.js';
-import { loadConfiguration, loadSources, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -269,18 +269,6 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     const formatFiles = await writeReportFormats(outDir, report, options.formats ?? REPORT_FORMATS);
     return { report, exitCode: runExitCode(report), outDir, compliancePath, allureResultsDir, formatFiles };
   }
-}
-
-/** The items a benchmark (and policy) would run: id and title, and whether a waiver names them. */
-export async function listSelection(benchmarkId: string, selection: Selection, policy?: Policy): Promise<string[]> {
-  const { runConfiguration } = await loadSteps();
-  const { plan, errors } = await loadSources({
-    ...runConfiguration.sources,
-    paths: [`features/${benchmarkId}/**/*.feature`],
-    tagExpression: selectionTags(selection, policy) ?? '',
-  }, { cwd: packageRoot() });
-  if (errors.length) throw new Error(`features could not be parsed: ${JSON.stringify(errors[0])}`);
-  return plan.map((p) => p.name);
 }
 
 /**

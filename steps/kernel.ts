@@ -4,7 +4,8 @@
  */
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
-import { fnmatch, loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
+import { loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
+import { globMatch } from '../src/model/glob.js';
 import { persistentSysctl, runningSysctl, normaliseKey } from '../src/facts/sysctl.js';
 import { CIS_BDD_MODPROBE, CIS_BDD_SYSCTL } from './support/fix-files.js';
 
@@ -38,7 +39,7 @@ Then('the kernel module {string} is set not to load', async function (this: CisW
     this.fail(`no modprobe.d "install ${module} /bin/true" line: the module can be loaded`);
   }
   const byName = targets[0].installByName;
-  const later = cfg.directives.filter((d) => d.kind === 'install' && d !== install && d !== byName && fnmatch(d.module, moduleName(module)));
+  const later = cfg.directives.filter((d) => d.kind === 'install' && d !== install && d !== byName && globMatch(d.module, moduleName(module)));
   const shown = (d: { module: string }) => (d.module === moduleName(module) ? module : d.module);
   this.record(`${install.file}:${install.line}`, `install ${shown(install)} ${install.command}${later.length ? ` (the first matching install line wins; ${later.map((d) => `${d.file}:${d.line} says ${d.command}`).join(', ')})` : ''}`);
   // without the module's file, modprobe knows the name only from the first line of exactly that name

@@ -14,6 +14,7 @@ import {
 } from '../src/facts/sshd-config.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
+import { globToRegExp } from '../src/model/glob.js';
 import { declareTailoring } from '../src/policy/tailoring.js';
 import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
 
@@ -280,7 +281,7 @@ Then(new RegExp(`^${KW} is (\\d+):(\\d+):(\\d+) or more restrictive$`), async fu
 function pathPattern(pattern: string): { dir: string; test: (path: string) => boolean } {
   const slash = pattern.lastIndexOf('/');
   const dir = pattern.slice(0, slash);
-  const re = new RegExp(`^${pattern.slice(slash + 1).replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const re = globToRegExp(pattern.slice(slash + 1), { pathname: true });
   return { dir, test: (path) => path.slice(0, path.lastIndexOf('/')) === dir && re.test(path.slice(path.lastIndexOf('/') + 1)) };
 }
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { accessSync, constants as fsConstants, promises as fs, realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { sshSecretsFrom } from '../targets/forms.js';
+import { sshEnvironment } from './ssh-environment.js';
 import { limitOptions, onInterrupt } from './signals-and-limits.js';
 import { usageExit } from './usage.js';
 import { parseCommand } from './args.js';
@@ -112,7 +112,7 @@ export async function auditCommand(rest: string[], harden: boolean): Promise<num
       tags: values.tags,
       out,
       identityFile: values.identity,
-      sshSecrets: sshSecretsFrom(process.env),
+      ...sshEnvironment(process.env),
       knownHostsFile: values['known-hosts'],
       acceptNewHostKey: values['accept-new-host-key'],
       sudo: values.sudo,

@@ -4,7 +4,7 @@ import { UsageError } from '../engine/usage-error.js';
 import { benchmarkIds, loadBenchmark } from '../engine/catalogue.js';
 import { closest } from '../engine/did-you-mean.js';
 import { parseCommand } from './args.js';
-import { sshSecretsFrom } from '../targets/forms.js';
+import { sshEnvironment } from './ssh-environment.js';
 import { usageExit } from './usage.js';
 
 const api = () => import('../api.js');
@@ -37,7 +37,7 @@ export async function rollbackCommand(args: string[]): Promise<number> {
   try {
     const { connectTarget } = await api();
     const { rollbackRun } = await import('../remediation/rollback.js');
-    const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, sshSecrets: sshSecretsFrom(process.env), knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
+    const target = await connectTarget({ target: values.target, out: '', identityFile: values.identity, ...sshEnvironment(process.env), knownHostsFile: values['known-hosts'], acceptNewHostKey: values['accept-new-host-key'], sudo: values.sudo });
     try {
       const r = await rollbackRun(target, values.run);
       if (r.interrupted) process.stdout.write(`run ${r.runId} had not completed (it was stopped); ${r.restored.length ? 'restoring everything it recorded' : 'it had changed nothing yet'}\n`);

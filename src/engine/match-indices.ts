@@ -41,14 +41,13 @@ export function execWithIndices(regexp: RegExp, string: string): RegExpExecArray
   return result;
 }
 
-function install(): boolean {
+function install(): void {
   try {
     const fromHere = createRequire(import.meta.url);
     const fromCucumber = createRequire(fromHere.resolve('@cucumber/cucumber'));
     const fromExpressions = createRequire(fromCucumber.resolve('@cucumber/cucumber-expressions'));
     const id = fromExpressions.resolve('regexp-match-indices');
     // cucumber-expressions keeps what it required; if it is loaded already it goes on using the polyfill
-    const expressionsLoaded = Object.keys(fromExpressions.cache).some((k) => /cucumber-expressions[\\/].*TreeRegexp\.js$/.test(k));
     const cached = fromExpressions.cache[id];
     if (cached) {
       cached.exports = execWithIndices;
@@ -60,12 +59,9 @@ function install(): boolean {
       entry.exports = execWithIndices;
       fromExpressions.cache[id] = entry;
     }
-    return !expressionsLoaded;
   } catch {
     // a different package layout: leave cucumber as it is
-    return false;
   }
 }
 
-/** Whether step matching uses native match indices in this process. */
-export const nativeMatchIndices = install();
+install();

@@ -22,7 +22,6 @@ export interface ShadowEntry {
   name: string; state: PasswordState; lastChange: number | null; minDays: number | null; maxDays: number | null;
   warnDays: number | null; inactiveDays: number | null; expires: number | null; line: number;
 }
-export interface GshadowEntry { name: string; state: PasswordState; admins: string[]; members: string[]; line: number }
 
 const num = (s: string | undefined) => (s === undefined || s === '' ? null : Number(s));
 
@@ -93,14 +92,6 @@ export function parseShadow(text: string, source = '/etc/shadow'): ShadowEntry[]
   });
 }
 
-export function parseGshadow(text: string, source = '/etc/gshadow'): GshadowEntry[] {
-  return lines(text).map(([l, line]) => {
-    const f = l.split(':');
-    if (f.length < 4) throw new CheckError(`${source}:${line} is not a valid gshadow line`);
-    return { name: f[0], state: passwordState(f[1]), admins: splitMembers(f[2]), members: splitMembers(f.slice(3).join(':')), line };
-  });
-}
-
 async function required(facts: import('./store.js').FactStore, path: string): Promise<string> {
   const text = await facts.text(path);
   if (text === null) throw new CheckError(`${path} does not exist`);
@@ -110,7 +101,6 @@ async function required(facts: import('./store.js').FactStore, path: string): Pr
 export const passwd = defineFact('passwd', async ({ facts }) => parsePasswd(await required(facts, '/etc/passwd')), ['/etc/passwd']);
 export const groups = defineFact('group', async ({ facts }) => parseGroup(await required(facts, '/etc/group')), ['/etc/group']);
 export const shadow = defineFact('shadow', async ({ facts }) => parseShadow(await required(facts, '/etc/shadow')), ['/etc/shadow']);
-export const gshadow = defineFact('gshadow', async ({ facts }) => parseGshadow(await required(facts, '/etc/gshadow')), ['/etc/gshadow']);
 
 /** The account files whose NIS compat lines can be asked for. */
 export const ACCOUNT_FILES = ['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow'] as const;

@@ -11,6 +11,7 @@
  * The files are generated from /etc/default/grub; a change there counts only once the file is
  * regenerated, which is why the benchmark, and this fact, read the generated files.
  */
+import { globMatch } from '../model/glob.js';
 import { defineFact } from './store.js';
 import { packageManager } from './packages.js';
 
@@ -76,8 +77,7 @@ export function kernelParam(entry: KernelEntry, name: string): string | undefine
 
 /** Whether a file found is one a location names (`*` stands for one path component). */
 export function grubCfgMatches(location: string, file: string): boolean {
-  const re = new RegExp(`^${location.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`);
-  return re.test(file);
+  return globMatch(location, file, { pathname: true });
 }
 
 /** The command that regenerates a grub.cfg from /etc/default/grub, by where the file is. */

@@ -19,6 +19,7 @@
  * Module names compare with dashes and underscores as equal.
  */
 import { CheckError } from '../model/verdict.js';
+import { globMatch } from '../model/glob.js';
 import { defineFact } from './store.js';
 import { liveText } from './live-files.js';
 
@@ -45,24 +46,6 @@ export interface ModprobeDirective {
   command?: string;
   file: string;
   line: number;
-}
-
-/** fnmatch(pattern, name, 0): `*`, `?` and `[...]` (with `!` or `^` negation). */
-export function fnmatch(pattern: string, name: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[' && pattern.indexOf(']', i + 2) > 0) {
-      const close = pattern.indexOf(']', i + 2);
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith('!') || body.startsWith('^')) body = `^${body.slice(1)}`;
-      re += `[${body.replace(/\\/g, '\\\\')}]`;
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
 }
 
 export function parseModprobeConf(text: string, file: string): ModprobeDirective[] {
@@ -118,10 +101,11 @@ export function modprobeFromFiles(files: Array<{ path: string; text: string }>):
   }
   const order = [...byName.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const directives = order.flatMap((n) => parseModprobeConf(byName.get(n)!.text, byName.get(n)!.path));
-  const installFor = (m: string) => directives.find((d) => d.kind === 'install' && fnmatch(d.module, m));
+  // modprobe matches a name against alias and install patterns with fnmatch(pattern, name, 0)
+  const installFor = (m: string) => directives.find((d) => d.kind === 'install' && globMatch(d.module, m));
   const resolve = (name: string): ModuleResolution => {
     const m = moduleName(name);
-    const aliases = directives.filter((d) => d.kind === 'alias' && fnmatch(d.module, m));
+    const aliases = directives.filter((d) => d.kind === 'alias' && globMatch(d.module, m));
     const mods = aliases.length ? [...new Set(aliases.map((a) => a.command!))] : [m];
     return {
       aliases,

@@ -19,10 +19,12 @@
  *   /etc/profile.d differently.
  */
 import { CheckError } from '../model/verdict.js';
+import { globMatch } from '../model/glob.js';
 import { defineFact } from './store.js';
 import { parseShell, type TopLevel } from './shell-syntax.js';
 import { initialState, newContext, runFile, type LoginShell, type Possible, type ShellFiles, type UmaskValue } from './shell-effective.js';
 
+const PROFILE_D_GLOB = '/etc/profile.d/*.sh';
 export const LOGIN_SHELL_FILES = ['/etc/profile', '/etc/profile.d/*.sh', '/etc/profile.d/sh.local', '/etc/bash.bashrc', '/etc/bashrc', '/etc/locale.conf'];
 
 export interface LoginShellOutcome {
@@ -48,7 +50,7 @@ export interface LoginShellSettings {
 /** The files, parsed, keyed by path; glob support for /etc/profile.d/*.sh, as bash expands it. */
 export function shellFiles(contents: Map<string, string>): ShellFiles {
   const cache = new Map<string, TopLevel[]>();
-  const readGlob = (p: string) => /^\/etc\/profile\.d\/[^/]*\.sh$/.test(p);
+  const readGlob = (p: string) => globMatch(PROFILE_D_GLOB, p, { pathname: true });
   return {
     parsed(path) {
       if (!contents.has(path)) return LOGIN_SHELL_FILES.includes(path) || readGlob(path) ? null : undefined;
@@ -58,9 +60,9 @@ export function shellFiles(contents: Map<string, string>): ShellFiles {
       return cache.get(path)!;
     },
     glob(pattern) {
-      if (pattern === '/etc/profile.d/*.sh') {
+      if (pattern === PROFILE_D_GLOB) {
         const byteOrder = (a: string, b: string) => (Buffer.from(a) < Buffer.from(b) ? -1 : 1);
-        return [...contents.keys()].filter((p) => readGlob(p) && !p.slice('/etc/profile.d/'.length).startsWith('.')).sort(byteOrder);
+        return [...contents.keys()].filter((p) => globMatch(PROFILE_D_GLOB, p, { pathname: true, period: true })).sort(byteOrder);
       }
       if (LOGIN_SHELL_FILES.includes(pattern)) return contents.has(pattern) ? [pattern] : [];
       return null;

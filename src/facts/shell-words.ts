@@ -87,6 +87,8 @@ export function expandWord(raw: string, lookup: VariableLookup, assignment = fal
  * literally, unquoted * and ? are wildcards, $NAME and ${NAME} are their values. null when the pattern
  * cannot be decided here (a bracket expression, an unquoted expansion with wildcard characters in it,
  * command substitution, a variable not known).
+ * Not the project's glob helper (src/model/glob.ts): in a case pattern, quoting and expansions decide
+ * which characters are wildcards, which a pattern string alone cannot say.
  */
 export function casePattern(raw: string, lookup: VariableLookup): RegExp | null {
   const lit = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -31,7 +31,12 @@ export function connectionArgument(spec: SshdConnectionSpec): string {
   return parts.join(',');
 }
 
-/** A shell-style pattern (`*`, `?`) against a whole string. */
+/**
+ * One pattern of sshd's Match criteria against a whole string, as OpenSSH's match_pattern does: only `*`
+ * and `?` are wildcards (a `[` is itself) and both match any character, `/` included. Not the project's
+ * glob helper (src/model/glob.ts), whose sets would read `[` differently; lists with `!` negation are
+ * matchPatternList's.
+ */
 export function matchPattern(s: string, pattern: string): boolean {
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`);
   return re.test(s);
@@ -181,5 +186,3 @@ export function addressFor(pattern: string, attempt: number): string {
   return pattern.replace(/\*/g, String(attempt + 1)).replace(/\?/g, String(attempt + 1));
 }
 
-/** The conditions of Match blocks that depend on where a connection comes from or goes to. */
-export const ORIGIN_ATTRIBUTES = new Set(['host', 'address', 'localaddress', 'localport']);

@@ -127,12 +127,6 @@ export function sshdWords(line: string): string[] {
   return words;
 }
 
-/** Split a configuration line's arguments into words the way sshd does (kept for callers of the old name). */
-export function splitWords(rest: string, where: string): string[] {
-  void where;
-  return argumentsOf(sshdWords(rest));
-}
-
 /** The usable arguments: words up to the first empty one. */
 function argumentsOf(words: string[]): string[] {
   const end = words.indexOf('');

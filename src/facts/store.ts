@@ -5,6 +5,7 @@
 import type { FileRead, FileStat, Target } from '../targets/target.js';
 import { TargetError } from '../targets/target.js';
 import { decodeTargetBytes } from '../model/text.js';
+import { globMatch, hasWildcard } from '../model/glob.js';
 
 /** Failures of a batch read that are recorded as the files' answer (see readAndCache). */
 const RECORDED_FAILURES = new Set<TargetError['code']>(['timeout', 'lost', 'interrupted', 'io']);
@@ -62,7 +63,7 @@ export class FactStore {
     await Promise.all(new Set(patterns.map((p) => this.readsInFlight.get(p)).filter((j) => j !== undefined)));
     const out: FileRead[] = [];
     for (const p of patterns) {
-      const expanded = /[*?[]/.test(p) ? this.globCache.get(p) ?? [] : [p];
+      const expanded = hasWildcard(p) ? this.globCache.get(p) ?? [] : [p];
       for (const e of expanded) out.push(this.fileCache.get(e)!);
     }
     return out;
@@ -78,7 +79,7 @@ export class FactStore {
       if (!(e instanceof TargetError) || !RECORDED_FAILURES.has(e.code)) throw e;
       for (const p of wanted) {
         this.fileCache.set(p, { path: p, state: 'unreadable', reason: e.message });
-        if (/[*?[]/.test(p)) this.globCache.set(p, [p]);
+        if (hasWildcard(p)) this.globCache.set(p, [p]);
       }
       return;
     }
@@ -86,7 +87,7 @@ export class FactStore {
     // remember which glob produced which files, so a later request for the same glob is served from cache
     for (const p of wanted) {
       if (!this.fileCache.has(p)) this.fileCache.set(p, { path: p, state: 'missing' });
-      if (/[*?[]/.test(p)) {
+      if (hasWildcard(p)) {
         const matches = reads.filter((r) => r.path !== p && globMatches(p, r.path)).map((r) => r.path);
         this.globCache.set(p, matches);
       }
@@ -159,9 +160,9 @@ export class FactStore {
   }
 }
 
+/** Whether a file the target read is one the glob expanded to (a wildcard only in the last component, as the targets expand it). */
 function globMatches(glob: string, path: string): boolean {
   const dir = glob.slice(0, glob.lastIndexOf('/') + 1);
   if (!path.startsWith(dir) || path.slice(dir.length).includes('/')) return false;
-  const re = new RegExp('^' + glob.slice(dir.length).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return re.test(path.slice(dir.length));
+  return globMatch(glob.slice(dir.length), path.slice(dir.length), { pathname: true, period: true });
 }

@@ -5,7 +5,7 @@
  */
 import type { Policy, Waiver } from './policy.js';
 import { parseTagExpression } from './policy.js';
-import { globToRegExp } from '../targets/rootfs.js';
+import { globMatch } from '../model/glob.js';
 import { tailoringDecl } from './tailoring.js';
 
 /** Policy summary carried by compliance.json. */
@@ -48,7 +48,8 @@ export function waiverApplies(w: Waiver, id: string, tags: string[], target: { k
   const names = w.ids ? w.ids.includes(id) : w.tags ? parseTagExpression(w.tags).evaluate(tags) : false;
   if (!names) return false;
   if (w.scope?.kinds && !w.scope.kinds.includes(target.kind)) return false;
-  if (w.scope?.targets && !w.scope.targets.some((g) => globToRegExp(g.replace(/\//g, '\u0000')).test(target.uri.replace(/\//g, '\u0000')))) return false;
+  // a target pattern is matched against the whole URI; its wildcards match / too
+  if (w.scope?.targets && !w.scope.targets.some((g) => globMatch(g, target.uri))) return false;
   return true;
 }
 

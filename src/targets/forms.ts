@@ -7,9 +7,5 @@ export const TARGET_FORMS = [
   'rootfs:/PATH (a mounted root filesystem; nothing is executed)',
 ];
 
+/** SSH secrets, handed to the transport by whoever runs the audit (the CLI reads them from its environment). */
 export interface SshSecrets { password?: string; passphrase?: string; agentSocket?: string }
-
-/** The SSH secrets a process's environment holds, as the CLI and the cucumber profile take them. */
-export function sshSecretsFrom(env: Record<string, string | undefined>): SshSecrets {
-  return { password: env.CIS_BDD_SSH_PASSWORD || undefined, passphrase: env.CIS_BDD_SSH_PASSPHRASE || undefined, agentSocket: env.SSH_AUTH_SOCK || undefined };
-}

@@ -5,7 +5,7 @@ import { LocalTarget } from './local.js';
 import { RootfsTarget } from './rootfs.js';
 import { DockerImageTarget, DockerTarget } from './docker.js';
 import { SshTarget } from './ssh.js';
-import { TARGET_FORMS, sshSecretsFrom, type SshSecrets } from './forms.js';
+import { TARGET_FORMS, type SshSecrets } from './forms.js';
 
 export interface TargetOptions {
   identityFile?: string;
@@ -17,10 +17,12 @@ export interface TargetOptions {
   limits?: Partial<TargetLimits>;
   /** SSH secrets, from whoever runs the audit (the CLI: CIS_BDD_SSH_PASSWORD, CIS_BDD_SSH_PASSPHRASE, SSH_AUTH_SOCK) */
   sshSecrets?: SshSecrets;
+  /** the user an ssh:// URI without one logs in as (the CLI: $USER); root when not given */
+  sshDefaultUser?: string;
 }
 
 
-export { TARGET_FORMS, sshSecretsFrom, type SshSecrets };
+export { TARGET_FORMS, type SshSecrets };
 
 export function openTarget(uri: string | undefined, options: TargetOptions = {}): Target {
   const spec = uri ?? 'local';
@@ -50,7 +52,7 @@ export function openTarget(uri: string | undefined, options: TargetOptions = {})
     if (url.password) throw new TargetError('a password in the target URI is refused: it would show in process lists and logs; set CIS_BDD_SSH_PASSWORD or use a key', 'usage');
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (!host) throw new TargetError(`ssh URI without a host: ${spec}`, 'usage');
-    const username = decodeURIComponent(url.username) || process.env.USER || 'root';
+    const username = decodeURIComponent(url.username) || options.sshDefaultUser || 'root';
     const port = url.port ? Number(url.port) : 22;
     const clean = `ssh://${username}@${url.hostname}${url.port ? `:${url.port}` : ''}`;
     return new SshTarget(clean, {

@@ -1,7 +1,8 @@
 /**
  * A root filesystem mounted or unpacked on the auditing machine. Nothing is ever executed on it: files are
  * read with the auditing machine's own system calls, and the walk runs the auditing machine's `find`
- * over the directory. Absolute symlinks inside the tree resolve against the tree's root, not the host's.
+ * over the directory (host-find.ts). Absolute symlinks inside the tree resolve against the tree's root,
+ * not the host's.
  *
  * Only regular files are read as content: the path is resolved inside the tree (absolute links against
  * the tree's root, `..` stopping at it), what it names is lstat'ed, and only a regular file is opened
@@ -13,12 +14,13 @@
  * each batch, and on a sandboxed kernel (gVisor) each asynchronous call's trip through libuv's thread pool
  * cost more than the call itself. Within one batch, the path components already resolved are reused.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsc, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
-import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, timedOutMessage, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
+import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
+import { runFind } from './host-find.js';
+import { globToRegExp, hasWildcard } from '../model/glob.js';
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -133,14 +135,15 @@ export class RootfsTarget implements Target {
   }
 
   private expandSync(pattern: string, seen?: Map<string, Component>): string[] {
-    if (!/[*?[]/.test(pattern)) return [pattern];
+    if (!hasWildcard(pattern)) return [pattern];
     const dir = path.posix.dirname(pattern);
     const base = path.posix.basename(pattern);
-    if (/[*?[]/.test(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
+    if (hasWildcard(dir)) throw new Error(`wildcards are supported only in the last path component: ${pattern}`);
     const names = this.listSync(dir, seen);
     if (!names) return [pattern];
-    const re = globToRegExp(base);
-    const matches = names.filter((n) => re.test(n) && !(n.startsWith('.') && !base.startsWith('.'))).sort();
+    // as sh expands it: a wildcard matches no leading dot
+    const re = globToRegExp(base, { pathname: true, period: true });
+    const matches = names.filter((n) => re.test(n)).sort();
     return matches.length ? matches.map((n) => path.posix.join(dir, n)) : [pattern];
   }
 
@@ -328,35 +331,6 @@ export class RootfsTarget implements Target {
 }
 
 /**
- * Run the auditing machine's find and stream its output into the parser, killed after timeoutMs. While it
- * runs, its kill function is in `running` (an interrupt kills it).
- */
-export function runFind(args: string[], parser: WalkStreamParser, counters: TargetCounters, timeoutMs: number, running?: Set<() => void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('find', args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let failed: Error | undefined;
-    const kill = () => { child.kill('SIGKILL'); };
-    running?.add(kill);
-    const timer = setTimeout(() => {
-      failed = new TargetError(timedOutMessage(timeoutMs, 'walking the filesystem'), 'timeout');
-      kill();
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      counters.bytesRead += chunk.length;
-      try { parser.push(chunk); } catch (e) { failed ??= e as Error; kill(); }
-    });
-    child.on('error', (e) => { failed ??= e; });
-    child.on('close', (_code, signal) => {
-      clearTimeout(timer);
-      running?.delete(kill);
-      if (failed) { reject(failed); return; }
-      if (signal) { reject(new TargetError(`the filesystem walk was stopped (${signal})`, 'interrupted')); return; }
-      try { parser.end(); resolve(); } catch (e) { reject(e); }
-    });
-  });
-}
-
-/**
  * Read an open regular file: at most `limit` bytes. Returns null when there is more (the file is over the
  * cap, or grew past it while read). `size` is what fstat said; files of /proc say 0 and are read to EOF.
  */
@@ -382,21 +356,5 @@ function errorReason(e: unknown): string {
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return `permission denied (${err.code})`;
   if (err?.code === 'EAGAIN' || err?.code === 'EWOULDBLOCK') return 'the file would block the reader (EAGAIN): not a regular file';
   return err?.code ?? String(e);
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) { re += '\\['; continue; }
-      re += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 

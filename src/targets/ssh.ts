@@ -1,8 +1,8 @@
 /**
  * A node over SSH (ssh2): one connection per run, commands multiplexed as channels up to a small bound
  * (sshd's default MaxSessions is 10), Nagle disabled. The host key is checked against a known_hosts file;
- * an unknown key is refused unless the user asked to accept and record it. Passwords come only from the
- * environment (CIS_BDD_SSH_PASSWORD) and never appear in traces or reports.
+ * an unknown key is refused unless the user asked to accept and record it. Secrets are handed over by the
+ * caller (the CLI takes the password from CIS_BDD_SSH_PASSWORD) and never appear in traces or reports.
  */
 import type { Client, ConnectConfig } from 'ssh2';
 import { createHmac } from 'node:crypto';

@@ -8,7 +8,8 @@ import * as allure from 'allure-js-commons';
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as CucumberStatus } from '@cucumber/cucumber';
 import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
-import { openTarget, sshSecretsFrom } from '../../src/targets/index.js';
+import { openTarget } from '../../src/targets/index.js';
+import { sshEnvironment } from '../../src/cli/ssh-environment.js';
 import { PACKAGE_DATABASES } from '../../src/facts/packages.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { CheckError, type Status } from '../../src/model/verdict.js';
@@ -36,7 +37,7 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     knownHostsFile: p.knownHosts ?? process.env.CIS_BDD_KNOWN_HOSTS,
     acceptNewHostKey: p.acceptNewHostKey ?? process.env.CIS_BDD_ACCEPT_NEW_HOST_KEY === '1',
     sudo: p.sudo ?? process.env.CIS_BDD_SUDO === '1',
-    sshSecrets: sshSecretsFrom(process.env),
+    ...sshEnvironment(process.env),
     limits: { largeFiles: PACKAGE_DATABASES },
     trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });

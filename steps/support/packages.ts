@@ -5,9 +5,9 @@
  */
 import type { CisWorld } from './world.js';
 import { installedPackages, type InstalledPackage, type InstalledPackages } from '../../src/facts/packages.js';
-import { globToRegExp } from '../../src/targets/rootfs.js';
+import { globToRegExp } from '../../src/model/glob.js';
 
-/** Packages on the system whose name matches the pattern (one entry per name). */
+/** Packages on the system whose name matches the pattern (one entry per name; wildcards as dpkg-query -W and rpm -qa read them). */
 export function matchingPackages(db: InstalledPackages, pattern: string): InstalledPackage[] {
   const re = globToRegExp(pattern);
   return [...db.packages.values()].filter((p) => re.test(p.name));

@@ -1,6 +1,6 @@
 /** Parsers of the account databases, the choice of login accounts and their homes, and root's PATH. */
 import { describe, expect, it } from 'vitest';
-import { parseCompatLines, parseGroup, parseGshadow, parsePasswd, parseShadow, passwordState } from '../../src/facts/accounts.js';
+import { parseCompatLines, parseGroup, parsePasswd, parseShadow, passwordState } from '../../src/facts/accounts.js';
 import { firstGroup, groupIdsOf, idGroupIds, idGroupNames, membersOfGroup } from '../../src/facts/group-membership.js';
 import {
   analysePath, escapeFindPattern, firstLevelListings, loginAccounts, normaliseHome, planHomeWalks,
@@ -83,7 +83,6 @@ describe('account database parsers', () => {
     expect(() => parsePasswd('root:x:zero:0:root:/root:/bin/bash\n')).toThrow(/passwd:1/);
     expect(() => parseGroup('root:x:0\n')).toThrow(/\/etc\/group:1/);
     expect(() => parseShadow('root:*:1\n')).toThrow(/\/etc\/shadow:1/);
-    expect(() => parseGshadow('root:*\n')).toThrow(/\/etc\/gshadow:1/);
   });
 });
 

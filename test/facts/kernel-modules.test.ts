@@ -1,6 +1,7 @@
 /** modprobe.d as kmod reads it: directories, hiding by name, first matching install line, aliases, malformed lines. */
 import { describe, expect, it } from 'vitest';
-import { fnmatch, modprobeFromFiles, moduleName, parseModprobeConf } from '../../src/facts/kernel-modules.js';
+import { modprobeFromFiles, moduleName, parseModprobeConf } from '../../src/facts/kernel-modules.js';
+import { globMatch as fnmatch } from '../../src/model/glob.js';
 
 const cfg = (files: Record<string, string>) => modprobeFromFiles(Object.entries(files).map(([path, text]) => ({ path, text })));
 
