@@ -34,7 +34,15 @@ trim=('./var/cache/apt/*' './var/lib/apt/lists/*' './usr/share/doc/*' './usr/sha
       './usr/share/locale/*' './usr/share/lintian/*' './usr/share/bug/*' './var/log/*' './root/*' './tmp/*'
       './usr/share/perl/*' './usr/lib/x86_64-linux-gnu/perl/*' './usr/lib/x86_64-linux-gnu/libicu*'
       './usr/lib/file/magic.mgc')
-base_key=$( { basename "$userland"; printf '%s\n' "${trim[@]}"; sed -n '/^# --- the base/,/^# --- node/p' "$here/build.sh"; } | sha256sum | cut -d' ' -f1)
+# Node's official builds (22 and later) need libatomic.so.1, which minbase lacks: Debian's libatomic1 package,
+# fetched once from the archive (apt-get download) and unpacked into the base
+deb=$(ls "$cache"/cache/libatomic1_*_amd64.deb 2>/dev/null | head -1 || true)
+if [ -z "$deb" ]; then
+  (cd "$cache/cache" && { apt-get download libatomic1 >/dev/null 2>&1 || { apt-get update -qq && apt-get download libatomic1 >/dev/null; }; })
+  deb=$(ls "$cache"/cache/libatomic1_*_amd64.deb 2>/dev/null | head -1 || true)
+  [ -n "$deb" ] || { echo "cis-bdd image: could not download Debian's libatomic1 (apt-get download libatomic1), which Node needs" >&2; exit 1; }
+fi
+base_key=$( { basename "$userland"; basename "$deb"; printf '%s\n' "${trim[@]}"; sed -n '/^# --- the base/,/^# --- node/p' "$here/build.sh"; } | sha256sum | cut -d' ' -f1)
 base=cis-bdd/cis-bdd-base:latest
 if [ "$(docker image inspect -f '{{index .Config.Labels "io.cis-bdd.inputs-sha256"}}' "$base" 2>/dev/null || true)" = "$base_key" ]; then
   say "base $base up to date (inputs ${base_key:0:12}), reused"
@@ -43,6 +51,8 @@ else
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   excludes=(); for t in "${trim[@]}"; do excludes+=(--exclude="$t"); done
   tar --numeric-owner -xf "$userland" -C "$tmp" "${excludes[@]}"
+  dpkg-deb -x "$deb" "$tmp"
+  rm -rf "$tmp/usr/share/doc"/* "$tmp/usr/share/lintian"
   chmod 1777 "$tmp/tmp"
   tar --numeric-owner -C "$tmp" -c . | docker import --change "LABEL io.cis-bdd.inputs-sha256=$base_key" --change 'CMD ["/bin/sh"]' - "$base" >/dev/null
   rm -rf "$tmp"; trap - EXIT
