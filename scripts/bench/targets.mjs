@@ -136,8 +136,9 @@ export async function startSshd() {
  * process. With record: the preload notes the files read and the round trips (see record-reads.mjs).
  * With via 'api': runAudit({ allureResults: false }) in a child process instead (api-audit.mjs).
  * With cpuProfDir: node --cpu-prof writes a CPU profile of each thread there (see profile.mjs).
+ * With node: that Node.js binary runs it (default: the one running the benchmark).
  */
-export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000, cpuProfDir }) {
+export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000, cpuProfDir, node = process.execPath }) {
   const out = scratchPath('report');
   const recFile = record ? scratchPath('record.json') : undefined;
   const args = [...(record ? ['--import', recorder] : []), ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...(via === 'api'
@@ -145,7 +146,7 @@ export async function auditOnce({ target, benchmark, extra = [], record = false,
     : [cli, 'audit', '--target', target, '--benchmark', benchmark, '--level', '2', '--out', out, '--no-html', ...extra])];
   const env = { ...process.env, ...(recFile ? { CIS_BDD_BENCH_RECORD: recFile } : {}) };
   delete env.CIS_BDD_TRACE;
-  const r = await runTimed(process.execPath, args, { cwd: repoRoot, env, rss: true, timeoutMs });
+  const r = await runTimed(node, args, { cwd: repoRoot, env, rss: true, timeoutMs });
   try {
     if (r.timedOut) throw new Error(`audit of ${target} timed out after ${timeoutMs} ms`);
     if (![0, 1, 3].includes(r.code)) {

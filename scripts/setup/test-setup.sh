@@ -4,7 +4,9 @@
 #   1. the Debian packages of scripts/setup/debian-packages.txt (one a line, # comments): missing ones are
 #      installed (apt-get update once, then install) when running as root on a Debian-family system;
 #   2. the Docker engine: started when it is not running (root), as dockerd with its log in /var/log;
-#   3. the fixture images and cis-bdd's own image (containers/build.sh), rebuilt only when their inputs
+#   3. the official Node.js binaries of the oldest supported and the active LTS lines (scripts/setup/node.sh,
+#      from the npm registry, cached), which test/node-lines compares and the cis-bdd image is built on;
+#   4. the fixture images and cis-bdd's own image (containers/build.sh), rebuilt only when their inputs
 #      changed. The Ubuntu fixture tree is unpacked by vitest's global set-up (test/global-setup.ts).
 # CIS_BDD_SKIP_SETUP=1 skips all of it (a machine set up by other means). CIS_BDD_DEBIAN_PACKAGES names
 # another package list and CIS_BDD_DOCKERD_LOG another log for dockerd (tests of this script).
@@ -59,7 +61,13 @@ else
   docker info >/dev/null 2>&1 || { tail -50 "$dockerd_log" >&2; stop "dockerd did not start (log above)"; }
 fi
 
-# --- 3. images -----------------------------------------------------------------------------------------
+# --- 3. Node.js lines ---------------------------------------------------------------------------------
+for line in oldest active; do
+  msg=$(bash scripts/setup/node.sh "$line" 2>&1 >/dev/null) || stop "$msg"
+  say "${msg#node.sh: }"
+done
+
+# --- 4. images -----------------------------------------------------------------------------------------
 tarball=${CIS_BDD_SHARED:-../shared}/fixtures/ubuntu-18.04-rootfs.tar.xz
 [ -f "$tarball" ] || stop "the Ubuntu 18.04 fixture tarball $tarball is missing: the tests are built from it" \
   "(it lives in the shared directory beside the checkout; set CIS_BDD_SHARED to where it is)"

@@ -87,6 +87,13 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
     const here = spawnSync('sh', ['-c', digest], { cwd: repoRoot, encoding: 'utf8' });
     expect(inImage.stdout.trim(), `${IMAGE} was built from other sources than this checkout's dist/: run bash scripts/setup/test-setup.sh`).toBe(here.stdout.trim());
   });
+
+  it('runs on the active LTS line of Node.js (scripts/setup/node-lines), whose libraries the base has', () => {
+    const active = /^NODE_ACTIVE_LTS=(\d+)$/m.exec(readFileSync(path.join(repoRoot, 'scripts/setup/node-lines'), 'utf8'))![1];
+    const r = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/usr/local/bin/node', IMAGE, '--version'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`^v${active}\\.\\d+\\.\\d+\\n$`));
+  });
   const fixtures = [
     { name: 'Ubuntu 18.04', tree: () => ensureUbuntuBase(), node: 'worker-ubuntu', benchmark: 'cis-ubuntu-18.04-v2.1.0' },
     { name: 'ACL2 (stock)', tree: () => ensureAcl2Base('stock'), node: 'worker-acl2', benchmark: 'cis-aliyun-linux-2-v1.0.0' },

@@ -114,12 +114,12 @@ describe('Kubernetes manifests (deploy/kubernetes/)', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
   });
 
-  it('the image recipes: offline from a local base, and FROM node:20 for a registry; both start the node audit entry point', () => {
+  it('the image recipes: offline from a local base, and FROM node:26 (the active LTS) for a registry; both start the node audit entry point', () => {
     const offline = readFileSync(path.join(repoRoot, 'containers/cis-bdd/Dockerfile'), 'utf8');
     const registry = readFileSync(path.join(repoRoot, 'containers/cis-bdd/Dockerfile.registry'), 'utf8');
     expect(offline).toMatch(/^FROM \$\{BASE\}$/m);
     expect(offline).toMatch(/ARG BASE=cis-bdd\/cis-bdd-base:latest/);
-    expect(registry).toMatch(/^FROM node:20-bookworm-slim$/m);
+    expect(registry).toMatch(/^FROM node:26-bookworm-slim$/m);
     for (const df of [offline, registry]) expect(df).toMatch(/ENTRYPOINT \[.*"\/opt\/cis-bdd\/entrypoint\.mjs"\]/);
   });
 });

@@ -21,11 +21,18 @@ const run = (cmd: string[], env: Record<string, string>) => spawnSync(cmd[0], cm
 describe('the test set-up (npm test on a fresh machine)', () => {
   afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
-  it('npm test builds, sets up, then runs vitest; .ci/run is the README\'s two commands and nothing else', () => {
+  it('npm test picks a supported Node, builds, sets up, then runs vitest; .ci/run is the README\'s commands and nothing else', () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-    expect(pkg.scripts.test).toBe('npm run build && bash scripts/setup/test-setup.sh && vitest run');
+    expect(pkg.scripts.test).toBe('bash scripts/setup/test.sh');
+    const steps = readFileSync(path.join(repoRoot, 'scripts/setup/test.sh'), 'utf8').split('\n').filter((l) => /^(npm|bash|exec) /.test(l));
+    expect(steps).toEqual(['npm run build', 'bash scripts/setup/test-setup.sh', 'exec vitest run "$@"']);
     const ci = readFileSync(path.join(repoRoot, '.ci/run'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    expect(ci).toEqual(['set -euo pipefail', 'cd "$(dirname "$0")/.."', 'npm ci --no-audit --no-fund', 'npm test']);
+    expect(ci.slice(0, 4)).toEqual(['set -euo pipefail', 'cd "$(dirname "$0")/.."', 'npm ci --no-audit --no-fund', 'CIS_BDD_TEST_NODE=active npm test']);
+    expect(ci[4]).toMatch(/^CIS_BDD_TEST_NODE=oldest npm test -- test\/node-lines( test\/[\w/.-]+)+$/);
+    expect(ci).toHaveLength(5);
+    // every README command CI runs is in the README
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const line of ci.slice(2)) expect(readme).toContain(line.replace(/ -- .*/, ''));
   });
 
   it('as root with a package missing: apt-get update once, then installs only the missing ones', () => {
