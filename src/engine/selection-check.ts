@@ -36,25 +36,29 @@ export function checkTagSyntax(expr: string, label: string): void {
   }
 }
 
+function featureFiles(benchmarkId: string): string[] {
+  return readdirSync(featuresDir(benchmarkId)).filter((x) => x.endsWith('.feature')).sort();
+}
+
+/** A feature file's text, read once per process (the selection check and the audit both look at it). */
+const textCache = new Map<string, string>();
+function featureText(benchmarkId: string, f: string): string {
+  const key = `${benchmarkId}/${f}`;
+  let text = textCache.get(key);
+  if (text === undefined) textCache.set(key, text = readFileSync(path.join(featuresDir(benchmarkId), f), 'utf8'));
+  return text;
+}
+
 /** One feature file's scenarios (every row of every outline), as cucumber compiles them: their tags. */
 const fileCache = new Map<string, string[][]>();
-
-function featureDir(benchmarkId: string): string {
-  return featuresDir(benchmarkId);
-}
-
-function featureFiles(benchmarkId: string): string[] {
-  return readdirSync(featureDir(benchmarkId)).filter((x) => x.endsWith('.feature')).sort();
-}
-
-function fileScenarioTags(benchmarkId: string, f: string, text?: string): string[][] {
+function fileScenarioTags(benchmarkId: string, f: string): string[][] {
   const key = `${benchmarkId}/${f}`;
   const hit = fileCache.get(key);
   if (hit) return hit;
   const { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } = require('@cucumber/gherkin') as typeof import('@cucumber/gherkin');
   const { IdGenerator } = require('@cucumber/messages') as typeof import('@cucumber/messages');
   const newId = IdGenerator.incrementing();
-  const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(text ?? readFileSync(path.join(featureDir(benchmarkId), f), 'utf8'));
+  const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(featureText(benchmarkId, f));
   const out = compile({ ...doc, uri: f }, f, newId).map((pickle) => pickle.tags.map((t) => t.name));
   fileCache.set(key, out);
   return out;
@@ -65,10 +69,9 @@ function fileScenarioTags(benchmarkId: string, f: string, text?: string): string
  * tag. A pickle's tags are the tags written in its own file, so no other file can hold one; only these
  * files need parsing when an --only filter is and-ed with the rest.
  */
-function filesWithIds(benchmarkId: string, ids: string[]): Array<{ file: string; text: string }> {
+function filesWithIds(benchmarkId: string, ids: string[]): string[] {
   const re = new RegExp(`@id:(?:${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=\\s|$)`, 'm');
-  return featureFiles(benchmarkId).map((file) => ({ file, text: readFileSync(path.join(featureDir(benchmarkId), file), 'utf8') }))
-    .filter((f) => re.test(f.text));
+  return featureFiles(benchmarkId).filter((f) => re.test(featureText(benchmarkId, f)));
 }
 
 /** The tags of every scenario (every row of every outline) of a benchmark's features, as cucumber compiles them. */
@@ -77,7 +80,7 @@ export function scenarioTags(benchmarkId: string): string[][] {
 }
 
 /**
- * The feature files (names in features/BENCHMARK/) holding a scenario that the tag expression selects, or
+ * The feature files (names in the benchmark's features folder) holding a scenario that the tag expression selects, or
  * null for every file (an empty expression). With --only ids (and-ed into the expression), only the files
  * that carry those ids' tags are parsed. cucumber runs the same expression on these files: giving it only
  * them spares it parsing the others.
@@ -85,8 +88,8 @@ export function scenarioTags(benchmarkId: string): string[][] {
 export function featureFilesSelecting(benchmarkId: string, expression: string, onlyIds: string[]): string[] | null {
   if (!expression) return null;
   const expr = parseTags(expression);
-  const candidates = onlyIds.length ? filesWithIds(benchmarkId, onlyIds) : featureFiles(benchmarkId).map((file) => ({ file, text: undefined }));
-  const files = candidates.filter((c) => fileScenarioTags(benchmarkId, c.file, c.text).some((tags) => expr.evaluate(tags))).map((c) => c.file);
+  const candidates = onlyIds.length ? filesWithIds(benchmarkId, onlyIds) : featureFiles(benchmarkId);
+  const files = candidates.filter((f) => fileScenarioTags(benchmarkId, f).some((tags) => expr.evaluate(tags)));
   return files.length ? files : null;
 }
 
@@ -129,7 +132,7 @@ export function assertSelects(benchmarkId: string, filters: SelectionFilter[]): 
   const only = filters.find((f) => f.ids?.length);
   if (only) {
     const exprs = filters.filter((f) => f.expression).map((f) => { try { return parseTags(f.expression); } catch { return null; } });
-    if (exprs.every((e) => e) && filesWithIds(benchmarkId, only.ids!).some((c) => fileScenarioTags(benchmarkId, c.file, c.text).some((tags) => exprs.every((e) => e!.evaluate(tags))))) return;
+    if (exprs.every((e) => e) && filesWithIds(benchmarkId, only.ids!).some((f) => fileScenarioTags(benchmarkId, f).some((tags) => exprs.every((e) => e!.evaluate(tags))))) return;
   }
   let remaining = scenarioTags(benchmarkId);
   const before: string[] = [];
