@@ -18,6 +18,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { requireImage } from '../support/containers.js';
+import { NODE_LINES } from '../support/node-lines.js';
 import { snapshot } from '../support/snapshot.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
 
@@ -89,7 +90,7 @@ describe('the cis-bdd image, run as the DaemonSet runs it', () => {
   });
 
   it('runs on the active LTS line of Node.js (scripts/setup/node-lines), whose libraries the base has', () => {
-    const active = /^NODE_ACTIVE_LTS=(\d+)$/m.exec(readFileSync(path.join(repoRoot, 'scripts/setup/node-lines'), 'utf8'))![1];
+    const active = NODE_LINES.active;
     const r = spawnSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', '/usr/local/bin/node', IMAGE, '--version'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(new RegExp(`^v${active}\\.\\d+\\.\\d+\\n$`));

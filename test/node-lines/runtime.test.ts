@@ -8,11 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../support/fixtures.js';
+import { NODE_LINES, NODE_SH as nodeSh } from '../support/node-lines.js';
 
-const lines = readFileSync(path.join(repoRoot, 'scripts/setup/node-lines'), 'utf8');
-const setting = (name: string) => lines.match(new RegExp(`^${name}="?([^"\\n]*)"?$`, 'm'))![1];
-const SUPPORTED = setting('NODE_SUPPORTED_LINES').split(' ');
-const nodeSh = path.join(repoRoot, 'scripts/setup/node.sh');
+const SUPPORTED = NODE_LINES.supported;
 
 /** A Node 20 binary: the machine's own when it is 20, else the official one from the npm registry. */
 function node20(): string {
@@ -38,8 +36,8 @@ describe('the supported Node.js lines', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     expect(readme).toContain(`Node.js ${SUPPORTED.slice(0, -1).join(', ')} or ${SUPPORTED.at(-1)}`);
     expect(readFileSync(path.join(repoRoot, 'bin/cis-bdd.mjs'), 'utf8')).toContain(`use Node.js ${SUPPORTED.slice(0, -1).join(', ')} or ${SUPPORTED.at(-1)}`);
-    expect(setting('NODE_OLDEST_SUPPORTED')).toBe(SUPPORTED[0]);
-    expect(setting('NODE_ACTIVE_LTS')).toBe(SUPPORTED.at(-1));
+    expect(NODE_LINES.oldest).toBe(SUPPORTED[0]);
+    expect(NODE_LINES.active).toBe(SUPPORTED.at(-1));
   });
 
   it('on Node 20 the CLI runs and warns once that the runtime is past its end of life', () => {

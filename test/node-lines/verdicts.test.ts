@@ -11,19 +11,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
+import { NODE_LINES, nodeOf } from '../support/node-lines.js';
 import { IMAGES, requireImage, withContainer } from '../support/containers.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
 
-const lines = readFileSync(path.join(repoRoot, 'scripts/setup/node-lines'), 'utf8');
-const setting = (name: string) => lines.match(new RegExp(`^${name}="?([^"\\n]*)"?$`, 'm'))![1];
-const OLDEST = setting('NODE_OLDEST_SUPPORTED');
-const ACTIVE = setting('NODE_ACTIVE_LTS');
-
-/** The official node binary of a line (fetched once, then reused from its cache). */
-function nodeOf(line: string): string {
-  const dir = execFileSync('bash', [path.join(repoRoot, 'scripts/setup/node.sh'), line], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  return path.join(dir, 'node');
-}
+const OLDEST = NODE_LINES.oldest;
+const ACTIVE = NODE_LINES.active;
 
 function auditWith(node: string, target: string, benchmark: string): ComplianceReport {
   const out = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-node-line-'));
