@@ -1,6 +1,8 @@
 /**
  * Run an audit programmatically: open the target, settle the benchmark, run the benchmark's features with
- * cucumber-js in this process, and write compliance.json and Allure results under `out`.
+ * cucumber-js in this process (the engine decides each item's verdict as its scenario ends), build the
+ * run's one result from those verdicts, and write it under `out`: compliance.json (the result itself),
+ * the other report formats from it, and the Allure results.
  */
 // first: it must run before cucumber-expressions loads (see the module)
 import './engine/match-indices.js';
@@ -14,7 +16,9 @@ import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selec
 import { loadBenchmark } from './engine/catalogue.js';
 import { packagePath, packageRoot } from './engine/paths.js';
 import { featuresDir } from './engine/benchmarks.js';
-import { reportExitCode, type ComplianceReport } from './report/compliance.js';
+import { reportExitCode, type ComplianceReport } from './model/result.js';
+import { buildResult } from './engine/result.js';
+import { RunMessages } from './engine/run-messages.js';
 import { loadPolicy, PolicyError, type Policy } from './policy/policy.js';
 import { policyTagExpression } from './policy/apply.js';
 import { UsageError } from './engine/usage-error.js';
@@ -201,6 +205,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     }
     session.containerRule = !options.containerAsHost;
     session.tailoring = policy?.tailoring ?? {};
+    session.policy = policy;
     if (options.containerAsHost && (target.kind === 'docker' || target.kind === 'docker-image')) {
       session.warnings.push('--container-as-host: kernel, bootloader, partition and time items were evaluated inside the container as if it were a host');
     }
@@ -210,7 +215,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     await fs.mkdir(outDir, { recursive: true });
     const compliancePath = path.join(outDir, 'compliance.json');
     const allureResultsDir = options.allureResults === false ? undefined : path.join(outDir, 'allure-results');
-    const format: Array<string | [string, string]> = [['./dist/src/report/compliance-formatter.js', compliancePath]];
+    const format: Array<[string, string]> = [];
     if (allureResultsDir) {
       await fs.rm(allureResultsDir, { recursive: true, force: true });
       // cucumber sends a formatter without an output file to stdout, and only the last such one is kept;
@@ -221,9 +226,10 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     const tagExpression = selectionTags(session.selection, policy) ?? '';
     // only the feature files with a selected scenario: cucumber need not parse the others
     const files = featureFilesSelecting(session.benchmarkId, tagExpression, session.selection.only);
+    const messages = new RunMessages();
     setActiveSession(session);
     try {
-      const { success: _ignored } = await runCucumber({
+      await runCucumber({
         ...runConfiguration,
         support: support as IRunConfiguration['support'],
         sources: {
@@ -236,30 +242,33 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
           // cucumber's console output is discarded (see the stdout below): a formatter that does no work
           // (or, when a progress display is active, the formatter that feeds it)
           stdout: activeProgress() ? './dist/src/report/progress-formatter.js' : './dist/src/report/null-formatter.js',
-          files: Object.fromEntries(format.map(([f, file]) => [file!, f])),
-          options: JSON.parse(JSON.stringify({
-            cisBdd: { benchmark: session.benchmarkId, selection: session.selection, policy },
-            resultsDir: allureResultsDir,
-          })),
+          files: Object.fromEntries(format.map(([f, file]) => [file, f])),
+          options: JSON.parse(JSON.stringify({ cisBdd: { benchmark: session.benchmarkId, selection: session.selection }, resultsDir: allureResultsDir })),
         },
         runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId, managed: true } },
-      }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr });
+      }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr }, (envelope) => messages.onEnvelope(envelope));
     } finally {
       setActiveSession(undefined);
     }
-    const written = await fs.readFile(compliancePath, 'utf8').catch(() => '');
-    if (!written.trim()) {
+    if (!messages.finished) {
       throw new Error(`cucumber did not run the features of ${session.benchmarkId} (a feature file that does not parse, or a step library that does not load): see the messages above`);
     }
-    const report = JSON.parse(written) as ComplianceReport;
-    if (!report.items) throw new Error(`compliance report was not written: ${JSON.stringify(report)}`);
-    // The formatter sees only what scenarios attached; the run's own counters and warnings are final here.
-    report.run.roundTrips = target.counters.roundTrips;
-    report.run.bytesRead = target.counters.bytesRead;
-    report.run.warnings = session.warnings;
-    report.run.startedAt = session.startedAt.toISOString();
-    report.run.durationMs = Date.parse(report.run.finishedAt) - session.startedAt.getTime();
-    report.target = { kind: target.kind, uri: target.uri, os: session.os ? { id: session.os.id, versionId: session.os.versionId, prettyName: session.os.prettyName } : null };
+    // the run's one result, built by the engine from the verdicts the session kept; compliance.json is it
+    const report = buildResult({
+      benchmarkId: session.benchmarkId,
+      withScenario: messages.withScenario,
+      selected: messages.selected,
+      tagsById: messages.tagsById,
+      verdicts: session.verdicts,
+      selection: session.selection,
+      policy,
+      target: { kind: target.kind, uri: target.uri, os: session.os ? { id: session.os.id, versionId: session.os.versionId, prettyName: session.os.prettyName } : null },
+      startedAt: session.startedAt.toISOString(),
+      finishedAt: new Date(),
+      warnings: session.warnings,
+      roundTrips: target.counters.roundTrips,
+      bytesRead: target.counters.bytesRead,
+    });
     if (interruptedBy) report.run.interrupted = { signal: interruptedBy, at: (interruptedAt ?? new Date()).toISOString() };
     if (target.lost) report.run.targetLost = target.lost;
     await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reportExitCode, type ComplianceReport, type SelectionInfo } from './report/compliance.js';
+import { reportExitCode, type ComplianceReport, type SelectionInfo } from './model/result.js';
 import { headlineCounts, formatScore, type HeadlineCounts } from './model/counts.js';
 import { STATUSES } from './model/verdict.js';
 import { UsageError } from './engine/usage-error.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { accessSync, constants as fsConstants, promises as fs, realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { sshEnvironment } from './ssh-environment.js';
+import { sshEnvironment } from '../engine/ssh-environment.js';
 import { limitOptions, onInterrupt } from './signals-and-limits.js';
 import { usageExit } from './usage.js';
 import { parseCommand } from './args.js';

@@ -5,7 +5,7 @@ import { loadBenchmark } from '../engine/catalogue.js';
 import { benchmarkIds, tailoringDeclarations } from '../engine/benchmarks.js';
 import { closest } from '../engine/did-you-mean.js';
 import { parseCommand } from './args.js';
-import { sshEnvironment } from './ssh-environment.js';
+import { sshEnvironment } from '../engine/ssh-environment.js';
 import { usageExit } from './usage.js';
 
 const api = () => import('../api.js');

@@ -6,7 +6,7 @@ import { usageExit } from './usage.js';
 import type { ReportFormat } from '../report/formats.js';
 import type { Progress } from '../report/progress.js';
 import type { FleetReport } from '../fleet.js';
-import type { ComplianceReport } from '../report/compliance.js';
+import type { ComplianceReport } from '../model/result.js';
 
 /** The target that has been running longest, for the progress line. */
 function slowest(running: Map<string, number>): string {
@@ -73,7 +73,7 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     if (!values['no-html'] && !values['no-allure']) {
       try {
         const { generateAllureHtml } = await import('../report/allure-html.js');
-        const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${report.counts.targets} targets` } } as unknown as import('../report/compliance.js').ComplianceReport;
+        const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${report.counts.targets} targets` } } as unknown as import('../model/result.js').ComplianceReport;
         lines.push(`Allure report: ${await generateAllureHtml(path.resolve(out, 'allure-results'), path.resolve(out, 'allure-report'), title)}`);
       } catch (e) {
         lines.push(`Allure report: not generated (${(e as Error).message})`);

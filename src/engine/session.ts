@@ -1,7 +1,7 @@
 /**
  * One audit run against one target: the transport, the facts gathered from it, and what the run
- * measures. The CLI opens a session and hands it to the cucumber support code through this module;
- * under plain cucumber-js the support code opens one itself from CIS_BDD_TARGET.
+ * measures, and the verdicts of its items. The CLI opens a session and hands it to the cucumber support
+ * code through this module; under plain cucumber-js the hooks open one (standalone.ts).
  */
 import { TargetError, type Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
@@ -21,6 +21,8 @@ import { pamConfig } from '../facts/pam.js';
 import { homeListings, rootLoginPath } from '../facts/homes.js';
 import { grubKernelLines } from '../facts/kernel-cmdline.js';
 import { runningFirewall } from '../facts/firewall.js';
+import type { Policy } from '../policy/policy.js';
+import type { VerdictMessage } from '../model/result.js';
 
 export interface Selection {
   level: 1 | 2;
@@ -43,6 +45,10 @@ export interface Session {
   containerRule: boolean;
   /** tailored values from the policy (name → value); checks fall back to the declared default */
   tailoring: Record<string, unknown>;
+  /** the policy the run applies: its waivers are decided with each item's verdict */
+  policy?: Policy;
+  /** the verdict of every scenario that ran, in the order they ended: the run's result is built from them */
+  verdicts: VerdictMessage[];
 }
 
 let active: Session | undefined;
@@ -103,7 +109,7 @@ export async function openSession(target: Target, requestedBenchmark: string | u
   }
   // the paths the benchmark's steps name, stat'ed in one round trip rather than one per step
   await facts.stat(pathsNamedInFeatures(benchmarkId));
-  return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true, tailoring: {} };
+  return { target, facts, benchmarkId, os, warnings, selection, startedAt, containerRule: true, tailoring: {}, verdicts: [] };
 }
 
 /**

@@ -7,19 +7,9 @@ import type { Policy, Waiver } from './policy.js';
 import { parseTagExpression } from './policy.js';
 import { globMatch } from '../model/glob.js';
 import { tailoringDecl } from '../engine/benchmarks.js';
+import type { PolicyReport } from '../model/result.js';
 
-/** Policy summary carried by compliance.json. */
-export interface PolicyReport {
-  name: string;
-  file: string;
-  hash: string;
-  profile: { level: 1 | 2; scoredOnly: boolean };
-  include: string[];
-  exclude: string[];
-  /** tailored values that differ from the benchmark's defaults */
-  tailored: Record<string, { value: unknown; default: unknown }>;
-  waivers: Array<{ ids?: string[]; tags?: string; reason: string; owner?: string; expires?: string; scope?: Waiver['scope']; declaredAt: string; expired: boolean }>;
-}
+export type { PolicyReport };
 
 export function isTagSelector(s: string): boolean {
   return s.startsWith('@') || /^\(|^not\s/.test(s);

@@ -4,7 +4,7 @@
  * score before and after, and the command that undoes the run, complete enough to paste.
  */
 import path from 'node:path';
-import type { ComplianceItem, ComplianceReport } from '../report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import type { Target } from '../targets/target.js';
 import type { Change } from '../model/remediation.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FileNode, Target } from '../targets/target.js';
 import { TargetError } from '../targets/target.js';
 import { auditTarget, connectTarget, UsageError, type AuditOptions } from '../api.js';
-import type { ComplianceItem, ComplianceReport } from '../report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import type { Remediation } from '../model/remediation.js';
 import { packageManager } from '../facts/packages.js';
 import { FactStore } from '../facts/store.js';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { FileNode, Target } from '../targets/target.js';
 import { shellQuote } from '../targets/target.js';
-import type { ComplianceItem } from '../report/compliance.js';
+import type { ComplianceItem } from '../model/result.js';
 import type { Change, Remediation } from '../model/remediation.js';
 import { applyEdits, unifiedDiff } from './edits.js';
 import { TEMP_SUFFIX } from './run-record.js';

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ComplianceReport } from './compliance.js';
+import type { ComplianceReport } from '../model/result.js';
 import { COMPLIANCE_CATEGORIES, STRUCTURAL_LABELS } from './allure-item.js';
 import { countsLine, formatScore, headlineCounts } from '../model/counts.js';
 

@@ -21,8 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Evidence } from '../model/verdict.js';
-import type { Waiver } from '../policy/policy.js';
-import type { VerdictMessage } from './verdict-message.js';
+import type { VerdictMessage, WaiverDecision } from '../model/result.js';
 import { codeSpan, escapeMarkdown, fencedBlock, remediationMarkdown } from './allure-remediation.js';
 
 export interface AllureStepLike {
@@ -88,13 +87,12 @@ export const STRUCTURAL_LABELS = ['parentSuite', 'suite', 'subSuite', 'epic', 's
 /** The test runner's labels: they say nothing about the audit. */
 const DROPPED_LABELS = new Set(['language', 'framework', 'package', 'host', 'thread', '_fallbackTestCaseId', 'tag', 'feature', 'cis_id', 'target']);
 
-/** A waiver of the item, as the policy states it, and whether it still applies. */
-export interface WaiverState { waiver: Waiver; expired: boolean }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 /** Rewrite a scenario's result from its verdict (see the module). */
-export function presentItem(r: AllureResultLike, verdict: VerdictMessage, tags: string[], waiver?: WaiverState): void {
+export function presentItem(r: AllureResultLike, verdict: VerdictMessage, tags: string[]): void {
+  const waiver = verdict.waiver;
   const target = verdict.run.target.uri;
   const status: ComplianceStatus = waiver && !waiver.expired ? 'waived' : (verdict.status as ComplianceStatus);
   const word = COMPLIANCE_WORDS[status] ?? verdict.status;
@@ -155,7 +153,7 @@ function plainStep(step: AllureStepLike): void {
   for (const s of step.steps ?? []) plainStep(s);
 }
 
-function statusMarkdown(status: ComplianceStatus, verdict: VerdictMessage, waiver?: WaiverState): string {
+function statusMarkdown(status: ComplianceStatus, verdict: VerdictMessage, waiver?: WaiverDecision): string {
   const head = `**Compliance status**: **${COMPLIANCE_WORDS[status] ?? verdict.status}** on ${codeSpan(verdict.run.target.uri)}`;
   const reason = verdict.reason ? escapeMarkdown(verdict.reason) : undefined;
   const lines = [head];

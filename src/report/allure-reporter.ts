@@ -6,7 +6,7 @@
  *   would show as passed. The verdict each scenario attaches is authoritative: the result is rewritten
  *   from it (allure-item.ts: its own identity per target, a title naming the target and the compliance
  *   status, labels of an audit, the status with its reason, waiver, evidence and remediation in the
- *   description, no stack trace); with a policy, a waived item is "waived" (an expired waiver does not apply).
+ *   description, no stack trace); a waived item is "waived" as the engine decided with the verdict (an expired waiver does not apply).
  *
  * What it writes per scenario: one file, the result, with everything from the verdict message in it (so the
  * scenario sends no message per piece of evidence).
@@ -30,7 +30,7 @@ import type * as messages from '@cucumber/messages';
 import * as reporterModule from 'allure-cucumberjs/reporter';
 import { Stage, Status } from 'allure-js-commons';
 import { FileSystemWriter, type Writer } from 'allure-js-commons/sdk/reporter';
-import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from './verdict-message.js';
+import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../model/result.js';
 import { safeText } from '../model/text.js';
 import { presentItem } from './allure-item.js';
 
@@ -44,8 +44,6 @@ function safeStepDetails(r: { statusDetails?: { message?: string; trace?: string
 }
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Policy } from '../policy/policy.js';
-import { waiverApplies, waiverExpired } from '../policy/apply.js';
 
 // The package's type declarations describe the CommonJS shape; at run time the ESM default is the class.
 const AllureCucumberReporter = ((reporterModule as { default?: unknown }).default ?? reporterModule) as typeof Formatter;
@@ -141,7 +139,6 @@ export class CisAllureReporter extends AllureCucumberReporter {
       return parseStatus(result);
     };
 
-    const policy: Policy | undefined = options.parsedArgvOptions.cisBdd?.policy;
     const { pickleTags, testCasePickle, startedCase, verdictByUuid } = this;
     options.eventBroadcaster.on('envelope', (envelope: messages.Envelope) => {
       if (envelope.pickle) pickleTags.set(envelope.pickle.id, envelope.pickle.tags.map((t) => t.name));
@@ -161,8 +158,7 @@ export class CisAllureReporter extends AllureCucumberReporter {
       const entry = verdictByUuid.get(uuid);
       if (entry) {
         const { verdict, tags } = entry;
-        const waiver = policy?.waivers.find((w) => waiverApplies(w, verdict.id, tags, verdict.run.target));
-        runtime.updateTest(uuid, (r) => presentItem(r, verdict, tags, waiver ? { waiver, expired: waiverExpired(waiver, new Date()) } : undefined));
+        runtime.updateTest(uuid, (r) => presentItem(r, verdict, tags));
         verdictByUuid.delete(uuid);
       }
       writeTest(uuid);

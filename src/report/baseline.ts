@@ -4,7 +4,7 @@
  * was not in error in the baseline (a check that could not measure may hide a failure); else 0. Items
  * that failed in the baseline and still fail are accepted: that is what a baseline is for.
  */
-import type { ComplianceReport } from './compliance.js';
+import type { ComplianceReport } from '../model/result.js';
 import { diffAudits, formatDiff, loadAuditFile } from './diff.js';
 
 export interface BaselineGate { exitCode: 0 | 1 | 3; lines: string[] }

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ComplianceItem, ComplianceReport } from './compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import { UsageError } from '../engine/usage-error.js';
 
 export interface ItemChange { id: string; title: string; scored: boolean; from: string; to: string; reason?: string }

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ComplianceReport } from './compliance.js';
+import type { ComplianceReport } from '../model/result.js';
 import { junitXml } from './junit.js';
 import { sarifLog } from './sarif.js';
 import { xccdfResults } from './xccdf.js';

@@ -7,7 +7,7 @@
  * - pass: an empty testcase.
  * The suite's properties carry the benchmark, the target and the score.
  */
-import type { ComplianceItem, ComplianceReport } from './compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import { featureText } from './feature-text.js';
 import { buildXml, xmlText } from './xml.js';
 

@@ -7,7 +7,7 @@
  * verdict was a failure or an error is a result with an accepted suppression carrying the waiver's reason.
  */
 import { loadBenchmark } from '../engine/catalogue.js';
-import type { ComplianceItem, ComplianceReport } from './compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import { featureText } from './feature-text.js';
 import { evidenceText, sectionName } from './junit.js';
 

@@ -1,6 +1,6 @@
 /** A CIS-CAT-style summary for a terminal or a CI log: totals by status, the score, and what failed. */
 import { styleText } from 'node:util';
-import type { ComplianceReport } from './compliance.js';
+import type { ComplianceReport } from '../model/result.js';
 import { safeText } from '../model/text.js';
 import { cisCatView, countsLine, formatScore, headlineCounts } from '../model/counts.js';
 

@@ -10,7 +10,7 @@
  */
 import { loadBenchmark } from '../engine/catalogue.js';
 import type { Status } from '../model/verdict.js';
-import type { ComplianceItem, ComplianceReport } from './compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import { featureText } from './feature-text.js';
 import { evidenceText } from './junit.js';
 import { buildXml, xmlText } from './xml.js';

@@ -1,21 +1,21 @@
 /**
- * Run and scenario hooks: open (or adopt) the session, label each scenario for Allure, and turn how each
- * scenario ended into the item's verdict, attached for the compliance formatter.
+ * Run and scenario hooks: open (or adopt) the session, label each scenario for Allure, and hand how each
+ * scenario ended to the engine, which decides the item's verdict (src/engine/verdict.ts) and its waiver
+ * (src/engine/waivers.ts). The verdict is kept in the session, from which the run's result is built, and
+ * attached to the scenario for the Allure results and plain cucumber-js's compliance formatter.
  */
 // Registers the Allure runtime; without this import Allure labels and attachments are lost.
 import 'allure-cucumberjs';
 import * as allure from 'allure-js-commons';
-import { After, AfterAll, Before, BeforeAll, setDefaultTimeout, Status as CucumberStatus } from '@cucumber/cucumber';
-import { activeSession, openSession, setActiveSession, type Session } from '../../src/engine/session.js';
+import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
+import { activeSession, setActiveSession, type Session } from '../../src/engine/session.js';
+import { openStandaloneSession } from '../../src/engine/standalone.js';
 import { loadBenchmark } from '../../src/engine/catalogue.js';
-import { useBenchmarksDir } from '../../src/engine/benchmarks.js';
-import { openTarget } from '../../src/targets/index.js';
-import { sshEnvironment } from '../../src/cli/ssh-environment.js';
-import { PACKAGE_DATABASES } from '../../src/facts/packages.js';
-import { loadPolicy } from '../../src/policy/policy.js';
-import { CheckError, type Status } from '../../src/model/verdict.js';
-import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE, type VerdictMessage } from '../../src/report/verdict-message.js';
-import { safeText } from '../../src/model/text.js';
+import { containerRule } from '../../src/engine/applicability.js';
+import { itemVerdict } from '../../src/engine/verdict.js';
+import { waiverFor } from '../../src/engine/waivers.js';
+import { CheckError } from '../../src/model/verdict.js';
+import { SCENARIO_HOOKS, VERDICT_MEDIA_TYPE } from '../../src/model/result.js';
 import type { CisParameters, CisWorld } from './world.js';
 
 // Facts are gathered inside the first step that needs them; a filesystem walk can take minutes on a
@@ -32,24 +32,7 @@ BeforeAll({ name: 'Open the audit session' }, async function (this: { parameters
     // loaded. Never fall back to auditing some other target.
     throw new Error('cis-bdd session hand-off failed: the steps were loaded from a different copy of the engine');
   }
-  const uri = p.target ?? process.env.CIS_BDD_TARGET;
-  const target = openTarget(uri, {
-    identityFile: p.identity ?? process.env.CIS_BDD_IDENTITY,
-    knownHostsFile: p.knownHosts ?? process.env.CIS_BDD_KNOWN_HOSTS,
-    acceptNewHostKey: p.acceptNewHostKey ?? process.env.CIS_BDD_ACCEPT_NEW_HOST_KEY === '1',
-    sudo: p.sudo ?? process.env.CIS_BDD_SUDO === '1',
-    ...sshEnvironment(process.env),
-    limits: { largeFiles: PACKAGE_DATABASES },
-    trace: p.trace || process.env.CIS_BDD_TRACE === '1' ? (line) => process.stderr.write(`${line}\n`) : undefined,
-  });
-  await target.connect();
-  const benchmarksDir = p.benchmarksDir ?? process.env.CIS_BDD_BENCHMARKS_DIR;
-  if (benchmarksDir) useBenchmarksDir(benchmarksDir);
-  const policyFile = p.policy ?? process.env.CIS_BDD_POLICY;
-  const policy = policyFile ? loadPolicy(policyFile) : undefined;
-  const benchmark = p.benchmark ?? process.env.CIS_BDD_BENCHMARK ?? policy?.benchmark;
-  ownedSession = await openSession(target, benchmark, { level: 2, scoredOnly: false, only: [], tags: null });
-  ownedSession.tailoring = policy?.tailoring ?? {};
+  ownedSession = await openStandaloneSession(p, process.env);
   setActiveSession(ownedSession);
 });
 
@@ -62,24 +45,6 @@ AfterAll({ name: 'Close the audit session' }, async function () {
 });
 
 const startedAt = new WeakMap<object, number>();
-
-/**
- * The container rule, one for every item: a container shares the host's kernel and has no bootloader,
- * partitions or clock of its own. Scenarios (or whole features) tagged @host:<what> are not applicable on
- * docker:// and docker-image:// targets; the reason names what belongs to the host.
- */
-const HOST_ONLY: Record<string, string> = {
-  '@host:kernel': 'kernel modules, kernel parameters, loaded audit rules and the loaded AppArmor policy belong to the host kernel',
-  '@host:bootloader': 'a container has no bootloader',
-  '@host:partitions': 'a container has no partitions or mount table of its own',
-  '@host:time': 'time synchronisation belongs to the host clock',
-};
-
-export function containerRule(kind: string, tags: string[]): string | undefined {
-  if (kind !== 'docker' && kind !== 'docker-image') return undefined;
-  const tag = tags.find((t) => t in HOST_ONLY);
-  return tag ? `container: ${HOST_ONLY[tag]}; audit the host or its root filesystem for this item` : undefined;
-}
 
 Before({ name: SCENARIO_HOOKS.before }, async function (this: CisWorld, { pickle }) {
   const session = activeSession();
@@ -119,47 +84,19 @@ Before({ name: SCENARIO_HOOKS.before }, async function (this: CisWorld, { pickle
   return undefined;
 });
 
-After({ name: SCENARIO_HOOKS.after }, async function (this: CisWorld, { result }) {
+After({ name: SCENARIO_HOOKS.after }, async function (this: CisWorld, { pickle, result }) {
   if (!this.session || !this.item) return;
-  let status: Status;
-  let reason: string | undefined;
-  switch (result?.status) {
-    case CucumberStatus.PASSED:
-      if (this.offline.length) {
-        status = 'not-applicable';
-        reason = `${this.offline[0].reason}: ${this.offline.map((o) => o.what).join('; ')} not checked; the persistent configuration was checked and complies`;
-      } else status = 'pass';
-      break;
-    case CucumberStatus.FAILED:
-      if (this.failure !== undefined) { status = 'fail'; reason = this.failure; }
-      else { status = 'error'; reason = result.message?.split('\n')[0] ?? 'the check failed to run'; }
-      break;
-    case CucumberStatus.SKIPPED:
-      if (this.ended) { status = this.ended.status; reason = this.ended.reason; }
-      else { status = 'error'; reason = 'the check was skipped without a reason'; }
-      break;
-    case CucumberStatus.PENDING:
-      status = 'error'; reason = 'a step of this check is pending (not implemented)';
-      break;
-    case CucumberStatus.UNDEFINED:
-      status = 'error'; reason = 'a step of this check has no definition';
-      break;
-    case CucumberStatus.AMBIGUOUS:
-      status = 'error'; reason = 'a step of this check matches several definitions';
-      break;
-    default:
-      status = 'error'; reason = `unexpected cucumber status ${result?.status}`;
-  }
   const s = this.session;
-  const message: VerdictMessage = {
+  const verdict = itemVerdict({
     id: this.item.id,
-    status,
-    // the boundary where text from the target enters the verdict: control characters, bytes that are not
-    // UTF-8 and overlong lines are escaped and capped here, for every report made from it
-    reason: reason === undefined ? undefined : safeText(reason),
-    evidence: this.evidence.map((e) => ({ source: safeText(e.source, { singleLine: true }), excerpt: safeText(e.excerpt) })),
-    remediation: status === 'fail' ? this.remediation : undefined,
-    manualFix: status === 'fail' ? this.manualFix : undefined,
+    outcome: result?.status,
+    message: result?.message,
+    failure: this.failure,
+    ended: this.ended,
+    offline: this.offline,
+    evidence: this.evidence,
+    remediation: this.remediation,
+    manualFix: this.manualFix,
     durationMs: Date.now() - (startedAt.get(this) ?? Date.now()),
     run: {
       benchmarkId: s.benchmarkId,
@@ -169,9 +106,11 @@ After({ name: SCENARIO_HOOKS.after }, async function (this: CisWorld, { result }
       warnings: s.warnings,
       startedAt: s.startedAt.toISOString(),
     },
-  };
-  // the Allure reporter attaches the evidence from this message: no message per piece of evidence
-  this.attach(JSON.stringify(message), VERDICT_MEDIA_TYPE);
-  if (status === 'not-applicable' || status === 'manual') return 'skipped';
+    waiver: waiverFor(s.policy, this.item.id, pickle.tags.map((t) => t.name), s.target, new Date()),
+  });
+  s.verdicts.push(verdict);
+  // the Allure reporter takes the evidence and the waiver from this message: no message per piece of evidence
+  this.attach(JSON.stringify(verdict), VERDICT_MEDIA_TYPE);
+  if (verdict.status === 'not-applicable' || verdict.status === 'manual') return 'skipped';
   return undefined;
 });

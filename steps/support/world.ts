@@ -5,23 +5,14 @@
  */
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import type { Session } from '../../src/engine/session.js';
+import type { StandaloneParameters } from '../../src/engine/standalone.js';
 import type { FactDef } from '../../src/facts/store.js';
 import { CheckError, CheckFailed, NeedsLiveSystem, type Evidence, type Status } from '../../src/model/verdict.js';
 import { tailoringDecl } from '../../src/engine/benchmarks.js';
 import type { ManualFix, Remediation } from '../../src/model/remediation.js';
 
-export interface CisParameters {
-  target?: string;
-  benchmark?: string;
-  identity?: string;
-  knownHosts?: string;
-  acceptNewHostKey?: boolean;
-  sudo?: boolean;
-  trace?: boolean;
-  /** a folder of more benchmarks, <id>/benchmark.json (plain cucumber-js runs; or CIS_BDD_BENCHMARKS_DIR) */
-  benchmarksDir?: string;
-  /** a policy file (plain cucumber-js runs; or CIS_BDD_POLICY) */
-  policy?: string;
+/** The world parameters: those of a plain cucumber-js run (standalone.ts), and cis-bdd's hand-off flag. */
+export interface CisParameters extends StandaloneParameters {
   /** set by cis-bdd's API, which opens the session itself */
   managed?: boolean;
 }

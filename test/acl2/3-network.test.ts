@@ -23,7 +23,7 @@ import type { Layer } from '../support/fixtures.js';
 import { ensureAcl2Base, repoRoot, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { docker, startContainer, type RunningContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
 const IMAGE = { stock: 'cis-bdd/acl2-stock:latest', hardened: 'cis-bdd/acl2-hardened:latest' };

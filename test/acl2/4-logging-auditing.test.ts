@@ -15,7 +15,7 @@ import type { Layer } from '../support/fixtures.js';
 import { ensureAcl2Base, repoRoot, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { withContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
 const SCOPE = ['4.1', '4.2', '4.3'];

@@ -19,7 +19,7 @@ import { rootfsItemCases, type ItemCase } from '../support/cases.js';
 import { ensureAcl2Base, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { withContainer } from '../support/containers.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/model/result.js';
 import type { HardenOptions } from '../../src/remediation/harden.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';

@@ -19,7 +19,7 @@ import { withContainer } from '../support/containers.js';
 import { ensureAcl2Base } from '../support/fixtures.js';
 import { catalogue, exemptions } from '../support/catalogue.js';
 import { tagsByItem } from '../support/feature-tags.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
 const LEVEL1_SCORED = catalogue(ACL2).filter((r) => r.level === '1' && r.scored === 'scored').map((r) => r.id);

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
 import { openTarget } from '../../src/targets/index.js';
-import { sshEnvironment } from '../../src/cli/ssh-environment.js';
+import { sshEnvironment } from '../../src/engine/ssh-environment.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -5,7 +5,8 @@
  * - facts do not import the engine, the reports, remediation or steps;
  * - targets import only targets and the model;
  * - reports do not import targets, facts or remediation;
- * - no step definition file is imported by another file (shared step code lives in steps/support/).
+ * - no step definition file is imported by another file (shared step code lives in steps/support/);
+ * - reports do not decide waivers: the engine decides each item's waiver once, with its verdict.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -59,6 +60,13 @@ describe('import rules', () => {
 
   it('reports do not import targets, facts or remediation', () => {
     expect(violations((f) => under(f, 'src/report'), (d) => ['src/targets', 'src/facts', 'src/remediation'].some((x) => under(d, x)))).toEqual([]);
+  });
+
+  it('reports do not decide waivers (the engine does, once per item)', () => {
+    const deciding = ['src/policy/apply.ts', 'src/engine/waivers.ts'];
+    expect(violations((f) => under(f, 'src/report'), (d) => deciding.includes(d))).toEqual([]);
+    // the engine's verdict module is what the hooks call: the decision is made in one place
+    expect(graph.get('steps/support/hooks.ts')).toContain('src/engine/verdict.ts');
   });
 
   it('no step definition file is imported by another file', () => {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureUbuntuBase, repoRoot, withOverlay } from '../support/fixtures.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/model/result.js';
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/cis-bdd.mjs'), ...args], { encoding: 'utf8', cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });

@@ -13,7 +13,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureUbuntuBase, repoRoot, withOverlay } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const ID = 'example-debian-12-v0.1.0';
 const benchmarksDir = path.join(repoRoot, 'test/fixtures/benchmarks');

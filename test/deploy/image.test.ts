@@ -20,7 +20,7 @@ import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.
 import { requireImage } from '../support/containers.js';
 import { NODE_LINES } from '../support/node-lines.js';
 import { snapshot } from '../support/snapshot.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const IMAGE = 'cis-bdd/cis-bdd:latest';
 const { decodeLogBlocks } = await import(pathToFileURL(path.join(repoRoot, 'dist/src/fleet-log.js')).href) as typeof import('../../src/fleet-log.js');

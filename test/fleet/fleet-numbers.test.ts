@@ -14,7 +14,7 @@ import { ensureAcl2Base, repoRoot } from '../support/fixtures.js';
 import { requireImage } from '../support/containers.js';
 import { fleetSchema } from '../support/fleet-schema.js';
 import type { FleetReport } from '../../src/fleet.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const { headlineCounts } = await import(pathToFileURL(path.join(repoRoot, 'dist/src/model/counts.js')).href) as typeof import('../../src/model/counts.js');
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-fleet-numbers-'));

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { NODE_LINES, nodeOf } from '../support/node-lines.js';
 import { IMAGES, requireImage, withContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const OLDEST = NODE_LINES.oldest;
 const ACTIVE = NODE_LINES.active;

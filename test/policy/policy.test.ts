@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { ensureUbuntuBase, repoRoot, sharedDir, withOverlay } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { loadBenchmark, parseCsv } from '../../src/engine/catalogue.js';
-import { isSelectedByRule } from '../../src/report/compliance.js';
+import { isSelectedByRule } from '../../src/engine/result.js';
 
 const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';

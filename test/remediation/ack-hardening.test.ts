@@ -27,7 +27,7 @@ import { catalogue, exemptions } from '../support/catalogue.js';
 import { ensureAcl2Base, layerApi, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { installRpm, writableRpmDb } from '../support/rpm.js';
 import { snapshot } from '../support/snapshot.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const ACL2 = 'cis-aliyun-linux-2-v1.0.0';
 const POLICY = path.join(repoRoot, 'policies/ack-reinforcement.yaml');

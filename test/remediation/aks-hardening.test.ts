@@ -21,7 +21,7 @@ import { readCsv } from '../support/catalogue.js';
 import { docker, IMAGES, requireImage } from '../support/containers.js';
 import { tagsByItem } from '../support/feature-tags.js';
 import type { HardenOptions, HardenResult } from '../../src/remediation/harden.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/model/result.js';
 
 const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
 const POLICY = 'policies/aks-ubuntu-18.04.yaml';

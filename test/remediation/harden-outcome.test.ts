@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { repoRoot } from '../support/fixtures.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/model/result.js';
 import type { HardenReport } from '../../src/remediation/harden.js';
 import type { Target } from '../../src/targets/target.js';
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import type { HardenResult } from '../../src/remediation/harden.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
 const SCOPE = ['1.3', '1.4', '1.5', '1.6', '1.7'];

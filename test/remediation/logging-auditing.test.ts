@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase, repoRoot, withOverlay, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import type { HardenResult } from '../../src/remediation/harden.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
 const SCOPE = ['4.1', '4.2', '4.3', '4.4'];

@@ -20,8 +20,8 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
-import type { VerdictMessage } from '../../src/report/verdict-message.js';
+import type { ComplianceReport } from '../../src/model/result.js';
+import type { VerdictMessage } from '../../src/model/result.js';
 import { categories, closeBrowser, openItem, openReport, searchTree, summaryCounts, treeEntries } from './allure-browser.js';
 
 const STOCK = 'docker-image://cis-bdd/ubuntu-18.04-stock';
@@ -215,10 +215,10 @@ describe('an item of each compliance status, on its page', () => {
         attachments: [], parameters: [], links: [], start: 1, stop: 2, description: 'Who may read the file.',
       };
       const { waived, expired, ...verdict } = v as Partial<VerdictMessage> & { waived?: boolean; expired?: boolean };
-      presentItem(r, { id, evidence: [{ source: '/etc/shadow', excerpt: 'mode 0644 owner root:shadow' }], durationMs: 1, run, ...verdict } as VerdictMessage,
-        ['@id:' + id, '@level:1', '@scored'],
-        waived ? { waiver: { ids: [id], reason: 'root has no password; login is by key only', owner: 'ops', expires: '2099-01-31', declaredAt: 'policy.yaml:12' }, expired: false }
-          : expired ? { waiver: { ids: [id], reason: 'until the migration', owner: 'ops', expires: '2020-01-31', declaredAt: 'policy.yaml:20' }, expired: true } : undefined);
+      const waiver = waived ? { waiver: { reason: 'root has no password; login is by key only', owner: 'ops', expires: '2099-01-31', declaredAt: 'policy.yaml:12' }, expired: false }
+        : expired ? { waiver: { reason: 'until the migration', owner: 'ops', expires: '2020-01-31', declaredAt: 'policy.yaml:20' }, expired: true } : undefined;
+      presentItem(r, { id, evidence: [{ source: '/etc/shadow', excerpt: 'mode 0644 owner root:shadow' }], durationMs: 1, run, ...verdict, waiver } as VerdictMessage,
+        ['@id:' + id, '@level:1', '@scored']);
       writeFileSync(path.join(results, `${uuid}-result.json`), JSON.stringify(r));
     }
     const report = { benchmark: { id: BENCHMARK, title: 'CIS Ubuntu Linux 18.04 LTS Benchmark v2.1.0' }, target: { kind: 'ssh', uri: target, os: null } } as unknown as ComplianceReport;

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 type AllureHtml = typeof import('../../src/report/allure-html.js');
 // the compiled module, as the CLI runs it (dist/ is loaded by Node itself, see vitest.config.ts)

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 import type { HeadlineCounts } from '../../src/model/counts.js';
 
 const dist = (p: string) => pathToFileURL(path.join(repoRoot, 'dist/src', p)).href;

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { repoRoot, ensureUbuntuBase } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas/compliance.schema.json'), 'utf8'));
 const catalogueIds = (b: string) => readFileSync(path.join(repoRoot, 'benchmarks', b, 'catalogue.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);

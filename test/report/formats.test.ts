@@ -16,7 +16,7 @@ import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { audit } from '../support/audit.js';
 import { ensureAcl2Base, ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 import { junitXml } from '../../src/report/junit.js';
 import { sarifLog } from '../../src/report/sarif.js';
 import { xccdfResults } from '../../src/report/xccdf.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { repoRoot } from './fixtures.js';
 import type { AuditOptions, AuditResult } from '../../src/api.js';
-import type { ComplianceItem, ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceItem, ComplianceReport } from '../../src/model/result.js';
 
 const apiUrl = pathToFileURL(path.join(repoRoot, 'dist/src/api.js')).href;
 // dist/ is externalised in vitest.config.ts, so this is Node's own import: cucumber loads the step

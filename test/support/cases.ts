@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Layer } from './fixtures.js';
 import { ensureUbuntuBase, withOverlay } from './fixtures.js';
 import { audit, changedItems, statusOf } from './audit.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 export interface ItemCase {
   id: string;

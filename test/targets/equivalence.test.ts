@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { IMAGES, withContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const decided = (r: ComplianceReport) => new Map(r.items.map((i) => [i.id, i]));
 

@@ -22,7 +22,7 @@ import { rootfsItemCases, type ItemCase } from '../support/cases.js';
 import { repoRoot, type Layer } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
 import { docker, IMAGES, startContainer, type RunningContainer } from '../support/containers.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const UBUNTU = 'cis-ubuntu-18.04-v2.1.0';
 const DPKG = '/var/lib/dpkg/status';

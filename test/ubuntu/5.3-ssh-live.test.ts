@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../support/audit.js';
 import { IMAGES, withContainer } from '../support/containers.js';
 import { ensureUbuntuBase, repoRoot } from '../support/fixtures.js';
-import type { ComplianceReport } from '../../src/report/compliance.js';
+import type { ComplianceReport } from '../../src/model/result.js';
 
 const benchmark = 'cis-ubuntu-18.04-v2.1.0';
 const only = ['5.3'];

@@ -1,7 +1,8 @@
 /**
- * What an SSH connection takes from the environment of the process that runs cis-bdd. The transports
- * never read the environment: the CLI (and the cucumber profile's hooks, when cucumber-js is run
- * directly) read it here and hand the values over. Secrets are never logged.
+ * What an SSH connection takes from the environment of the process that runs cis-bdd: a pure mapping from
+ * an environment record to the transport's options. The transports never read the environment; the CLI
+ * (and, when cucumber-js is run directly, the hooks) pass `process.env` here and hand the values over.
+ * Secrets are never logged.
  */
 import type { SshSecrets } from '../targets/forms.js';
 
