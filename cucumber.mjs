@@ -8,7 +8,7 @@
 // (default reports/cucumber/compliance.json); add Allure with
 // --format ./dist/src/report/allure-formatter.js:reports/cucumber/allure.out
 //   --format-options '{"resultsDir":"reports/cucumber/allure-results"}'
-// (cis-bdd's formatter: allure-cucumberjs's reporter with the verdicts' statuses and evidence)
+// (written from the run's result, as `cis-bdd audit` writes them: src/report/allure-results.ts)
 import { benchmarkManifests, useBenchmarksDir } from './dist/src/engine/benchmarks.js';
 import { packagePath } from './dist/src/engine/paths.js';
 

@@ -2,7 +2,7 @@
  * Run an audit programmatically: open the target, settle the benchmark, run the benchmark's features with
  * cucumber-js in this process (the engine decides each item's verdict as its scenario ends), build the
  * run's one result from those verdicts, and write it under `out`: compliance.json (the result itself),
- * the other report formats from it, and the Allure results.
+ * the other report formats and the Allure results from it.
  */
 // first: it must run before cucumber-expressions loads (see the module)
 import './engine/match-indices.js';
@@ -25,6 +25,7 @@ import { UsageError } from './engine/usage-error.js';
 import { assertNoPolicyConflict, assertRequestSelects, featureFilesSelecting } from './engine/selection-check.js';
 import { PACKAGE_DATABASES } from './facts/packages.js';
 import { REPORT_FORMATS, writeReportFormats, type ReportFormat } from './report/formats.js';
+import { writeAllureResults } from './report/allure-results.js';
 import { activeProgress } from './report/progress.js';
 
 export interface AuditOptions extends Omit<TargetOptions, 'trace'> {
@@ -215,13 +216,6 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     await fs.mkdir(outDir, { recursive: true });
     const compliancePath = path.join(outDir, 'compliance.json');
     const allureResultsDir = options.allureResults === false ? undefined : path.join(outDir, 'allure-results');
-    const format: Array<[string, string]> = [];
-    if (allureResultsDir) {
-      await fs.rm(allureResultsDir, { recursive: true, force: true });
-      // cucumber sends a formatter without an output file to stdout, and only the last such one is kept;
-      // the Allure formatter writes its own files, so give it a throwaway output target.
-      format.push(['./dist/src/report/allure-formatter.js', path.join(outDir, '.allure-formatter.out')]);
-    }
     const cwd = packageRoot();
     const tagExpression = selectionTags(session.selection, policy) ?? '';
     // only the feature files with a selected scenario: cucumber need not parse the others
@@ -242,8 +236,7 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
           // cucumber's console output is discarded (see the stdout below): a formatter that does no work
           // (or, when a progress display is active, the formatter that feeds it)
           stdout: activeProgress() ? './dist/src/report/progress-formatter.js' : './dist/src/report/null-formatter.js',
-          files: Object.fromEntries(format.map(([f, file]) => [file, f])),
-          options: JSON.parse(JSON.stringify({ cisBdd: { benchmark: session.benchmarkId, selection: session.selection }, resultsDir: allureResultsDir })),
+          files: {},
         },
         runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId, managed: true } },
       }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr }, (envelope) => messages.onEnvelope(envelope));
@@ -272,7 +265,10 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     if (interruptedBy) report.run.interrupted = { signal: interruptedBy, at: (interruptedAt ?? new Date()).toISOString() };
     if (target.lost) report.run.targetLost = target.lost;
     await fs.writeFile(compliancePath, `${JSON.stringify(report, null, 2)}\n`);
-    await fs.rm(path.join(outDir, '.allure-formatter.out'), { force: true });
+    if (allureResultsDir) {
+      await fs.rm(allureResultsDir, { recursive: true, force: true });
+      writeAllureResults(allureResultsDir, report, messages.scenarios, messages.runHookFailures);
+    }
     const formatFiles = await writeReportFormats(outDir, report, options.formats ?? REPORT_FORMATS);
     return { report, exitCode: runExitCode(report), outDir, compliancePath, allureResultsDir, formatFiles };
   }

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const PARTS = [
-  ['allure', 'Allure reporter (allure-cucumberjs, allure-js-commons, writing allure-results)'],
+  ['allure', 'Allure results (src/report/allure-results.ts: writing allure-results from the run\'s result)'],
   ['cucumber', 'cucumber (features, matching steps to definitions, running scenarios, messages)'],
   ['steps', 'step definitions and hooks (deciding, evidence, verdict messages)'],
   ['facts', 'facts (parsing what was read)'],

@@ -159,3 +159,46 @@ export function reportExitCode(report: Pick<ComplianceReport, 'items' | 'run'>):
   if (report.run?.targetLost) return report.items.some((i) => i.status === 'pass' || i.status === 'fail') ? 3 : 2;
   return exitCodeFor(report);
 }
+
+/** One step of a scenario as it ran: cucumber's outcome for it, and its error when it threw. */
+export interface StepRecord {
+  /** the keyword and text ("Then the package \"sudo\" is installed"), or the engine hook's name */
+  name: string;
+  /** cucumber's status: PASSED, FAILED, SKIPPED, PENDING, UNDEFINED, AMBIGUOUS, UNKNOWN */
+  outcome: string;
+  /** the error of a FAILED step: its class (type), message and stack */
+  error?: { type?: string; message?: string; trace?: string };
+  /** set for the engine's own scenario hooks (SCENARIO_HOOKS), which reports show only when they fail */
+  hook?: boolean;
+  /** the step's data table (rows of cells), when it has one */
+  dataTable?: string[][];
+  start: number;
+  stop?: number;
+}
+
+/**
+ * One scenario as it ran, from cucumber's message stream: what the Allure results show of an item next to
+ * its verdict (the steps and their outcomes). The engine records it; it is not part of compliance.json.
+ */
+export interface ScenarioRecord {
+  /** the item's id (its @id tag) */
+  id: string;
+  /** the scenario's name (for an outline, the row's) */
+  name: string;
+  /** the feature file, relative to the package root as cucumber names it */
+  uri: string;
+  /** the feature's name */
+  feature: string;
+  /** the scenario's description (or, without one, the feature's), trimmed */
+  description: string;
+  /** the tags of the scenario (feature, scenario and examples tags) */
+  tags: string[];
+  /** an outline row's values (the Examples table's header names) */
+  parameters: Array<{ name: string; value: string }>;
+  steps: StepRecord[];
+  start: number;
+  stop?: number;
+}
+
+/** A BeforeAll or AfterAll hook that failed: the run's error, outside any item. */
+export interface RunHookFailure { message: string; trace?: string; timestamp: number }

@@ -1,6 +1,6 @@
 /**
- * An item as the Allure report shows it to an auditor: the result allure-cucumberjs built for a scenario,
- * rewritten from the item's verdict (the message the scenario attached, as compliance.json reads it).
+ * An item as the Allure report shows it to an auditor: the Allure result of its scenario (allure-results.ts),
+ * presented from the item's verdict as the run's result states it.
  *
  * - Identity: one result per item and target. Allure takes results with the same test case (the hash of
  *   `fullName`) and parameters for retries of one test, so `fullName` starts with the target's URI and

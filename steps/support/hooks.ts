@@ -1,16 +1,12 @@
 /**
- * Run and scenario hooks: open (or adopt) the session, label each scenario for Allure, and hand how each
+ * Run and scenario hooks: open (or adopt) the session, identify each scenario's item, and hand how each
  * scenario ended to the engine, which decides the item's verdict (src/engine/verdict.ts) and its waiver
  * (src/engine/waivers.ts). The verdict is kept in the session, from which the run's result is built, and
- * attached to the scenario for the Allure results and plain cucumber-js's compliance formatter.
+ * attached to the scenario for the formatters of plain cucumber-js runs (src/report/result-formatter.ts).
  */
-// Registers the Allure runtime; without this import Allure labels and attachments are lost.
-import 'allure-cucumberjs';
-import * as allure from 'allure-js-commons';
 import { After, AfterAll, Before, BeforeAll, setDefaultTimeout } from '@cucumber/cucumber';
 import { activeSession, setActiveSession, type Session } from '../../src/engine/session.js';
 import { openStandaloneSession } from '../../src/engine/standalone.js';
-import { loadBenchmark } from '../../src/engine/catalogue.js';
 import { containerRule } from '../../src/engine/applicability.js';
 import { itemVerdict } from '../../src/engine/verdict.js';
 import { waiverFor } from '../../src/engine/waivers.js';
@@ -59,23 +55,6 @@ Before({ name: SCENARIO_HOOKS.before }, async function (this: CisWorld, { pickle
     scored: tags.includes('@scored'),
   };
   startedAt.set(this, Date.now());
-  const benchmark = loadBenchmark(session.benchmarkId);
-  const entry = benchmark.items.find((i) => i.id === id);
-  // epic = benchmark, feature = the section's .feature (set by allure-cucumberjs), story = the item.
-  // one message for all labels: the Allure reporter handles one per call
-  const { LabelName } = allure;
-  await allure.labels(
-    { name: LabelName.EPIC, value: benchmark.title },
-    { name: LabelName.PARENT_SUITE, value: session.target.uri },
-    ...(entry ? [
-      { name: LabelName.SUITE, value: entry.section },
-      { name: LabelName.SUB_SUITE, value: pickle.uri.split('/').pop()?.replace(/\.feature$/, '') ?? '' },
-      { name: LabelName.STORY, value: `${entry.id} ${entry.title}` },
-    ] : []),
-    { name: LabelName.SEVERITY, value: this.item.level === 1 ? 'critical' : 'normal' },
-    { name: 'cis_id', value: id },
-    { name: 'target', value: session.target.uri },
-  );
   const rule = session.containerRule ? containerRule(session.target.kind, tags) : undefined;
   if (rule) {
     this.record('container applicability rule', rule);

@@ -7,8 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { audit } from '../support/audit.js';
-import { evidenceMarkdown } from '../../src/report/allure-reporter.js';
-import { COMPLIANCE_WORDS } from '../../src/report/allure-item.js';
+import { COMPLIANCE_WORDS, evidenceMarkdown } from '../../src/report/allure-item.js';
 import { escapeMarkdown } from '../../src/report/allure-remediation.js';
 
 const EXPECTED: Record<string, string> = { pass: 'passed', fail: 'failed', error: 'broken', 'not-applicable': 'skipped', manual: 'skipped' };
