@@ -5,7 +5,7 @@
  * and next to OpenSCAP on the same root filesystem. A script, not a timed test: it prints a table of
  * medians and PASS/FAIL lines for the budgets, and writes docs/performance.md.
  *
- *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode processes]
+ *   node scripts/bench.mjs [--runs N | --quick] [--concurrency N] [--fleet-size N] [--fleet-mode in-process,processes]
  *                          [--skip startup,rootfs,profile,docker,docker-image,ssh,million,oscap,fleet,local,node-lines]
  *                          [--oscap-timeout MIN] [--doc FILE | --no-doc]
  *
@@ -67,12 +67,12 @@ const positiveInt = (v, name, dflt) => {
 };
 const RUNS = opts.quick ? 1 : positiveInt(opts.runs, 'runs', 5);
 const CONCURRENCY = positiveInt(opts.concurrency, 'concurrency', 8);
-const FLEET_SIZE = positiveInt(opts['fleet-size'], 'fleet-size', 20);
-const FLEET_MODE = opts['fleet-mode'] ?? 'processes';
+const FLEET_SIZE = positiveInt(opts['fleet-size'], 'fleet-size', 50);
+const FLEET_MODE_LIST = (opts['fleet-mode'] ?? 'in-process,processes').split(',').map((m) => m.trim()).filter(Boolean);
 const OSCAP_TIMEOUT_MS = positiveInt(opts['oscap-timeout'], 'oscap-timeout', 10) * 60_000;
 const SKIP = new Set((opts.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 for (const s of SKIP) if (!SECTIONS.includes(s)) { process.stderr.write(`--skip ${s}: known parts are ${SECTIONS.join(', ')}\n`); process.exit(2); }
-if (!FLEET_MODES[FLEET_MODE]) { process.stderr.write(`--fleet-mode: known modes are ${Object.keys(FLEET_MODES).join(', ')}\n`); process.exit(2); }
+for (const m of FLEET_MODE_LIST) if (!FLEET_MODES[m]) { process.stderr.write(`--fleet-mode: known modes are ${Object.keys(FLEET_MODES).join(', ')}\n`); process.exit(2); }
 const DOC = opts['no-doc'] ? null : path.resolve(repoRoot, opts.doc ?? 'docs/performance.md');
 const want = (s) => !SKIP.has(s);
 
@@ -343,25 +343,35 @@ async function measureOscap() {
 async function measureFleet() {
   log(`fleet: starting ${FLEET_SIZE} sshd containers`);
   let f;
+  fleet = [];
   try {
     f = await startFleet(FLEET_SIZE);
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await fleetRun(f.sshds, { mode: FLEET_MODE, concurrency: CONCURRENCY, benchmark: BENCHMARKS.ubuntu });
-      const ok = r.targets.filter((t) => !t.error);
-      const failed = r.targets.filter((t) => t.error);
-      const slowest = ok.length ? Math.max(...ok.map((t) => t.wallMs)) : null;
-      runs.push({ totalMs: r.totalMs, slowestMs: slowest, medianTargetMs: median(ok.map((t) => t.wallMs)), sumMs: ok.reduce((a, t) => a + t.wallMs, 0), maxRssKb: Math.max(0, ...ok.map((t) => t.peakRssKb ?? 0)), failed: failed.map((t) => t.error) });
-      log(`  run ${i + 1}: total ${fmtMs(r.totalMs)}, slowest target ${fmtMs(slowest)}, ${failed.length} failed`);
-    }
-    fleet = {
-      size: FLEET_SIZE, concurrency: CONCURRENCY, mode: FLEET_MODE, runs,
-      totalMs: median(runs.map((r) => r.totalMs)), slowestMs: median(runs.map((r) => r.slowestMs)),
-      medianTargetMs: median(runs.map((r) => r.medianTargetMs)), sumMs: median(runs.map((r) => r.sumMs)),
-      maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)), failed: runs.flatMap((r) => r.failed),
-    };
   } catch (e) {
-    fleet = { size: FLEET_SIZE, concurrency: CONCURRENCY, mode: FLEET_MODE, error: e.message };
+    fleet.push({ size: FLEET_SIZE, concurrency: CONCURRENCY, mode: FLEET_MODE_LIST.join(', '), error: e.message });
+    return;
+  }
+  try {
+    for (const mode of FLEET_MODE_LIST) {
+      try {
+        const runs = [];
+        for (let i = 0; i < RUNS; i++) {
+          const r = await fleetRun(f.sshds, { mode, concurrency: CONCURRENCY, benchmark: BENCHMARKS.ubuntu });
+          const ok = r.targets.filter((t) => !t.error);
+          const failed = r.targets.filter((t) => t.error);
+          const slowest = ok.length ? Math.max(...ok.map((t) => t.wallMs)) : null;
+          runs.push({ totalMs: r.totalMs, slowestMs: slowest, medianTargetMs: median(ok.map((t) => t.wallMs)), sumMs: ok.reduce((a, t) => a + t.wallMs, 0), peakRssKb: r.peakRssKb ?? 0, failed: failed.map((t) => t.error) });
+          log(`  ${mode} run ${i + 1}: total ${fmtMs(r.totalMs)}, slowest target ${fmtMs(slowest)}, ${failed.length} failed`);
+        }
+        fleet.push({
+          size: FLEET_SIZE, concurrency: CONCURRENCY, mode, runs,
+          totalMs: median(runs.map((r) => r.totalMs)), slowestMs: median(runs.map((r) => r.slowestMs)),
+          medianTargetMs: median(runs.map((r) => r.medianTargetMs)), sumMs: median(runs.map((r) => r.sumMs)),
+          maxRssKb: Math.max(...runs.map((r) => r.peakRssKb)), failed: runs.flatMap((r) => r.failed),
+        });
+      } catch (e) {
+        fleet.push({ size: FLEET_SIZE, concurrency: CONCURRENCY, mode, error: e.message });
+      }
+    }
   } finally {
     f?.stop();
   }
@@ -432,7 +442,7 @@ function deriveNotes() {
   const [lo, hi] = [os.loadavg()[0], os.availableParallelism?.() ?? os.cpus().length];
   if (lo > hi) {
     notes.push(fleet
-      ? `The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended, after the fleet part (${CONCURRENCY} audits and ${fleet.size} sshd containers at once, the last part measured); the load average at the start is the one to read for the other parts.`
+      ? `The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended, after the fleet part (${CONCURRENCY} audits and ${FLEET_SIZE} sshd containers at once, the last part measured); the load average at the start is the one to read for the other parts.`
       : `The 1-minute load average was ${lo.toFixed(1)} on ${hi} CPUs when the run ended: other work was running on this machine, so the times carry its noise.`);
   }
 }
@@ -528,10 +538,10 @@ const OSCAP_HEADER = ['root filesystem', 'OpenSCAP profile', 'OpenSCAP wall', 'O
 
 function fleetCells() {
   if (!fleet) return [];
-  if (fleet.error) return [[`${fleet.size} × ssh://`, `not measured: ${fleet.error}`, '', '', '', '', '']];
-  return [[`${fleet.size} × ssh:// sshd fixture, ${BENCHMARKS.ubuntu}`, `${fleet.mode}, ${fleet.concurrency} at a time`, fmtMs(fleet.totalMs), fmtMs(fleet.slowestMs), fmtMs(fleet.medianTargetMs), fmtMs(fleet.sumMs), fmtMB(fleet.maxRssKb)]];
+  return fleet.map((f) => (f.error ? [`${f.size} × ssh://`, f.mode, `not measured: ${f.error}`, '', '', '', '']
+    : [`${f.size} × ssh:// sshd fixture, ${BENCHMARKS.ubuntu}`, `${f.mode}, ${f.concurrency} at a time`, fmtMs(f.totalMs), fmtMs(f.slowestMs), fmtMs(f.medianTargetMs), fmtMs(f.sumMs), fmtMB(f.maxRssKb)]));
 }
-const FLEET_HEADER = ['fleet', 'mode', 'total wall', 'slowest target', 'median target', 'sum of targets', 'max peak RSS'];
+const FLEET_HEADER = ['fleet', 'mode', 'total wall', 'slowest target', 'median target', 'sum of targets', 'peak RSS, all processes'];
 
 function nodeLinesHeader() {
   const [a, b] = nodeLines.nodes.map((n) => `Node ${n.version}`);
@@ -638,15 +648,21 @@ The two tools do not check the same things: SSG's profiles implement a different
 benchmark has items, and OpenSCAP's chroot mode skips probes that need a running system. The ratio is
 wall time over wall time, nothing more.`);
 
-  add(fleet, `## ${fleet?.size} SSH targets at once
+  add(fleet, `## ${FLEET_SIZE} SSH targets at once
 
 ${mdTable(FLEET_HEADER, fleetCells())}
 
-${fleet?.size} sshd fixture containers (--network host, each on its own loopback port), each audited by its own
-\`node bin/cis-bdd.mjs audit\` process (full Ubuntu benchmark, Level 2), at most ${CONCURRENCY} at a time.
-**total wall**: from the first start to the last exit; **slowest target**: the longest single audit;
-**median target**: the median single audit; **sum of targets**: what auditing them one after the other
-would roughly take; **max peak RSS**: the largest of the processes.${fleet?.failed?.length ? `\n\nFailed audits: ${fleet.failed.join('; ')}` : ''}`);
+${FLEET_SIZE} sshd fixture containers (--network host, each on its own loopback port), full Ubuntu benchmark, Level 2,
+at most ${CONCURRENCY} targets at a time. **in-process**: \`node bin/cis-bdd.mjs audit --targets FILE\`, cis-bdd's
+fleet, one process that loads cucumber and the step library once and audits each target with its own session
+(each target's report is the one an audit of it alone writes: test/fleet/fleet-in-process.test.ts).
+**processes**: one \`node bin/cis-bdd.mjs audit\` process per target (what \`--isolate\` does).
+**total wall**: from the start to the last exit; **slowest target** and **median target**: one target's audit
+(in-process: its run.durationMs in fleet.json; processes: its process's wall time); **sum of targets**: what
+auditing them one after the other would roughly take; **peak RSS, all processes**: in-process, the one process's
+peak; processes, the sum of the ${CONCURRENCY} largest peaks (no more than ${CONCURRENCY} run at once), an upper bound.
+The sshd containers run on the same 2 CPUs: each target's own work (sshd, the package file verification of
+6.1.1, find) is part of every figure.${(fleet ?? []).some((f) => f.failed?.length) ? `\n\nFailed audits: ${fleet.flatMap((f) => f.failed ?? []).join('; ')}` : ''}`);
 
   add(localRows, `## This machine
 
@@ -755,7 +771,7 @@ async function main() {
   if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
   if (profileKeys().length) out.push(`CPU by part (ms, all threads; node --cpu-prof, median of ${RUNS} run(s) each)`, textTable(profileHeader(), profileCells()), '');
   if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
-  if (fleet) out.push(`${fleet.size} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
+  if (fleet) out.push(`${FLEET_SIZE} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
   if (localRows) out.push('This machine (--target local, as root)', textTable(LOCAL_HEADER, localCells(localRows, { fmtMs, fmtInt })), '');
   if (nodeLines) out.push('The supported Node.js lines side by side', textTable(nodeLinesHeader(), nodeLinesCells()), '');
   out.push('Budgets', ...budgetLines.map((l) => l.text), '');

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openTarget, type TargetOptions } from './targets/index.js';
 import { TargetError, type Target, type TargetLimits, type TraceSink } from './targets/target.js';
-import { BenchmarkChoiceError, openSession, setActiveSession, warmUp, type Selection } from './engine/session.js';
+import { BenchmarkChoiceError, openSession, warmUp, withSession, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packagePath, packageRoot } from './engine/paths.js';
 import { featuresDir } from './engine/benchmarks.js';
@@ -221,28 +221,24 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     // only the feature files with a selected scenario: cucumber need not parse the others
     const files = featureFilesSelecting(session.benchmarkId, tagExpression, session.selection.only);
     const messages = new RunMessages();
-    setActiveSession(session);
-    try {
-      await runCucumber({
-        ...runConfiguration,
-        support: support as IRunConfiguration['support'],
-        sources: {
-          ...runConfiguration.sources,
-          paths: files ? files.map((f) => `${packagePath(featuresDir(session.benchmarkId))}/${f}`) : [`${packagePath(featuresDir(session.benchmarkId))}/**/*.feature`],
-          tagExpression,
-        },
-        formats: {
-          ...runConfiguration.formats,
-          // cucumber's console output is discarded (see the stdout below): a formatter that does no work
-          // (or, when a progress display is active, the formatter that feeds it)
-          stdout: activeProgress() ? './dist/src/report/progress-formatter.js' : './dist/src/report/null-formatter.js',
-          files: {},
-        },
-        runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId, managed: true } },
-      }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr }, (envelope) => messages.onEnvelope(envelope));
-    } finally {
-      setActiveSession(undefined);
-    }
+    // the session is this run's alone: another audit may run at once in this process (a fleet)
+    await withSession(session, () => runCucumber({
+      ...runConfiguration,
+      support: support as IRunConfiguration['support'],
+      sources: {
+        ...runConfiguration.sources,
+        paths: files ? files.map((f) => `${packagePath(featuresDir(session.benchmarkId))}/${f}`) : [`${packagePath(featuresDir(session.benchmarkId))}/**/*.feature`],
+        tagExpression,
+      },
+      formats: {
+        ...runConfiguration.formats,
+        // cucumber's console output is discarded (see the stdout below): a formatter that does no work
+        // (or, when a progress display is active, the formatter that feeds it)
+        stdout: activeProgress() ? './dist/src/report/progress-formatter.js' : './dist/src/report/null-formatter.js',
+        files: {},
+      },
+      runtime: { ...runConfiguration.runtime, worldParameters: { benchmark: session.benchmarkId, managed: true } },
+    }, { cwd, stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: process.stderr }, (envelope) => messages.onEnvelope(envelope)));
     if (!messages.finished) {
       throw new Error(`cucumber did not run the features of ${session.benchmarkId} (a feature file that does not parse, or a step library that does not load): see the messages above`);
     }
@@ -272,6 +268,13 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     const formatFiles = await writeReportFormats(outDir, report, options.formats ?? REPORT_FORMATS);
     return { report, exitCode: runExitCode(report), outDir, compliancePath, allureResultsDir, formatFiles };
   }
+}
+
+/** The files an audit wrote, as its summary lists them ("compliance.json: PATH", ...). */
+export function resultPaths(result: AuditResult): string[] {
+  const paths = [`compliance.json: ${result.compliancePath}`, ...result.formatFiles.map((f) => `${path.basename(f)}: ${f}`)];
+  if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
+  return paths;
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
- * A fleet: several targets audited at once, each in its own cis-bdd process (one session per process,
- * and a crash or hang stays with its target), at most `concurrency` at a time. Each target writes its own
- * compliance.json; fleet.json summarises them; the Allure results are merged into one report in which
- * each target is its own parent suite. An unreachable target is reported and does not stop the others.
+ * A fleet: several targets audited at once, at most `concurrency` at a time. By default in this process:
+ * cucumber, the step library and the engine load once, and each target's audit runs with its own session
+ * (src/engine/session.ts withSession), so its report is the one a single audit of it writes. With
+ * `isolate`, each target in its own cis-bdd process instead (a crash stays with its target, at the cost of
+ * loading everything again per target). Each target writes its own compliance.json and summary.txt;
+ * fleet.json summarises them; the Allure results are merged into one report in which each target is its
+ * own parent suite. An unreachable target is reported and does not stop the others.
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -14,6 +17,7 @@ import { headlineCounts, formatScore, type HeadlineCounts } from './model/counts
 import { STATUSES } from './model/verdict.js';
 import { UsageError } from './engine/usage-error.js';
 import { decodeLogBlocks } from './fleet-log.js';
+import type { AuditOptions } from './api.js';
 
 export interface FleetTarget {
   uri: string;
@@ -110,6 +114,11 @@ export interface FleetOptions {
   onProgress?: (line: string, uri?: string) => void;
   /** a target's audit started */
   onStart?: (uri: string) => void;
+  /**
+   * The audit options every target shares (benchmark, selection, policy, credentials, limits): the
+   * targets are audited in this process. Without them, each in its own process with `auditArgs`.
+   */
+  inProcess?: AuditOptions;
 }
 
 export async function runFleet(options: FleetOptions): Promise<FleetReport> {
@@ -126,7 +135,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       const i = next++;
       const { t, dir } = jobs[i];
       options.onStart?.(t.uri);
-      results[i] = await auditOne(bin, t, dir, options.auditArgs);
+      results[i] = options.inProcess ? await auditHere(t, dir, options.inProcess) : await auditOne(bin, t, dir, options.auditArgs);
       options.onProgress?.(`${results[i].status.padEnd(11)} ${t.uri}${results[i].score !== null ? ` score ${results[i].score}%` : ''}${results[i].message ? ` — ${results[i].message}` : ''}`, t.uri);
     }
   };
@@ -163,6 +172,28 @@ function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): P
       resolve(entry);
     });
   });
+}
+
+/**
+ * One target audited in this process: the files and the entry its own `cis-bdd audit --no-html` process
+ * would have written. Bad options or an unreachable target (a UsageError) make it unreachable, as its
+ * process would have exited 2; any other error is a crash of its audit, with the error's message.
+ */
+async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Promise<FleetEntry> {
+  const started = Date.now();
+  const { runAudit, resultPaths } = await import('./api.js');
+  try {
+    const result = await runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy });
+    const { formatSummary } = await import('./report/summary.js');
+    await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, resultPaths(result)));
+    return { ...entryOf(result.report, result.compliancePath, t.uri), exitCode: result.exitCode };
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
+      return { ...emptyEntry(t.uri, 'unreachable', 2, Date.now() - started), message: `${label}: ${e.message}` };
+    }
+    return { ...emptyEntry(t.uri, 'crashed', null, Date.now() - started), message: String((e as Error)?.stack ?? e).split('\n').slice(0, 3).join(' ').slice(0, 500) };
+  }
 }
 
 /** A target's compliance.json, or undefined when there is none (or it is not a report). */

@@ -24,6 +24,7 @@ export const AUDIT_OPTIONS = {
   target: { type: 'string', multiple: true },
   targets: { type: 'string' },
   concurrency: { type: 'string' },
+  isolate: { type: 'boolean' },
   benchmark: { type: 'string' },
   level: { type: 'string' },
   'scored-only': { type: 'boolean' },
@@ -56,7 +57,7 @@ export const HARDEN_OPTIONS = {
 
 /** The values of audit's and harden's options, once parsed. */
 export type AuditValues = {
-  target?: string[]; targets?: string; concurrency?: string; benchmark?: string; level?: string; 'scored-only'?: boolean;
+  target?: string[]; targets?: string; concurrency?: string; isolate?: boolean; benchmark?: string; level?: string; 'scored-only'?: boolean;
   only?: string; tags?: string; policy?: string; out?: string; identity?: string; 'known-hosts'?: string;
   'accept-new-host-key'?: boolean; sudo?: boolean; 'no-html'?: boolean; 'no-allure'?: boolean; 'container-as-host'?: boolean;
   trace?: boolean; formats?: string; baseline?: string; quiet?: boolean; timeout?: string; 'max-file-size'?: string;
@@ -65,7 +66,7 @@ export type AuditValues = {
 
 /** audit or harden: parse the options, then run one target, a fleet, or hardening. */
 export async function auditCommand(rest: string[], harden: boolean): Promise<number> {
-  const { targets: _t, concurrency: _c, baseline: _b, ...oneTarget } = AUDIT_OPTIONS; // harden: one target, no baseline gate
+  const { targets: _t, concurrency: _c, isolate: _i, baseline: _b, ...oneTarget } = AUDIT_OPTIONS; // harden: one target, no baseline gate
   const parsed = parseCommand(harden ? 'harden' : 'audit', rest, harden ? { ...oneTarget, ...HARDEN_OPTIONS } : AUDIT_OPTIONS);
   if (typeof parsed === 'number') return parsed;
   const values = parsed.values as AuditValues;
@@ -97,34 +98,40 @@ export async function auditCommand(rest: string[], harden: boolean): Promise<num
   const { Progress, progressMode } = await import('../report/progress.js');
   const progress = new Progress(progressMode(process.stderr, !!values.quiet));
   const targetList = values.target ?? [];
-  if (!harden && (targetList.length > 1 || values.targets)) return fleetCommand(values, targetList, out, formats, progress);
+  if (!harden && (targetList.length > 1 || values.targets)) return fleetCommand(values, targetList, out, formats, progress, auditOptionsOf(values, out, formats, limits));
   if (harden && (targetList.length > 1 || values.targets)) {
     process.stderr.write('cis-bdd: usage error: harden takes one --target at a time\n');
     return 2;
   }
-  const common = {
-      target: targetList[0],
-      benchmark: values.benchmark,
-      level: values.level ? (Number(values.level) as 1 | 2) : undefined,
-      scoredOnly: values['scored-only'],
-      policy: values.policy,
-      only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-      tags: values.tags,
-      out,
-      identityFile: values.identity,
-      ...sshEnvironment(process.env),
-      knownHostsFile: values['known-hosts'],
-      acceptNewHostKey: values['accept-new-host-key'],
-      sudo: values.sudo,
-      containerAsHost: values['container-as-host'],
-      allureResults: !values['no-allure'],
-      formats,
-      trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
-      ...limits,
-  };
+  const common = auditOptionsOf(values, out, formats, limits, targetList[0]);
   await (await import('../engine/privilege.js')).warnWhenNotRoot(progress, common);
   if (harden) return hardenOne(common, values, progress);
   return auditOne(common, values, progress);
+}
+
+/** The options of one target's audit, as the command line gives them (a fleet gives each target its own URI and out). */
+function auditOptionsOf(values: AuditValues, out: string, formats: readonly import('../report/formats.js').ReportFormat[],
+  limits: { timeoutSeconds?: number; maxFileBytes?: number }, target?: string): import('../api.js').AuditOptions {
+  return {
+    target,
+    benchmark: values.benchmark,
+    level: values.level ? (Number(values.level) as 1 | 2) : undefined,
+    scoredOnly: values['scored-only'],
+    policy: values.policy,
+    only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    tags: values.tags,
+    out,
+    identityFile: values.identity,
+    ...sshEnvironment(process.env),
+    knownHostsFile: values['known-hosts'],
+    acceptNewHostKey: values['accept-new-host-key'],
+    sudo: values.sudo,
+    containerAsHost: values['container-as-host'],
+    allureResults: !values['no-allure'],
+    formats,
+    trace: values.trace ? (line: string) => process.stderr.write(`${line}\n`) : undefined,
+    ...limits,
+  };
 }
 
 async function auditOne(common: import('../api.js').AuditOptions, values: AuditValues, progress: import('../report/progress.js').Progress): Promise<number> {
@@ -138,8 +145,7 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     const result = await runAudit(common);
     progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
     if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
-    const paths = [`compliance.json: ${result.compliancePath}`, ...result.formatFiles.map((f) => `${path.basename(f)}: ${f}`)];
-    if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
+    const paths = (await api()).resultPaths(result);
     if (!values['no-html'] && result.allureResultsDir) {
       try {
         const { generateAllureHtml } = await import('../report/allure-html.js');

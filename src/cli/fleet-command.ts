@@ -1,4 +1,4 @@
-/** `cis-bdd audit` of several targets: one cis-bdd process per target, fleet.json, combined reports. */
+/** `cis-bdd audit` of several targets, in this process (or one process per target with --isolate): fleet.json, combined reports. */
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { UsageError } from '../engine/usage-error.js';
@@ -7,6 +7,7 @@ import type { ReportFormat } from '../report/formats.js';
 import type { Progress } from '../report/progress.js';
 import type { FleetReport } from '../fleet.js';
 import type { ComplianceReport } from '../model/result.js';
+import type { AuditOptions } from '../api.js';
 
 /** The target that has been running longest, for the progress line. */
 function slowest(running: Map<string, number>): string {
@@ -37,7 +38,7 @@ function sharedAuditArgs(values: Record<string, unknown>): string[] {
   return args;
 }
 
-export async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string, formats: readonly ReportFormat[], progress: Progress): Promise<number> {
+export async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string, formats: readonly ReportFormat[], progress: Progress, shared: AuditOptions): Promise<number> {
   const { parseTargetsFile, runFleet, formatFleet, fleetExitCode } = await import('../fleet.js');
   try {
     const targets = targetList.map((uri) => ({ uri }));
@@ -63,6 +64,7 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     const running = new Map<string, number>();
     const report = await runFleet({
       targets, out, concurrency, auditArgs: [...sharedAuditArgs(values), '--formats', formats.length ? formats.join(',') : 'none'],
+      inProcess: values.isolate ? undefined : shared,
       onStart: (uri) => { running.set(uri, Date.now()); progress.status(slowest(running)); },
       onProgress: (l, uri) => { if (uri) running.delete(uri); progress.itemFinished(); progress.note(l); progress.status(slowest(running)); },
     });

@@ -44,11 +44,12 @@ const HELP: OptionHelp = { flag: '--help', text: 'this help; also -h' };
 
 export const COMMAND_HELP: Record<string, { usage: string; about: string; options: OptionHelp[] }> = {
   audit: {
-    usage: 'cis-bdd audit [--target URI] [options]\n  cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N] [options]',
+    usage: 'cis-bdd audit [--target URI] [options]\n  cis-bdd audit --target A --target B ... | --targets FILE [--concurrency N] [--isolate] [options]',
     about: 'Audit a target (or a fleet) against a CIS benchmark and write compliance.json, summary.txt and the other reports.',
     options: [...TARGET,
       { flag: '--targets', arg: 'FILE', text: 'a fleet: one target URI a line, optionally "identity=PATH" and "policy=PATH"; # starts a comment' },
       { flag: '--concurrency', arg: 'N', text: 'fleet: at most N targets at a time (default: the CPUs for local kinds, more for SSH)' },
+      { flag: '--isolate', text: 'fleet: audit each target in a cis-bdd process of its own (a crash stays with its target; slower: everything loads again per target). By default the targets are audited in this process' },
       ...SELECTION,
       { flag: '--baseline', arg: 'FILE', text: 'gate on the difference from an earlier audit (compliance.json or fleet.json): exit 1 only when a scored item newly fails' },
       ...REPORTS, ...SSH, ...LIMITS, HELP],

@@ -3,6 +3,7 @@
  * measures, and the verdicts of its items. The CLI opens a session and hands it to the cucumber support
  * code through this module; under plain cucumber-js the hooks open one (standalone.ts).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TargetError, type Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
 import { osRelease, type OsRelease } from '../facts/os-release.js';
@@ -51,14 +52,27 @@ export interface Session {
   verdicts: VerdictMessage[];
 }
 
-let active: Session | undefined;
+/**
+ * The session of the audit running in the current async context: several audits may run at once in one
+ * process (a fleet), each with its own session, so the support code finds its own through
+ * AsyncLocalStorage. A plain cucumber-js run, which opens its session in a BeforeAll hook, sets the
+ * process-wide one instead.
+ */
+const scope = new AsyncLocalStorage<Session>();
+let standalone: Session | undefined;
 
+/** Run fn (an audit's cucumber run) with session as the active session of everything it calls. */
+export function withSession<T>(session: Session, fn: () => Promise<T>): Promise<T> {
+  return scope.run(session, fn);
+}
+
+/** The process-wide session of a plain cucumber-js run (standalone.ts), or undefined to clear it. */
 export function setActiveSession(session: Session | undefined): void {
-  active = session;
+  standalone = session;
 }
 
 export function activeSession(): Session | undefined {
-  return active;
+  return scope.getStore() ?? standalone;
 }
 
 export class BenchmarkChoiceError extends Error {}

@@ -88,14 +88,21 @@ export class SshTarget extends CommandTarget {
 
     const { Client: SshClient } = requireHere('ssh2') as typeof import('ssh2');
     const client = new SshClient();
+    // ssh2 may emit several errors for one failed connection (a timeout, then "Connection lost before
+    // handshake" when it closes the socket): the first decides, the others are only traced. An 'error'
+    // event without a listener would end the whole process, and with it every audit it runs.
+    client.on('error', (err) => this.trace?.(`[ssh] connection error: ${err.message}`));
     await new Promise<void>((resolve, reject) => {
       client.once('ready', () => resolve());
       client.once('error', (err: Error & { level?: string }) => {
+        client.end();
         if (hostKeyProblem) reject(new TargetError(hostKeyProblem, 'auth'));
         else if (err.level === 'client-authentication') reject(new TargetError(`authentication failed for ${o.username}@${o.host}:${o.port} (methods tried: ${[config.privateKey && 'publickey', config.agent && 'agent', config.password && 'password'].filter(Boolean).join(', ')})`, 'auth'));
         else if (err.level === 'client-timeout') reject(new TargetError(`${o.host}:${o.port} did not answer within ${config.readyTimeout} ms`, 'unreachable'));
         else reject(new TargetError(`cannot connect to ${o.host}:${o.port}: ${err.message}`, 'unreachable'));
       });
+      // closed without an error (after its banner, say): nothing else would settle this promise
+      client.once('close', () => reject(new TargetError(`cannot connect to ${o.host}:${o.port}: the connection was closed before the SSH handshake completed`, 'unreachable')));
       client.on('handshake', () => undefined);
       client.connect(config);
       // ssh2 exposes the socket once connected; disable Nagle so small request/response round trips are fast.
@@ -103,8 +110,8 @@ export class SshTarget extends CommandTarget {
       sock?.setNoDelay?.(true);
     });
     (client as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-    // later errors (the peer going away) fail the command in flight; they must not crash the process
-    client.on('error', (err) => this.trace?.(`[ssh] connection error: ${err.message}`));
+    // later errors (the peer going away) fail the command in flight (the listener above keeps them from
+    // crashing the process)
     // the connection going away mid-audit: what is in flight and everything after fails at once
     client.on('close', () => {
       if (this.client === client) this.connectionLost(`the SSH connection to ${o.host}:${o.port} was lost during the audit`);
