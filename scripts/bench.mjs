@@ -25,7 +25,7 @@ import {
   requireImage, requireTree, ROOTS, startIdleContainer, startSshd, versionOnce,
 } from './bench/targets.mjs';
 import { ensureMillionTree, MILLION_DIR } from './bench/million.mjs';
-import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfile, runOscapChroot } from './bench/oscap.mjs';
+import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfile, sideBySide } from './bench/oscap.mjs';
 import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
 import { cpuParts, PARTS } from './bench/profile.mjs';
@@ -86,6 +86,7 @@ if (!existsSync(path.join(repoRoot, 'dist/src/cli.js'))) {
 const rows = []; // full-benchmark audits
 const startup = { version: null, oneItem: {} };
 const oscap = {};
+const oscapSide = []; // OpenSCAP and cis-bdd side by side, per tree and mode (bench/oscap.mjs sideBySide)
 const notes = [];
 let fleet = null;
 /** the main rows on each supported line (scripts/bench/node-lines.mjs) */
@@ -315,29 +316,26 @@ async function measureOscap() {
     for (const key of Object.keys(DATASTREAMS)) oscap[key] = { error: e.message };
     return;
   }
+  const trees = [];
   for (const [key, d] of Object.entries(DATASTREAMS)) {
     const ds = findDatastream(d.file);
     if (!ds) { oscap[key] = { error: `${d.file} not found under /usr/share/xml/scap (package ${d.pkg})` }; continue; }
     const profiles = listProfiles(ds);
     const profile = pickCisProfile(profiles);
     if (!profile) { oscap[key] = { ds, error: `no profile id containing "cis" in ${ds}` }; continue; }
-    const root = key === 'ubuntu' ? ROOTS.ubuntu : ROOTS.acl2;
-    const entry = { ds, profile, profiles: profiles.filter((p) => /cis/i.test(p.id)), version: info.version, root, runs: [] };
-    oscap[key] = entry;
-    log(`OpenSCAP: ${profile.id} on ${root}, ${RUNS} run(s), timeout ${OSCAP_TIMEOUT_MS / 60000} min each`);
-    for (let i = 0; i < RUNS; i++) {
-      const r = await runOscapChroot({ root, ds, profile: profile.id, rpmDbPath: key === 'acl2' ? '/var/lib/rpm' : undefined, timeoutMs: OSCAP_TIMEOUT_MS });
-      entry.runs.push(r);
-      log(`  run ${i + 1}: ${r.ok ? `wall ${fmtMs(r.wallMs)}, ${r.rules} rules` : `FAILED ${r.error}`}`);
-      if (r.timedOut) break; // another 10 minutes would say the same
+    oscap[key] = { ds, profile, profiles: profiles.filter((p) => /cis/i.test(p.id)), version: info.version };
+    const common = { ds, profile: profile.id, rpmDbPath: key === 'acl2' ? '/var/lib/rpm' : undefined, benchmark: key === 'ubuntu' ? BENCHMARKS.ubuntu : BENCHMARKS.acl2 };
+    if (key === 'ubuntu') {
+      trees.push({ ...common, label: 'Ubuntu 18.04 fixture', root: ROOTS.ubuntu });
+      try {
+        const big = ensureMillionTree(ensureUbuntuRoot(), { dir: path.join(path.dirname(MILLION_DIR), '300k'), files: 300_000 });
+        trees.push({ ...common, label: 'Ubuntu 18.04 fixture + 300,000 files', root: big.dir });
+      } catch (e) { oscapSide.push({ label: 'Ubuntu 18.04 fixture + 300,000 files', mode: 'results', oscapError: e.message, oscap: [], cisBdd: [] }); }
+    } else {
+      trees.push({ ...common, label: 'ACL2 fixture', root: ROOTS.acl2 });
     }
-    const ok = entry.runs.filter((r) => r.ok);
-    entry.wallMs = median(ok.map((r) => r.wallMs));
-    entry.peakRssKb = median(ok.map((r) => r.peakRssKb));
-    entry.counts = ok[0]?.counts;
-    entry.rules = ok[0]?.rules;
-    if (!ok.length) entry.error = entry.runs[entry.runs.length - 1]?.error;
   }
+  oscapSide.push(...await sideBySide({ trees, runs: RUNS, timeoutMs: OSCAP_TIMEOUT_MS, auditOnce }));
 }
 
 async function measureFleet() {
@@ -520,21 +518,17 @@ function profileCells() {
 }
 
 function oscapCells() {
-  const out = [];
-  for (const [key, o] of Object.entries(oscap)) {
-    const r = rows.find((x) => x.key === `rootfs-${key}`);
-    const label = key === 'ubuntu' ? 'Ubuntu 18.04 fixture' : 'ACL2 fixture';
-    if (o.error && o.wallMs == null) {
-      out.push([label, o.profile?.id ?? '—', `not measured: ${o.error}`, '', '', r ? fmtMs(r.stats.wallMs) : '—', '—']);
-      continue;
-    }
-    const counts = Object.entries(o.counts ?? {}).map(([k, v]) => `${v} ${k}`).join(', ');
-    out.push([label, o.profile.id, fmtMs(o.wallMs), fmtMB(o.peakRssKb), `${o.rules} (${counts})`, r?.stats.wallMs != null ? `${fmtMs(r.stats.wallMs)} (${r.stats.itemsRun}/${r.stats.items} items run)` : '—',
-      r?.stats.wallMs != null && o.wallMs ? `${(r.stats.wallMs / o.wallMs).toFixed(2)}×` : '—']);
-  }
-  return out;
+  return oscapSide.map((r) => [
+    r.label,
+    r.mode === 'html' ? 'with HTML reports' : 'results only',
+    r.oscapWallMs != null ? fmtMs(r.oscapWallMs) : `not measured: ${r.oscapError ?? '?'}`,
+    r.cisBddWallMs != null ? fmtMs(r.cisBddWallMs) : `not measured: ${r.cisBddError ?? '?'}`,
+    r.ratio != null ? `${r.ratio.toFixed(1)}×` : '—',
+    r.oscapRules != null ? String(r.oscapRules) : '—',
+    r.itemsRun ?? '—',
+  ]);
 }
-const OSCAP_HEADER = ['root filesystem', 'OpenSCAP profile', 'OpenSCAP wall', 'OpenSCAP peak RSS', 'rules evaluated', 'cis-bdd wall', 'cis-bdd ÷ OpenSCAP'];
+const OSCAP_HEADER = ['root filesystem', 'mode', 'OpenSCAP wall', 'cis-bdd wall', 'OpenSCAP ÷ cis-bdd', 'OpenSCAP rules', 'cis-bdd items run'];
 
 function fleetCells() {
   if (!fleet) return [];
@@ -635,10 +629,16 @@ the prefetch: the fixed cost of any audit, used as "start-up" in the rootfs budg
 
   add(Object.keys(oscap).length, `## Next to OpenSCAP
 
-\`oscap-chroot ROOT xccdf eval --profile PROFILE --results FILE DATASTREAM\` on the same root filesystem
-(for alinux2 with \`HOME\` pointing at a directory whose \`.rpmmacros\` holds \`%_dbpath /var/lib/rpm\`),
-with a ${OSCAP_TIMEOUT_MS / 60000}-minute timeout, ${RUNS} run${RUNS === 1 ? '' : 's'}, the median. The profile is the one whose id
-contains "cis" (the plain \`_cis\` profile first: SSG's Level 2 profile for alinux2).
+The same root filesystem, like for like, in two modes: **results only** is
+\`oscap-chroot ROOT xccdf eval --profile PROFILE --results FILE DATASTREAM\` against
+\`cis-bdd audit --target rootfs:ROOT --level 2 --no-html\` (compliance.json, summary.txt, Allure results);
+**with HTML reports** adds \`--report FILE.html\` to OpenSCAP and drops \`--no-html\` from cis-bdd (its Allure
+HTML report). For alinux2, \`HOME\` points at a directory whose \`.rpmmacros\` holds \`%_dbpath /var/lib/rpm\`.
+The two tools' runs alternate, ${RUNS} of each, the median; OpenSCAP with a ${OSCAP_TIMEOUT_MS / 60000}-minute timeout. The profile
+is the one whose id contains "cis" (the plain \`_cis\` profile first: SSG's Level 2 profile for alinux2). The
+tree with 300,000 files is the Ubuntu fixture plus 300,000 empty files (0644, root) under
+/opt/cis-bdd-bench-data, built like the million-file tree. **OpenSCAP ÷ cis-bdd** is how many times faster
+cis-bdd was.
 
 ${mdTable(OSCAP_HEADER, oscapCells())}
 
@@ -770,7 +770,7 @@ async function main() {
   if (rows.length) out.push(`Full benchmark, Level 2, all items (Node ${m.node})`, textTable(HEADER, rows.map(mainCells)), '');
   if (startup.version) out.push('Process start-up', textTable(STARTUP_HEADER, startupCells()), '');
   if (profileKeys().length) out.push(`CPU by part (ms, all threads; node --cpu-prof, median of ${RUNS} run(s) each)`, textTable(profileHeader(), profileCells()), '');
-  if (Object.keys(oscap).length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
+  if (oscapSide.length) out.push('Next to OpenSCAP (oscap-chroot on the same root filesystem)', textTable(OSCAP_HEADER, oscapCells()), '');
   if (fleet) out.push(`${FLEET_SIZE} SSH targets at once`, textTable(FLEET_HEADER, fleetCells()), '');
   if (localRows) out.push('This machine (--target local, as root)', textTable(LOCAL_HEADER, localCells(localRows, { fmtMs, fmtInt })), '');
   if (nodeLines) out.push('The supported Node.js lines side by side', textTable(nodeLinesHeader(), nodeLinesCells()), '');

@@ -86,9 +86,10 @@ export function pickCisProfile(profiles) {
   return cis[0];
 }
 
-/** One timed OpenSCAP evaluation of a root filesystem. */
-export async function runOscapChroot({ root, ds, profile, rpmDbPath, timeoutMs = 10 * 60_000 }) {
+/** One timed OpenSCAP evaluation of a root filesystem (with report: also its HTML report, --report). */
+export async function runOscapChroot({ root, ds, profile, rpmDbPath, timeoutMs = 10 * 60_000, report = false }) {
   const results = scratchPath('oscap-results.xml');
+  const html = report ? scratchPath('oscap-report.html') : undefined;
   const env = { ...process.env };
   if (rpmDbPath) {
     // rpm inside OpenSCAP's probes reads $HOME/.rpmmacros; point it at the tree's own Berkeley DB path.
@@ -98,7 +99,7 @@ export async function runOscapChroot({ root, ds, profile, rpmDbPath, timeoutMs =
     env.HOME = home;
   }
   let cmd = 'oscap-chroot';
-  let args = [root, 'xccdf', 'eval', '--profile', profile, '--results', results, ds];
+  let args = [root, 'xccdf', 'eval', '--profile', profile, '--results', results, ...(html ? ['--report', html] : []), ds];
   if (!which('oscap-chroot')) {
     // what oscap-chroot does
     env.OSCAP_PROBE_ROOT = root;
@@ -108,6 +109,7 @@ export async function runOscapChroot({ root, ds, profile, rpmDbPath, timeoutMs =
   }
   const r = await runTimed(cmd, args, { env, timeoutMs, rss: true });
   rmSync(results, { force: true });
+  if (html) rmSync(html, { force: true });
   const counts = {};
   for (const m of r.stdout.toString().matchAll(/^Result\s+(\S+)/gm)) counts[m[1]] = (counts[m[1]] ?? 0) + 1;
   const rules = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -117,4 +119,43 @@ export async function runOscapChroot({ root, ds, profile, rpmDbPath, timeoutMs =
     wallMs: r.wallMs, peakRssKb: r.peakRssKb, exitCode: r.code, timedOut: r.timedOut, ok, counts, rules,
     error: ok ? undefined : r.timedOut ? `timed out after ${timeoutMs / 60000} min` : `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
   };
+}
+
+/**
+ * Side by side, like for like, on each tree: OpenSCAP with machine-readable results only
+ * (`--results`) against cis-bdd without its HTML report (`--no-html`), and OpenSCAP with its HTML report
+ * (`--results --report`) against cis-bdd with its Allure HTML report. The two tools' runs alternate, so
+ * that they see the same load; each figure is the median of `runs`.
+ * trees: [{ label, root, ds, profile, rpmDbPath, benchmark }]; auditOnce: targets.mjs's.
+ */
+export async function sideBySide({ trees, runs, timeoutMs, auditOnce }) {
+  const out = [];
+  for (const tree of trees) {
+    for (const mode of ['results', 'html']) {
+      const row = { label: tree.label, mode, oscap: [], cisBdd: [], profile: tree.profile };
+      out.push(row);
+      log(`side by side: ${tree.label}, ${mode === 'html' ? 'with HTML reports' : 'machine-readable results only'}, ${runs} run(s)`);
+      for (let i = 0; i < runs; i++) {
+        const o = await runOscapChroot({ root: tree.root, ds: tree.ds, profile: tree.profile, rpmDbPath: tree.rpmDbPath, timeoutMs, report: mode === 'html' });
+        row.oscap.push(o);
+        try {
+          const c = await auditOnce({ target: `rootfs:${tree.root}`, benchmark: tree.benchmark, html: mode === 'html' });
+          row.cisBdd.push(c);
+        } catch (e) {
+          row.cisBddError = e.message;
+        }
+        log(`  run ${i + 1}: OpenSCAP ${o.ok ? `${Math.round(o.wallMs)} ms` : o.error}, cis-bdd ${row.cisBdd[i] ? `${Math.round(row.cisBdd[i].wallMs)} ms` : row.cisBddError}`);
+        if (o.timedOut) break;
+      }
+      const okO = row.oscap.filter((r) => r.ok);
+      const mid = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
+      row.oscapWallMs = mid(okO.map((r) => r.wallMs));
+      row.oscapRules = okO[0]?.rules;
+      row.oscapError = okO.length ? undefined : row.oscap[row.oscap.length - 1]?.error;
+      row.cisBddWallMs = mid(row.cisBdd.map((r) => r.wallMs));
+      row.itemsRun = row.cisBdd[0] ? `${row.cisBdd[0].itemsRun}/${row.cisBdd[0].items}` : null;
+      row.ratio = row.oscapWallMs && row.cisBddWallMs ? row.oscapWallMs / row.cisBddWallMs : null;
+    }
+  }
+  return out;
 }

@@ -136,14 +136,15 @@ export async function startSshd() {
  * process. With record: the preload notes the files read and the round trips (see record-reads.mjs).
  * With via 'api': runAudit({ allureResults: false }) in a child process instead (api-audit.mjs).
  * With cpuProfDir: node --cpu-prof writes a CPU profile of each thread there (see profile.mjs).
- * With node: that Node.js binary runs it (default: the one running the benchmark).
+ * With node: that Node.js binary runs it (default: the one running the benchmark). With html: without
+ * --no-html, so the audit also generates its Allure HTML report.
  */
-export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000, cpuProfDir, node = process.execPath }) {
+export async function auditOnce({ target, benchmark, extra = [], record = false, via = 'cli', timeoutMs = 30 * 60_000, cpuProfDir, node = process.execPath, html = false }) {
   const out = scratchPath('report');
   const recFile = record ? scratchPath('record.json') : undefined;
   const args = [...(record ? ['--import', recorder] : []), ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), ...(via === 'api'
     ? [apiAudit, target, benchmark, out]
-    : [cli, 'audit', '--target', target, '--benchmark', benchmark, '--level', '2', '--out', out, '--no-html', ...extra])];
+    : [cli, 'audit', '--target', target, '--benchmark', benchmark, '--level', '2', '--out', out, ...(html ? [] : ['--no-html']), ...extra])];
   const env = { ...process.env, ...(recFile ? { CIS_BDD_BENCH_RECORD: recFile } : {}) };
   delete env.CIS_BDD_TRACE;
   const r = await runTimed(node, args, { cwd: repoRoot, env, rss: true, timeoutMs });
