@@ -140,7 +140,9 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
     const paths = [`compliance.json: ${result.compliancePath}`, ...result.formatFiles.map((f) => `${path.basename(f)}: ${f}`)];
     if (result.allureResultsDir) paths.push(`Allure results: ${result.allureResultsDir}`);
-    if (!values['no-html'] && result.allureResultsDir) {
+    if (values['no-html'] && result.allureResultsDir) {
+      paths.push((await import('./report-command.js')).reportLaterLine(result.outDir));
+    } else if (result.allureResultsDir) {
       try {
         const { generateAllureHtml } = await import('../report/allure-html.js');
         const html = await generateAllureHtml(result.allureResultsDir, path.join(result.outDir, 'allure-report'), result.report);
