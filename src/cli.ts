@@ -19,11 +19,11 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   audit: async (args) => (await import('./cli/audit-command.js')).auditCommand(args, false),
   harden: async (args) => (await import('./cli/audit-command.js')).auditCommand(args, true),
   diff: async (args) => (await import('./cli/diff-command.js')).diffCommand(args),
-  report: async (args) => (await import('./cli/report-command.js')).reportCommand(args),
   merge: async (args) => (await import('./cli/commands.js')).mergeCommand(args),
   rollback: async (args) => (await import('./cli/commands.js')).rollbackCommand(args),
   policy: async (args) => (await import('./cli/commands.js')).policyCommand(args),
   list: async (args) => (await import('./cli/commands.js')).listCommand(args),
+  report: async (args) => (await import('./cli/report-command.js')).reportCommand(args),
 };
 
 export async function main(argv: string[]): Promise<number> {
