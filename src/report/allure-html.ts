@@ -136,7 +136,14 @@ const SRC_ATTRIBUTE = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 const ANALYTICS_HOSTS = /googletagmanager|google-analytics/i;
 /** the loader's identifiers: the gtag() API and its queue (looked for in code, not in string literals) */
 const ANALYTICS_IDENTIFIERS = /\bgtag\b|\bdataLayer\b/;
-const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+/**
+ * JavaScript string literals, as "unrolled loops": a run of plain characters, then escapes each followed by
+ * another run. The same strings as `"(?:[^"\\\n]|\\.)*"`, whose alternation costs the regular expression
+ * engine a backtracking entry per character, and overflows its stack ("Maximum call stack size
+ * exceeded") on a literal of some millions of characters: the single-file report of a fleet inlines its
+ * tree and search index as one base64 string each, tens of megabytes for fifty targets.
+ */
+const STRING_LITERAL = /"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|`[^`\\]*(?:\\.[^`\\]*)*`/g;
 
 /**
  * Remove the analytics tags from an HTML page: external scripts loaded from the analytics hosts, inline
