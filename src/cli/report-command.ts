@@ -50,9 +50,8 @@ async function reportOf(dir: string, out: string): Promise<string> {
     const file = path.join(dir, 'fleet.json');
     await loadAuditFile(file); // a fleet.json, whose targets' compliance.json files can be read
     const fleet = JSON.parse(await fs.readFile(file, 'utf8')) as import('../fleet.js').FleetReport;
-    await fleetResults(dir, fleet, results);
     const { generateFleetAllureHtml } = await import('../report/allure-html.js');
-    return generateFleetAllureHtml(results, out, fleet.counts?.targets ?? fleet.targets.length);
+    return generateFleetAllureHtml(await fleetResults(dir, fleet, results), out, fleet.counts?.targets ?? fleet.targets.length);
   }
   if (!(await exists(path.join(dir, 'compliance.json')))) {
     throw new UsageError(`${dir} holds neither compliance.json (an audit's output) nor fleet.json (a fleet's): nothing to make a report of`);
@@ -71,17 +70,17 @@ async function hasResults(dir: string): Promise<boolean> {
 }
 
 /**
- * A fleet's merged results: `allure-results` in the fleet's directory as the fleet command leaves it, or,
- * when it is not there (a fleet.json made by `cis-bdd merge`, or removed), merged from the targets' own.
+ * A fleet's results: `allure-results` in the fleet's directory, merged as the fleet command leaves it, or,
+ * when it is not there (a fleet.json made by `cis-bdd merge`, or removed), the targets' own directories,
+ * read as they are (copying them into one first costs more than the report for fifty targets).
  */
-async function fleetResults(dir: string, fleet: import('../fleet.js').FleetReport, into: string): Promise<void> {
-  if (await hasResults(into)) return;
+async function fleetResults(dir: string, fleet: import('../fleet.js').FleetReport, merged: string): Promise<string[]> {
+  if (await hasResults(merged)) return [merged];
   const targetDirs = fleet.targets.filter((t) => t.report).map((t) => path.join(path.dirname(path.resolve(dir, t.report!)), 'allure-results'));
   const withResults = [];
   for (const d of targetDirs) if (await hasResults(d)) withResults.push(d);
   if (!withResults.length) {
-    throw new UsageError(`${dir} has no Allure results, neither merged (${into}) nor of its targets: the fleet was audited with --no-allure (or merged from compliance.json files)`);
+    throw new UsageError(`${dir} has no Allure results, neither merged (${merged}) nor of its targets: the fleet was audited with --no-allure (or merged from compliance.json files)`);
   }
-  const { mergeAllureResults } = await import('../fleet.js');
-  await mergeAllureResults(withResults, into);
+  return withResults;
 }

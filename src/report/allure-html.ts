@@ -29,14 +29,20 @@ export interface AllureHtmlOptions {
 
 /**
  * Generate the report into outDir (replacing an earlier report there) and return the path of its index.html.
+ * Several results directories (a fleet's targets', each with its own) make one report, as if merged first.
  */
-export async function generateAllureHtml(resultsDir: string, outDir: string, report: ComplianceReport, options: AllureHtmlOptions = {}): Promise<string> {
-  const results = path.resolve(resultsDir);
+export async function generateAllureHtml(resultsDir: string | string[], outDir: string, report: ComplianceReport, options: AllureHtmlOptions = {}): Promise<string> {
+  const results = (Array.isArray(resultsDir) ? resultsDir : [resultsDir]).map((d) => path.resolve(d));
   const out = path.resolve(outDir);
-  const stat = await fs.stat(results).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new Error(`no Allure results directory at ${results}`);
+  if (!results.length) throw new Error('no Allure results directory given');
+  for (const dir of results) {
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (!stat?.isDirectory()) throw new Error(`no Allure results directory at ${dir}`);
+  }
   await assertReplaceable(out);
-  const singleFile = options.singleFile ?? (await directorySize(results)) <= SINGLE_FILE_LIMIT_BYTES;
+  let size = 0;
+  for (const dir of results) size += await directorySize(dir);
+  const singleFile = options.singleFile ?? size <= SINGLE_FILE_LIMIT_BYTES;
 
   await fs.mkdir(path.dirname(out), { recursive: true });
   // Allure moves its plugin's directory up into the output only when the output holds nothing else, so
@@ -60,7 +66,7 @@ export async function generateAllureHtml(resultsDir: string, outDir: string, rep
 }
 
 /** The report of a fleet's merged results (each target its own parent suite), named after the fleet's size. */
-export function generateFleetAllureHtml(resultsDir: string, outDir: string, targets: number, options: AllureHtmlOptions = {}): Promise<string> {
+export function generateFleetAllureHtml(resultsDir: string | string[], outDir: string, targets: number, options: AllureHtmlOptions = {}): Promise<string> {
   const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${targets} targets` } } as unknown as ComplianceReport;
   return generateAllureHtml(resultsDir, outDir, title, options);
 }
@@ -100,7 +106,7 @@ function loadAllure() {
   return modules;
 }
 
-async function runAllure(resultsDir: string, output: string, name: string, singleFile: boolean): Promise<void> {
+async function runAllure(resultsDirs: string[], output: string, name: string, singleFile: boolean): Promise<void> {
   const { core, Awesome } = await loadAllure();
   // An empty plugin map: resolveConfig would otherwise add its defaults (awesome, and the "agent" plugin).
   // No history, no known issues, no quality gate, no Allure service: nothing is read or sent elsewhere.
@@ -119,7 +125,7 @@ async function runAllure(resultsDir: string, output: string, name: string, singl
   config.plugins = [{ id: 'awesome', enabled: true, options: awesomeOptions, plugin: new Awesome(awesomeOptions) }];
   const allure = new core.AllureReport(config);
   await allure.start();
-  await allure.readDirectory(resultsDir);
+  for (const dir of resultsDirs) await allure.readDirectory(dir);
   await allure.done();
 }
 
