@@ -1,8 +1,8 @@
 /**
  * `cis-bdd report DIR [--out REPORT_DIR]`: the Allure HTML report of an audit made earlier, typically with
  * `--no-html` (a pipeline gates on the exit code at once and makes the report when someone wants it).
- * DIR is an audit's output (compliance.json and allure-results) or a fleet's (fleet.json and the targets'
- * results, merged as the fleet command merges them). Exit 0 when the report is written, 2 otherwise
+ * DIR is an audit's output (compliance.json and allure-results) or a fleet's (fleet.json, and the results
+ * the fleet command merged, or else the targets' own, read together as one). Exit 0 when the report is written, 2 otherwise
  * (one line on stderr): DIR holds neither, no Allure results (audited with --no-allure), a compliance.json
  * or fleet.json that cannot be read or is not one, an output directory that is not a report.
  */
