@@ -23,6 +23,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   rollback: async (args) => (await import('./cli/commands.js')).rollbackCommand(args),
   policy: async (args) => (await import('./cli/commands.js')).policyCommand(args),
   list: async (args) => (await import('./cli/commands.js')).listCommand(args),
+  report: async (args) => (await import('./cli/report-command.js')).reportCommand(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

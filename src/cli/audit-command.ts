@@ -146,7 +146,9 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
     if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
     const paths = (await api()).resultPaths(result);
-    if (!values['no-html'] && result.allureResultsDir) {
+    if (values['no-html'] && result.allureResultsDir) {
+      paths.push((await import('./report-command.js')).reportLaterLine(result.outDir));
+    } else if (result.allureResultsDir) {
       try {
         const { generateAllureHtml } = await import('../report/allure-html.js');
         const html = await generateAllureHtml(result.allureResultsDir, path.join(result.outDir, 'allure-report'), result.report);

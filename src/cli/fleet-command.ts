@@ -72,11 +72,12 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     const { writeFleetFormats } = await import('../report/formats.js');
     const written = await writeFleetFormats(path.resolve(out), await fleetReports(report), formats);
     const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`, ...written.map((f) => `${path.basename(f)}: ${f}`)];
-    if (!values['no-html'] && !values['no-allure']) {
+    if (values['no-html'] && !values['no-allure']) {
+      lines.push((await import('./report-command.js')).reportLaterLine(path.resolve(out)));
+    } else if (!values['no-allure']) {
       try {
-        const { generateAllureHtml } = await import('../report/allure-html.js');
-        const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${report.counts.targets} targets` } } as unknown as import('../model/result.js').ComplianceReport;
-        lines.push(`Allure report: ${await generateAllureHtml(path.resolve(out, 'allure-results'), path.resolve(out, 'allure-report'), title)}`);
+        const { generateFleetAllureHtml } = await import('../report/allure-html.js');
+        lines.push(`Allure report: ${await generateFleetAllureHtml(path.resolve(out, 'allure-results'), path.resolve(out, 'allure-report'), report.counts.targets)}`);
       } catch (e) {
         lines.push(`Allure report: not generated (${(e as Error).message})`);
       }

@@ -35,7 +35,7 @@ const LIMITS: OptionHelp[] = [
 ];
 const REPORTS: OptionHelp[] = [
   { flag: '--out', arg: 'DIR', text: 'report directory (default reports/<timestamp>)' },
-  { flag: '--no-html', text: 'do not generate the Allure HTML report' },
+  { flag: '--no-html', text: 'do not generate the Allure HTML report (the gate\'s exit code without waiting for it); "cis-bdd report DIR" makes it later' },
   { flag: '--no-allure', text: 'write no Allure results at all (compliance.json and summary.txt only; the fastest pipeline gate)' },
   { flag: '--formats', arg: 'LIST', text: 'report files besides compliance.json: junit, sarif, xccdf, all (default) or none' },
   { flag: '--quiet', text: 'print only the final summary line (no progress); also -q' },
@@ -77,6 +77,14 @@ export const COMMAND_HELP: Record<string, { usage: string; about: string; option
     options: [
       { flag: '--out', arg: 'DIR', text: 'where fleet.json and each node\'s compliance.json are written (required)' },
       { flag: 'FILE...', text: 'compliance.json files or logs in which the image\'s node audit printed its report; "-" reads a log from stdin (kubectl logs ... | cis-bdd merge --out fleet -)' },
+      HELP],
+  },
+  report: {
+    usage: 'cis-bdd report DIR [--out REPORT_DIR]',
+    about: 'Make the Allure HTML report of an audit or a fleet after the fact (audited with --no-html): from DIR\'s compliance.json\nand allure-results, or its fleet.json and the targets\' results. Exit 2 when DIR cannot make one (no report there, or\naudited with --no-allure).',
+    options: [
+      { flag: 'DIR', text: 'the --out directory of an audit (compliance.json, allure-results) or of a fleet (fleet.json)' },
+      { flag: '--out', arg: 'REPORT_DIR', text: 'where the report is written (default DIR/allure-report; an earlier report there is replaced, any other directory refused)' },
       HELP],
   },
   diff: {
@@ -145,6 +153,8 @@ Usage:
                                 restore what a hardening run changed
   cis-bdd merge --out DIR FILE...
                                 a fleet report from compliance.json files or pod logs collected elsewhere
+  cis-bdd report DIR [--out REPORT_DIR]
+                                the Allure HTML report of an audit or fleet made with --no-html
   cis-bdd diff OLD NEW          what changed between two audits; exit 1 when a scored item newly fails
   cis-bdd policy check FILE     validate a policy (exit 2 with file:line on errors)
   cis-bdd list                  the benchmarks; with --benchmark or --policy, what an audit would run

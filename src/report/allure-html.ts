@@ -29,14 +29,20 @@ export interface AllureHtmlOptions {
 
 /**
  * Generate the report into outDir (replacing an earlier report there) and return the path of its index.html.
+ * Several results directories (a fleet's targets', each with its own) make one report, as if merged first.
  */
-export async function generateAllureHtml(resultsDir: string, outDir: string, report: ComplianceReport, options: AllureHtmlOptions = {}): Promise<string> {
-  const results = path.resolve(resultsDir);
+export async function generateAllureHtml(resultsDir: string | string[], outDir: string, report: ComplianceReport, options: AllureHtmlOptions = {}): Promise<string> {
+  const results = (Array.isArray(resultsDir) ? resultsDir : [resultsDir]).map((d) => path.resolve(d));
   const out = path.resolve(outDir);
-  const stat = await fs.stat(results).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new Error(`no Allure results directory at ${results}`);
+  if (!results.length) throw new Error('no Allure results directory given');
+  for (const dir of results) {
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (!stat?.isDirectory()) throw new Error(`no Allure results directory at ${dir}`);
+  }
   await assertReplaceable(out);
-  const singleFile = options.singleFile ?? (await directorySize(results)) <= SINGLE_FILE_LIMIT_BYTES;
+  let size = 0;
+  for (const dir of results) size += await directorySize(dir);
+  const singleFile = options.singleFile ?? size <= SINGLE_FILE_LIMIT_BYTES;
 
   await fs.mkdir(path.dirname(out), { recursive: true });
   // Allure moves its plugin's directory up into the output only when the output holds nothing else, so
@@ -57,6 +63,12 @@ export async function generateAllureHtml(resultsDir: string, outDir: string, rep
     throw e;
   }
   return path.join(out, 'index.html');
+}
+
+/** The report of a fleet's merged results (each target its own parent suite), named after the fleet's size. */
+export function generateFleetAllureHtml(resultsDir: string | string[], outDir: string, targets: number, options: AllureHtmlOptions = {}): Promise<string> {
+  const title = { benchmark: { title: 'cis-bdd fleet' }, target: { uri: `${targets} targets` } } as unknown as ComplianceReport;
+  return generateAllureHtml(resultsDir, outDir, title, options);
 }
 
 /**
@@ -94,7 +106,7 @@ function loadAllure() {
   return modules;
 }
 
-async function runAllure(resultsDir: string, output: string, name: string, singleFile: boolean): Promise<void> {
+async function runAllure(resultsDirs: string[], output: string, name: string, singleFile: boolean): Promise<void> {
   const { core, Awesome } = await loadAllure();
   // An empty plugin map: resolveConfig would otherwise add its defaults (awesome, and the "agent" plugin).
   // No history, no known issues, no quality gate, no Allure service: nothing is read or sent elsewhere.
@@ -113,7 +125,7 @@ async function runAllure(resultsDir: string, output: string, name: string, singl
   config.plugins = [{ id: 'awesome', enabled: true, options: awesomeOptions, plugin: new Awesome(awesomeOptions) }];
   const allure = new core.AllureReport(config);
   await allure.start();
-  await allure.readDirectory(resultsDir);
+  for (const dir of resultsDirs) await allure.readDirectory(dir);
   await allure.done();
 }
 
@@ -130,7 +142,14 @@ const SRC_ATTRIBUTE = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 const ANALYTICS_HOSTS = /googletagmanager|google-analytics/i;
 /** the loader's identifiers: the gtag() API and its queue (looked for in code, not in string literals) */
 const ANALYTICS_IDENTIFIERS = /\bgtag\b|\bdataLayer\b/;
-const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+/**
+ * JavaScript string literals, as "unrolled loops": a run of plain characters, then escapes each followed by
+ * another run. The same strings as `"(?:[^"\\\n]|\\.)*"`, whose alternation costs the regular expression
+ * engine a backtracking entry per character, and overflows its stack ("Maximum call stack size
+ * exceeded") on a literal of some millions of characters: the single-file report of a fleet inlines its
+ * tree and search index as one base64 string each, tens of megabytes for fifty targets.
+ */
+const STRING_LITERAL = /"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'|`[^`\\]*(?:\\.[^`\\]*)*`/g;
 
 /**
  * Remove the analytics tags from an HTML page: external scripts loaded from the analytics hosts, inline
@@ -150,7 +169,9 @@ export function stripAnalyticsTags(html: string): { html: string; removed: strin
     if (src.trim().toLowerCase().startsWith('data:')) return tag;
     if (ANALYTICS_HOSTS.test(src) || ANALYTICS_HOSTS.test(body)) return drop(tag);
     // the report's own inline scripts carry data in strings (names, CI job and branch names, base64
-    // results): only the code around them can tell a gtag setup
+    // results): only the code around them can tell a gtag setup. Taking the strings out cannot make an
+    // identifier appear, so a script without one anywhere (the results' megabytes) is not rewritten to look.
+    if (!ANALYTICS_IDENTIFIERS.test(body)) return tag;
     return ANALYTICS_IDENTIFIERS.test(body.replace(STRING_LITERAL, '""')) ? drop(tag) : tag;
   });
   out = out.replace(LINK_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
@@ -166,20 +187,22 @@ export function stripAnalyticsTags(html: string): { html: string; removed: strin
  */
 export async function removeAnalytics(reportDir: string): Promise<{ removed: string[] }> {
   const removed: string[] = [];
-  const files = await listFiles(reportDir);
-  for (const file of files.filter((f) => /\.html?$/i.test(f))) {
-    const html = await fs.readFile(file, 'utf8');
-    const result = stripAnalyticsTags(html);
-    if (result.removed.length) {
-      await fs.writeFile(file, result.html);
-      removed.push(...result.removed.map((tag) => `${path.relative(reportDir, file)}: ${tag}`));
-    }
-  }
   const offenders: string[] = [];
-  for (const file of files) {
+  for (const file of await listFiles(reportDir)) {
     const rel = path.relative(reportDir, file).split(path.sep).join('/');
     if (isAttachment(rel)) continue;
-    const text = await fs.readFile(file, 'latin1');
+    let text: string;
+    if (/\.html?$/i.test(file)) {
+      // a page is read once: stripped, written back if a tag went, and the stripped text checked
+      const result = stripAnalyticsTags(await fs.readFile(file, 'utf8'));
+      if (result.removed.length) {
+        await fs.writeFile(file, result.html);
+        removed.push(...result.removed.map((tag) => `${rel}: ${tag}`));
+      }
+      text = result.html;
+    } else {
+      text = await fs.readFile(file, 'latin1');
+    }
     for (const unit of [{ name: rel, text }, ...embeddedPayloads(text, rel)]) {
       const m = ANALYTICS_PATTERN.exec(unit.text);
       if (m) offenders.push(`${unit.name}: "${unit.text.slice(Math.max(0, m.index - 40), m.index + 60).replace(/\s+/g, ' ')}"`);

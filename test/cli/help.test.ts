@@ -28,6 +28,7 @@ function oneLine(r: ReturnType<typeof cli>, message: RegExp) {
 const ACCEPTED: Record<string, string[]> = {
   rollback: ['--target', '--run', '--identity', '--known-hosts', '--accept-new-host-key', '--sudo'],
   merge: ['--out'],
+  report: ['--out'],
   diff: ['--json', '--limit'],
   policy: ['--against'],
   list: ['--benchmark', '--policy', '--level', '--scored-only', '--only', '--tags', '--tailoring'],
@@ -38,7 +39,7 @@ describe('each command\'s help describes every option', async () => {
   ACCEPTED.audit = Object.keys(AUDIT_OPTIONS).filter((k) => k !== 'help').map((k) => `--${k}`);
   ACCEPTED.harden = [...ACCEPTED.audit.filter((f) => !['--targets', '--concurrency', '--isolate', '--baseline'].includes(f)), ...Object.keys(HARDEN_OPTIONS).map((k) => `--${k}`), '--yes'];
 
-  for (const command of ['audit', 'harden', 'rollback', 'merge', 'diff', 'policy', 'list']) {
+  for (const command of ['audit', 'harden', 'rollback', 'merge', 'report', 'diff', 'policy', 'list']) {
     it(`cis-bdd ${command} --help: its own usage, and a description for each of its options (exit 0)`, () => {
       for (const flag of ['--help', '-h']) {
         const r = cli(command, flag);

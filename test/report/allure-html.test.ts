@@ -192,6 +192,19 @@ ${body}
     expect(stripAnalyticsTags(page(options))).toEqual({ html: page(options), removed: [] });
   });
 
+  it("reads a fleet's inlined data of tens of megabytes: one string, with gtag in the code around it or only inside it", async () => {
+    // the single-file report of fifty targets inlines its tree as one base64 string of this order of size;
+    // matching its string literals with an alternation per character overflowed the regexp stack
+    const { stripAnalyticsTags } = await generator();
+    const big = 'QUJD'.repeat(5_000_000);
+    const data = (code: string) => `<script defer>Promise.allSettled([d("data/tree.json","${big}")]);${code}</script>`;
+    const withGtag = stripAnalyticsTags(page(data('gtag("config","G-X");')));
+    expect(withGtag.removed).toHaveLength(1);
+    expect(withGtag.html).toBe(page(''));
+    const inString = page(data('d("ci.json","gtag dataLayer");'));
+    expect(stripAnalyticsTags(inString)).toEqual({ html: inString, removed: [] });
+  });
+
   it('throws when a reference to the analytics hosts is left in any file', async () => {
     const { removeAnalytics } = await generator();
     const dir = tmp('analytics');
