@@ -185,7 +185,10 @@ async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Pro
   try {
     const result = await runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy });
     const { formatSummary } = await import('./report/summary.js');
-    await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, resultPaths(result)));
+    const paths = resultPaths(result);
+    // as the target's own `cis-bdd audit --no-html` says it
+    if (result.allureResultsDir) paths.push((await import('./cli/report-command.js')).reportLaterLine(result.outDir));
+    await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, paths));
     return { ...entryOf(result.report, result.compliancePath, t.uri), exitCode: result.exitCode };
   } catch (e) {
     if (e instanceof UsageError) {
@@ -220,15 +223,32 @@ export function fleetReport(entries: FleetEntry[]): FleetReport {
   };
 }
 
-/** Copy every target's Allure results into one directory (file names are unique UUIDs). */
+/**
+ * Every target's Allure results in one directory (file names are unique UUIDs): hard links to the
+ * targets' files (written once, never changed), or copies where a link cannot be made (another
+ * filesystem, a filesystem without links). A file already there is replaced.
+ */
 export async function mergeAllureResults(dirs: string[], into: string): Promise<number> {
   await fs.mkdir(into, { recursive: true });
   let n = 0;
+  let link = true;
   for (const d of dirs) {
     const files = await fs.readdir(d).catch(() => [] as string[]);
     for (const f of files) {
       if (f === 'categories.json' && n) continue;
-      await fs.copyFile(path.join(d, f), path.join(into, f));
+      const from = path.join(d, f);
+      const to = path.join(into, f);
+      await fs.rm(to, { force: true });
+      if (link) {
+        try {
+          await fs.link(from, to);
+          n++;
+          continue;
+        } catch {
+          link = false;
+        }
+      }
+      await fs.copyFile(from, to);
       n++;
     }
   }
