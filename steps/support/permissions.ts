@@ -8,6 +8,12 @@ import { identities } from '../../src/facts/accounts.js';
 import type { FileStat } from '../../src/targets/target.js';
 import type { Change } from '../../src/model/remediation.js';
 
+/** A stat'ed file in words: its type, mode and owner as the target's accounts name them. */
+export async function describeStat(world: CisWorld, st: FileStat): Promise<string> {
+  const ids = await world.fact(identities);
+  return `${st.type === 'd' ? 'directory' : st.type === 'f' ? 'file' : st.type}, mode ${formatMode(st.mode)}, owner ${ids.userName(st.uid) ?? `uid ${st.uid}`}:${ids.groupName(st.gid) ?? `gid ${st.gid}`}`;
+}
+
 export async function describeOwner(world: CisWorld, st: FileStat): Promise<{ user: string; group: string; text: string }> {
   const ids = await world.fact(identities);
   const user = ids.userName(st.uid) ?? `uid ${st.uid}`;
