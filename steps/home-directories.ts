@@ -11,7 +11,7 @@ import { capped } from './support/evidence.js';
 import { passwd, type PasswdEntry } from '../src/facts/accounts.js';
 import { homeListings, normaliseHome, userHomes, type HomeListing, type UserHome } from '../src/facts/homes.js';
 import type { FileStat, WalkEntry } from '../src/targets/target.js';
-import type { Change } from '../src/model/remediation.js';
+import { permissionsFix, type PermissionChange } from '../src/remediation/templates.js';
 
 // ---------------------------------------------------------------- home directories
 
@@ -70,7 +70,7 @@ interface HomeJudgement {
   /** what is wrong with an existing home, or null */
   problem(h: PresentHome): string | null;
   /** the change that fixes it, when the fix is mechanical */
-  change(h: PresentHome): Change;
+  change(h: PresentHome): PermissionChange;
   /** how to fix it by hand, when it is not */
   byHand(h: PresentHome, why: string): string;
 }
@@ -83,7 +83,7 @@ async function checkHomes(world: CisWorld, judge: HomeJudgement | null, failure:
   const users = await world.fact(passwd);
   const problems: string[] = [];
   const lines: string[] = [];
-  const changes: Change[] = [];
+  const changes: PermissionChange[] = [];
   const byHand: string[] = [];
   for (const h of homesOf(world)) {
     const missing = homeMissing(h);
@@ -105,7 +105,7 @@ async function checkHomes(world: CisWorld, judge: HomeJudgement | null, failure:
   }
   world.record('home directories (stat)', capped(lines.length ? lines : ['no account that can log in']));
   if (!problems.length) return;
-  if (changes.length) world.remedy({ summary: fixSummary, changes });
+  if (changes.length) world.remedy(permissionsFix(fixSummary, changes));
   if (byHand.length) world.needsPerson(byHand);
   world.fail(`${failure}: ${problems.join('; ')}`);
 }
@@ -117,7 +117,7 @@ Then('each of these home directories exists', async function (this: CisWorld) {
 Then('each of these home directories is owned by its account', async function (this: CisWorld) {
   await checkHomes(this, {
     problem: (h) => (h.stat.uid === h.account.uid ? null : `owned by uid ${h.stat.uid}, not by ${h.account.name} (uid ${h.account.uid})`),
-    change: (h) => ({ kind: 'set-owner', path: h.path, uid: h.account.uid, gid: h.stat.gid }),
+    change: (h) => ({ path: h.path, owner: { uid: h.account.uid, gid: h.stat.gid } }),
     byHand: (h, why) => `${h.account.name}: ${h.path} is owned by uid ${h.stat.uid}, but ${why}: decide whose it is, or give ${h.account.name} a home of its own`,
   }, 'home directories not owned by their user', 'give each home directory to its account (the group stays)');
 });
@@ -131,7 +131,7 @@ Then('none of these home directories is writable by its group, nor readable, wri
         .filter(Boolean).join(', ');
       return `mode ${formatMode(h.stat.mode)} allows ${what} (at most 0750)`;
     },
-    change: (h) => ({ kind: 'set-mode', path: h.path, mode: h.stat.mode & ~0o027 & 0o7777 }),
+    change: (h) => ({ path: h.path, mode: h.stat.mode & ~0o027 & 0o7777 }),
     byHand: (h, why) => `${h.account.name}: ${h.path} has mode ${formatMode(h.stat.mode)}, but ${why}: closing it may lock others out; give ${h.account.name} a home of its own`,
   }, 'home directories more open than 0750', 'remove group write and every permission of others from each home directory (at most 0750)');
 });
@@ -159,7 +159,7 @@ async function checkHomeFileModes(world: CisWorld, select: (name: string) => boo
   words: { what: string; failing: string; fix: string; describe: (bits: number) => string }) {
   const listings = await listingsOf(world);
   const problems: string[] = [];
-  const changes: Change[] = [];
+  const changes: PermissionChange[] = [];
   let checked = 0;
   for (const l of listings) {
     for (const e of l.entries!) {
@@ -168,7 +168,7 @@ async function checkHomeFileModes(world: CisWorld, select: (name: string) => boo
       const bits = e.mode & forbidden;
       if (!bits) continue;
       problems.push(`${e.path} (${ownersOf(world, l.home)}): mode ${formatMode(e.mode)} ${words.describe(bits)}`);
-      changes.push({ kind: 'set-mode', path: e.path, mode: e.mode & ~forbidden & 0o7777 });
+      changes.push({ path: e.path, mode: e.mode & ~forbidden & 0o7777 });
     }
   }
   if (!problems.length) {
@@ -176,7 +176,7 @@ async function checkHomeFileModes(world: CisWorld, select: (name: string) => boo
     return;
   }
   world.record('home directories (first level)', capped(problems));
-  world.remedy({ summary: words.fix, changes });
+  world.remedy(permissionsFix(words.fix, changes));
   world.fail(`${problems.length} ${words.what} ${words.failing}: ${problems.slice(0, 3).map((p) => p.split(' ')[0]).join(', ')}`);
 }
 

@@ -11,6 +11,7 @@ import { pamFlow, runnableCalls, uncheckedStores } from '../src/facts/pam-flow.j
 import { HASHING_OPTIONS, loginDefsEncryptMethod, pamUnixHashing } from '../src/facts/pam-args.js';
 import type { Change } from '../src/model/remediation.js';
 import { callsIn, pamStack, recordOnce, stackSource } from './support/pam.js';
+import { remediation } from '../src/remediation/templates.js';
 
 // ---------------------------------------------------------------- what the stack really does
 
@@ -45,7 +46,7 @@ Then('every {string} call of {string} in {words} hashes new passwords with {stri
       if (edit) changes.push(edit);
       else person(this, [`in ${f.rule.file} line ${f.rule.line} ("${f.rule.text}"), remove the other hashing options and add ${wanted}`]);
     }
-    if (changes.length) this.remedy({ summary: `hash with ${wanted} only in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes });
+    if (changes.length) this.remedy(remediation(`hash with ${wanted} only in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes));
     this.fail(problems.join('; '));
   }
 });

@@ -11,6 +11,7 @@ import type { PamStackEntry } from '../src/facts/pam.js';
 import { PWQUALITY_CONF, PWQUALITY_INT_DEFAULTS, pwqualityConf, type PwqualityRead } from '../src/facts/pwquality.js';
 import { pwqualitySetting } from '../src/facts/pam-args.js';
 import { callsIn, recordOnce } from './support/pam.js';
+import { rootFile, settingFix } from '../src/remediation/templates.js';
 
 // ---------------------------------------------------------------- pam_pwquality and pwquality.conf
 
@@ -67,10 +68,7 @@ async function remedyQuality(world: CisWorld, values: Array<{ v: QualityValue; n
   if (read.stopped) person(world, [`remove or correct ${read.stopped.file} line ${read.stopped.line} ("${read.stopped.text}"): libpwquality stops reading its settings there`]);
   const inFile = [...new Map(values.filter((x) => !x.v.fromArgument).map((x) => [x.name, x])).values()];
   if (inFile.length) {
-    world.remedy({
-      summary: `set ${inFile.map((x) => `${x.name} = ${x.fix}`).join(', ')} in ${PWQUALITY_CONF}`,
-      changes: [{ kind: 'edit-file', path: PWQUALITY_CONF, edits: inFile.map((x) => ({ op: 'key-value-set' as const, key: x.name, value: String(x.fix), separator: ' = ' as const })), create: { mode: 0o644, uid: 0, gid: 0 } }],
-    });
+    world.remedy(settingFix({ path: PWQUALITY_CONF, settings: inFile.map((x) => [x.name, String(x.fix)] as const), separator: ' = ', create: rootFile(0o644) }));
   }
   const onLine = values.filter((x) => x.v.fromArgument);
   if (onLine.length) await remedyOptions(world, onLine.map((x) => ({ rule: x.v.call, options: [`${x.name}=${x.fix}`] })));

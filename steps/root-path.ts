@@ -7,7 +7,7 @@ import type { CisWorld } from './support/world.js';
 import { describeStat } from './support/permissions.js';
 import { formatMode } from './support/parameter-types.js';
 import { analysePath, rootLoginPath } from '../src/facts/homes.js';
-import type { Change } from '../src/model/remediation.js';
+import { permissionsFix, type PermissionChange } from '../src/remediation/templates.js';
 import { CheckError } from '../src/model/verdict.js';
 import { UNKNOWN, type Possible } from '../src/facts/shell-effective.js';
 
@@ -47,7 +47,7 @@ Then("every directory in root's PATH exists, is owned by root and is not writabl
   const stats = await this.facts.stat(directories);
   const problems: string[] = [];
   const lines: string[] = [];
-  const changes: Change[] = [];
+  const changes: PermissionChange[] = [];
   const byHand: string[] = [];
   for (const d of directories) {
     const st = stats.get(d);
@@ -62,11 +62,11 @@ Then("every directory in root's PATH exists, is owned by root and is not writabl
     if (st.uid !== 0) { problems.push(`${d} is owned by uid ${st.uid}, not root`); byHand.push(`${d} belongs to uid ${st.uid}: give it to root (chown root ${d}) or remove it from root's PATH`); }
     if (st.mode & 0o020) problems.push(`${d} is group-writable (mode ${formatMode(st.mode)})`);
     if (st.mode & 0o002) problems.push(`${d} is world-writable (mode ${formatMode(st.mode)})`);
-    if (st.type === 'd' && st.mode & 0o022) changes.push({ kind: 'set-mode', path: d, mode: st.mode & ~0o022 & 0o7777 });
+    if (st.type === 'd' && st.mode & 0o022) changes.push({ path: d, mode: st.mode & ~0o022 & 0o7777 });
   }
   this.record("directories in root's PATH (stat, following symbolic links)", lines.join('\n') || 'none');
   if (!problems.length) return;
-  if (changes.length) this.remedy({ summary: "remove write permission for group and others from the directories in root's PATH", changes });
+  if (changes.length) this.remedy(permissionsFix("remove write permission for group and others from the directories in root's PATH", changes));
   if (byHand.length) this.needsPerson(byHand);
   this.fail(problems.join('; '));
 });

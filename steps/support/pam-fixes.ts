@@ -7,6 +7,7 @@
 import type { CisWorld } from './world.js';
 import { moduleName, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack } from '../../src/facts/pam.js';
 import type { Change } from '../../src/model/remediation.js';
+import { editFile, linesFix, remediation, setKey } from '../../src/remediation/templates.js';
 
 /** Add steps for a person to those the item already has (several services, several rules). */
 export function person(world: CisWorld, steps: string[]): void {
@@ -33,7 +34,7 @@ export async function argumentsEdit(world: CisWorld, rule: PamRule, args: string
   if (!rule.head || !rule.args.length || !args.length) return undefined;
   const same = (await rulesOf(world, rule.file)).filter((r) => r.head === rule.head);
   if (same.length !== 1) return undefined;
-  return { kind: 'edit-file', path: await realFile(world, rule.file), edits: [{ op: 'key-value-set', key: rule.head, value: args.join(' '), separator: ' ' }] };
+  return editFile(await realFile(world, rule.file), [setKey(rule.head, args.join(' '), ' ')]);
 }
 
 /**
@@ -54,7 +55,7 @@ export async function remedyOptions(world: CisWorld, fixes: Array<{ rule: PamRul
     else manual.push(`in ${rule.file} line ${rule.line} ("${rule.text}"), add ${options.join(' ')} to the arguments of ${moduleName(rule.module)}`);
   }
   if (changes.length) {
-    world.remedy({ summary: `set ${[...new Set(fixes.flatMap((f) => f.options))].join(' ')} on ${[...new Set(fixes.map((f) => moduleName(f.rule.module)))].join(', ')} in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes });
+    world.remedy(remediation(`set ${[...new Set(fixes.flatMap((f) => f.options))].join(' ')} on ${[...new Set(fixes.map((f) => moduleName(f.rule.module)))].join(', ')} in ${[...new Set(changes.map((c) => (c as { path: string }).path))].join(', ')}`, changes));
   }
   if (manual.length) person(world, manual);
 }
@@ -82,7 +83,7 @@ export async function remedyMissingRule(world: CisWorld, stack: PamStack, module
   const line = recipe?.line(stack.type, control);
   if (recipe?.place === 'end' && module === 'pam_wheel.so' && stack.service === 'su') {
     const path = await realFile(world, stack.file);
-    world.remedy({ summary: `add "${line}" to ${path}`, changes: [{ kind: 'edit-file', path, edits: [{ op: 'ensure-line', line: line! }] }] });
+    world.remedy(linesFix({ path, lines: [line!] }));
     return;
   }
   if (recipe?.place === 'before pam_unix.so') {
@@ -91,7 +92,7 @@ export async function remedyMissingRule(world: CisWorld, stack: PamStack, module
     if (before) {
       const edit = await argumentsEdit(world, before, [...before.args.slice(0, -1), `${before.args[before.args.length - 1]}\n${line}`]);
       if (edit) {
-        world.remedy({ summary: `add "${line}" to ${(edit as { path: string }).path} before the pam_unix.so ${stack.type} rule`, changes: [edit] });
+        world.remedy(remediation(`add "${line}" to ${(edit as { path: string }).path} before the pam_unix.so ${stack.type} rule`, [edit]));
         return;
       }
     }
