@@ -8,7 +8,7 @@ import type { CisWorld } from './support/world.js';
 import { appArmorProfilesOnDisk, appArmorRunning, APPARMOR_DIR, type ProfileFile } from '../src/facts/apparmor.js';
 import { capped } from './support/evidence.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change } from '../src/model/remediation.js';
+import { deletePath, reloadService, remediation } from '../src/remediation/templates.js';
 
 Given('the AppArmor profiles in \\/etc\\/apparmor.d', async function (this: CisWorld) {
   const disk = await this.fact(appArmorProfilesOnDisk);
@@ -40,21 +40,21 @@ Then('every one of them is loaded at boot in one of the modes {words}, and there
  * header is left to a person (aa-enforce rewrites the header). One cause at a time: harden re-audits.
  */
 function remedyProfileModes(world: CisWorld, wrong: ProfileFile[]): void {
-  const changes: Change[] = [];
+  const links: string[] = [];
   const byHand: string[] = [];
   for (const p of wrong) {
     const name = p.path.slice(p.path.lastIndexOf('/') + 1);
     // the fact says which cause decided the mode (the disable link first, then the force-complain link)
-    if (p.mode === 'disabled') changes.push({ kind: 'delete', path: `${APPARMOR_DIR}/disable/${name}` });
-    else if (p.mode === 'complain' && p.why.startsWith(`${APPARMOR_DIR}/force-complain/`)) changes.push({ kind: 'delete', path: `${APPARMOR_DIR}/force-complain/${name}` });
+    if (p.mode === 'disabled') links.push(`${APPARMOR_DIR}/disable/${name}`);
+    else if (p.mode === 'complain' && p.why.startsWith(`${APPARMOR_DIR}/force-complain/`)) links.push(`${APPARMOR_DIR}/force-complain/${name}`);
     else {
       const lines = p.headers.filter((h) => h.flags.includes(p.mode)).map((h) => h.line);
       byHand.push(`${p.path}: remove the ${p.mode} flag from the profile header${lines.length ? ` (line ${lines.join(', ')})` : ''}, or run "aa-enforce ${p.path}", then reload AppArmor (systemctl reload apparmor)`);
     }
   }
-  if (changes.length) {
-    const links = changes.map((c) => (c as { path: string }).path);
-    world.remedy({ summary: `load ${links.length > 1 ? 'the profiles' : 'the profile'} at boot in the mode ${links.length > 1 ? 'they declare' : 'it declares'}: delete ${links.join(', ')}, and reload AppArmor`, changes: [...changes, { kind: 'reload-service', unit: 'apparmor.service' }] });
+  if (links.length) {
+    world.remedy(remediation(`load ${links.length > 1 ? 'the profiles' : 'the profile'} at boot in the mode ${links.length > 1 ? 'they declare' : 'it declares'}: delete ${links.join(', ')}, and reload AppArmor`,
+      [...links.map(deletePath), reloadService('apparmor.service')]));
   }
   if (byHand.length) world.needsPerson(byHand);
 }

@@ -19,11 +19,11 @@ import { defaultGrubCmdline } from '../src/facts/grub.js';
 import { filesystemScan } from '../src/facts/filesystem.js';
 import { globalDefaults, sudoers } from '../src/facts/sudoers.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change } from '../src/model/remediation.js';
+import { linesFix, rootFile, settingFix } from '../src/remediation/templates.js';
 
 /** cis-bdd's own audit rules file: hardening adds missing rules here and nowhere else. */
 export const CIS_BDD_AUDIT_RULES = '/etc/audit/rules.d/60-cis-bdd.rules';
-const RULES_FILE_CREATE = { mode: 0o600, uid: 0, gid: 0 };
+const RULES_FILE_CREATE = rootFile(0o600);
 
 /* ---------- kernel command lines in GRUB's configuration ---------- */
 
@@ -120,13 +120,10 @@ Given('the audit daemon configuration in \\/etc\\/audit\\/auditd.conf', async fu
 
 /** The fix of an auditd.conf setting: set the keyword (every line of it), then have auditd re-read its configuration. */
 function remedyAuditd(world: CisWorld, keyword: string, value: string, why = ''): void {
-  world.remedy({
+  world.remedy(settingFix({
+    path: AUDITD_CONF, settings: [[keyword, value]], separator: ' = ', create: rootFile(0o640), reload: 'auditd.service',
     summary: `set ${keyword} = ${value} in ${AUDITD_CONF}${why}`,
-    changes: [
-      { kind: 'edit-file', path: AUDITD_CONF, edits: [{ op: 'key-value-set', key: keyword, value, separator: ' = ' }], create: { mode: 0o640, uid: 0, gid: 0 } },
-      { kind: 'reload-service', unit: 'auditd.service' },
-    ],
-  });
+  }));
 }
 
 async function auditdSetting(world: CisWorld, keyword: string, fix: string, why?: string) {
@@ -261,10 +258,10 @@ function remedyRules(world: CisWorld, disk: AuditRulesOnDisk, missing: ExpectedR
     ]);
     return;
   }
-  world.remedy({
+  world.remedy(linesFix({
+    path: CIS_BDD_AUDIT_RULES, lines: missing.map((m) => m.text), create: RULES_FILE_CREATE,
     summary: `add ${missing.length} audit rule(s) to ${CIS_BDD_AUDIT_RULES} (loaded at the next boot, or by augenrules --load)`,
-    changes: [{ kind: 'edit-file', path: CIS_BDD_AUDIT_RULES, edits: missing.map((m) => ({ op: 'ensure-line' as const, line: m.text })), create: RULES_FILE_CREATE }],
-  });
+  }));
 }
 
 async function requireOnDisk(world: CisWorld, expected: ExpectedRule[]): Promise<void> {
@@ -353,9 +350,10 @@ Then('the enabling flag augenrules loads last is {string}', async function (this
     }
     const wrong = [...new Set(others.concat(flag ? [flag] : []).filter((l) => canonicalRule(l.rule) !== want).map((l) => l.source))]
       .filter((f) => f !== CIS_BDD_AUDIT_RULES);
-    const changes: Change[] = wrong.map((f) => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: '^\\s*-e\\s+[01]\\s*$' }] }));
-    changes.push({ kind: 'edit-file', path: CIS_BDD_AUDIT_RULES, edits: [{ op: 'ensure-line', line: wanted }], create: RULES_FILE_CREATE });
-    this.remedy({ summary: `lock the audit rules with "${wanted}" in ${CIS_BDD_AUDIT_RULES}${wrong.length ? `, commenting out the other -e lines in ${wrong.join(', ')}` : ''}`, changes });
+    this.remedy(linesFix({
+      path: CIS_BDD_AUDIT_RULES, lines: [wanted], create: RULES_FILE_CREATE, commentOut: { paths: wrong, pattern: '^\\s*-e\\s+[01]\\s*$' },
+      summary: `lock the audit rules with "${wanted}" in ${CIS_BDD_AUDIT_RULES}${wrong.length ? `, commenting out the other -e lines in ${wrong.join(', ')}` : ''}`,
+    }));
   };
   const stop = disk.stoppedAt;
   const neverApplied = disk.notLoaded.filter((l) => l.rule.kind === 'control' && l.rule.option === '-e');

@@ -8,15 +8,13 @@ import type { CisWorld } from './support/world.js';
 import { disclosures, loginBanners, type Banner } from '../src/facts/banners.js';
 import { osRelease } from '../src/facts/os-release.js';
 import { CheckError } from '../src/model/verdict.js';
+import { contentFix, rootFile } from '../src/remediation/templates.js';
 
 /** What hardening writes into a banner that shows system details or says nothing: a warning naming no system. */
 export const NEUTRAL_WARNING = 'Authorised use only. Activity on this system may be monitored and recorded.\n';
 
 function remedyBanner(world: CisWorld, path: string, why: string): void {
-  world.remedy({
-    summary: `replace ${path} (${why}) with a neutral warning`,
-    changes: [{ kind: 'edit-file', path, edits: [{ op: 'replace-content', content: NEUTRAL_WARNING }], create: { mode: 0o644, uid: 0, gid: 0 } }],
-  });
+  world.remedy(contentFix({ path, content: NEUTRAL_WARNING, create: rootFile(0o644), summary: `replace ${path} (${why}) with a neutral warning` }));
 }
 
 const ESCAPES: Record<string, string> = { m: 'the machine architecture', r: 'the kernel release', s: 'the system name', v: 'the kernel version' };

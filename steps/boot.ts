@@ -19,6 +19,7 @@ import { singleUserModeUnits, type UnitExecStart } from '../src/facts/single-use
 import { CheckError } from '../src/model/verdict.js';
 import { permissionProblems, remedyPermissions } from './support/permissions.js';
 import type { Change } from '../src/model/remediation.js';
+import { contentFix, remediation, rootFile } from '../src/remediation/templates.js';
 
 Given('the GRUB configuration generator {string} exists, or the item does not apply', async function (this: CisWorld, path: string) {
   if (path !== GRUB_MKCONFIG) throw new CheckError(`grub-mkconfig is read from ${GRUB_MKCONFIG}, not ${path}`);
@@ -46,10 +47,10 @@ Then('every mode it gives the new grub.cfg is at most {mode}, whether or not a b
   if (problems.length) {
     const text = await this.facts.text(mk.file);
     if (text !== null) {
-      this.remedy({
+      this.remedy(contentFix({
+        path: mk.file, content: grubMkconfigWithMode(text, max),
         summary: `make ${mk.file} give grub.cfg mode ${formatMode(max)} whether or not a boot password is set (a package upgrade of GRUB may undo this)`,
-        changes: [{ kind: 'edit-file', path: mk.file, edits: [{ op: 'replace-content', content: grubMkconfigWithMode(text, max) }] }],
-      });
+      }));
     }
     this.fail(problems.join('; '));
   }
@@ -200,11 +201,11 @@ Then('the shell each of them starts asks for root\'s password through sulogin', 
   for (const u of wrong) {
     const dropIn = `/etc/systemd/system/${u.unit}.d/60-cis-bdd.conf`;
     const later = u.dropIns.filter((d) => d !== dropIn && d.slice(d.lastIndexOf('/') + 1) > '60-cis-bdd.conf' && u.commands.some((c) => c.file === d));
-    changes.push(
-      ...later.map((d): Change => ({ kind: 'edit-file', path: d, edits: [{ op: 'comment-out', pattern: '^\\s*ExecStart\\s*=' }] })),
-      { kind: 'edit-file', path: dropIn, edits: [{ op: 'replace-content', content: `[Service]\nExecStart=\nExecStart=${u.suloginCommand}\n` }], create: { mode: 0o644, uid: 0, gid: 0 } },
-    );
+    changes.push(...contentFix({
+      path: dropIn, content: `[Service]\nExecStart=\nExecStart=${u.suloginCommand}\n`, create: rootFile(0o644),
+      commentOut: { paths: later, pattern: '^\\s*ExecStart\\s*=' },
+    }).changes);
   }
-  this.remedy({ summary: `make ${wrong.map((u) => u.unit).join(' and ')} ask for root's password with sulogin (systemd drop-ins; systemctl daemon-reload makes them apply)`, changes });
+  this.remedy(remediation(`make ${wrong.map((u) => u.unit).join(' and ')} ask for root's password with sulogin (systemd drop-ins; systemctl daemon-reload makes them apply)`, changes));
   this.fail(wrong.map((u) => `${u.unit} ${u.commands.length ? `starts ${u.commands.map((c) => `"${c.command}" (${c.file}:${c.line})`).join(' and ')}, without sulogin` : 'has no ExecStart command'}: single user mode would give a root shell without asking for root's password`).join('; '));
 });

@@ -15,6 +15,7 @@ import { schedulerAccessLists, type AccessList } from '../src/facts/cron-access.
 import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
 import type { Change } from '../src/model/remediation.js';
+import { deletePath, linesFix, remediation, rootFile, serviceStartFix } from '../src/remediation/templates.js';
 
 Then('the running system has a process named {string}', async function (this: CisWorld, name: string) {
   const live = await this.liveFact(runningProcesses);
@@ -24,7 +25,7 @@ Then('the running system has a process named {string}', async function (this: Ci
     this.record(live.command, `no process named ${name} among ${live.processes.length}: ${[...new Set(live.processes.map((p) => p.name))].sort().join(', ')}`);
     // the daemon's unit, when it has one of its name: (re)start it
     const unit = (await this.fact(systemdUnits)).state(`${name}.service`);
-    if (unit.path && !unit.masked) this.remedy({ summary: `start ${unit.name}`, changes: [{ kind: 'reload-service', unit: unit.name }] });
+    if (unit.path && !unit.masked) this.remedy(serviceStartFix(unit.name));
     this.fail(`no process named ${name} is running`);
   }
   this.record(live.command, found.map((p) => `pid ${p.pid} ${p.name}`).join('\n'));
@@ -34,9 +35,7 @@ Then('the running system has a process named {string}', async function (this: Ci
 const allowListFor = (deny: string) => deny.replace(/\.deny$/, '.allow');
 
 /** A new allow list: root only, readable by root only. */
-const createAllowList = (path: string): Change => ({
-  kind: 'edit-file', path, edits: [{ op: 'ensure-line', line: 'root' }], create: { mode: 0o600, uid: 0, gid: 0 },
-});
+const createAllowList = (path: string, summary?: string) => linesFix({ path, lines: ['root'], create: rootFile(0o600), summary });
 
 function describeList(list: AccessList, what: 'denies' | 'allows'): string {
   if (!list.exists) return 'does not exist';
@@ -57,9 +56,9 @@ Then('there is no deny list {string}', async function (this: CisWorld, path: str
   this.record(path, describeList(list, 'denies'));
   if (!list.exists) return;
   const allow = allowListFor(path);
-  const changes: Change[] = [{ kind: 'delete', path }];
-  if (!(await accessList(this, allow)).exists) changes.push(createAllowList(allow));
-  this.remedy({ summary: `delete ${path}${changes.length > 1 ? `, create ${allow} allowing root only` : ''}`, changes });
+  const changes = [deletePath(path)];
+  if (!(await accessList(this, allow)).exists) changes.push(...createAllowList(allow).changes);
+  this.remedy(remediation(`delete ${path}${changes.length > 1 ? `, create ${allow} allowing root only` : ''}`, changes));
   this.fail(`${path} exists: access is granted to everyone not listed instead of only to those in an allow list`);
 });
 
@@ -68,7 +67,7 @@ Then('the allow list {string} exists with mode at most {mode} and is owned by {o
   const allow = await accessList(this, path);
   if (!allow.exists) {
     this.record(path, 'does not exist');
-    this.remedy({ summary: `create ${path} allowing root only (${formatMode(mode)})`, changes: [createAllowList(path)] });
+    this.remedy(createAllowList(path, `create ${path} allowing root only (${formatMode(mode)})`));
     this.fail(`${path} does not exist: without it, everyone not in a deny list may schedule jobs`);
   }
   this.record(path, describeList(allow, 'allows'));
@@ -98,12 +97,12 @@ Then('for each scheduler, the deny list does not exist and the allow list exists
     this.record(deny.path, describeList(deny, 'denies'));
     if (deny.exists) {
       problems.push(`${deny.path} exists: everyone not listed in it may schedule jobs`);
-      changes.push({ kind: 'delete', path: deny.path });
+      changes.push(deletePath(deny.path));
     }
     if (!allow.exists) {
       this.record(allow.path, 'does not exist');
       problems.push(`${allow.path} does not exist`);
-      changes.push(createAllowList(allow.path));
+      changes.push(...createAllowList(allow.path).changes);
       continue;
     }
     this.record(allow.path, describeList(allow, 'allows'));
@@ -115,6 +114,6 @@ Then('for each scheduler, the deny list does not exist and the allow list exists
       await remedyPermissions(this, st, mode, owners);
     }
   }
-  if (changes.length) this.remedy({ summary: `allow lists instead of deny lists (${formatMode(mode)}, root only)`, changes });
+  if (changes.length) this.remedy(remediation(`allow lists instead of deny lists (${formatMode(mode)}, root only)`, changes));
   if (problems.length) this.fail(problems.join('; '));
 });

@@ -9,9 +9,9 @@ import { filesystemScan, packageFileChanges, type FilesystemScan, type FoundEntr
 import { identities } from '../src/facts/accounts.js';
 import { packageManager } from '../src/facts/packages.js';
 import type { WalkEntry } from '../src/targets/target.js';
-import type { Change } from '../src/model/remediation.js';
 import { safeName } from '../src/model/text.js';
 import { capped } from './support/evidence.js';
+import { permissionsFix } from '../src/remediation/templates.js';
 
 const TYPE_NAMES: Record<string, string> = {
   f: 'file', d: 'directory', l: 'symlink', c: 'char device', b: 'block device', p: 'fifo', s: 'socket',
@@ -83,8 +83,8 @@ function ownerlessFix(world: CisWorld, found: FoundEntries, missing: 'owner' | '
 
 Then('no regular file on them can be written by every user', async function (this: CisWorld) {
   await noneFound(this, scanOf(this).worldWritableFiles, 'world-writable regular files', (found) => {
-    const changes: Change[] = found.entries.map((e) => ({ kind: 'set-mode', path: e.path, mode: e.mode & ~0o002 & 0o7777 }));
-    this.remedy({ summary: `remove write permission for others from ${found.entries.length} file(s)${notListed(found)}`, changes });
+    this.remedy(permissionsFix(`remove write permission for others from ${found.entries.length} file(s)${notListed(found)}`,
+      found.entries.map((e) => ({ path: e.path, mode: e.mode & ~0o002 & 0o7777 }))));
   });
 });
 

@@ -6,6 +6,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { scheduledJobs } from '../src/facts/scheduled-jobs.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
+import { linesFix, rootFile } from '../src/remediation/templates.js';
 
 /** cis-bdd's own cron file: hardening schedules the AIDE check here and nowhere else. */
 export const CIS_BDD_AIDE_CRON = '/etc/cron.d/cis-bdd-aide';
@@ -48,9 +49,9 @@ Then('one of them runs AIDE, or the systemd timer {string} is enabled with its s
   this.record('systemd unit files', `${describeUnit(t)}; ${describeUnit(s)}`);
   if (t.path && t.enabledBy.length && !t.masked && s.path && !s.masked) return;
   const command = AIDE_CHECK[jobs.cron];
-  this.remedy({
+  this.remedy(linesFix({
+    path: CIS_BDD_AIDE_CRON, lines: [`0 5 * * * root ${command}`], create: rootFile(0o644),
     summary: `check the filesystem with AIDE every day at 05:00 (${CIS_BDD_AIDE_CRON})`,
-    changes: [{ kind: 'edit-file', path: CIS_BDD_AIDE_CRON, edits: [{ op: 'ensure-line', line: `0 5 * * * root ${command}` }], create: { mode: 0o644, uid: 0, gid: 0 } }],
-  });
+  }));
   this.fail(`no cron job or periodic cron script runs aide, and ${timer} is not enabled with ${service}`);
 });

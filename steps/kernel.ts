@@ -7,9 +7,7 @@ import type { CisWorld } from './support/world.js';
 import { loadedModules, modprobeConfig, moduleName } from '../src/facts/kernel-modules.js';
 import { globMatch } from '../src/model/glob.js';
 import { persistentSysctl, runningSysctl, normaliseKey } from '../src/facts/sysctl.js';
-import { CIS_BDD_MODPROBE, CIS_BDD_SYSCTL } from './support/fix-files.js';
-
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { kernelParameterFix, moduleRuleFix, runningKernelFix } from '../src/remediation/templates.js';
 
 const DOES_NOTHING = /^\/(usr\/)?bin\/(true|false)$/;
 
@@ -17,14 +15,7 @@ Then('the kernel module {string} is set not to load', async function (this: CisW
   const cfg = await this.fact(modprobeConfig);
   const { aliases, targets } = cfg.resolve(module);
   const install = aliases.length ? undefined : targets[0].install;
-  const fix = () => this.remedy({
-    summary: `set ${module} not to load (${CIS_BDD_MODPROBE})`,
-    changes: [
-      ...(install && install.file !== CIS_BDD_MODPROBE ? [{ kind: 'edit-file' as const, path: install.file, edits: [{ op: 'comment-out' as const, pattern: `^\\s*install\\s+${reEscape(module)}\\s` }] }] : []),
-      ...aliases.map((a) => ({ kind: 'edit-file' as const, path: a.file, edits: [{ op: 'comment-out' as const, pattern: `^\\s*alias\\s+${reEscape(a.module)}\\s` }] })),
-      { kind: 'edit-file', path: CIS_BDD_MODPROBE, edits: [{ op: 'ensure-line', line: `install ${module} /bin/true` }], create: { mode: 0o644, uid: 0, gid: 0 } },
-    ],
-  });
+  const fix = () => this.remedy(moduleRuleFix(module, install?.file, aliases));
   const files = cfg.files.length ? `${cfg.files.length} file(s) of /etc/modprobe.d, /run/modprobe.d and /lib/modprobe.d` : 'no file in /etc/modprobe.d, /run/modprobe.d or /lib/modprobe.d';
   if (aliases.length) {
     for (const a of aliases) this.record(`${a.file}:${a.line}`, `alias ${a.module} ${a.command} (modprobe ${module} loads ${a.command} instead)`);
@@ -69,7 +60,7 @@ Then('the kernel parameter {string} is {string} in the running kernel', async fu
   this.record('sysctl -a', `${key} = ${value ?? '(not present)'}`);
   if (value === undefined) this.fail(`${key} is not present in the running kernel`);
   if (value !== expected) {
-    this.remedy({ summary: `set ${key} = ${expected} in the running kernel`, changes: [{ kind: 'sysctl-running', key, value: expected }] });
+    this.remedy(runningKernelFix([[key, expected]]));
     this.fail(`the running kernel has ${key} = ${value}, expected ${expected}`);
   }
 });
@@ -81,14 +72,7 @@ Then('the kernel parameter {string} is set to {string} in the persistent configu
   for (const s of all) this.record(`${s.file}:${s.line}`, `${s.key} = ${s.value}`);
   const eff = cfg.effective.get(k);
   const conflicting = all.filter((s) => s.value !== expected);
-  const conflictFiles = [...new Set(conflicting.map((s) => s.file))].filter((f) => f !== CIS_BDD_SYSCTL);
-  const fix = () => this.remedy({
-    summary: `set ${k} = ${expected} in ${CIS_BDD_SYSCTL}${conflictFiles.length ? ` and comment out the conflicting settings in ${conflictFiles.join(', ')}` : ''}`,
-    changes: [
-      ...conflictFiles.map((f) => ({ kind: 'edit-file' as const, path: f, edits: [{ op: 'comment-out' as const, pattern: `^\\s*-?${reEscape(k).replace(/\\\./g, '[./]')}\\s*=` }] })),
-      { kind: 'edit-file', path: CIS_BDD_SYSCTL, edits: [{ op: 'key-value-set', key: k, value: expected, separator: ' = ' }], create: { mode: 0o644, uid: 0, gid: 0 } },
-    ],
-  });
+  const fix = () => this.remedy(kernelParameterFix(k, expected, [...new Set(conflicting.map((s) => s.file))]));
   if (!eff || eff.value !== expected || conflicting.length) fix();
   if (!eff) {
     this.record('sysctl configuration', `${key} is not set in ${cfg.files.length ? cfg.files.join(', ') : 'any sysctl file'}`);

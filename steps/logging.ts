@@ -19,6 +19,9 @@ import {
 } from '../src/facts/logrotate.js';
 import type { WalkEntry } from '../src/targets/target.js';
 import type { Change } from '../src/model/remediation.js';
+import {
+  commentOutIn, contentFix, editFile, ensureLine, permissionsFix, reloadService, remediation, rootFile, settingFix,
+} from '../src/remediation/templates.js';
 
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
@@ -28,7 +31,6 @@ const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const CIS_BDD_RSYSLOG = '/etc/rsyslog.d/00-cis-bdd.conf';
 /** cis-bdd's journald drop-in: hardening writes journald settings here and nowhere else. */
 export const CIS_BDD_JOURNALD = '/etc/systemd/journald.conf.d/60-cis-bdd.conf';
-const ROOT_FILE = (mode: number) => ({ mode, uid: 0, gid: 0 });
 
 /* ---------- rsyslog ---------- */
 
@@ -60,14 +62,12 @@ function remedyFileCreateMode(world: CisWorld, modes: FileCreateMode[], tooOpen:
   const changes: Change[] = [];
   for (const file of [...new Set(legacy.map((m) => m.file))]) {
     const values = [...new Set(legacy.filter((m) => m.file === file).map((m) => reEscape(m.value)))];
-    changes.push({ kind: 'edit-file', path: file, edits: [{ op: 'comment-out', pattern: `^\\s*\\$FileCreateMode\\s+(${values.join('|')})\\s*$`, flags: 'i' }] });
+    changes.push(...commentOutIn([file], `^\\s*\\$FileCreateMode\\s+(${values.join('|')})\\s*$`, 'i'));
   }
-  if (!compliantDefault) {
-    changes.push({ kind: 'edit-file', path: CIS_BDD_RSYSLOG, edits: [{ op: 'ensure-line', line: `$FileCreateMode ${formatMode(max)}` }], create: ROOT_FILE(0o644) });
-  }
+  if (!compliantDefault) changes.push(editFile(CIS_BDD_RSYSLOG, [ensureLine(`$FileCreateMode ${formatMode(max)}`)], rootFile(0o644)));
   if (changes.length) {
-    changes.push({ kind: 'reload-service', unit: 'rsyslog.service' });
-    world.remedy({ summary: `make rsyslog create log files with mode ${formatMode(max)}${legacy.length ? `, commenting out ${legacy.map(at).join(', ')}` : ''}`, changes });
+    changes.push(reloadService('rsyslog.service'));
+    world.remedy(remediation(`make rsyslog create log files with mode ${formatMode(max)}${legacy.length ? `, commenting out ${legacy.map(at).join(', ')}` : ''}`, changes));
   }
   if (objects.length) {
     world.needsPerson(objects.map((m) => `${at(m)}: set fileCreateMode to ${formatMode(max)} or stricter in "${m.text}", then restart rsyslog`));
@@ -132,14 +132,11 @@ Given('the journald configuration in \\/etc\\/systemd\\/journald.conf and its dr
  */
 function remedyJournald(world: CisWorld, cfg: JournaldConfig, key: string, value: string): void {
   const conflicting = [...new Set(cfg.assignments.filter((a) => a.key === key && a.value !== value && a.file !== CIS_BDD_JOURNALD).map((a) => a.file))];
-  world.remedy({
+  world.remedy(settingFix({
+    path: CIS_BDD_JOURNALD, section: '[Journal]', settings: [[key, value]], separator: '=', create: rootFile(0o644),
+    commentOut: { paths: conflicting, pattern: `^\\s*${reEscape(key)}\\s*=` }, reload: 'systemd-journald.service',
     summary: `set ${key}=${value} in ${CIS_BDD_JOURNALD}${conflicting.length ? ` and comment out the other values in ${conflicting.join(', ')}` : ''}`,
-    changes: [
-      ...conflicting.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: `^\\s*${reEscape(key)}\\s*=` }] })),
-      { kind: 'edit-file', path: CIS_BDD_JOURNALD, edits: [{ op: 'ensure-line', line: '[Journal]' }, { op: 'key-value-set', key, value, separator: '=' }], create: ROOT_FILE(0o644) },
-      { kind: 'reload-service', unit: 'systemd-journald.service' },
-    ],
-  });
+  }));
 }
 
 Then('the journald setting {string} is {string}', async function (this: CisWorld, key: string, expected: string) {
@@ -181,10 +178,10 @@ Then('no regular file there may be written or executed by its group, or used at 
   const lines = await Promise.all(logs.tooOpen.map((e) => describeLogFile(this, e)));
   this.record(`walk of ${logs.roots.join(' ')}`, `${logs.tooOpen.length} file(s) with group write or execute, or permissions for others:\n${capped(lines)}`);
   // as the benchmark's `chmod g-wx,o-rwx`: only the forbidden bits go
-  this.remedy({
-    summary: `remove group write and execute and every permission of others from ${logs.tooOpen.length} file(s) under ${LOG_DIR}`,
-    changes: logs.tooOpen.map((e) => ({ kind: 'set-mode', path: e.path, mode: e.mode & 0o7777 & ~LOG_FILE_FORBIDDEN_BITS })),
-  });
+  this.remedy(permissionsFix(
+    `remove group write and execute and every permission of others from ${logs.tooOpen.length} file(s) under ${LOG_DIR}`,
+    logs.tooOpen.map((e) => ({ path: e.path, mode: e.mode & 0o7777 & ~LOG_FILE_FORBIDDEN_BITS })),
+  ));
   this.fail(`${logs.tooOpen.length} log file(s) too open, e.g. ${lines.slice(0, 3).join(', ')}`);
 });
 
@@ -214,10 +211,10 @@ const defaultCreate = (max: number) => `create ${formatMode(max)} root utmp`;
 /** The fix of logrotate.conf's "create" directives: one rewrite of the file, keeping every other line. */
 function remedyLogrotate(world: CisWorld, main: LogrotateMain, max: number): void {
   if (!main.parsed || main.text === null) return;
-  world.remedy({
+  world.remedy(contentFix({
+    path: LOGROTATE_CONF, content: withStrictCreateModes(main.text, main.parsed, max, defaultCreate(max)),
     summary: `give new log files mode ${formatMode(max)} or stricter in ${LOGROTATE_CONF} ("${defaultCreate(max)}" for every log, no "create" more permissive)`,
-    changes: [{ kind: 'edit-file', path: LOGROTATE_CONF, edits: [{ op: 'replace-content', content: withStrictCreateModes(main.text, main.parsed, max, defaultCreate(max)) }] }],
-  });
+  }));
 }
 
 /** The mode logrotate.conf's "create" lines are checked against (the item's second step names it). */

@@ -10,6 +10,7 @@ import { passwd, shadow, type ShadowEntry } from '../src/facts/accounts.js';
 import {
   LOGIN_DEFS, LOGIN_DEFS_DEFAULTS, USERADD_BUILTIN_DEFAULTS, USERADD_DEFAULTS, loginDefs, shadowNumber, useraddDefaults, type DefsFile,
 } from '../src/facts/login-defs.js';
+import { rootFile, settingFix } from '../src/remediation/templates.js';
 
 interface DefsValue { value: number; says: string }
 
@@ -44,13 +45,10 @@ function defsValue(world: CisWorld, defs: DefsFile, name: string, builtins: Reco
  */
 function remedyDefs(world: CisWorld, file: string, name: string, value: number) {
   const useradd = file === USERADD_DEFAULTS;
-  world.remedy({
+  world.remedy(settingFix({
+    path: file, settings: [[name, String(value)]], separator: useradd ? '=' : ' ', create: rootFile(useradd ? 0o600 : 0o644),
     summary: `set ${name} ${value} in ${file}`,
-    changes: [{
-      kind: 'edit-file', path: file, edits: [{ op: 'key-value-set', key: name, value: String(value), separator: useradd ? '=' : ' ' }],
-      create: { mode: useradd ? 0o600 : 0o644, uid: 0, gid: 0 },
-    }],
-  });
+  }));
 }
 
 Then('{string} in \\/etc\\/login.defs is at least {int}', async function (this: CisWorld, name: string, min: number) {

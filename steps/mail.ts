@@ -8,29 +8,23 @@ import type { CisWorld } from './support/world.js';
 import { EXIM4_CONF, mailTransferAgents, POSTFIX_MAIN_CF, type MtaListening } from '../src/facts/mta.js';
 import type { Remediation } from '../src/model/remediation.js';
 import { describeSocket, isLoopbackAddress, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
+import { rootFile, settingFix } from '../src/remediation/templates.js';
 
 const SMTP_PORT = 25;
-const CREATE_ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
 
 /** Make an MTA listen on loopback only, in the file and setting its package reads. */
 function localOnly(a: MtaListening): Remediation {
   if (a.mta === 'postfix') {
-    return {
+    return settingFix({
+      path: POSTFIX_MAIN_CF, settings: [['inet_interfaces', 'loopback-only']], separator: ' = ', create: rootFile(0o644), reload: 'postfix.service',
       summary: `postfix listens on loopback only: inet_interfaces = loopback-only in ${POSTFIX_MAIN_CF}`,
-      changes: [
-        { kind: 'edit-file', path: POSTFIX_MAIN_CF, edits: [{ op: 'key-value-set', key: 'inet_interfaces', value: 'loopback-only', separator: ' = ' }], create: CREATE_ROOT_FILE },
-        { kind: 'reload-service', unit: 'postfix.service' },
-      ],
-    };
+    });
   }
   // the exim4 service regenerates its configuration from update-exim4.conf.conf when it (re)starts
-  return {
+  return settingFix({
+    path: EXIM4_CONF, settings: [['dc_local_interfaces', "'127.0.0.1 ; ::1'"]], separator: '=', create: rootFile(0o644), reload: 'exim4.service',
     summary: `exim4 listens on loopback only: dc_local_interfaces='127.0.0.1 ; ::1' in ${EXIM4_CONF}`,
-    changes: [
-      { kind: 'edit-file', path: EXIM4_CONF, edits: [{ op: 'key-value-set', key: 'dc_local_interfaces', value: "'127.0.0.1 ; ::1'", separator: '=' }], create: CREATE_ROOT_FILE },
-      { kind: 'reload-service', unit: 'exim4.service' },
-    ],
-  };
+  });
 }
 
 Then('every installed mail transfer agent among exim4 and postfix is configured to listen on loopback addresses only', async function (this: CisWorld) {

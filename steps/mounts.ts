@@ -19,8 +19,8 @@ import { filesystemScan } from '../src/facts/filesystem.js';
 import { identities } from '../src/facts/accounts.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change } from '../src/model/remediation.js';
 import { bootOptionFix, configureOwnMountFix, noautoFix, separateFilesystemSteps } from '../src/remediation/mount-fixes.js';
+import { permissionsFix, serviceDisableFix } from '../src/remediation/templates.js';
 
 const normalise = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
@@ -260,10 +260,10 @@ Then('every directory on them that every user can write has the sticky bit set',
   const lines = found.entries.map((e) => `${e.path} (mode ${formatMode(e.mode)}, owner ${ids.userName(e.uid) ?? `uid ${e.uid}`}:${ids.groupName(e.gid) ?? `gid ${e.gid}`})`);
   this.record(source, `world-writable directories without the sticky bit: ${found.total}\n${capped(lines, found.total)}`);
   const more = found.total - found.entries.length;
-  this.remedy({
-    summary: `set the sticky bit on ${found.entries.length} world-writable director${found.entries.length === 1 ? 'y' : 'ies'}${more > 0 ? ` (the first ${found.entries.length}; ${more} more are found again by the next audit)` : ''}`,
-    changes: found.entries.map((e): Change => ({ kind: 'set-mode', path: e.path, mode: (e.mode & 0o7777) | 0o1000 })),
-  });
+  this.remedy(permissionsFix(
+    `set the sticky bit on ${found.entries.length} world-writable director${found.entries.length === 1 ? 'y' : 'ies'}${more > 0 ? ` (the first ${found.entries.length}; ${more} more are found again by the next audit)` : ''}`,
+    found.entries.map((e) => ({ path: e.path, mode: (e.mode & 0o7777) | 0o1000 })),
+  ));
   this.fail(`world-writable directories without the sticky bit: ${found.total}, e.g. ${found.entries.slice(0, 3).map((e) => e.path).join(', ')}`);
 });
 
@@ -273,7 +273,7 @@ Then('the automount service {string} is not enabled, or its package is not insta
   this.record('systemd unit files', describeUnit(unit));
   if (unit.path && unit.enabledBy.length && !unit.masked) {
     // disabling is removing the links that pull the unit in at boot, as `systemctl disable` does
-    this.remedy({ summary: `disable ${unit.name}`, changes: unit.enabledBy.map((p): Change => ({ kind: 'delete', path: p })) });
+    this.remedy(serviceDisableFix([unit.name], unit.enabledBy));
     this.fail(`${unit.name} is enabled (${unit.enabledBy.join(', ')}): removable media are mounted automatically`);
   }
 });

@@ -8,6 +8,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { describeSocket, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
+import { serviceDisableFix } from '../src/remediation/templates.js';
 
 const MAX_LISTED = 60;
 const unitName = (s: string) => (/\.[a-z]+$/.test(s) ? s : `${s}.service`);
@@ -23,7 +24,7 @@ Then('none of the services {words} is enabled', async function (this: CisWorld, 
   if (enabled.length) {
     // disabling is removing the links that pull each unit in at boot, as `systemctl disable` does
     const links = [...new Set(enabled.flatMap((u) => u.enabledBy))];
-    this.remedy({ summary: `disable ${enabled.map((u) => u.name).join(', ')}`, changes: links.map((p) => ({ kind: 'delete' as const, path: p })) });
+    this.remedy(serviceDisableFix(enabled.map((u) => u.name), links));
     this.fail(`enabled: ${enabled.map((u) => `${u.name} (${u.enabledBy.join(', ')})`).join('; ')}`);
   }
 });

@@ -14,7 +14,7 @@ import { networkInterfaces, type NetworkInterfaces } from '../src/facts/network-
 import { modprobeConfig } from '../src/facts/kernel-modules.js';
 import { grubKernelLines, grubRegenerateCommand, GRUB_CFG } from '../src/facts/kernel-cmdline.js';
 import { sysctlFileLinks } from '../src/facts/sysctl-links.js';
-import { CIS_BDD_SYSCTL } from './support/fix-files.js';
+import { CIS_BDD_SYSCTL, kernelParameterFix, runningKernelFix } from '../src/remediation/templates.js';
 import { CheckError } from '../src/model/verdict.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ Then('IPv6 is disabled on every kernel command line, or by both disable_ipv6 ker
   if (!running) return;
   const wrong = DISABLE_IPV6_KEYS.filter((k) => running.get(k) !== '1');
   if (wrong.length) {
-    this.remedy({ summary: 'apply the persistent disable_ipv6 settings to the running kernel', changes: wrong.map((key) => ({ kind: 'sysctl-running' as const, key, value: '1' })) });
+    this.remedy(runningKernelFix(wrong.map((key) => [key, '1'] as const), 'apply the persistent disable_ipv6 settings to the running kernel'));
     this.fail(`the persistent configuration disables IPv6, but the running kernel has ${wrong.map((k) => `${k} = ${running.get(k) ?? '(absent)'}`).join(', ')}`);
   }
 });
@@ -75,7 +75,7 @@ function runningProblem(world: CisWorld, running: Map<string, string>, key: stri
   world.record('sysctl -a', `${key} = ${value ?? '(not present)'}`);
   if (value === undefined) return `${key} is not present in the running kernel`;
   if (value === expected) return undefined;
-  world.remedy({ summary: `set ${key} = ${expected} in the running kernel`, changes: [{ kind: 'sysctl-running', key, value: expected }] });
+  world.remedy(runningKernelFix([[key, expected]]));
   return `the running kernel has ${key} = ${value}, expected ${expected}`;
 }
 
@@ -86,8 +86,6 @@ async function checkRunning(world: CisWorld, key: string, expected: string): Pro
   if (problem) world.fail(problem);
 }
 
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Set the expected value in cis-bdd's own sysctl drop-in and comment out every setting of another value
  * (in the sysctl files and in ufw's file alike), so that no file disagrees. A setting read through a
@@ -95,14 +93,7 @@ const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 async function remedyPersistent(world: CisWorld, key: string, expected: string, conflicting: SysctlSetting[]): Promise<void> {
   const links = conflicting.length ? await world.fact(sysctlFileLinks) : new Map<string, string>();
-  const files = [...new Set(conflicting.map((s) => links.get(s.file) ?? s.file))].filter((f) => f !== CIS_BDD_SYSCTL);
-  world.remedy({
-    summary: `set ${key} = ${expected} in ${CIS_BDD_SYSCTL}${files.length ? ` and comment out the conflicting settings in ${files.join(', ')}` : ''}`,
-    changes: [
-      ...files.map((path) => ({ kind: 'edit-file' as const, path, edits: [{ op: 'comment-out' as const, pattern: `^\\s*-?${reEscape(key).replace(/\\\./g, '[./]')}\\s*=` }] })),
-      { kind: 'edit-file', path: CIS_BDD_SYSCTL, edits: [{ op: 'key-value-set', key, value: expected, separator: ' = ' }], create: { mode: 0o644, uid: 0, gid: 0 } },
-    ],
-  });
+  world.remedy(kernelParameterFix(key, expected, [...new Set(conflicting.map((s) => links.get(s.file) ?? s.file))]));
 }
 
 /**

@@ -10,6 +10,7 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { installedPackages, type InstalledPackage } from '../src/facts/packages.js';
 import { matchingPackages, packageInstalled, recordFound } from './support/packages.js';
+import { packageInstallFix, packageRemovalFix } from '../src/remediation/templates.js';
 
 Given('the package {string} is installed, or the item does not apply', async function (this: CisWorld, name: string) {
   if (!(await packageInstalled(this, name))) return this.notApplicable(`the package ${name} is not installed`);
@@ -20,7 +21,7 @@ Then('the package {string} is installed', async function (this: CisWorld, name: 
   const db = await this.fact(installedPackages);
   const present = recordFound(this, db, name);
   if (present.some((p) => p.configured)) return;
-  if (!/[*?[]/.test(name)) this.remedy({ summary: `install ${name}`, changes: [{ kind: 'install-packages', names: [name] }], needsInstall: [name] });
+  if (!/[*?[]/.test(name)) this.remedy(packageInstallFix(name));
   if (present.length) this.fail(`the package ${name} is not completely installed: ${present.map((p) => `${p.where} Status: ${p.status}`).join('; ')}`);
   this.fail(`the package ${name} is not installed`);
 });
@@ -29,7 +30,7 @@ Then('the package {string} is installed', async function (this: CisWorld, name: 
 async function remedyRemoval(world: CisWorld, patterns: string[]): Promise<void> {
   const db = await world.fact(installedPackages);
   const names = [...new Set(patterns.flatMap((p) => matchingPackages(db, p).map((x) => x.name)))];
-  if (names.length) world.remedy({ summary: `remove ${names.join(', ')}`, changes: [{ kind: 'remove-packages', names }] });
+  if (names.length) world.remedy(packageRemovalFix(names));
 }
 
 const whyPresent = (p: InstalledPackage) => (p.configured ? p.where : `${p.where} Status: ${p.status}, its files are on the system`);

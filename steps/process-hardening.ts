@@ -9,7 +9,7 @@ import { nxSupport } from '../src/facts/nx-support.js';
 import { resourceLimits } from '../src/facts/limits.js';
 import { coredumpConfig } from '../src/facts/coredump.js';
 import { packageInstalled } from './support/packages.js';
-import type { Change } from '../src/model/remediation.js';
+import { contentFix, linesFix, rootFile } from '../src/remediation/templates.js';
 
 /** cis-bdd's own drop-ins: hardening writes core dump limits here and nowhere else. */
 export const CIS_BDD_LIMITS = '/etc/security/limits.d/60-cis-bdd.conf';
@@ -57,15 +57,14 @@ Then('every hard limit on core file size for all users \\("*"\\) is 0, and there
   const loose = forAll.filter((e) => e.value !== '0');
   if (!forAll.length || loose.length) {
     const others = [...new Set(loose.map((e) => e.file))].filter((f) => f !== CIS_BDD_LIMITS);
-    this.remedy({
+    const fix = {
       summary: `set "* hard core 0" in ${CIS_BDD_LIMITS}${others.length ? ` and comment out the larger hard limits in ${others.join(', ')}` : ''}`,
-      changes: [
-        ...others.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: '^\\s*\\*\\s+(hard|-)\\s+core\\s+(?!0(\\s|#|$))' }] })),
-        ...(loose.some((e) => e.file === CIS_BDD_LIMITS)
-          ? [{ kind: 'edit-file', path: CIS_BDD_LIMITS, edits: [{ op: 'replace-content', content: '* hard core 0\n' }] } as Change]
-          : [{ kind: 'edit-file', path: CIS_BDD_LIMITS, edits: [{ op: 'ensure-line', line: '* hard core 0' }], create: { mode: 0o644, uid: 0, gid: 0 } } as Change]),
-      ],
-    });
+      commentOut: { paths: others, pattern: '^\\s*\\*\\s+(hard|-)\\s+core\\s+(?!0(\\s|#|$))' },
+    };
+    // a larger limit in cis-bdd's own file: the file is rewritten; otherwise the line is added
+    this.remedy(loose.some((e) => e.file === CIS_BDD_LIMITS)
+      ? contentFix({ ...fix, path: CIS_BDD_LIMITS, content: '* hard core 0\n' })
+      : linesFix({ ...fix, path: CIS_BDD_LIMITS, lines: ['* hard core 0'], create: rootFile(0o644) }));
   }
   if (!forAll.length) this.fail('no "* hard core 0" line: users may let programs write core dumps of any size');
   if (loose.length) this.fail(`hard core limits for all users other than 0: ${loose.map((e) => `${e.file}:${e.line} ${e.value}`).join(', ')}`);
@@ -87,13 +86,11 @@ Then('if the package {string} is installed, the systemd-coredump configuration s
   }
   if (problems.length) {
     const overriding = [...new Set([k1, k2].map((k) => cfg.settings.get(k)?.file).filter((f): f is string => !!f && f !== CIS_BDD_COREDUMP))];
-    this.remedy({
+    this.remedy(contentFix({
+      path: CIS_BDD_COREDUMP, content: `[Coredump]\n${k1}=${v1}\n${k2}=${v2}\n`, create: rootFile(0o644),
+      commentOut: { paths: overriding, pattern: `^\\s*(${k1}|${k2})\\s*=` },
       summary: `set ${k1}=${v1} and ${k2}=${v2} in ${CIS_BDD_COREDUMP}${overriding.length ? ` and comment them out in ${overriding.join(', ')}` : ''}`,
-      changes: [
-        ...overriding.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'comment-out', pattern: `^\\s*(${k1}|${k2})\\s*=` }] })),
-        { kind: 'edit-file', path: CIS_BDD_COREDUMP, edits: [{ op: 'replace-content', content: `[Coredump]\n${k1}=${v1}\n${k2}=${v2}\n` }], create: { mode: 0o644, uid: 0, gid: 0 } },
-      ],
-    });
+    }));
     this.fail(`${pkg} is installed and may keep core dumps: ${problems.join('; ')}`);
   }
 });

@@ -10,7 +10,7 @@ import { processLabels, selinuxConfig, selinuxRunning, SELINUX_CONFIG } from '..
 import { defaultGrubCmdline } from '../src/facts/grub.js';
 import { grubRegenerateCommand, kernelParam, type KernelEntry } from '../src/facts/kernel-cmdline.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change } from '../src/model/remediation.js';
+import { editFile, remediation, replaceContent, rootFile, settingFix } from '../src/remediation/templates.js';
 
 /** The file whose presence makes the next boot relabel every file (needed after SELinux was disabled). */
 const AUTORELABEL = '/.autorelabel';
@@ -53,23 +53,16 @@ Given('the SELinux configuration in \\/etc\\/selinux\\/config', async function (
 });
 
 /** Set KEY=value in /etc/selinux/config (every active line of it, or appended). */
-function configFix(key: string, value: string, extra: Change[] = []): { summary: string; changes: Change[] } {
-  return {
-    summary: `set ${key}=${value} in ${SELINUX_CONFIG}`,
-    changes: [{ kind: 'edit-file', path: SELINUX_CONFIG, edits: [{ op: 'key-value-set', key, value, separator: '=' }], create: { mode: 0o644, uid: 0, gid: 0 } }, ...extra],
-  };
-}
+const configFix = (key: string, value: string) => settingFix({ path: SELINUX_CONFIG, settings: [[key, value]], separator: '=', create: rootFile(0o644) });
 
 Then('it sets SELinux to {string} at boot', async function (this: CisWorld, wanted: string) {
   const cfg = await this.fact(selinuxConfig);
   const state = cfg.state;
   if (state?.value === wanted) return;
   // turning SELinux on after it was off: the next boot must label every file first
-  const relabel: Change[] = wanted !== 'disabled' && (!state || state.value === 'disabled')
-    ? [{ kind: 'edit-file', path: AUTORELABEL, edits: [{ op: 'replace-content', content: '' }], create: { mode: 0o644, uid: 0, gid: 0 } }]
-    : [];
-  const fix = configFix('SELINUX', wanted, relabel);
-  this.remedy({ ...fix, summary: `${fix.summary}${relabel.length ? `, and relabel every file at the next boot (${AUTORELABEL})` : ''}; reboot to apply` });
+  const relabel = wanted !== 'disabled' && (!state || state.value === 'disabled') ? [editFile(AUTORELABEL, [replaceContent('')], rootFile(0o644))] : [];
+  const fix = configFix('SELINUX', wanted);
+  this.remedy(remediation(`${fix.summary}${relabel.length ? `, and relabel every file at the next boot (${AUTORELABEL})` : ''}; reboot to apply`, [...fix.changes, ...relabel]));
   if (!cfg.exists) this.fail(`${SELINUX_CONFIG} does not exist: SELinux starts disabled`);
   if (!state) this.fail(`${SELINUX_CONFIG} has no SELINUX= line: SELinux starts disabled`);
   this.fail(`${cfg.file}:${state.line} sets SELINUX=${state.value}, expected ${wanted}`);

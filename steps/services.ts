@@ -2,6 +2,7 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { describeUnit, parseUnitInstall, systemdUnits } from '../src/facts/systemd-units.js';
+import { serviceDisableFix, serviceEnableFix } from '../src/remediation/templates.js';
 
 const unitName = (s: string) => (/\.[a-z]+$/.test(s) ? s : `${s}.service`);
 
@@ -10,7 +11,7 @@ Then('the service {string} is not enabled', async function (this: CisWorld, name
   this.record('systemd unit files', describeUnit(u));
   if (u.enabledBy.length && !u.masked) {
     // disabling is removing the links that pull the unit in at boot, as `systemctl disable` does
-    this.remedy({ summary: `disable ${u.name}`, changes: u.enabledBy.map((p) => ({ kind: 'delete' as const, path: p })) });
+    this.remedy(serviceDisableFix([u.name], u.enabledBy));
     this.fail(`${u.name} is enabled (${u.enabledBy.join(', ')})`);
   }
 });
@@ -41,5 +42,5 @@ async function remedyEnable(world: CisWorld, name: string, path: string): Promis
     world.needsPerson([`${path} has no WantedBy= or RequiredBy= in its [Install] section: decide what should start ${name} at boot`]);
     return;
   }
-  world.remedy({ summary: `enable ${name} (${[...links, ...aliases].join(', ')})`, changes: [...links, ...aliases].map((l) => ({ kind: 'symlink' as const, path: l, linkTarget: path })) });
+  world.remedy(serviceEnableFix(name, path, [...links, ...aliases]));
 }

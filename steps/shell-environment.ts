@@ -16,6 +16,7 @@ import { LOGIN_SHELL_FILES, loginShellSettings, type LoginShellOutcome, type Log
 import { UNKNOWN, type Possible, type UmaskValue } from '../src/facts/shell-effective.js';
 import { LOGIN_DEFS, loginDefs } from '../src/facts/login-defs.js';
 import { describePamEntry, moduleName, pamArgument, pamConfig } from '../src/facts/pam.js';
+import { editFile, linesFix, remediation, rootFile, setKey } from '../src/remediation/templates.js';
 
 Given('the start-up files of a login shell, run as bash runs them', async function (this: CisWorld) {
   const settings = await readLoginShells(this);
@@ -25,9 +26,7 @@ Given('the start-up files of a login shell, run as bash runs them', async functi
 /** cis-bdd's own drop-in for what no start-up file sets. */
 export const PROFILE_DROP_IN = '/etc/profile.d/cis-bdd.sh';
 
-const dropIn = (lines: string[]): Change => ({
-  kind: 'edit-file', path: PROFILE_DROP_IN, edits: lines.map((line) => ({ op: 'ensure-line' as const, line })), create: { mode: 0o644, uid: 0, gid: 0 },
-});
+const dropIn = (lines: string[]): Change[] => linesFix({ path: PROFILE_DROP_IN, lines, create: rootFile(0o644) }).changes;
 
 // ---------------------------------------------------------------- umask
 
@@ -86,18 +85,18 @@ async function remedyUmask(world: CisWorld, p: ShellProfiles, required: number, 
   const rewritable = (u: UmaskCommand) => /^umask\s/.test(u.text);
   for (const file of [...new Set(loose.map((u) => u.file))]) {
     if (loose.some((u) => u.file === file && rewritable(u))) {
-      changes.push({ kind: 'edit-file', path: file, edits: [{ op: 'key-value-set', key: 'umask', value, separator: ' ' }] });
+      changes.push(editFile(file, [setKey('umask', value, ' ')]));
     }
   }
   const stuck = loose.filter((u) => !rewritable(u));
   const compliantAfter = umasks.some((u) => (u.effect && restrictsAll(u.effect, required)) || (rewritable(u) && loose.includes(u)));
-  if (!compliantAfter) changes.push(dropIn([`umask ${value}`]));
+  if (!compliantAfter) changes.push(...dropIn([`umask ${value}`]));
   if (withLoginDefs) {
     const setting = (await world.fact(loginDefs)).settings.get('UMASK');
     const e = setting ? umaskEffect(setting.value) : null;
-    if (e && leavesOpen(e, required)) changes.push({ kind: 'edit-file', path: LOGIN_DEFS, edits: [{ op: 'key-value-set', key: 'UMASK', value, separator: ' ' }] });
+    if (e && leavesOpen(e, required)) changes.push(editFile(LOGIN_DEFS, [setKey('UMASK', value, ' ')]));
   }
-  if (changes.length) world.remedy({ summary: `make the default umask ${value}`, changes });
+  if (changes.length) world.remedy(remediation(`make the default umask ${value}`, changes));
   if (stuck.length) world.needsPerson(stuck.map((u) => `${u.file} line ${u.line} ("${u.text}"): change the umask to ${value}`));
 }
 
@@ -195,10 +194,10 @@ function remedyTmout(world: CisWorld, p: ShellProfiles, max: number, needsGood: 
   const bad = p.files.flatMap((f) => f.tmout).filter((t) => t.kind === 'assign' && t.seconds != null && (t.seconds === 0 || t.seconds > max));
   const plain = (t: (typeof bad)[number]) => /^TMOUT=\S+$/.test(t.text);
   for (const file of [...new Set(bad.filter(plain).map((t) => t.file))]) {
-    changes.push({ kind: 'edit-file', path: file, edits: [{ op: 'key-value-set', key: 'TMOUT', value: String(max), separator: '=' }] });
+    changes.push(editFile(file, [setKey('TMOUT', String(max), '=')]));
   }
-  if (needsGood) changes.push(dropIn([`TMOUT=${max}`, 'readonly TMOUT', 'export TMOUT']));
-  if (changes.length) world.remedy({ summary: `an idle shell timeout of ${max} seconds, read-only and exported`, changes });
+  if (needsGood) changes.push(...dropIn([`TMOUT=${max}`, 'readonly TMOUT', 'export TMOUT']));
+  if (changes.length) world.remedy(remediation(`an idle shell timeout of ${max} seconds, read-only and exported`, changes));
   const stuck = bad.filter((t) => !plain(t));
   if (stuck.length) world.needsPerson(stuck.map((t) => `${t.file} line ${t.line} ("${t.text}"): set TMOUT to at most ${max} seconds`));
 }

@@ -15,7 +15,7 @@ import { describeRepo, yumConfig, yumConfWithMainGpgcheck, YUM_CONF } from '../s
 import { describeImportedKey, rpmTrustedKeys, RPM_GPG_DIR } from '../src/facts/rpm-keys.js';
 import { capped } from './support/evidence.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change } from '../src/model/remediation.js';
+import { contentFix, rootFile, settingFix } from '../src/remediation/templates.js';
 
 const rpmFamily = async (world: CisWorld) => (await world.fact(packageManager)) === 'rpm';
 
@@ -127,15 +127,8 @@ Then('yum\'s [main] section in \\/etc\\/yum.conf sets {string} to {int}', async 
   if (cfg.mainGpgcheck.value === (wanted === 1)) return;
   const s = cfg.mainGpgcheck.setting;
   // an existing line is set in place; a missing one is added right under [main], not at the end of the file
-  this.remedy({
-    summary: `set gpgcheck=1 in the [main] section of ${YUM_CONF}`,
-    changes: [{
-      kind: 'edit-file',
-      path: YUM_CONF,
-      edits: [s ? { op: 'key-value-set', key: 'gpgcheck', value: '1', separator: '=' } : { op: 'replace-content', content: yumConfWithMainGpgcheck(cfg.conf.text ?? '') }],
-      create: { mode: 0o644, uid: 0, gid: 0 },
-    }],
-  });
+  const fix = { path: YUM_CONF, create: rootFile(0o644), summary: `set gpgcheck=1 in the [main] section of ${YUM_CONF}` };
+  this.remedy(s ? settingFix({ ...fix, settings: [['gpgcheck', '1']], separator: '=' }) : contentFix({ ...fix, content: yumConfWithMainGpgcheck(cfg.conf.text ?? '') }));
   if (!cfg.conf.exists) this.fail(`${YUM_CONF} does not exist: yum does not check package signatures by default`);
   if (!s) this.fail(`the [main] section of ${YUM_CONF} sets no gpgcheck: yum does not check package signatures by default`);
   this.fail(`${YUM_CONF}:${s.line} sets gpgcheck=${s.value} in [main]: yum installs packages without checking their signatures`);
@@ -147,10 +140,7 @@ Then('no repository turns {string} off', async function (this: CisWorld, key: st
   const off = cfg.repos.filter((r) => r.gpgcheckSetting && !r.gpgcheck);
   if (!off.length) return;
   const files = [...new Set(off.map((r) => r.file))];
-  this.remedy({
-    summary: `set gpgcheck=1 in ${files.join(', ')}`,
-    changes: files.map((f): Change => ({ kind: 'edit-file', path: f, edits: [{ op: 'key-value-set', key: 'gpgcheck', value: '1', separator: '=' }] })),
-  });
+  this.remedy(settingFix({ path: files, settings: [['gpgcheck', '1']], separator: '=' }));
   this.fail(`repositories that install packages without checking their signatures: ${off.map((r) => `[${r.id}] ${r.file}:${r.gpgcheckSetting!.line} gpgcheck=${r.gpgcheckSetting!.value}${r.enabled ? '' : ' (disabled, but yum --enablerepo would use it)'}`).join('; ')}`);
 });
 

@@ -16,6 +16,7 @@ import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
 import { globToRegExp } from '../src/model/glob.js';
 import { OR_POLICY, tailoredNumber } from './support/tailoring.js';
+import { sshdSettingFix } from '../src/remediation/templates.js';
 
 /** A quoted sshd keyword: letters and digits only, so these phrases never match other domains' steps. */
 const KW = '"([A-Za-z][A-Za-z0-9]*)"';
@@ -56,14 +57,7 @@ Given('the effective SSH daemon configuration for every connection', async funct
  * and outside Match blocks), refuse it if `sshd -t` would not start, then reload the daemon.
  */
 async function remedySshd(world: CisWorld, keyword: string, value: string): Promise<void> {
-  world.remedy({
-    summary: `set ${keyword} ${value} in /etc/ssh/sshd_config`,
-    changes: [
-      { kind: 'edit-file', path: '/etc/ssh/sshd_config', edits: [{ op: 'sshd-set', key: keyword, value }], create: { mode: 0o600, uid: 0, gid: 0 } },
-      { kind: 'reload-service', unit: await sshdUnit(world) },
-    ],
-    validate: 'sshd',
-  });
+  world.remedy(sshdSettingFix(keyword, value, await sshdUnit(world)));
 }
 
 /** The daemon's systemd unit: ssh.service on Debian and Ubuntu, sshd.service on the Red Hat family. */

@@ -10,11 +10,12 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { packageInstalled } from './support/packages.js';
 import { globalDefaults, setsValue, sudoers, type SudoDefault } from '../src/facts/sudoers.js';
+import { linesFix, packageInstallFix, rootFile } from '../src/remediation/templates.js';
 
 Then('the package {string} or the package {string} is installed', async function (this: CisWorld, a: string, b: string) {
   const found = [await packageInstalled(this, a), await packageInstalled(this, b)];
   if (!found.some(Boolean)) {
-    this.remedy({ summary: `install ${a}`, changes: [{ kind: 'install-packages', names: [a] }], needsInstall: [a] });
+    this.remedy(packageInstallFix(a));
     this.fail(`neither ${a} nor ${b} is installed`);
   }
 });
@@ -32,9 +33,9 @@ async function remedyDefault(world: CisWorld, entry: string, last: SudoDefault |
   const dropInRead = s.includedDirs.includes('/etc/sudoers.d');
   const overridden = (d: SudoDefault) => d.file === '/etc/sudoers' || (d.file.startsWith('/etc/sudoers.d/') && d.file < SUDOERS_DROP_IN);
   if (dropInRead && (!last || overridden(last))) {
-    world.remedy({ summary: `add "${entry}" in ${SUDOERS_DROP_IN}`, changes: [{ kind: 'edit-file', path: SUDOERS_DROP_IN, edits: [{ op: 'ensure-line', line: entry }], create: { mode: 0o440, uid: 0, gid: 0 } }] });
+    world.remedy(linesFix({ path: SUDOERS_DROP_IN, lines: [entry], create: rootFile(0o440), summary: `add "${entry}" in ${SUDOERS_DROP_IN}` }));
   } else if (!dropInRead && (!last || last.file === '/etc/sudoers')) {
-    world.remedy({ summary: `add "${entry}" at the end of /etc/sudoers`, changes: [{ kind: 'edit-file', path: '/etc/sudoers', edits: [{ op: 'ensure-line', line: entry }] }] });
+    world.remedy(linesFix({ path: '/etc/sudoers', lines: [entry], summary: `add "${entry}" at the end of /etc/sudoers` }));
   } else {
     world.needsPerson([`change "${last!.text}" at ${last!.file}:${last!.line} with visudo -f ${last!.file}, so that it reads "${entry}"`]);
   }

@@ -9,17 +9,18 @@ import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { packageInstalled } from './support/packages.js';
 import { CheckError } from '../src/model/verdict.js';
-import type { Change, FileEdit } from '../src/model/remediation.js';
+import type { FileEdit } from '../src/model/remediation.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import {
   chronyConfig, chronydOptionUser, chronydProcesses, expandExecStart, ntpConfig, ntpdUserOption, NTP_SYSCONFIG, NTPD_UNIT_FILES, timesyncdConfig, withUserOption,
   type ChronyConfig, type ConfigLine,
 } from '../src/facts/time-sync.js';
+import { packageInstallFix } from '../src/remediation/templates.js';
+import { commentOutLines, editFile, ensureLine, reloadService, remediation, rootFile, settingFix } from '../src/remediation/templates.js';
 
 const TIMESYNCD = 'systemd-timesyncd.service';
 
 const lineOf = (d: ConfigLine) => `${d.file}:${d.line}`;
-const CREATE_ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
 
 /** The feature names a file; it must be the one this system's chrony reads (the fact knows the layout). */
 function chronyFileNamed(cfg: ChronyConfig, named: string, which: 'conf' | 'optionsFile'): void {
@@ -32,13 +33,10 @@ function chronyFileNamed(cfg: ChronyConfig, named: string, which: 'conf' | 'opti
 /** Set chronyd's -u in the layout's options file (the last -u on chronyd's command line wins). */
 function remedyChronyUser(world: CisWorld, cfg: ChronyConfig, user: string): void {
   const value = withUserOption(cfg.daemonOptions?.value ?? '', user);
-  world.remedy({
+  world.remedy(settingFix({
+    path: cfg.optionsFile, settings: [[cfg.layout.optionsVariable, `"${value}"`]], separator: '=', create: rootFile(0o644), reload: cfg.layout.unit,
     summary: `run chronyd as ${user}: ${cfg.layout.optionsVariable}="${value}" in ${cfg.optionsFile}`,
-    changes: [
-      { kind: 'edit-file', path: cfg.optionsFile, edits: [{ op: 'key-value-set', key: cfg.layout.optionsVariable, value: `"${value}"`, separator: '=' }], create: CREATE_ROOT_FILE },
-      { kind: 'reload-service', unit: cfg.layout.unit },
-    ],
-  });
+  }));
 }
 
 async function timesyncdEnabled(world: CisWorld): Promise<boolean> {
@@ -55,7 +53,7 @@ Then('systemd-timesyncd is enabled, or the package "chrony" or the package "ntp"
   const chrony = await packageInstalled(this, 'chrony');
   const ntp = await packageInstalled(this, 'ntp');
   if (!timesyncd && !chrony && !ntp) {
-    this.remedy({ summary: 'install chrony', changes: [{ kind: 'install-packages', names: ['chrony'] }], needsInstall: ['chrony'] });
+    this.remedy(packageInstallFix('chrony'));
     this.fail('no time synchronisation is in use: systemd-timesyncd is not enabled, and neither chrony nor ntp is installed');
   }
 });
@@ -170,7 +168,7 @@ Then('the ntp configuration \\/etc\\/ntp.conf restricts the IPv4 and the IPv6 de
     if (!lines.length) {
       this.record(cfg.file, `no restrict line for the ${label} default`);
       problems.push(`no restrict line for the ${label} default`);
-      edits.push({ op: 'ensure-line', line: `restrict -${family} default ${flags.join(' ')}` });
+      edits.push(ensureLine(`restrict -${family} default ${flags.join(' ')}`));
       continue;
     }
     for (const r of lines) this.record(lineOf(r.at), r.at.text);
@@ -180,13 +178,13 @@ Then('the ntp configuration \\/etc\\/ntp.conf restricts the IPv4 and the IPv6 de
       const missing = flags.filter((f) => !best.flags.includes(f));
       problems.push(`${lineOf(best.at)} "${best.at.text}" lacks ${missing.join(', ')}`);
       // the incomplete lines give way to one line with their options and the missing ones
-      edits.push({ op: 'comment-out', pattern: family === 4 ? '^\\s*restrict\\s+(-4\\s+)?default(\\s|$)' : '^\\s*restrict\\s+-6\\s+default(\\s|$)' },
-        { op: 'ensure-line', line: `restrict -${family} default ${[...best.flags, ...missing].join(' ')}` });
+      edits.push(commentOutLines(family === 4 ? '^\\s*restrict\\s+(-4\\s+)?default(\\s|$)' : '^\\s*restrict\\s+-6\\s+default(\\s|$)'),
+        ensureLine(`restrict -${family} default ${[...best.flags, ...missing].join(' ')}`));
     }
   }
   if (problems.length) {
-    this.remedy({ summary: `restrict the default ntp access: ${edits.filter((e) => e.op === 'ensure-line').map((e) => (e as { line: string }).line).join('; ')}`,
-      changes: [{ kind: 'edit-file', path: cfg.file, edits }, { kind: 'reload-service', unit: cfg.unit }] });
+    this.remedy(remediation(`restrict the default ntp access: ${edits.filter((e) => e.op === 'ensure-line').map((e) => (e as { line: string }).line).join('; ')}`,
+      [editFile(cfg.file, edits), reloadService(cfg.unit)]));
     this.fail(problems.join('; '));
   }
 });
@@ -205,8 +203,7 @@ Then('the ntp init script \\/etc\\/init.d\\/ntp sets RUNASUSER to {string}', asy
   const r = initScript.runAsUser;
   this.record(r ? `${r.file}:${r.line}` : initScript.file, r ? `RUNASUSER=${r.value}` : 'no RUNASUSER= line');
   if (!r || r.value !== user) {
-    this.remedy({ summary: `run ntpd as ${user}: RUNASUSER=${user} in ${initScript.file}`,
-      changes: [{ kind: 'edit-file', path: initScript.file, edits: [{ op: 'key-value-set', key: 'RUNASUSER', value: user, separator: '=' }] }, { kind: 'reload-service', unit }] });
+    this.remedy(settingFix({ path: initScript.file, settings: [['RUNASUSER', user]], separator: '=', reload: unit, summary: `run ntpd as ${user}: RUNASUSER=${user} in ${initScript.file}` }));
   }
   if (!r) this.fail(`${initScript.file} does not set RUNASUSER`);
   if (r.value !== user) this.fail(`${r.file}:${r.line} sets RUNASUSER=${r.value}, not ${user}`);
@@ -232,11 +229,12 @@ Then('ntpd.service starts ntpd with {string}, read from its ExecStart and OPTION
   const value = withUserOption(s.options?.value ?? '', user);
   const readsSysconfig = !s.execStart || s.environmentFiles.some((e) => e.value.replace(/^-/, '') === NTP_SYSCONFIG);
   const after = s.execStart ? ntpdUserOption(expandExecStart(s.execStart.value, new Map([['OPTIONS', value]])).slice(1)) : user;
-  const changes: Change[] = [
-    { kind: 'edit-file', path: NTP_SYSCONFIG, edits: [{ op: 'key-value-set', key: 'OPTIONS', value: `"${value}"`, separator: '=' }], create: CREATE_ROOT_FILE },
-    { kind: 'reload-service', unit: 'ntpd.service' },
-  ];
-  if (readsSysconfig && after === user) this.remedy({ summary: `run ntpd as ${user}: OPTIONS="${value}" in ${NTP_SYSCONFIG}`, changes });
+  if (readsSysconfig && after === user) {
+    this.remedy(settingFix({
+      path: NTP_SYSCONFIG, settings: [['OPTIONS', `"${value}"`]], separator: '=', create: rootFile(0o644), reload: 'ntpd.service',
+      summary: `run ntpd as ${user}: OPTIONS="${value}" in ${NTP_SYSCONFIG}`,
+    }));
+  }
   else this.needsPerson([`make ntpd.service start ntpd with "-u ${user}": a drop-in in /etc/systemd/system/ntpd.service.d/ that clears ExecStart= and sets it again with the option`, 'systemctl daemon-reload and restart ntpd']);
   this.fail(s.user ? `ntpd is started with -u ${s.user.value}, not ${user} (${s.user.decidedBy})` : `ntpd is started without "-u ${user}": it keeps root's rights`);
 });

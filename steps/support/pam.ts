@@ -1,11 +1,12 @@
 /**
- * The PAM stack of a service and the calls of a module in it that can really run, recorded as evidence:
- * shared by the PAM and su steps.
+ * The PAM stack of a service and the calls of a module in it that can really run, recorded as evidence
+ * (a service without such a call records the fix that adds one): shared by the PAM and su steps.
  */
 import type { CisWorld } from './world.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { PAM_TYPES, describePamEntry, moduleName, pamConfig, type PamStack, type PamStackEntry, type PamType } from '../../src/facts/pam.js';
 import { pamFlow, runnableCalls } from '../../src/facts/pam-flow.js';
+import { remedyMissingRule } from './pam-fixes.js';
 
 export function pamType(type: string): PamType {
   if (!(PAM_TYPES as readonly string[]).includes(type)) throw new CheckError(`"${type}" is not a PAM management group (${PAM_TYPES.join(', ')})`);
@@ -58,4 +59,21 @@ export async function pamCalls(world: CisWorld, service: string, type: string, m
   const { stack, calls, never } = await findCalls(world, service, type, module);
   if (!calls.length) world.fail(`the ${type} rules of ${stack.file} do not call ${module}${never.length ? ' in a rule that can run' : ''}`);
   return calls;
+}
+
+/** The calls of a module in each service; the services without one fail together, with their remediations. */
+export async function callsIn(world: CisWorld, services: string[], type: string, module: string, control?: string): Promise<PamStackEntry[]> {
+  const all: PamStackEntry[] = [];
+  const missing: string[] = [];
+  for (const service of services) {
+    const { stack, calls, never } = await findCalls(world, service, type, module);
+    if (!calls.length) {
+      missing.push(`${stack.file}${never.length ? ` (${never.map((e) => `${e.file}:${e.line}`).join(', ')} never runs)` : ''}`);
+      await remedyMissingRule(world, stack, module, control ?? 'required');
+    }
+    all.push(...calls);
+  }
+  if (missing.length) world.fail(`the ${type} rules of ${missing.join(' and ')} do not call ${module}`);
+  // a file included by several of the services counts once
+  return all.filter((c, i) => all.findIndex((o) => o.file === c.file && o.line === c.line) === i);
 }

@@ -6,7 +6,13 @@ import type { CisWorld } from './world.js';
 import { formatMode, type Owner } from './parameter-types.js';
 import { identities } from '../../src/facts/accounts.js';
 import type { FileStat } from '../../src/targets/target.js';
-import type { Change } from '../../src/model/remediation.js';
+import { permissionsFix, type PermissionChange } from '../../src/remediation/templates.js';
+
+/** A stat'ed file in words: its type, mode and owner as the target's accounts name them. */
+export async function describeStat(world: CisWorld, st: FileStat): Promise<string> {
+  const ids = await world.fact(identities);
+  return `${st.type === 'd' ? 'directory' : st.type === 'f' ? 'file' : st.type}, mode ${formatMode(st.mode)}, owner ${ids.userName(st.uid) ?? `uid ${st.uid}`}:${ids.groupName(st.gid) ?? `gid ${st.gid}`}`;
+}
 
 export async function describeOwner(world: CisWorld, st: FileStat): Promise<{ user: string; group: string; text: string }> {
   const ids = await world.fact(identities);
@@ -34,14 +40,14 @@ export async function permissionProblems(world: CisWorld, st: FileStat, maxMode:
  */
 export async function remedyPermissions(world: CisWorld, st: FileStat, maxMode: number, owners: Owner[]): Promise<void> {
   const ids = await world.fact(identities);
-  const changes: Change[] = [];
-  if (st.mode & ~maxMode & 0o7777) changes.push({ kind: 'set-mode', path: st.path, mode: st.mode & maxMode });
+  const fix: PermissionChange = { path: st.path };
+  if (st.mode & ~maxMode & 0o7777) fix.mode = st.mode & maxMode;
   const current = { user: ids.userName(st.uid), group: ids.groupName(st.gid) };
   if (!owners.some((o) => o.user === current.user && o.group === current.group)) {
     const uid = ids.uid(owners[0].user);
     const gid = ids.gid(owners[0].group);
     if (uid === undefined || gid === undefined) return;
-    changes.push({ kind: 'set-owner', path: st.path, uid, gid });
+    fix.owner = { uid, gid };
   }
-  if (changes.length) world.remedy({ summary: `set ${st.path} to mode at most ${formatMode(maxMode)}, owner ${owners[0].user}:${owners[0].group}`, changes });
+  if (fix.mode !== undefined || fix.owner) world.remedy(permissionsFix(`set ${st.path} to mode at most ${formatMode(maxMode)}, owner ${owners[0].user}:${owners[0].group}`, [fix]));
 }
