@@ -13,7 +13,7 @@
  *
  * Each fix writes the whole option list it read plus its own option. Fixes of several options of one mount
  * in the same run therefore do not add up: the last one's line stands, and the next run adds the next
- * option (the edit operations of src/remediation/model.ts cannot add an option to a line in place).
+ * option (the edit operations of src/model/remediation.ts cannot add an option to a line in place).
  *
  * A mount systemd makes by itself (/dev/shm: shared memory every process can write to) is written into
  * /etc/fstab with all three restricting options (nodev, nosuid, noexec) added to systemd's own: the
