@@ -6,6 +6,8 @@
  *   open from disk. Results too large to inline (over SINGLE_FILE_LIMIT_BYTES; the plugin would exit the
  *   process on a string too long) become a directory report instead, which a browser shows only when
  *   served over HTTP (e.g. `npx allure open DIR`): from file:// it may not fetch its data files.
+ * - Nothing of the auditing machine: Allure's git questions about the current directory come back empty
+ *   (withoutGit), so no repository name, branch or remote URL (which may hold a credential) is in it.
  * - Nothing is fetched: no history, no Allure service, no CDN. The report never calls home either: the
  *   awesome template appends a gtag.js loader and its inline config whatever the options (only the
  *   allure2 plugin honours ALLURE_NO_ANALYTICS). Every file of the report is cleaned of those tags, and
@@ -13,6 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import { promises as fs, type Dirent } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ComplianceReport } from '../model/result.js';
@@ -123,10 +126,31 @@ async function runAllure(resultsDirs: string[], output: string, name: string, si
     groupBy: ['target', 'chapter', 'section'],
   };
   config.plugins = [{ id: 'awesome', enabled: true, options: awesomeOptions, plugin: new Awesome(awesomeOptions) }];
-  const allure = new core.AllureReport(config);
-  await allure.start();
-  for (const dir of resultsDirs) await allure.readDirectory(dir);
-  await allure.done();
+  await withoutGit(async () => {
+    const allure = new core.AllureReport(config);
+    await allure.start();
+    for (const dir of resultsDirs) await allure.readDirectory(dir);
+    await allure.done();
+  });
+}
+
+/**
+ * Allure describes the "CI" a report was made in by running git in the current directory: the
+ * repository's name, its branch and its origin's URL, which may hold a credential
+ * (https://user:token@host/...), end up in the report. That directory is the auditing machine's, not the
+ * target's, and nothing of it belongs in an audit report: while Allure runs, git is pointed at a
+ * repository that does not exist (GIT_DIR), so every such question comes back empty.
+ */
+async function withoutGit<T>(fn: () => Promise<T>): Promise<T> {
+  const had = Object.prototype.hasOwnProperty.call(process.env, 'GIT_DIR');
+  const before = process.env.GIT_DIR;
+  process.env.GIT_DIR = path.join(os.tmpdir(), `cis-bdd-no-git-${process.pid}`, 'none');
+  try {
+    return await fn();
+  } finally {
+    if (had) process.env.GIT_DIR = before;
+    else delete process.env.GIT_DIR;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
