@@ -9,9 +9,9 @@ import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { type FirewallSubject, fw, conclude, famTool, ruleRef, LOCKOUT, persistSteps } from './support/firewall.js';
 import { CheckError } from '../src/model/verdict.js';
-import {
-  baseChains, describeNftChain, loopbackRules, nftLoopbackRules, ruleConditions, ruleNamesPort, UFW_DEFAULTS, type Family, type FirewallName, type IptRule,
-} from '../src/facts/firewall.js';
+import { baseChains, describeNftChain, nftLoopbackRules } from '../src/facts/nftables.js';
+import { loopbackRules, ruleConditions, ruleNamesPort, type Family, type IptRule } from '../src/facts/iptables.js';
+import { UFW_DEFAULTS, type FirewallName } from '../src/facts/firewall.js';
 import { describeListeningPort, describeSocket, isLoopbackAddress, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { type NftSet, fw, conclude, ufwRunningStatus, famTool } from './support/firewall.js';
-import { baseChains, parseIptables, runningFirewall, toolOutput, ufwConfig, UFW_CONF, type Family } from '../src/facts/firewall.js';
+import { baseChains } from '../src/facts/nftables.js';
+import { parseIptables, type Family } from '../src/facts/iptables.js';
+import { runningFirewall, toolOutput, ufwConfig, UFW_CONF } from '../src/facts/firewall.js';
 import { installedPackages } from '../src/facts/packages.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import { ipv6 } from './support/ipv6.js';

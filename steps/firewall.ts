@@ -8,9 +8,9 @@ import { Given } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { type FirewallSubject, type IptSet, readLive, ufwRunningStatus, famTool } from './support/firewall.js';
 import { CheckError } from '../src/model/verdict.js';
-import {
-  describeNftChain, firewallInUse, iptablesSaved, nftablesBootConfig, parseIptables, parseNft, runningFirewall, toolOutput, ufwConfig, ufwInputChain, ufwOutputChain, UFW_RULE_FILES, type Family,
-} from '../src/facts/firewall.js';
+import { describeNftChain, parseNft } from '../src/facts/nftables.js';
+import { firewallInUse, iptablesSaved, nftablesBootConfig, runningFirewall, toolOutput, ufwConfig, ufwInputChain, ufwOutputChain, UFW_RULE_FILES } from '../src/facts/firewall.js';
+import { parseIptables, type Family } from '../src/facts/iptables.js';
 import { ipv6Status } from '../src/facts/ipv6.js';
 import { ipv6 } from './support/ipv6.js';
 

@@ -6,7 +6,8 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { person, argumentsEdit } from './support/pam-fixes.js';
-import { describePamEntry, moduleName, type PamRule } from '../src/facts/pam.js';
+import { describePamEntry } from '../src/facts/pam.js';
+import { moduleName, type PamRule } from '../src/facts/pam-parse.js';
 import { pamFlow, runnableCalls, uncheckedStores } from '../src/facts/pam-flow.js';
 import { HASHING_OPTIONS, loginDefsEncryptMethod, pamUnixHashing } from '../src/facts/pam-args.js';
 import type { Change } from '../src/model/remediation.js';

@@ -13,7 +13,8 @@
 import { Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { person, remedyOptions } from './support/pam-fixes.js';
-import { actionFor, actionTable, describePamEntry, moduleName, pamArgument, type PamRule, type PamStackEntry } from '../src/facts/pam.js';
+import { actionFor, actionTable, moduleName, type PamRule } from '../src/facts/pam-parse.js';
+import { describePamEntry, pamArgument, type PamStackEntry } from '../src/facts/pam.js';
 import { pamFlow, runnableCalls } from '../src/facts/pam-flow.js';
 import { callsIn, pamStack, recordOnce, stackSource } from './support/pam.js';
 

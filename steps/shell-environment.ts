@@ -15,7 +15,8 @@ import { shellProfiles, umaskEffect, type ShellProfiles, type UmaskCommand, type
 import { LOGIN_SHELL_FILES, loginShellSettings, type LoginShellOutcome, type LoginShellSettings } from '../src/facts/shell-login.js';
 import { UNKNOWN, type Possible, type UmaskValue } from '../src/facts/shell-effective.js';
 import { LOGIN_DEFS, loginDefs } from '../src/facts/login-defs.js';
-import { describePamEntry, moduleName, pamArgument, pamConfig } from '../src/facts/pam.js';
+import { describePamEntry, pamArgument, pamConfig } from '../src/facts/pam.js';
+import { moduleName } from '../src/facts/pam-parse.js';
 import { editFile, linesFix, remediation, rootFile, setKey } from '../src/remediation/templates.js';
 
 Given('the start-up files of a login shell, run as bash runs them', async function (this: CisWorld) {

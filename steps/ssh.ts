@@ -8,10 +8,9 @@ import type { CisWorld } from './support/world.js';
 import type { Owner } from './support/parameter-types.js';
 import { permissionProblems, remedyPermissions } from './support/permissions.js';
 import { installedPackages } from '../src/facts/packages.js';
-import {
-  TIME_KEYWORDS, parseMaxStartups, sshHostKeyFiles, sshdEffectiveConfig, sshdSeconds,
-  type SshdConfig, type SshdConnection, type SshdSetting,
-} from '../src/facts/sshd-config.js';
+import { TIME_KEYWORDS, parseMaxStartups, sshdSeconds } from '../src/facts/sshd-parse.js';
+import { sshHostKeyFiles, sshdEffectiveConfig, type SshdConfig, type SshdConnection } from '../src/facts/sshd-config.js';
+import { type SshdSetting } from '../src/facts/sshd-effective.js';
 import { systemdUnits } from '../src/facts/systemd-units.js';
 import { CheckError } from '../src/model/verdict.js';
 import { globToRegExp } from '../src/model/glob.js';

@@ -7,7 +7,8 @@
 import { Given, Then } from '@cucumber/cucumber';
 import type { CisWorld } from './support/world.js';
 import { securetty } from '../src/facts/securetty.js';
-import { describePamEntry, moduleName, pamArgument, pamConfig } from '../src/facts/pam.js';
+import { describePamEntry, pamArgument, pamConfig } from '../src/facts/pam.js';
+import { moduleName } from '../src/facts/pam-parse.js';
 import { groups } from '../src/facts/accounts.js';
 import { pamCalls } from './support/pam.js';
 

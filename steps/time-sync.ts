@@ -11,10 +11,10 @@ import { packageInstalled } from './support/packages.js';
 import { CheckError } from '../src/model/verdict.js';
 import type { FileEdit } from '../src/model/remediation.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
-import {
-  chronyConfig, chronydOptionUser, chronydProcesses, expandExecStart, ntpConfig, ntpdUserOption, NTP_SYSCONFIG, NTPD_UNIT_FILES, timesyncdConfig, withUserOption,
-  type ChronyConfig, type ConfigLine,
-} from '../src/facts/time-sync.js';
+import { chronyConfig, chronydOptionUser, chronydProcesses, withUserOption, type ChronyConfig } from '../src/facts/time-sync.js';
+import { expandExecStart, ntpConfig, ntpdUserOption, NTP_SYSCONFIG, NTPD_UNIT_FILES } from '../src/facts/ntp.js';
+import { timesyncdConfig } from '../src/facts/timesyncd.js';
+import { type ConfigLine } from '../src/facts/time-sync-syntax.js';
 import { packageInstallFix } from '../src/remediation/templates.js';
 import { commentOutLines, editFile, ensureLine, reloadService, remediation, rootFile, settingFix } from '../src/remediation/templates.js';
 

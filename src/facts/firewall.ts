@@ -22,10 +22,6 @@ import { parseSysctlConf, type SysctlSetting } from './sysctl.js';
 import { mergeIptables, parseIptables, type Family, type IptRuleset } from './iptables.js';
 import { mergeNft, parseNft, type NftRuleset } from './nftables.js';
 
-// the rule parsers live in their own files; the firewall's users import them from here too
-export * from './iptables.js';
-export * from './nftables.js';
-
 // ---------------------------------------------------------------------------------------------------
 // KEY=value files (/etc/default/ufw, /etc/ufw/ufw.conf)
 

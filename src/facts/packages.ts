@@ -13,7 +13,6 @@ import { DPKG_STATUS, dpkgConfigured, dpkgFilesPresent, parseDpkgStatus, type Dp
 import { RPM_PACKAGES_DB, readRpmPackagesDb, type RpmHeaderPackage } from './rpmdb.js';
 import { defineFact, type FactStore } from './store.js';
 
-export { DPKG_STATUS, parseDpkgStatus, type DpkgRecord } from './dpkg-status.js';
 const RPM_SQLITE_DB = '/var/lib/rpm/rpmdb.sqlite';
 /** Files whose presence marks an RPM database (Berkeley DB before RPM 4.16, SQLite after). */
 const RPM_DATABASES = [RPM_PACKAGES_DB, RPM_SQLITE_DB];

@@ -14,11 +14,6 @@ import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { parsePamFile, type PamLine, type PamRule, type PamType } from './pam-parse.js';
 
-export {
-  PAM_TYPES, PAM_CONTROL_KEYWORDS, actionFor, actionTable, moduleName, pamWords, parsePamControl, parsePamFile, pamLogicalLines,
-} from './pam-parse.js';
-export type { PamAtInclude, PamInvalid, PamLine, PamRule, PamType } from './pam-parse.js';
-
 export const PAM_DIR = '/etc/pam.d';
 interface Where { file: string; line: number; text: string }
 

@@ -22,11 +22,6 @@ import { globalSettings, settingsFor, type SshdSetting } from './sshd-effective.
 import { connectionArgument, type SshdConnectionSpec } from './sshd-match.js';
 import { groupsFromAccounts, planConnections, type PlannedConnection } from './sshd-connections.js';
 
-export * from './sshd-defaults.js';
-export * from './sshd-parse.js';
-export { resolveAlgorithms, settle, type SshdSetting, type SshdValueSource } from './sshd-effective.js';
-export type { SshdConnectionSpec } from './sshd-match.js';
-
 const MAX_INCLUDE_DEPTH = 16;
 
 export interface SshdFileConfig {

@@ -12,11 +12,6 @@ import { packageManager } from './packages.js';
 import { defineFact } from './store.js';
 import { parseShellAssignments, type ConfigLine, type ShellAssignment } from './time-sync-syntax.js';
 
-// ntp and systemd-timesyncd have files of their own; the time-sync steps import all three from here
-export * from './time-sync-syntax.js';
-export * from './ntp.js';
-export * from './timesyncd.js';
-
 // ---------------------------------------------------------------------------------------------------
 // chrony
 
@@ -66,7 +61,6 @@ export function chooseChronyLayout(exists: (path: string) => boolean, packageMan
   return { layout, because: `${found.length ? `${found.join(' and ')} ${found.length > 1 ? 'exist' : 'exists'}` : 'no chrony file exists'}; the package manager is ${packageManager ?? 'unknown'}` };
 }
 
-
 /**
  * chrony.conf: one directive per line, the keyword first; lines starting with !, ;, # or % are comments.
  * Keywords are returned in lower case.
@@ -81,7 +75,6 @@ export function parseChronyConf(text: string, file = CHRONY_CONF): ConfigLine[] 
   });
   return out;
 }
-
 
 /** The user named by the last `-u USER` among chronyd's command-line options. */
 export function chronydOptionUser(options: string): string | undefined {

@@ -5,9 +5,9 @@
  */
 import type { CisWorld } from './world.js';
 import { CheckError } from '../../src/model/verdict.js';
-import {
-  parseUfwStatus, toolOutput, type Family, type FirewallName, type IptRule, type IptRuleset, type LiveFirewall, type NftRuleset, type SavedIptables, type UfwConfig, type UfwStatus,
-} from '../../src/facts/firewall.js';
+import { parseUfwStatus, toolOutput, type FirewallName, type LiveFirewall, type SavedIptables, type UfwConfig, type UfwStatus } from '../../src/facts/firewall.js';
+import { type Family, type IptRule, type IptRuleset } from '../../src/facts/iptables.js';
+import { type NftRuleset } from '../../src/facts/nftables.js';
 
 export interface IptSet { label: string; running: boolean; family: Family; rs: IptRuleset | null; missing?: string }
 export interface NftSet { label: string; running: boolean; rs: NftRuleset | null; missing?: string }

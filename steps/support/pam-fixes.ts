@@ -5,7 +5,8 @@
  * changed mechanically becomes steps for a person.
  */
 import type { CisWorld } from './world.js';
-import { moduleName, pamConfig, pamFileLinks, withOption, type PamRule, type PamStack } from '../../src/facts/pam.js';
+import { moduleName, type PamRule } from '../../src/facts/pam-parse.js';
+import { pamConfig, pamFileLinks, withOption, type PamStack } from '../../src/facts/pam.js';
 import type { Change } from '../../src/model/remediation.js';
 import { editFile, linesFix, remediation, setKey } from '../../src/remediation/templates.js';
 

@@ -4,7 +4,8 @@
  */
 import type { CisWorld } from './world.js';
 import { CheckError } from '../../src/model/verdict.js';
-import { PAM_TYPES, describePamEntry, moduleName, pamConfig, type PamStack, type PamStackEntry, type PamType } from '../../src/facts/pam.js';
+import { PAM_TYPES, moduleName, type PamType } from '../../src/facts/pam-parse.js';
+import { describePamEntry, pamConfig, type PamStack, type PamStackEntry } from '../../src/facts/pam.js';
 import { pamFlow, runnableCalls } from '../../src/facts/pam-flow.js';
 import { remedyMissingRule } from './pam-fixes.js';
 

@@ -69,6 +69,13 @@ describe('import rules', () => {
     expect(graph.get('steps/support/hooks.ts')).toContain('src/engine/verdict.ts');
   });
 
+  it('a fact module exports only what it defines: no re-exports of other modules (import from where a thing lives)', () => {
+    const reexports = [...graph.keys()].filter((f) => under(f, 'src/facts'))
+      .flatMap((f) => readFileSync(path.join(repoRoot, f), 'utf8').split('\n').map((l, i) => [f, i + 1, l] as const))
+      .filter(([, , l]) => /^export\s+(type\s+)?(\*|\{[^}]*\})\s+from\s/.test(l)).map(([f, n, l]) => `${f}:${n}: ${l}`);
+    expect(reexports).toEqual([]);
+  });
+
   it('no step definition file is imported by another file', () => {
     const stepFiles = (f: string) => under(f, 'steps') && !under(f, 'steps/support');
     expect(violations(() => true, stepFiles)).toEqual([]);

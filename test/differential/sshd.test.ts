@@ -15,10 +15,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
-import {
-  ACCUMULATING, DEFAULT_RELEASE, evaluateConnections, firstPort, parseSshdConfig, parseSshdTestRuns, sshdSeconds,
-  type SshdConnectionSpec, type SshdFileConfig,
-} from '../../src/facts/sshd-config.js';
+import { ACCUMULATING, sshdSeconds } from '../../src/facts/sshd-parse.js';
+import { DEFAULT_RELEASE } from '../../src/facts/sshd-defaults.js';
+import { evaluateConnections, firstPort, parseSshdConfig, parseSshdTestRuns, type SshdFileConfig } from '../../src/facts/sshd-config.js';
+import { type SshdConnectionSpec } from '../../src/facts/sshd-match.js';
 import { parseGroup, parsePasswd } from '../../src/facts/accounts.js';
 import { planConnections } from '../../src/facts/sshd-connections.js';
 import { connectionArgument } from '../../src/facts/sshd-match.js';

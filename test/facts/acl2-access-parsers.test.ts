@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  OPENSSH_74_DEFAULTS, OPENSSH_76_DEFAULTS, opensshRelease, opensshUpstream, parseSshdConfig, SSHD_CONFIG,
-} from '../../src/facts/sshd-config.js';
-import { parsePamFile, resolveLink, withOption, type PamRule } from '../../src/facts/pam.js';
+import { OPENSSH_74_DEFAULTS, OPENSSH_76_DEFAULTS, opensshRelease, opensshUpstream } from '../../src/facts/sshd-defaults.js';
+import { parseSshdConfig } from '../../src/facts/sshd-config.js';
+import { SSHD_CONFIG } from '../../src/facts/sshd-parse.js';
+import { parsePamFile, type PamRule } from '../../src/facts/pam-parse.js';
+import { resolveLink, withOption } from '../../src/facts/pam.js';
 import { parseShellProfile } from '../../src/facts/shell-profiles.js';
 import { applyEdit } from '../../src/remediation/edits.js';
 import { CheckError } from '../../src/model/verdict.js';

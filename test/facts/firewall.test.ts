@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
-import {
-  baseChains, chooseFirewall, loopbackRules, mergeIptables, nftLoopbackRules, parseAssignments, parseIptables, parseLiveFirewall,
-  parseNft, parseUfwStatus, portSpec, ruleNamesPort, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND,
-  type FirewallSignals,
-} from '../../src/facts/firewall.js';
+import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
+import { chooseFirewall, parseAssignments, parseLiveFirewall, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
 const fixture = (p: string) => readFileSync(path.join(base, p), 'utf8');

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { installedFromDpkg, isDpkgInstalled, parseDpkgStatus } from '../../src/facts/packages.js';
+import { installedFromDpkg, isDpkgInstalled } from '../../src/facts/packages.js';
+import { parseDpkgStatus } from '../../src/facts/dpkg-status.js';
 import { dpkgConfigured, dpkgFilesPresent, dpkgStatusAbbrev } from '../../src/facts/dpkg-status.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';

@@ -2,9 +2,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  actionTable, describePamEntry, expandPamStack, includePath, moduleName, pamArgument, parsePamControl, pamWords, parsePamFile, unreadIncludes, type PamLine, type PamRule,
-} from '../../src/facts/pam.js';
+import { actionTable, moduleName, parsePamControl, pamWords, parsePamFile, type PamLine, type PamRule } from '../../src/facts/pam-parse.js';
+import { describePamEntry, expandPamStack, includePath, pamArgument, unreadIncludes } from '../../src/facts/pam.js';
 import { pamFlow, runnableCalls, uncheckedStores } from '../../src/facts/pam-flow.js';
 import { encryptMethodOf, pamUnixHashing, pwqualitySetting } from '../../src/facts/pam-args.js';
 import { PWQUALITY_INT_DEFAULTS, pwqualityDirOrder, readPwqualityFiles } from '../../src/facts/pwquality.js';

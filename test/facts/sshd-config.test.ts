@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  parseMaxStartups, parseSshdConfig, parseSshdLines, parseSshdTestOutput, resolveAlgorithms, sshdSeconds, OPENSSH_76_DEFAULTS,
-  fromSshdTest, DEFAULT_RELEASE, SSHD_CONFIG,
-} from '../../src/facts/sshd-config.js';
+import { parseMaxStartups, parseSshdLines, parseSshdTestOutput, sshdSeconds, SSHD_CONFIG } from '../../src/facts/sshd-parse.js';
+import { parseSshdConfig, fromSshdTest } from '../../src/facts/sshd-config.js';
+import { resolveAlgorithms } from '../../src/facts/sshd-effective.js';
+import { OPENSSH_76_DEFAULTS, DEFAULT_RELEASE } from '../../src/facts/sshd-defaults.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { settingsFor } from '../../src/facts/sshd-effective.js';
 import { addrMatchList, connectionArgument, matchPatternList, type SshdConnectionSpec } from '../../src/facts/sshd-match.js';

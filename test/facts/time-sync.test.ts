@@ -6,11 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  chooseChronyLayout, chronyEffectiveUser, chronydOptionUser, expandExecStart, initScriptRunAsUser, joinContinuations, ntpDefaultRestrictions,
-  ntpdServiceUser, ntpdUserOption, orderDropIns, parseChronyConf, parseChronydProcesses, parseNtpConf, parseShellAssignments, parseSystemdIni,
-  timesyncdSettings, unitSettingList, withUserOption,
-} from '../../src/facts/time-sync.js';
+import { chooseChronyLayout, chronyEffectiveUser, chronydOptionUser, parseChronyConf, parseChronydProcesses, withUserOption } from '../../src/facts/time-sync.js';
+import { expandExecStart, initScriptRunAsUser, joinContinuations, ntpDefaultRestrictions, ntpdServiceUser, ntpdUserOption, parseNtpConf, unitSettingList } from '../../src/facts/ntp.js';
+import { orderDropIns, parseSystemdIni, timesyncdSettings } from '../../src/facts/timesyncd.js';
+import { parseShellAssignments } from '../../src/facts/time-sync-syntax.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 import { NTPD_SERVICE_CENTOS7, NTPD_SYSCONFIG_CENTOS7 } from '../support/acl2-samples.js';
