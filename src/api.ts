@@ -165,6 +165,11 @@ export function interruptAudits(signal: 'SIGINT' | 'SIGTERM'): void {
   for (const t of runningTargets) t.interrupt(signal);
 }
 
+/** The signal that interrupted the audits of this process, if one did. */
+export function auditsInterrupted(): 'SIGINT' | 'SIGTERM' | undefined {
+  return interruptedBy;
+}
+
 /** Open and connect the target an options object names; problems become usage errors (exit 2). */
 export async function connectTarget(options: AuditOptions): Promise<Target> {
   const target = openTargetOrUsage(options);

@@ -36,7 +36,8 @@ export interface FleetEntry {
   target: string;
   /** the Kubernetes node, for reports made by the image's node audit */
   node?: string;
-  status: 'compliant' | 'failing' | 'errors' | 'unreachable' | 'crashed';
+  /** not-audited: the fleet was interrupted (Ctrl-C, SIGTERM) before this target started */
+  status: 'compliant' | 'failing' | 'errors' | 'unreachable' | 'crashed' | 'not-audited';
   exitCode: number | null;
   /** the benchmark the target was audited against (null without a report) */
   benchmark: string | null;
@@ -65,7 +66,7 @@ export interface FleetReport {
   schemaVersion: '2.0.0';
   generatedAt: string;
   targets: FleetEntry[];
-  counts: { targets: number; compliant: number; failing: number; errors: number; unreachable: number; crashed: number };
+  counts: { targets: number; compliant: number; failing: number; errors: number; unreachable: number; crashed: number; notAudited?: number };
 }
 
 /** Parse a --targets file: one URI a line, then optional identity=PATH and policy=PATH; # comments. */
@@ -119,6 +120,8 @@ export interface FleetOptions {
    * targets are audited in this process. Without them, each in its own process with `auditArgs`.
    */
   inProcess?: AuditOptions;
+  /** the signal that interrupted the fleet, if one did: the targets not started yet are not audited */
+  interrupted?: () => 'SIGINT' | 'SIGTERM' | undefined;
 }
 
 export async function runFleet(options: FleetOptions): Promise<FleetReport> {
@@ -134,6 +137,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     while (next < jobs.length) {
       const i = next++;
       const { t, dir } = jobs[i];
+      const signal = options.interrupted?.();
+      if (signal) {
+        results[i] = { ...emptyEntry(t.uri, 'not-audited', null, 0), message: `not audited: the fleet was interrupted (${signal}) before this target started` };
+        continue;
+      }
       options.onStart?.(t.uri);
       results[i] = options.inProcess ? await auditHere(t, dir, options.inProcess) : await auditOne(bin, t, dir, options.auditArgs);
       options.onProgress?.(`${results[i].status.padEnd(11)} ${t.uri}${results[i].score !== null ? ` score ${results[i].score}%` : ''}${results[i].message ? ` — ${results[i].message}` : ''}`, t.uri);
@@ -181,7 +189,7 @@ function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): P
  */
 async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Promise<FleetEntry> {
   const started = Date.now();
-  const { runAudit, resultPaths } = await import('./api.js');
+  const { runAudit, resultPaths, auditsInterrupted } = await import('./api.js');
   try {
     const result = await runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy });
     const { formatSummary } = await import('./report/summary.js');
@@ -191,6 +199,8 @@ async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Pro
     await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, paths));
     return { ...entryOf(result.report, result.compliancePath, t.uri), exitCode: result.exitCode };
   } catch (e) {
+    const signal = auditsInterrupted();
+    if (signal) return { ...emptyEntry(t.uri, 'not-audited', null, Date.now() - started), message: `not audited: the fleet was interrupted (${signal}) before this target's audit could start; no report` };
     if (e instanceof UsageError) {
       const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
       return { ...emptyEntry(t.uri, 'unreachable', 2, Date.now() - started), message: `${label}: ${e.message}` };
@@ -219,7 +229,10 @@ export function fleetReport(entries: FleetEntry[]): FleetReport {
     schemaVersion: '2.0.0',
     generatedAt: new Date().toISOString(),
     targets: entries,
-    counts: { targets: entries.length, compliant: n('compliant'), failing: n('failing'), errors: n('errors'), unreachable: n('unreachable'), crashed: n('crashed') },
+    counts: {
+      targets: entries.length, compliant: n('compliant'), failing: n('failing'), errors: n('errors'), unreachable: n('unreachable'), crashed: n('crashed'),
+      ...(n('not-audited') ? { notAudited: n('not-audited') } : {}),
+    },
   };
 }
 
@@ -367,7 +380,7 @@ export function formatFleet(r: FleetReport): string {
   const line = '-'.repeat(72);
   const rows = r.targets.map((t) => `${t.status.padEnd(12)}${(t.counts ? formatScore(t.score) : '-').padStart(7)}  ${t.target}${t.benchmark ? `  [${t.benchmark}]` : ''}${t.counts ? `  (${t.counts.pass} pass, ${t.counts.fail} fail, ${t.counts.error} error)` : ''}${t.message ? `  ${t.message}` : ''}`);
   const c = r.counts;
-  return [line, `Fleet: ${c.targets} target(s): ${c.compliant} compliant, ${c.failing} failing, ${c.errors} with errors, ${c.unreachable} unreachable${c.crashed ? `, ${c.crashed} crashed` : ''}`, line, ...rows, line, ''].join('\n');
+  return [line, `Fleet: ${c.targets} target(s): ${c.compliant} compliant, ${c.failing} failing, ${c.errors} with errors, ${c.unreachable} unreachable${c.crashed ? `, ${c.crashed} crashed` : ''}${c.notAudited ? `, ${c.notAudited} not audited (interrupted)` : ''}`, line, ...rows, line, ''].join('\n');
 }
 
 /** Fleet exit code: 1 if a target failed, else 2 if one was unreachable or crashed, else 3 for errors, else 0. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { UsageError } from '../engine/usage-error.js';
 import { usageExit } from './usage.js';
+import { onInterrupt } from './signals-and-limits.js';
 import type { ReportFormat } from '../report/formats.js';
 import type { Progress } from '../report/progress.js';
 import type { FleetReport } from '../fleet.js';
@@ -40,6 +41,7 @@ function sharedAuditArgs(values: Record<string, unknown>): string[] {
 
 export async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string, formats: readonly ReportFormat[], progress: Progress, shared: AuditOptions): Promise<number> {
   const { parseTargetsFile, runFleet, formatFleet, fleetExitCode } = await import('../fleet.js');
+  let signals: ReturnType<typeof onInterrupt> | undefined;
   try {
     const targets = targetList.map((uri) => ({ uri }));
     if (typeof values.targets === 'string') {
@@ -59,12 +61,16 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
       concurrency = Number(values.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number (got "${values.concurrency}")`);
     }
+    // Ctrl-C or SIGTERM: the audits running stop and write what they measured, the targets not started are
+    // not audited, fleet.json and the reports are written, and the exit code is 130 or 143
+    signals = onInterrupt();
     progress.phase(`auditing ${targets.length} targets`);
     progress.items(targets.length);
     const running = new Map<string, number>();
     const report = await runFleet({
       targets, out, concurrency, auditArgs: [...sharedAuditArgs(values), '--formats', formats.length ? formats.join(',') : 'none'],
       inProcess: values.isolate ? undefined : shared,
+      interrupted: () => signals?.received,
       onStart: (uri) => { running.set(uri, Date.now()); progress.status(slowest(running)); },
       onProgress: (l, uri) => { if (uri) running.delete(uri); progress.itemFinished(); progress.note(l); progress.status(slowest(running)); },
     });
@@ -83,8 +89,11 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
       }
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+    if (signals?.received) return signals.received === 'SIGINT' ? 130 : 143;
     return fleetExitCode(report);
   } catch (e) {
     return usageExit(e);
+  } finally {
+    signals?.remove();
   }
 }
