@@ -502,6 +502,45 @@ function mainCells(r) {
   ];
 }
 
+/** One sentence per measured row: what it still spends most of its time on (the figures of this run). */
+function remainingCosts() {
+  const out = [];
+  const partName = Object.fromEntries(PARTS);
+  for (const r of rows.filter((x) => !x.error)) {
+    if (r.kind === 'rootfs') {
+      const noAllure = (r.extra ?? []).includes('--no-allure');
+      const k = profileKeys().find((x) => profiles[x].fixture === r.fixture && profiles[x].extra.includes('--no-allure') === noAllure);
+      const oneItem = startupFor(r)?.wallMs;
+      if (r.fixture === 'million') {
+        out.push(`${r.label}: the walk of the tree (the floor, one \`find\` over it, is ${fmtMs(r.stats.floorMs)} of ${fmtMs(r.stats.wallMs)}).`);
+      } else if (k) {
+        const parts = profiles[k].one.parts;
+        const [top, ms] = Object.entries(parts).sort((a, b) => b[1] - a[1])[0];
+        out.push(`${r.label}: the fixed cost of a process${oneItem ? ` (the one-item audit takes ${fmtMs(oneItem)} of the ${fmtMs(r.stats.wallMs)})` : ''}; of it, the most is ${partName[top] ?? top} (${Math.round(ms)} ms of CPU).`);
+      } else if (oneItem) {
+        out.push(`${r.label}: the fixed cost of a process (the one-item audit takes ${fmtMs(oneItem)} of the ${fmtMs(r.stats.wallMs)}).`);
+      }
+    } else if (r.stats.trips?.length) {
+      const slow = [...r.stats.trips].sort((a, b) => b.ms - a.ms)[0];
+      out.push(`${r.label}: the slowest round trip, ${slow.ms} ms: \`${slow.what.slice(0, 60)}\` (the target's own work, in parallel with the others).`);
+    }
+  }
+  for (const l of localRows ?? []) {
+    if (l.error || !l.slowest?.length) continue;
+    out.push(`${l.label}: ${l.slowest.map((x) => `${x.id} (${fmtMs(x.ms)})`).join(', ')}, the items that took longest (1.1.22 is the walk of every local filesystem, 6.1.1 the verification of every package file; they run side by side).`);
+  }
+  for (const f of fleet ?? []) {
+    if (f.error) continue;
+    out.push(`${f.size} SSH targets, ${f.mode}: the targets' own work on the same 2 CPUs (sshd, the package file verification of 6.1.1, find): the median target took ${fmtMs(f.medianTargetMs)}, ${f.concurrency} at a time.`);
+  }
+  if (htmlRows) out.push('The HTML report: loading Allure\'s modules and the awesome plugin\'s rendering and inlining of the results into one file; for fifty targets, reading and inlining 12,100 results.');
+  for (const o of oscapSide) {
+    if (o.ratio == null) continue;
+    out.push(`Next to OpenSCAP, ${o.label}, ${o.mode === 'html' ? 'with HTML reports' : 'results only'}: cis-bdd's ${fmtMs(o.cisBddWallMs)}${/300,000/.test(o.label) ? ' is mostly the walk of the tree' : ' is mostly the fixed cost of its process (start-up, the step library)'}${o.mode === 'html' ? ' and the HTML report' : ''}; OpenSCAP's ${fmtMs(o.oscapWallMs)}.`);
+  }
+  return out;
+}
+
 function startupCells() {
   const out = [];
   if (startup.version) out.push(['cis-bdd --version', '—', fmtMs(startup.version.wallMs), '—', fmtMs(startup.version.cpuMs), '—', fmtMB(startup.version.peakRssKb)]);
@@ -703,6 +742,14 @@ ${budgetLines.map((l) => l.text).join('\n')}
   cached in \`${MILLION_DIR}\`${million?.created ? ` (built in this run in ${(million.buildMs / 1000).toFixed(0)} s)` : ''}.${htmlRows ? `
 - The HTML report: under ${HTML_BUDGET.oneTargetMs} ms of wall time added to an audit of one target (or made on demand by
   \`cis-bdd report DIR\` after an audit with \`--no-html\`), and under ${HTML_BUDGET.fleetMs / 1000} s for fifty targets.` : ''}`);
+
+  const costs = remainingCosts();
+  add(costs.length, `## The largest remaining cost of each row
+
+What each row above still waits for most, from this run's own figures (the profile, the round trips, the
+items' own times in compliance.json, the parts of the HTML report).
+
+${costs.map((c) => `- ${c}`).join('\n')}`);
 
   add(profileKeys().length, `## Where the CPU time goes on a root filesystem
 

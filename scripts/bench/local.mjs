@@ -26,6 +26,8 @@ export async function localAuditOnce(extra = [], timeoutMs = 30 * 60_000) {
       wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, durationMs: report.run.durationMs, roundTrips: report.run.roundTrips,
       benchmark: report.benchmark?.id ?? report.benchmark, itemsRun: report.items.filter((i) => i.status !== 'not-selected').length,
       item611Ms: item && item.status !== 'not-selected' ? item.durationMs : null,
+      // the items that took longest, each its own time in compliance.json
+      slowest: report.items.filter((i) => i.status !== 'not-selected').sort((a, b) => b.durationMs - a.durationMs).slice(0, 3).map((i) => ({ id: i.id, ms: i.durationMs })),
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -45,7 +47,7 @@ export async function measureLocalHost(runs, log) {
       }
       const m = (f) => median(r.map(f).filter((x) => x != null));
       rows.push({ label, benchmark: r[0].benchmark, itemsRun: r[0].itemsRun, wallMs: m((x) => x.wallMs), durationMs: m((x) => x.durationMs), cpuMs: m((x) => x.cpuMs),
-        roundTrips: m((x) => x.roundTrips), peakRssKb: m((x) => x.peakRssKb), item611Ms: m((x) => x.item611Ms), spread: [Math.min(...r.map((x) => x.wallMs)), Math.max(...r.map((x) => x.wallMs))] });
+        roundTrips: m((x) => x.roundTrips), peakRssKb: m((x) => x.peakRssKb), item611Ms: m((x) => x.item611Ms), slowest: r[0].slowest, spread: [Math.min(...r.map((x) => x.wallMs)), Math.max(...r.map((x) => x.wallMs))] });
     } catch (e) {
       rows.push({ label, error: e.message });
     }
