@@ -21,26 +21,7 @@ import { systemdUnits } from './systemd-units.js';
 import { parseSysctlConf, type SysctlSetting } from './sysctl.js';
 import { mergeIptables, parseIptables, type Family, type IptRuleset } from './iptables.js';
 import { mergeNft, parseNft, type NftRuleset } from './nftables.js';
-
-// ---------------------------------------------------------------------------------------------------
-// KEY=value files (/etc/default/ufw, /etc/ufw/ufw.conf)
-
-export interface Assignment { key: string; value: string; line: number }
-
-/** Shell-style assignments; quotes around the value are removed; the last assignment of a key wins. */
-export function parseAssignments(text: string): Map<string, Assignment> {
-  const out = new Map<string, Assignment>();
-  text.split('\n').forEach((raw, i) => {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(raw);
-    if (!m) return;
-    let value = m[2].trim();
-    const q = /^(["'])(.*)\1$/.exec(value);
-    if (q) value = q[2];
-    else value = value.replace(/\s+#.*$/, '');
-    out.set(m[1], { key: m[1], value, line: i + 1 });
-  });
-  return out;
-}
+import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
 
 // ---------------------------------------------------------------------------------------------------
 // ufw
@@ -55,9 +36,9 @@ const UFW_SYSCTL_DEFAULT = '/etc/ufw/sysctl.conf';
 
 export interface UfwConfig {
   /** /etc/default/ufw, or null when it does not exist */
-  defaults: Map<string, Assignment> | null;
+  defaults: Map<string, ShellAssignment> | null;
   /** /etc/ufw/ufw.conf, or null when it does not exist */
-  conf: Map<string, Assignment> | null;
+  conf: Map<string, ShellAssignment> | null;
   /** ENABLED=yes in /etc/ufw/ufw.conf: ufw-init loads the rules at boot */
   enabled: boolean;
   /** the rule files ufw restores, per family; files that do not exist are left out */
@@ -72,7 +53,7 @@ export const ufwOutputChain = (c: string) => /^ufw6?-(before|user|after)-output$
 export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
   const d = await facts.text(UFW_DEFAULTS);
   const c = await facts.text(UFW_CONF);
-  const conf = c === null ? null : parseAssignments(c);
+  const conf = c === null ? null : parseShellAssignments(c, UFW_CONF);
   const rules = {} as Record<Family, IptRuleset>;
   const ruleFiles = {} as Record<Family, string[]>;
   for (const fam of [4, 6] as Family[]) {
@@ -86,7 +67,7 @@ export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) =
     }
     rules[fam] = mergeIptables(sets);
   }
-  return { defaults: d === null ? null : parseAssignments(d), conf, enabled: conf?.get('ENABLED')?.value.toLowerCase() === 'yes', rules, ruleFiles };
+  return { defaults: d === null ? null : parseShellAssignments(d, UFW_DEFAULTS), conf, enabled: conf?.get('ENABLED')?.value.toLowerCase() === 'yes', rules, ruleFiles };
 }, [UFW_DEFAULTS, UFW_CONF, ...UFW_RULE_FILES[4], ...UFW_RULE_FILES[6]]);
 
 export interface UfwSysctl {
@@ -102,7 +83,7 @@ export interface UfwSysctl {
 export const ufwSysctl = defineFact<UfwSysctl>('ufw-sysctl', async ({ facts }) => {
   const d = await facts.text(UFW_DEFAULTS);
   if (d === null) return { file: null, settings: [] };
-  const file = parseAssignments(d).get('IPT_SYSCTL')?.value;
+  const file = parseShellAssignments(d, UFW_DEFAULTS).get('IPT_SYSCTL')?.value;
   if (!file) return { file: null, settings: [] };
   const t = await facts.text(file);
   return { file, settings: t === null ? [] : parseSysctlConf(t, file) };

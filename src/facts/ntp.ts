@@ -1,7 +1,8 @@
 /** ntp: ntp.conf, and the user ntpd runs as (init script, or the systemd unit, its drop-ins and sysconfig). */
 import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
-import { parseShellAssignments, type ConfigLine, type ShellAssignment } from './time-sync-syntax.js';
+import { type ConfigLine } from './time-sync-syntax.js';
+import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
 import { orderDropIns, parseSystemdIni, type IniSetting } from './timesyncd.js';
 
 export const NTP_CONF = '/etc/ntp.conf';

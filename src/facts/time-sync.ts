@@ -10,7 +10,8 @@ import { CheckError } from '../model/verdict.js';
 import { identities } from './accounts.js';
 import { packageManager } from './packages.js';
 import { defineFact } from './store.js';
-import { parseShellAssignments, type ConfigLine, type ShellAssignment } from './time-sync-syntax.js';
+import { type ConfigLine } from './time-sync-syntax.js';
+import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
 
 // ---------------------------------------------------------------------------------------------------
 // chrony

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
-import { chooseFirewall, parseAssignments, parseLiveFirewall, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
+import { chooseFirewall, parseLiveFirewall, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
 import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
@@ -12,16 +13,19 @@ const fixture = (p: string) => readFileSync(path.join(base, p), 'utf8');
 
 describe('KEY=value files', () => {
   it('reads /etc/default/ufw and /etc/ufw/ufw.conf of the fixture, without quotes', () => {
-    const d = parseAssignments(fixture('etc/default/ufw'));
+    const d = parseShellAssignments(fixture('etc/default/ufw'), '/etc/default/ufw');
     expect(d.get('DEFAULT_INPUT_POLICY')).toMatchObject({ value: 'DROP' });
     expect(d.get('DEFAULT_OUTPUT_POLICY')).toMatchObject({ value: 'ACCEPT' });
     expect(d.get('IPT_SYSCTL')?.value).toBe('/etc/ufw/sysctl.conf');
-    expect(parseAssignments(fixture('etc/ufw/ufw.conf')).get('ENABLED')?.value).toBe('no');
+    expect(parseShellAssignments(fixture('etc/ufw/ufw.conf'), '/etc/ufw/ufw.conf').get('ENABLED')?.value).toBe('no');
   });
   it('lets the last assignment win and drops trailing comments', () => {
-    const d = parseAssignments('A=1\n# A=2\nA=3 # three\nB="x y"\n not an assignment\n');
-    expect(d.get('A')).toEqual({ key: 'A', value: '3', line: 3 });
+    const d = parseShellAssignments('A=1\n# A=2\nA=3 # three\nB="x y"\n not an assignment\n', '/etc/default/ufw');
+    expect(d.get('A')).toEqual({ name: 'A', value: '3', file: '/etc/default/ufw', line: 3 });
     expect(d.get('B')?.value).toBe('x y');
+  });
+  it('refuses a value whose quoting it cannot read, rather than guess', () => {
+    expect(() => parseShellAssignments('DEFAULT_INPUT_POLICY="DROP\n', '/etc/default/ufw')).toThrow(/\/etc\/default\/ufw:1 has an assignment whose quoting cannot be read/);
   });
 });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseChronyLayout, chronyEffectiveUser, chronydOptionUser, parseChronyConf, parseChronydProcesses, withUserOption } from '../../src/facts/time-sync.js';
 import { expandExecStart, initScriptRunAsUser, joinContinuations, ntpDefaultRestrictions, ntpdServiceUser, ntpdUserOption, parseNtpConf, unitSettingList } from '../../src/facts/ntp.js';
 import { orderDropIns, parseSystemdIni, timesyncdSettings } from '../../src/facts/timesyncd.js';
-import { parseShellAssignments } from '../../src/facts/time-sync-syntax.js';
+import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 import { NTPD_SERVICE_CENTOS7, NTPD_SYSCONFIG_CENTOS7 } from '../support/acl2-samples.js';
