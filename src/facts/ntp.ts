@@ -3,7 +3,8 @@ import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { type ConfigLine } from './time-sync-syntax.js';
 import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
-import { orderDropIns, parseSystemdIni, type IniSetting } from './timesyncd.js';
+import { orderDropIns } from './timesyncd.js';
+import { parseSystemdIni, type IniSetting } from './systemd-conf.js';
 
 export const NTP_CONF = '/etc/ntp.conf';
 export const NTP_INIT_SCRIPT = '/etc/init.d/ntp';

@@ -9,6 +9,24 @@ import { CheckError } from '../model/verdict.js';
 
 export interface SystemdSetting { key: string; value: string; file: string; line: number }
 
+export interface IniSetting { section: string; key: string; value: string; file: string; line: number }
+
+/** A systemd configuration file: [Section] headers and Key=Value lines; # and ; start comment lines. */
+export function parseSystemdIni(text: string, file: string): IniSetting[] {
+  const out: IniSetting[] = [];
+  let section = '';
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.replace(/\r$/, '').trim();
+    if (!l || l.startsWith('#') || l.startsWith(';')) return;
+    const h = /^\[([^\]]+)\]$/.exec(l);
+    if (h) { section = h[1]; return; }
+    const eq = l.indexOf('=');
+    if (eq <= 0) throw new CheckError(`${file}:${i + 1} is neither a [Section] header nor a Key=Value line: ${l.slice(0, 80)}`);
+    out.push({ section, key: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim(), file, line: i + 1 });
+  });
+  return out;
+}
+
 /** The drop-in directories of `<name>.conf`, the first hiding the later ones for a file of the same name. */
 export const systemdDropinDirs = (name: string): string[] =>
   ['/etc/systemd', '/run/systemd', '/usr/local/lib/systemd', '/usr/lib/systemd', '/lib/systemd'].map((d) => `${d}/${name}.conf.d`);

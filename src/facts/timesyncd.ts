@@ -1,6 +1,7 @@
 /** systemd-timesyncd: timesyncd.conf and its drop-ins, in systemd's order. */
 import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
+import { orderSystemdDropins, parseSystemdIni, type IniSetting } from './systemd-conf.js';
 
 export const TIMESYNCD_CONF = '/etc/systemd/timesyncd.conf';
 /** drop-in directories in systemd's order; a file name in an earlier one hides the same name further down */
@@ -8,34 +9,9 @@ export const TIMESYNCD_DROPIN_DIRS = ['/etc/systemd/timesyncd.conf.d', '/run/sys
   '/usr/lib/systemd/timesyncd.conf.d', '/lib/systemd/timesyncd.conf.d'];
 const TIMESYNCD_FILES = [TIMESYNCD_CONF, ...TIMESYNCD_DROPIN_DIRS.map((d) => `${d}/*.conf`)];
 
-export interface IniSetting { section: string; key: string; value: string; file: string; line: number }
-
-/** A systemd configuration file: [Section] headers and Key=Value lines; # and ; start comment lines. */
-export function parseSystemdIni(text: string, file: string): IniSetting[] {
-  const out: IniSetting[] = [];
-  let section = '';
-  text.split('\n').forEach((raw, i) => {
-    const l = raw.replace(/\r$/, '').trim();
-    if (!l || l.startsWith('#') || l.startsWith(';')) return;
-    const h = /^\[([^\]]+)\]$/.exec(l);
-    if (h) { section = h[1]; return; }
-    const eq = l.indexOf('=');
-    if (eq <= 0) throw new CheckError(`${file}:${i + 1} is neither a [Section] header nor a Key=Value line: ${l.slice(0, 80)}`);
-    out.push({ section, key: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim(), file, line: i + 1 });
-  });
-  return out;
-}
-
 /** Order drop-ins as systemd does: by file name, the first directory holding a name wins. */
 export function orderDropIns(paths: string[], dirs = TIMESYNCD_DROPIN_DIRS): string[] {
-  const byName = new Map<string, string>();
-  for (const dir of dirs) {
-    for (const p of paths.filter((x) => x.startsWith(`${dir}/`))) {
-      const name = p.slice(dir.length + 1);
-      if (!byName.has(name)) byName.set(name, p);
-    }
-  }
-  return [...byName.keys()].sort().map((n) => byName.get(n)!);
+  return orderSystemdDropins(paths, dirs);
 }
 
 export interface ServerList {
