@@ -526,7 +526,7 @@ function remainingCosts() {
     }
   }
   for (const l of localRows ?? []) {
-    if (l.error || !l.slowest?.length) continue;
+    if (l.error || !l.slowest?.length || (l.itemsRun ?? 0) <= 1) continue; // the one-item audit is start-up: in the rootfs rows
     out.push(`${l.label}: ${l.slowest.map((x) => `${x.id} (${fmtMs(x.ms)})`).join(', ')}, the items that took longest (1.1.22 is the walk of every local filesystem, 6.1.1 the verification of every package file; they run side by side).`);
   }
   for (const f of fleet ?? []) {
