@@ -7,7 +7,7 @@
  * fleet.json summarises them; the Allure results are merged into one report in which each target is its
  * own parent suite. An unreachable target is reported and does not stop the others.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,6 +154,17 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   return report;
 }
 
+/** The per-target processes running now (--isolate), so that an interrupt of the fleet reaches them. */
+const runningChildren = new Set<ChildProcess>();
+
+/**
+ * Pass Ctrl-C or SIGTERM on to the per-target processes (a signal sent to the fleet's process alone would
+ * not reach them): each stops and writes what it measured, marked interrupted.
+ */
+export function interruptFleetProcesses(signal: 'SIGINT' | 'SIGTERM'): void {
+  for (const child of runningChildren) child.kill(signal);
+}
+
 function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): Promise<FleetEntry> {
   const args = [bin, 'audit', '--target', t.uri, '--out', dir, '--no-html', ...common];
   if (t.identity) args.push('--identity', t.identity);
@@ -161,15 +172,21 @@ function auditOne(bin: string, t: FleetTarget, dir: string, common: string[]): P
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    runningChildren.add(child);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.on('close', async (code) => {
+      runningChildren.delete(child);
       const file = path.join(dir, 'compliance.json');
       const r = code === null ? undefined : await readReport(file);
       let entry: FleetEntry;
       if (r && (code === 0 || code === 1 || code === 3 || code === 130 || code === 143 || (code === 2 && r.run?.targetLost))) {
         // the same entry `merge` makes of this compliance.json; the exit code is the process's own
         entry = { ...entryOf(r, file, t.uri), exitCode: code };
+      } else if (code === 130 || code === 143) {
+        // its process was interrupted before its audit could start: it wrote no report
+        entry = emptyEntry(t.uri, 'not-audited', code, Date.now() - started);
+        entry.message = `not audited: interrupted (${code === 130 ? 'SIGINT' : 'SIGTERM'}) before this target's audit could start; no report`;
       } else if (code === 2) {
         entry = emptyEntry(t.uri, 'unreachable', code, Date.now() - started);
         entry.message = stderr.trim().split('\n').pop()?.replace(/^cis-bdd: /, '');

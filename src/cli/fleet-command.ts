@@ -40,8 +40,9 @@ function sharedAuditArgs(values: Record<string, unknown>): string[] {
 }
 
 export async function fleetCommand(values: Record<string, unknown>, targetList: string[], out: string, formats: readonly ReportFormat[], progress: Progress, shared: AuditOptions): Promise<number> {
-  const { parseTargetsFile, runFleet, formatFleet, fleetExitCode } = await import('../fleet.js');
+  const { parseTargetsFile, runFleet, formatFleet, fleetExitCode, interruptFleetProcesses } = await import('../fleet.js');
   let signals: ReturnType<typeof onInterrupt> | undefined;
+  let forward: ((signal: 'SIGINT' | 'SIGTERM') => void) | undefined;
   try {
     const targets = targetList.map((uri) => ({ uri }));
     if (typeof values.targets === 'string') {
@@ -64,6 +65,9 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     // Ctrl-C or SIGTERM: the audits running stop and write what they measured, the targets not started are
     // not audited, fleet.json and the reports are written, and the exit code is 130 or 143
     signals = onInterrupt();
+    // with --isolate, the per-target processes hear of it too (a signal sent to this process alone would not reach them)
+    forward = (signal: 'SIGINT' | 'SIGTERM') => interruptFleetProcesses(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
     progress.phase(`auditing ${targets.length} targets`);
     progress.items(targets.length);
     const running = new Map<string, number>();
@@ -95,5 +99,6 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     return usageExit(e);
   } finally {
     signals?.remove();
+    if (forward) process.off('SIGINT', forward).off('SIGTERM', forward);
   }
 }
