@@ -17,7 +17,8 @@ export async function mergeCommand(args: string[]): Promise<number> {
     process.stderr.write(`cis-bdd: merge needs ${parsed.values.out ? 'at least one FILE' : '--out DIR'}: cis-bdd merge --out DIR FILE... (compliance.json files or pod logs; - for stdin); "cis-bdd merge --help" says more\n`);
     return 2;
   }
-  const { mergeReports, formatFleet, fleetExitCode } = await import('../fleet.js');
+  const { formatFleet, fleetExitCode } = await import('../fleet.js');
+  const { mergeReports } = await import('../fleet-merge.js');
   try {
     const report = await mergeReports(parsed.positionals, parsed.values.out);
     process.stdout.write(`${formatFleet(report)}fleet.json: ${path.resolve(parsed.values.out, 'fleet.json')}\n`);
