@@ -208,19 +208,16 @@ async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Pro
   const { runAudit, resultPaths, auditsInterrupted } = await import('./api.js');
   try {
     const result = await runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy });
-    const { formatSummary } = await import('./report/summary.js');
+    const { formatSummary, reportLaterLine } = await import('./report/summary.js');
     const paths = resultPaths(result);
     // as the target's own `cis-bdd audit --no-html` says it
-    if (result.allureResultsDir) paths.push((await import('./cli/report-command.js')).reportLaterLine(result.outDir));
+    if (result.allureResultsDir) paths.push(reportLaterLine(result.outDir));
     await fs.writeFile(path.join(result.outDir, 'summary.txt'), formatSummary(result.report, paths));
     return { ...entryOf(result.report, result.compliancePath, t.uri), exitCode: result.exitCode };
   } catch (e) {
     const signal = auditsInterrupted();
     if (signal) return { ...emptyEntry(t.uri, 'not-audited', null, Date.now() - started), message: `not audited: the fleet was interrupted (${signal}) before this target's audit could start; no report` };
-    if (e instanceof UsageError) {
-      const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
-      return { ...emptyEntry(t.uri, 'unreachable', 2, Date.now() - started), message: `${label}: ${e.message}` };
-    }
+    if (e instanceof UsageError) return { ...emptyEntry(t.uri, 'unreachable', 2, Date.now() - started), message: `${e.label}: ${e.message}` };
     return { ...emptyEntry(t.uri, 'crashed', null, Date.now() - started), message: String((e as Error)?.stack ?? e).split('\n').slice(0, 3).join(' ').slice(0, 500) };
   }
 }
@@ -267,10 +264,13 @@ export async function mergeAllureResults(dirs: string[], into: string): Promise<
       if (f === 'categories.json' && n) continue;
       const from = path.join(d, f);
       const to = path.join(into, f);
-      await fs.rm(to, { force: true });
       if (link) {
         try {
-          await fs.link(from, to);
+          await fs.link(from, to).catch(async (e: NodeJS.ErrnoException) => {
+            if (e.code !== 'EEXIST') throw e;
+            await fs.rm(to, { force: true });
+            await fs.link(from, to);
+          });
           n++;
           continue;
         } catch {

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { log, runTimed, scratchPath, sh, which } from './proc.mjs';
+import { log, median, runTimed, scratchPath, sh, which } from './proc.mjs';
 
 export const SSG_CONTENT = '/usr/share/xml/scap/ssg/content';
 export const DATASTREAMS = {
@@ -148,11 +148,10 @@ export async function sideBySide({ trees, runs, timeoutMs, auditOnce }) {
         if (o.timedOut) break;
       }
       const okO = row.oscap.filter((r) => r.ok);
-      const mid = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length ? (v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2) : null; };
-      row.oscapWallMs = mid(okO.map((r) => r.wallMs));
+      row.oscapWallMs = median(okO.map((r) => r.wallMs));
       row.oscapRules = okO[0]?.rules;
       row.oscapError = okO.length ? undefined : row.oscap[row.oscap.length - 1]?.error;
-      row.cisBddWallMs = mid(row.cisBdd.map((r) => r.wallMs));
+      row.cisBddWallMs = median(row.cisBdd.map((r) => r.wallMs));
       row.itemsRun = row.cisBdd[0] ? `${row.cisBdd[0].itemsRun}/${row.cisBdd[0].items}` : null;
       row.ratio = row.oscapWallMs && row.cisBddWallMs ? row.oscapWallMs / row.cisBddWallMs : null;
     }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { accessSync, constants as fsConstants, promises as fs, realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { sshEnvironment } from '../engine/ssh-environment.js';
+import { shellWord } from '../model/text.js';
 import { limitOptions, onInterrupt } from './signals-and-limits.js';
 import { usageExit } from './usage.js';
 import { parseCommand } from './args.js';
@@ -147,7 +148,7 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     if (result.report.run.targetLost) process.stderr.write(`cis-bdd: ${result.report.run.targetLost}; the items it left unmeasured are "error" (report: ${result.compliancePath})\n`);
     const paths = (await api()).resultPaths(result);
     if (values['no-html'] && result.allureResultsDir) {
-      paths.push((await import('./report-command.js')).reportLaterLine(result.outDir));
+      paths.push((await import('../report/summary.js')).reportLaterLine(result.outDir));
     } else if (result.allureResultsDir) {
       try {
         const { generateAllureHtml } = await import('../report/allure-html.js');
@@ -193,16 +194,15 @@ function invokedAs(): string {
   if (!script) return 'cis-bdd';
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const found = real(path.join(dir, 'cis-bdd'));
-    if (found) return found === real(script) ? 'cis-bdd' : shellWordOf(script);
+    if (found) return found === real(script) ? 'cis-bdd' : shellWord(script);
   }
   try {
     accessSync(script, fsConstants.X_OK);
-    return shellWordOf(script);
+    return shellWord(script);
   } catch {
-    return `${shellWordOf(process.execPath)} ${shellWordOf(script)}`;
+    return `${shellWord(process.execPath)} ${shellWord(script)}`;
   }
 }
-const shellWordOf = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** Show the plan on the terminal and ask; only "y" or "yes" applies (end of input and Ctrl-C decline). */
 async function confirmOnTerminal(plan: import('../remediation/harden.js').HardenReport, progress: import('../report/progress.js').Progress): Promise<boolean> {

@@ -83,7 +83,7 @@ export async function fleetCommand(values: Record<string, unknown>, targetList: 
     const written = await writeFleetFormats(path.resolve(out), await fleetReports(report), formats);
     const lines = [formatFleet(report), `fleet.json: ${path.resolve(out, 'fleet.json')}`, ...written.map((f) => `${path.basename(f)}: ${f}`)];
     if (values['no-html'] && !values['no-allure']) {
-      lines.push((await import('./report-command.js')).reportLaterLine(path.resolve(out)));
+      lines.push((await import('../report/summary.js')).reportLaterLine(path.resolve(out)));
     } else if (!values['no-allure']) {
       try {
         const { generateFleetAllureHtml } = await import('../report/allure-html.js');

@@ -33,11 +33,6 @@ export async function reportCommand(args: string[]): Promise<number> {
   }
 }
 
-/** The closing line of an audit or fleet run with --no-html: how to make the report later. */
-export function reportLaterLine(outDir: string): string {
-  const word = /^[A-Za-z0-9_@%+=:,./-]+$/.test(outDir) ? outDir : `'${outDir.replace(/'/g, `'\\''`)}'`;
-  return `Allure report: not generated (--no-html); "cis-bdd report ${word}" makes it`;
-}
 
 const exists = async (p: string) => (await fs.stat(p).catch(() => undefined)) !== undefined;
 

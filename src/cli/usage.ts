@@ -3,8 +3,7 @@ import { UsageError } from '../engine/usage-error.js';
 
 export function usageExit(e: unknown): number {
   if (e instanceof UsageError) {
-    const label = e.kind === 'auth' ? 'authentication failed' : e.kind === 'unreachable' ? 'target unreachable' : 'usage error';
-    process.stderr.write(`cis-bdd: ${label}: ${e.message}\n`);
+    process.stderr.write(`cis-bdd: ${e.label}: ${e.message}\n`);
     return 2;
   }
   throw e;

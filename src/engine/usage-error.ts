@@ -4,4 +4,9 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+
+  /** How the command line names this kind of problem: "usage error", "target unreachable", "authentication failed". */
+  get label(): string {
+    return this.kind === 'auth' ? 'authentication failed' : this.kind === 'unreachable' ? 'target unreachable' : 'usage error';
+  }
 }

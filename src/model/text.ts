@@ -120,3 +120,8 @@ function capLength(text: string, maxLine: number, maxLength: number): string {
   if (out.length > maxLength) out = `${out.slice(0, maxLength)}… (${out.length - maxLength} more characters)`;
   return out;
 }
+
+/** A word for a POSIX shell: as it is when it needs no quoting, else single-quoted. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}

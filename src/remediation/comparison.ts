@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ComplianceItem, ComplianceReport } from '../model/result.js';
 import type { Target } from '../targets/target.js';
 import type { Change } from '../model/remediation.js';
+import { shellWord } from '../model/text.js';
 
 /** Statuses an item may have after hardening without having been harmed by it. */
 const SOUND = new Set(['pass', 'not-applicable']);
@@ -52,10 +53,6 @@ export function cannotUndo(c: Change, runsCommands: boolean): string | null {
   }
 }
 
-/** A word for a POSIX shell: as it is when it needs no quoting, else single-quoted. */
-export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface RollbackOptions {
   /** how cis-bdd was started (the words before "harden"); default "cis-bdd" */

@@ -1,7 +1,7 @@
 /** A CIS-CAT-style summary for a terminal or a CI log: totals by status, the score, and what failed. */
 import { styleText } from 'node:util';
 import type { ComplianceReport } from '../model/result.js';
-import { safeText } from '../model/text.js';
+import { safeText, shellWord } from '../model/text.js';
 import { cisCatView, countsLine, formatScore, headlineCounts } from '../model/counts.js';
 
 /** One line of the summary from text that may come from the target (the OS name, a reason). */
@@ -121,4 +121,9 @@ export function formatSummary(report: ComplianceReport, reportPaths: string[] = 
   for (const p of reportPaths) out.push(p);
   out.push(finalLine(report, options.color).trimEnd());
   return `${out.join('\n')}\n`;
+}
+
+/** The closing line of an audit or fleet run with --no-html: how to make the report later. */
+export function reportLaterLine(outDir: string): string {
+  return `Allure report: not generated (--no-html); "cis-bdd report ${shellWord(outDir)}" makes it`;
 }

@@ -105,7 +105,7 @@ describe('the rollback command', () => {
   });
 
   it('a shell word is left as it is when it can be, else single-quoted', async () => {
-    const { shellWord } = await mod();
+    const { shellWord } = (await import(path.join(repoRoot, 'dist/src/model/text.js'))) as typeof import('../../src/model/text.js');
     expect(shellWord('rootfs:/a/b-c_d.e')).toBe('rootfs:/a/b-c_d.e');
     expect(shellWord("it's")).toBe("'it'\\''s'");
     expect(shellWord('$(rm -rf /)')).toBe("'$(rm -rf /)'");
