@@ -16,7 +16,7 @@
  * Owners and groups are resolved against the target's own /etc/passwd and /etc/group.
  */
 import { CheckError } from '../model/verdict.js';
-import type { WalkEntry } from '../targets/target.js';
+import type { WalkEntry, WalkSelection } from '../targets/target.js';
 import { groups, passwd } from './accounts.js';
 import { mountedFilesystems, type MountEntry } from './mounts.js';
 import { packageManager, type PackageManagerKind } from './packages.js';
@@ -88,6 +88,16 @@ export function classifyEntry(e: WalkEntry, knownUids: ReadonlySet<number>, know
   };
 }
 
+/**
+ * What the walk must send whole for classifyEntry to find everything it finds: regular files with the
+ * world-write, setuid or setgid bit, world-writable directories (the sticky bit is looked at here), and any
+ * entry of an unknown owner or group. The other entries, most of a system, are only counted.
+ * test/facts/filesystem-walk-selection.test.ts walks generated trees both ways and compares.
+ */
+export function walkSelection(knownUids: ReadonlySet<number>, knownGids: ReadonlySet<number>): WalkSelection {
+  return { fileModeAny: 0o6002, dirModeAny: 0o002, uidsIn: [...knownUids], gidsIn: [...knownGids] };
+}
+
 /** The entries of one kind: all of them counted, the first MAX_KEPT kept (sorted by path at the end). */
 export interface FoundEntries { total: number; entries: WalkEntry[] }
 
@@ -117,7 +127,7 @@ type FindingKind = 'worldWritableFiles' | 'unowned' | 'ungrouped' | 'setuidFiles
  * (a filesystem bind-mounted at two places, a file mount also seen from its parent) counts once.
  */
 export class ScanCollector {
-  entriesWalked = 0;
+  entriesAdded = 0;
   private readonly found: Record<FindingKind, { seen: Set<string>; total: number; entries: WalkEntry[] }> = {
     worldWritableFiles: fresh(), unowned: fresh(), ungrouped: fresh(), setuidFiles: fresh(), setgidFiles: fresh(),
     worldWritableDirsWithoutSticky: fresh(),
@@ -126,7 +136,7 @@ export class ScanCollector {
   constructor(private readonly knownUids: ReadonlySet<number>, private readonly knownGids: ReadonlySet<number>, private readonly maxKept = MAX_KEPT) {}
 
   add(e: WalkEntry): void {
-    this.entriesWalked++;
+    this.entriesAdded++;
     const c = classifyEntry(e, this.knownUids, this.knownGids);
     if (c.worldWritableFile) this.keep('worldWritableFiles', e);
     if (c.unowned) this.keep('unowned', e);
@@ -178,10 +188,12 @@ export const filesystemScan = defineFact<FilesystemScan>('filesystem-scan', asyn
     pruned = [];
     scope = 'the offline root filesystem from its "/", without crossing into filesystems mounted inside it';
   }
-  const collector = new ScanCollector(new Set(users.map((u) => u.uid)), new Set(grps.map((g) => g.gid)));
-  await target.walk({ roots, prune: pruned }, (e) => collector.add(e));
-  if (collector.entriesWalked === 0) throw new CheckError(`the walk of ${roots.join(', ')} returned no entry: the filesystems could not be read`);
-  return { roots, pruned, skippedMounts, scope, entriesWalked: collector.entriesWalked, ...collector.result() };
+  const knownUids = new Set(users.map((u) => u.uid));
+  const knownGids = new Set(grps.map((g) => g.gid));
+  const collector = new ScanCollector(knownUids, knownGids);
+  const walked = await target.walk({ roots, prune: pruned, keepOnly: walkSelection(knownUids, knownGids) }, (e) => collector.add(e));
+  if (walked === 0) throw new CheckError(`the walk of ${roots.join(', ')} returned no entry: the filesystems could not be read`);
+  return { roots, pruned, skippedMounts, scope, entriesWalked: walked, ...collector.result() };
 });
 
 /** One package-owned file whose state differs from what the package installed (dpkg --verify, rpm -V). */

@@ -172,12 +172,13 @@ export abstract class CommandTarget implements Target {
     }
   }
 
-  async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
+  async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<number> {
     const parser = new WalkStreamParser(onEntry);
     await this.exec(walkScript(options), {
       timeoutMs: DEFAULT_LIMITS.timeoutMs * WALK_TIMEOUT_FACTOR,
       onStdout: (chunk) => { this.counters.bytesRead += chunk.length; parser.push(chunk); },
     });
     parser.end();
+    return parser.walked;
   }
 }

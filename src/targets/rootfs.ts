@@ -310,8 +310,9 @@ export class RootfsTarget implements Target {
     await fs.rename(tmp, host);
   }
 
-  async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void> {
+  async walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<number> {
     this.checkInterrupted();
+    let walked = 0;
     this.counters.roundTrips++;
     const prefix = this.root === '/' ? '' : this.root;
     // Start points may pass through symlinks inside the tree (/home -> /data/home): resolve them against
@@ -326,7 +327,9 @@ export class RootfsTarget implements Target {
       }, prefix);
       await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), parser, this.counters, this.limits.timeoutMs * WALK_TIMEOUT_FACTOR, this.running);
       this.checkInterrupted();
+      walked += parser.walked;
     }
+    return walked;
   }
 }
 

@@ -3,7 +3,7 @@
  * walk trees in one round trip each, and the pure parsers of their output. Only sh, head, wc, cat, stat
  * and find are needed on the target.
  */
-import type { FileNode, FileRead, FileStat, WalkEntry, WalkOptions } from './target.js';
+import type { FileNode, FileRead, FileStat, WalkEntry, WalkOptions, WalkSelection } from './target.js';
 import { decodeTargetBytes } from '../model/text.js';
 import { DEFAULT_LIMITS, notRegularReason, shellGlobWord, shellQuote, tooLargeReason } from './target.js';
 
@@ -189,8 +189,40 @@ export function findArgs(options: WalkOptions, prefix = ''): string[] {
     prune.forEach((p, i) => { if (i) args.push('-o'); args.push('-path', prefix + p); });
     args.push(')', '-prune', '-o');
   }
-  args.push('-printf', '%y %m %U %G %s %p\\0%l\\0');
+  const selection = options.keepOnly && selectionArgs(options.keepOnly);
+  if (selection) args.push('(', ...selection, ')');
+  args.push('-printf', WALK_RECORD);
+  // an entry not selected is one empty record: counted by the parser, never sent whole
+  if (selection) args.push('-o', '-printf', '\\0\\0');
   return args;
+}
+
+/** find's record of one entry: "type mode uid gid size path" NUL "symlink target" NUL. */
+const WALK_RECORD = '%y %m %U %G %s %p\\0%l\\0';
+
+/** Ids beyond this many make the find expression too long for a command line: every entry is sent. */
+const MAX_SELECTION_IDS = 1000;
+
+/**
+ * find tests for a WalkSelection, or null when it cannot be put as one (no ids, too many, not ids): then
+ * the walk sends every entry, which gives the same answer, only slower.
+ */
+function selectionArgs(s: WalkSelection): string[] | null {
+  const ids = (xs: number[]) => [...new Set(xs)];
+  const uids = ids(s.uidsIn);
+  const gids = ids(s.gidsIn);
+  const valid = (xs: number[]) => xs.length > 0 && xs.length <= MAX_SELECTION_IDS && xs.every((x) => Number.isSafeInteger(x) && x >= 0);
+  if (!valid(uids) || !valid(gids) || !validBits(s.fileModeAny) || !validBits(s.dirModeAny)) return null;
+  const anyOf = (test: string, xs: number[]) => xs.flatMap((x, i) => (i ? ['-o', test, String(x)] : [test, String(x)]));
+  const args: string[] = [];
+  if (s.fileModeAny) args.push('(', '-type', 'f', '-perm', `/${s.fileModeAny.toString(8)}`, ')', '-o');
+  if (s.dirModeAny) args.push('(', '-type', 'd', '-perm', `/${s.dirModeAny.toString(8)}`, ')', '-o');
+  args.push('!', '(', ...anyOf('-uid', uids), ')', '-o', '!', '(', ...anyOf('-gid', gids), ')');
+  return args;
+}
+
+function validBits(bits: number): boolean {
+  return Number.isInteger(bits) && bits >= 0 && bits <= 0o7777;
 }
 
 export function walkScript(options: WalkOptions): string {
@@ -207,7 +239,10 @@ export function walkScript(options: WalkOptions): string {
  */
 export class WalkStreamParser {
   private tail: Buffer = Buffer.alloc(0);
+  /** entries sent whole to onEntry */
   count = 0;
+  /** entries walked: those sent and those a selection left out (an empty record each) */
+  walked = 0;
   constructor(private readonly onEntry: (e: WalkEntry) => void, private readonly stripPrefix = '') {}
 
   push(chunk: Buffer): void {
@@ -230,6 +265,7 @@ export class WalkStreamParser {
 
   /** The record in buf: its line from start to end, its link target from end + 1 to end2. */
   private record(buf: Buffer, start: number, end: number, end2: number): void {
+    if (start === end) { this.walked++; return; }
     const type = buf[start];
     if (type <= 0x20 || type >= 0x7f || buf[start + 1] !== 0x20) { this.general(buf, start, end, end2); return; }
     const fields = [0, 0, 0, 0];
@@ -262,6 +298,7 @@ export class WalkStreamParser {
       path = path.slice(this.stripPrefix.length) || '/';
     }
     this.count++;
+    this.walked++;
     const entry: WalkEntry = { path, type, mode, uid, gid, size };
     if (type === 'l') entry.linkTarget = decodeTargetBytes(buf.subarray(end + 1, end2));
     this.onEntry(entry);

@@ -53,6 +53,22 @@ export interface WalkOptions {
   prune?: string[];
   /** Only descend this many levels below each root (find -maxdepth). */
   maxDepth?: number;
+  /**
+   * Send only the entries this selects to onEntry; every other entry is still walked and counted (the
+   * walk's result) but not sent whole. Cuts what a walk of millions of entries has to carry and parse.
+   */
+  keepOnly?: WalkSelection;
+}
+
+/**
+ * Entries a walk sends whole: a regular file with any of `fileModeAny`'s mode bits, a directory with any
+ * of `dirModeAny`'s, or any entry whose owner is not in `uidsIn` or whose group is not in `gidsIn`.
+ */
+export interface WalkSelection {
+  fileModeAny: number;
+  dirModeAny: number;
+  uidsIn: number[];
+  gidsIn: number[];
 }
 
 /**
@@ -156,8 +172,11 @@ export interface Target {
   /** Names in a directory (not recursive), or null when the directory does not exist. */
   list(dir: string): Promise<string[] | null>;
 
-  /** Walk the trees under roots in one round trip, streaming entries to onEntry. */
-  walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<void>;
+  /**
+   * Walk the trees under roots in one round trip, streaming entries to onEntry (with keepOnly, only the
+   * entries it selects). Resolves to the number of entries walked, those not sent included.
+   */
+  walk(options: WalkOptions, onEntry: (entry: WalkEntry) => void): Promise<number>;
 
   // Changes: used only by hardening and rollback. Audits never call them.
 

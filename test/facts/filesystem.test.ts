@@ -110,7 +110,7 @@ describe('ScanCollector', () => {
     const r = c.result();
     expect(r.worldWritableFiles.total).toBe(2);
     expect(r.worldWritableFiles.entries.map((e) => e.path)).toEqual(['/srv/a', '/srv/b']);
-    expect(c.entriesWalked).toBe(3);
+    expect(c.entriesAdded).toBe(3);
   });
 
   it('keeps at most its limit of entries but counts all', () => {
@@ -132,7 +132,7 @@ describe('ScanCollector', () => {
       c.add({ path: `/data/dir${n >> 10}/file${n}`, type: 'f', mode: odd ? 0o666 : 0o644, uid: odd ? 4242 : 0, gid: 0, size: 10 });
     }
     const r = c.result();
-    expect(c.entriesWalked).toBe(1_000_000);
+    expect(c.entriesAdded).toBe(1_000_000);
     expect(r.worldWritableFiles.total).toBe(1000);
     expect(r.unowned.total).toBe(1000);
     expect(r.setuidFiles.total).toBe(0);

@@ -1,0 +1,140 @@
+/**
+ * The filesystem scan's walk sends whole only the entries a finding can come from (walkSelection); every
+ * other entry is one empty record, counted. On generated trees, walked by the real find both ways, the
+ * scan's findings and its count of entries must be the same as when every entry is sent.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ScanCollector, classifyEntry, walkSelection } from '../../src/facts/filesystem.js';
+import { RootfsTarget } from '../../src/targets/rootfs.js';
+import { findArgs, walkScript, WalkStreamParser } from '../../src/targets/shell-protocol.js';
+import type { WalkEntry, WalkOptions } from '../../src/targets/target.js';
+
+const asRoot = process.getuid?.() === 0;
+// as root the tree gets owners the scan knows and does not know; otherwise every entry is the user's own
+const KNOWN_UIDS = asRoot ? new Set([0, 1, 2]) : new Set([process.getuid!()]);
+const KNOWN_GIDS = asRoot ? new Set([0, 4, 42]) : new Set([process.getgid!()]);
+const UIDS = asRoot ? [0, 1, 2, 4242, 65534] : [process.getuid!()];
+const GIDS = asRoot ? [0, 4, 42, 4343, 65534] : [process.getgid!()];
+
+const made: string[] = [];
+afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+type Kind = 'f' | 'd' | 'l' | 'p';
+interface Node { dir: number; name: string; kind: Kind; mode: number; uid: number; gid: number }
+
+const nameArb = fc.oneof(
+  fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
+  // names a line-based reader would split: spaces, newlines, tabs, backslashes
+  fc.constantFrom('with space', 'new\nline', 'tab\there', 'back\\slash', '-dash', 'ünï'),
+).filter((n) => n !== '.' && n !== '..');
+const nodeArb: fc.Arbitrary<Node> = fc.record({
+  dir: fc.nat(3),
+  name: nameArb,
+  kind: fc.constantFrom<Kind>('f', 'f', 'f', 'd', 'l', 'p'),
+  mode: fc.nat(0o7777),
+  uid: fc.constantFrom(...UIDS),
+  gid: fc.constantFrom(...GIDS),
+});
+const treeArb = fc.record({
+  dirs: fc.array(fc.record({ mode: fc.nat(0o7777), uid: fc.constantFrom(...UIDS), gid: fc.constantFrom(...GIDS) }), { minLength: 4, maxLength: 4 }),
+  nodes: fc.uniqueArray(nodeArb, { maxLength: 30, selector: (n) => `${n.dir}/${n.name}` }),
+});
+
+/** Build the tree; directories' modes last, so a directory without write permission still gets its entries. */
+function build(tree: fc.Infer<typeof treeArb>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-walksel-'));
+  made.push(root);
+  const dirs = tree.dirs.map((_, i) => path.join(root, `d${i}`));
+  for (const d of dirs) mkdirSync(d);
+  for (const n of tree.nodes) {
+    const p = path.join(dirs[n.dir], n.name);
+    if (n.kind === 'f') writeFileSync(p, 'x');
+    else if (n.kind === 'd') mkdirSync(p);
+    else if (n.kind === 'p') { const r = spawnSync('mkfifo', [p]); if (r.status !== 0) throw new Error(`mkfifo ${p} failed`); }
+    if (n.kind === 'l') { symlinkSync('../elsewhere', p); if (asRoot) lchownSync(p, n.uid, n.gid); continue; }
+    if (asRoot) chownSync(p, n.uid, n.gid);
+    chmodSync(p, n.mode);
+  }
+  tree.dirs.forEach((d, i) => { if (asRoot) chownSync(dirs[i], d.uid, d.gid); chmodSync(dirs[i], d.mode | 0o700); });
+  return root;
+}
+
+/** Walk ROOT with the auditing machine's find through the rootfs target, with or without the selection. */
+async function scan(root: string, select: boolean) {
+  const collector = new ScanCollector(KNOWN_UIDS, KNOWN_GIDS);
+  const sent: WalkEntry[] = [];
+  const options: WalkOptions = { roots: ['/'], ...(select ? { keepOnly: walkSelection(KNOWN_UIDS, KNOWN_GIDS) } : {}) };
+  const walked = await new RootfsTarget(`rootfs:${root}`, root).walk(options, (e) => { sent.push(e); collector.add(e); });
+  return { walked, sent, found: collector.result() };
+}
+
+/** The same walk as a command target sends it: the shell script, run by sh, its output parsed. */
+function scanByScript(root: string) {
+  const collector = new ScanCollector(KNOWN_UIDS, KNOWN_GIDS);
+  const parser = new WalkStreamParser((e) => collector.add(e), root);
+  const r = spawnSync('sh', ['-c', walkScript({ roots: [root], keepOnly: walkSelection(KNOWN_UIDS, KNOWN_GIDS) })], { maxBuffer: 64 * 1024 * 1024 });
+  parser.push(r.stdout);
+  parser.end();
+  return { walked: parser.walked, found: collector.result() };
+}
+
+function hasFinding(e: WalkEntry): boolean {
+  return Object.values(classifyEntry(e, KNOWN_UIDS, KNOWN_GIDS)).some(Boolean);
+}
+
+/** What WalkSelection says it sends, read from its documentation, for walkSelection's masks. */
+function selected(e: WalkEntry): boolean {
+  return (e.type === 'f' && (e.mode & 0o6002) !== 0) || (e.type === 'd' && (e.mode & 0o002) !== 0)
+    || !KNOWN_UIDS.has(e.uid) || !KNOWN_GIDS.has(e.gid);
+}
+
+describe('the filesystem scan walk with a selection', () => {
+  it('finds exactly what the walk of every entry finds, and counts the same entries, on generated trees', async () => {
+    await fc.assert(fc.asyncProperty(treeArb, async (tree) => {
+      const root = build(tree);
+      const all = await scan(root, false);
+      const withSelection = await scan(root, true);
+      expect(withSelection.found).toEqual(all.found);
+      expect(withSelection.walked).toBe(all.walked);
+      expect(all.walked).toBe(all.sent.length);
+      // the selection sends what it says, a finding's every entry among them, and nothing else
+      expect(all.sent.filter(hasFinding).every(selected)).toBe(true);
+      expect(withSelection.sent.map((e) => e.path).sort()).toEqual(all.sent.filter(selected).map((e) => e.path).sort());
+      const byScript = scanByScript(root);
+      expect(byScript.found).toEqual(all.found);
+      expect(byScript.walked).toBe(all.walked);
+      rmSync(root, { recursive: true, force: true });
+    }), { numRuns: 40 });
+  });
+
+  it('a tree of ordinary files sends none of them whole', async () => {
+    const root = build({ dirs: [0o755, 0o755, 0o755, 0o755].map((mode) => ({ mode, uid: UIDS[0], gid: GIDS[0] })), nodes: [] });
+    for (let i = 0; i < 500; i++) writeFileSync(path.join(root, 'd1', `f${i}`), '');
+    const r = await scan(root, true);
+    expect(r.walked).toBe(1 + 4 + 500);
+    expect(r.sent).toEqual([]);
+  });
+});
+
+describe('findArgs with a selection', () => {
+  it('puts the selection before the full record and an empty record for every other entry', () => {
+    const args = findArgs({ roots: ['/'], prune: ['/proc'], keepOnly: { fileModeAny: 0o6002, dirModeAny: 0o002, uidsIn: [0, 1], gidsIn: [0] } });
+    expect(args).toEqual(['/', '-xdev', '(', '-path', '/proc', ')', '-prune', '-o',
+      '(', '(', '-type', 'f', '-perm', '/6002', ')', '-o', '(', '-type', 'd', '-perm', '/2', ')', '-o',
+      '!', '(', '-uid', '0', '-o', '-uid', '1', ')', '-o', '!', '(', '-gid', '0', ')', ')',
+      '-printf', '%y %m %U %G %s %p\\0%l\\0', '-o', '-printf', '\\0\\0']);
+  });
+
+  it('sends every entry when the ids cannot be put on a command line', () => {
+    const plain = findArgs({ roots: ['/'] });
+    const many = Array.from({ length: 1001 }, (_, i) => i);
+    expect(findArgs({ roots: ['/'], keepOnly: { fileModeAny: 0o6002, dirModeAny: 2, uidsIn: many, gidsIn: [0] } })).toEqual(plain);
+    expect(findArgs({ roots: ['/'], keepOnly: { fileModeAny: 0o6002, dirModeAny: 2, uidsIn: [], gidsIn: [0] } })).toEqual(plain);
+    expect(findArgs({ roots: ['/'], keepOnly: { fileModeAny: 0o6002, dirModeAny: 2, uidsIn: [-1], gidsIn: [0] } })).toEqual(plain);
+  });
+});
