@@ -191,7 +191,7 @@ export const filesystemScan = defineFact<FilesystemScan>('filesystem-scan', asyn
   const knownUids = new Set(users.map((u) => u.uid));
   const knownGids = new Set(grps.map((g) => g.gid));
   const collector = new ScanCollector(knownUids, knownGids);
-  const walked = await target.walk({ roots, prune: pruned, keepOnly: walkSelection(knownUids, knownGids) }, (e) => collector.add(e));
+  const walked = await target.walk({ roots, prune: pruned, keepOnly: walkSelection(knownUids, knownGids), parallel: true }, (e) => collector.add(e));
   if (walked === 0) throw new CheckError(`the walk of ${roots.join(', ')} returned no entry: the filesystems could not be read`);
   return { roots, pruned, skippedMounts, scope, entriesWalked: walked, ...collector.result() };
 });

@@ -4,6 +4,7 @@
  * an interrupt. Nothing runs on the target.
  */
 import { spawn } from 'node:child_process';
+import { lstatSync, readdirSync } from 'node:fs';
 import type { TargetCounters } from './target.js';
 import { TargetError, timedOutMessage } from './target.js';
 import type { WalkStreamParser } from './shell-protocol.js';
@@ -35,4 +36,82 @@ export function runFind(args: string[], parser: WalkStreamParser, counters: Targ
       try { parser.end(); resolve(); } catch (e) { reject(e); }
     });
   });
+}
+
+/**
+ * One walk of a host directory as several finds at once, for a walk of a whole tree (no depth limit): one
+ * find lists the directory and its own entries (-maxdepth 1), and each subdirectory on the same filesystem
+ * is walked by a find of its own (-mindepth 1), at most `parallel` at a time, the ones with the most
+ * subdirectories first. The entries are those of one `find DIR -xdev`: -xdev keeps each find on the
+ * directory's filesystem, a subdirectory on another one (a mount point) is listed but not walked, and the
+ * pruned paths are passed to every find. Falls back to the one find when the split could change what is
+ * walked: a name that is not UTF-8 (it could not be passed on exactly), prune paths with wildcards, a
+ * directory that cannot be listed.
+ *
+ * `argsFor(start, depth)` gives the find arguments for one start point: depth 'top' for the directory
+ * itself (-maxdepth 1), 'below' for a subdirectory (-mindepth 1), 'all' for the one find.
+ * Resolves to the number of entries walked.
+ */
+export async function runSplitFind(hostDir: string, prune: string[], parallel: number,
+  argsFor: (start: string, depth: 'top' | 'below' | 'all') => string[],
+  parserFor: () => WalkStreamParser, counters: TargetCounters, timeoutMs: number, running?: Set<() => void>): Promise<number> {
+  // one deadline for the whole walk, as for the one find; the first find to fail stops the others
+  const deadline = Date.now() + timeoutMs;
+  const mine = new Set<() => void>();
+  const killAll = () => { for (const kill of mine) kill(); };
+  running?.add(killAll);
+  let failed = false;
+  const one = async (start: string, depth: 'top' | 'below' | 'all') => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new TargetError(timedOutMessage(timeoutMs, 'walking the filesystem'), 'timeout');
+    const parser = parserFor();
+    await runFind(argsFor(start, depth), parser, counters, left, mine);
+    return parser.walked;
+  };
+  try {
+    const subdirs = parallel > 1 && !prune.some((p) => /[*?[\\]/.test(p)) ? sameFilesystemSubdirs(hostDir, prune) : null;
+    if (!subdirs || subdirs.length < 2) return await one(hostDir, 'all');
+    const queue = [...subdirs];
+    let walked = 0;
+    const worker = async (first?: () => Promise<number>) => {
+      try {
+        // (walked += await ... would add to the value read before the wait, losing the other workers' counts)
+        if (first) { const n = await first(); walked += n; }
+        for (let next = queue.shift(); next && !failed; next = queue.shift()) { const n = await one(next, 'below'); walked += n; }
+      } catch (e) {
+        failed = true;
+        killAll();
+        throw e;
+      }
+    };
+    await Promise.all([worker(() => one(hostDir, 'top')), ...Array.from({ length: parallel - 1 }, () => worker())]);
+    return walked;
+  } finally {
+    running?.delete(killAll);
+  }
+}
+
+/**
+ * The subdirectories of dir on dir's own filesystem, not pruned, most subdirectories (st_nlink) first;
+ * null when the split cannot be exact.
+ */
+function sameFilesystemSubdirs(dir: string, prune: string[]): string[] | null {
+  let names: Buffer[];
+  let dev: number;
+  const found: Array<{ path: string; links: number }> = [];
+  try {
+    dev = lstatSync(dir).dev;
+    names = readdirSync(dir, { encoding: 'buffer' });
+    for (const raw of names) {
+      const name = raw.toString('utf8');
+      if (!Buffer.from(name, 'utf8').equals(raw)) return null;
+      const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
+      const st = lstatSync(p, { throwIfNoEntry: false });
+      if (!st?.isDirectory() || st.dev !== dev || prune.includes(p)) continue;
+      found.push({ path: p, links: st.nlink });
+    }
+  } catch {
+    return null;
+  }
+  return found.sort((a, b) => b.links - a.links).map((f) => f.path);
 }

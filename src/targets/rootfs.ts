@@ -15,14 +15,18 @@
  * cost more than the call itself. Within one batch, the path components already resolved are reused.
  */
 import { promises as fs, constants as fsc, closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ExecResult, FileNode, FileRead, FileStat, Target, TargetCounters, TargetKind, TargetLimits, WalkEntry, WalkOptions } from './target.js';
 import { capFor, DEFAULT_LIMITS, notRegularReason, TargetError, tooLargeReason, WALK_TIMEOUT_FACTOR } from './target.js';
 import { findArgs, typeFromModeBits, WalkStreamParser } from './shell-protocol.js';
-import { runFind } from './host-find.js';
+import { runFind, runSplitFind } from './host-find.js';
 import { globToRegExp, hasWildcard } from '../model/glob.js';
 
 const MAX_SYMLINK_HOPS = 40;
+
+/** How many finds a parallel walk runs at once: the auditing machine's processors, two to four. */
+const WALK_PARALLEL = Math.min(4, Math.max(2, os.availableParallelism()));
 
 /** More symbolic links than the kernel follows (40) on the way to a path: a loop, or as good as one. */
 export class SymlinkLoopError extends Error {
@@ -321,13 +325,23 @@ export class RootfsTarget implements Target {
       const host = await this.resolve(root);
       if (!host) continue;
       const resolvedInTree = host.slice(prefix.length) || '/';
-      const parser = new WalkStreamParser((e) => {
+      const parser = () => new WalkStreamParser((e) => {
         if (resolvedInTree !== root) e.path = root + e.path.slice(resolvedInTree.length);
         onEntry(e);
       }, prefix);
-      await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), parser, this.counters, this.limits.timeoutMs * WALK_TIMEOUT_FACTOR, this.running);
+      const timeoutMs = this.limits.timeoutMs * WALK_TIMEOUT_FACTOR;
+      if (options.parallel && options.maxDepth === undefined && options.minDepth === undefined) {
+        // several finds at once, over the subdirectories of the start point (host-find.ts)
+        const argsFor = (start: string, depth: 'top' | 'below' | 'all') => findArgs({
+          ...options, roots: [start.slice(prefix.length) || '/'], ...(depth === 'top' ? { maxDepth: 1 } : depth === 'below' ? { minDepth: 1 } : {}),
+        }, prefix);
+        walked += await runSplitFind(host, (options.prune ?? []).map((p) => prefix + p), WALK_PARALLEL, argsFor, parser, this.counters, timeoutMs, this.running);
+      } else {
+        const one = parser();
+        await runFind(findArgs({ ...options, roots: [resolvedInTree] }, prefix), one, this.counters, timeoutMs, this.running);
+        walked += one.walked;
+      }
       this.checkInterrupted();
-      walked += parser.walked;
     }
     return walked;
   }

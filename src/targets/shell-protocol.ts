@@ -182,6 +182,7 @@ export function parseStat(out: string): Map<string, FileStat> {
 export function findArgs(options: WalkOptions, prefix = ''): string[] {
   const args = [...options.roots.map((r) => prefix + r)];
   if (options.maxDepth !== undefined) args.push('-maxdepth', String(options.maxDepth));
+  if (options.minDepth !== undefined) args.push('-mindepth', String(options.minDepth));
   args.push('-xdev');
   const prune = options.prune ?? [];
   if (prune.length) {

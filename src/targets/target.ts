@@ -53,6 +53,13 @@ export interface WalkOptions {
   prune?: string[];
   /** Only descend this many levels below each root (find -maxdepth). */
   maxDepth?: number;
+  /** Leave out the entries fewer than this many levels below each root (find -mindepth). */
+  minDepth?: number;
+  /**
+   * The walk may run as several finds at once over the roots' subdirectories (a walk of a whole system:
+   * only where the finds run on the auditing machine, rootfs and local). The same entries, in another order.
+   */
+  parallel?: boolean;
   /**
    * Send only the entries this selects to onEntry; every other entry is still walked and counted (the
    * walk's result) but not sent whole. Cuts what a walk of millions of entries has to carry and parse.

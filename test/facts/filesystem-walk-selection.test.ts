@@ -26,6 +26,8 @@ afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true 
 
 type Kind = 'f' | 'd' | 'l' | 'p';
 interface Node { dir: number; name: string; kind: Kind; mode: number; uid: number; gid: number }
+interface Owned { mode: number; uid: number; gid: number }
+interface Tree { dirs: Owned[]; nodes: Node[] }
 
 const nameArb = fc.oneof(
   fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
@@ -40,13 +42,13 @@ const nodeArb: fc.Arbitrary<Node> = fc.record({
   uid: fc.constantFrom(...UIDS),
   gid: fc.constantFrom(...GIDS),
 });
-const treeArb = fc.record({
+const treeArb: fc.Arbitrary<Tree> = fc.record({
   dirs: fc.array(fc.record({ mode: fc.nat(0o7777), uid: fc.constantFrom(...UIDS), gid: fc.constantFrom(...GIDS) }), { minLength: 4, maxLength: 4 }),
   nodes: fc.uniqueArray(nodeArb, { maxLength: 30, selector: (n) => `${n.dir}/${n.name}` }),
 });
 
 /** Build the tree; directories' modes last, so a directory without write permission still gets its entries. */
-function build(tree: fc.Infer<typeof treeArb>): string {
+function build(tree: Tree): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-walksel-'));
   made.push(root);
   const dirs = tree.dirs.map((_, i) => path.join(root, `d${i}`));
@@ -64,11 +66,14 @@ function build(tree: fc.Infer<typeof treeArb>): string {
   return root;
 }
 
-/** Walk ROOT with the auditing machine's find through the rootfs target, with or without the selection. */
-async function scan(root: string, select: boolean) {
+/**
+ * Walk ROOT with the auditing machine's find through the rootfs target: with or without the selection, as
+ * one find or as several at once (parallel), with prune paths.
+ */
+async function scan(root: string, select: boolean, parallel = false, prune: string[] = []) {
   const collector = new ScanCollector(KNOWN_UIDS, KNOWN_GIDS);
   const sent: WalkEntry[] = [];
-  const options: WalkOptions = { roots: ['/'], ...(select ? { keepOnly: walkSelection(KNOWN_UIDS, KNOWN_GIDS) } : {}) };
+  const options: WalkOptions = { roots: ['/'], parallel, prune, ...(select ? { keepOnly: walkSelection(KNOWN_UIDS, KNOWN_GIDS) } : {}) };
   const walked = await new RootfsTarget(`rootfs:${root}`, root).walk(options, (e) => { sent.push(e); collector.add(e); });
   return { walked, sent, found: collector.result() };
 }
@@ -81,6 +86,11 @@ function scanByScript(root: string) {
   parser.push(r.stdout);
   parser.end();
   return { walked: parser.walked, found: collector.result() };
+}
+
+/** Every entry as a line (path, type, mode, owner, group, link), sorted: walks in any order compare equal. */
+function sortedPaths(entries: WalkEntry[]): string[] {
+  return entries.map((e) => JSON.stringify([e.path, e.type, e.mode, e.uid, e.gid, e.linkTarget])).sort();
 }
 
 function hasFinding(e: WalkEntry): boolean {
@@ -105,6 +115,15 @@ describe('the filesystem scan walk with a selection', () => {
       // the selection sends what it says, a finding's every entry among them, and nothing else
       expect(all.sent.filter(hasFinding).every(selected)).toBe(true);
       expect(withSelection.sent.map((e) => e.path).sort()).toEqual(all.sent.filter(selected).map((e) => e.path).sort());
+      // several finds at once over the subdirectories: the same entries, the same count
+      const parallel = await scan(root, true, true);
+      expect(parallel.found).toEqual(all.found);
+      expect(parallel.walked).toBe(all.walked);
+      expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(withSelection.sent));
+      const allParallel = await scan(root, false, true, ['/d2']);
+      const allPruned = await scan(root, false, false, ['/d2']);
+      expect(sortedPaths(allParallel.sent)).toEqual(sortedPaths(allPruned.sent));
+      expect(allParallel.walked).toBe(allPruned.walked);
       const byScript = scanByScript(root);
       expect(byScript.found).toEqual(all.found);
       expect(byScript.walked).toBe(all.walked);
@@ -118,6 +137,46 @@ describe('the filesystem scan walk with a selection', () => {
     const r = await scan(root, true);
     expect(r.walked).toBe(1 + 4 + 500);
     expect(r.sent).toEqual([]);
+  });
+});
+
+describe('the parallel walk', () => {
+  it.runIf(asRoot)('lists a mount point inside the tree but does not walk into it, like one find -xdev', async () => {
+    const root = build({ dirs: [0o755, 0o755, 0o755, 0o755].map((mode) => ({ mode, uid: 0, gid: 0 })), nodes: [] });
+    const mounts = [path.join(root, 'd1', 'mnt'), path.join(root, 'm')];
+    try {
+      for (const m of mounts) {
+        mkdirSync(m);
+        const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0777', 'cis-bdd-walk-test', m]);
+        expect(r.status, r.stderr?.toString()).toBe(0);
+        writeFileSync(path.join(m, 'inside'), 'x');
+        chmodSync(path.join(m, 'inside'), 0o666);
+      }
+      for (let i = 0; i < 20; i++) writeFileSync(path.join(root, 'd1', `f${i}`), '');
+      const single = await scan(root, false);
+      const parallel = await scan(root, false, true);
+      expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
+      expect(parallel.sent.map((e) => e.path)).toEqual(expect.arrayContaining(['/m', '/d1/mnt']));
+      expect(parallel.sent.some((e) => e.path.endsWith('/inside'))).toBe(false);
+      // with the selection: the world-writable mount point directories are found, what is inside them is not
+      const selected = await scan(root, true, true);
+      expect(selected.found.worldWritableDirsWithoutSticky.entries.map((e) => e.path)).toEqual(['/d1/mnt', '/m']);
+      expect(selected.walked).toBe(single.walked);
+    } finally {
+      for (const m of mounts) spawnSync('umount', [m]);
+    }
+  });
+
+  it('falls back to one find when a name is not UTF-8, and walks the same entries', async () => {
+    const root = build({ dirs: [0o755, 0o755, 0o755, 0o755].map((mode) => ({ mode, uid: UIDS[0], gid: GIDS[0] })), nodes: [] });
+    const odd = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x6e, 0xff, 0x6d])]);
+    mkdirSync(odd);
+    writeFileSync(Buffer.concat([odd, Buffer.from('/f')]), '');
+    const single = await scan(root, false);
+    const parallel = await scan(root, false, true);
+    expect(parallel.walked).toBe(single.walked);
+    expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
+    expect(single.walked).toBe(1 + 4 + 2);
   });
 });
 
