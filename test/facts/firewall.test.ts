@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
 import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
-import { chooseFirewall, parseLiveFirewall, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { chooseFirewall, parseLiveFirewall, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
 import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
@@ -33,6 +33,11 @@ describe('KEY=value files', () => {
     expect(() => parseShellAssignments('A=1\n not an assignment\n', '/etc/default/ufw')).toThrow(/\/etc\/default\/ufw:2 runs a command/);
     expect(() => parseShellAssignments('ENABLED=yes no\n', '/etc/default/ufw')).toThrow(/followed by a command/);
     expect(() => parseShellAssignments('IPT_SYSCTL=$DIR/sysctl.conf\n', '/etc/default/ufw')).toThrow(/expands a \$ expression/);
+  });
+  it('counts ufw enabled at boot only for ENABLED=yes or YES, as ufw-init compares it', () => {
+    const enabled = (t: string) => ufwEnabledAtBoot(parseShellAssignments(t, '/etc/ufw/ufw.conf').get('ENABLED')?.value);
+    expect(['ENABLED=yes\n', 'ENABLED="YES"\n', 'ENABLED=Yes\n', "ENABLED='yes '\n", 'ENABLED=no\n', 'ENABLED=yes\r\n', '# ENABLED=yes\n'].map(enabled))
+      .toEqual([true, true, false, false, false, false, false]);
   });
   it('refuses a value whose quoting it cannot read, rather than guess', () => {
     expect(() => parseShellAssignments('DEFAULT_INPUT_POLICY="DROP\n', '/etc/default/ufw')).toThrow(/\/etc\/default\/ufw:1 has an assignment whose quoting cannot be read/);
