@@ -21,7 +21,7 @@ Given('the firewall in use is {string}, or the item does not apply', async funct
   const choice = await this.fact(firewallInUse);
   const s = choice.signals;
   this.record('firewall in use', `${choice.name}: ${choice.reason} (nftables installed: ${s.nftablesInstalled}, nftables.service enabled: ${s.nftablesServiceEnabled}; `
-    + `ufw installed: ${s.ufwInstalled}, ENABLED=yes: ${s.ufwEnabled}; iptables-persistent installed: ${s.iptablesPersistentInstalled}, rules saved in /etc/iptables: ${s.iptablesRulesSaved})`);
+    + `ufw installed: ${s.ufwInstalled}, ENABLED=yes or YES: ${s.ufwEnabled}; iptables-persistent installed: ${s.iptablesPersistentInstalled}, rules saved in /etc/iptables: ${s.iptablesRulesSaved})`);
   if (choice.name !== name) return this.notApplicable(`firewall in use is ${choice.name}: ${choice.reason}`);
   return undefined;
 });

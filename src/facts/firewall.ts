@@ -39,7 +39,7 @@ export interface UfwConfig {
   defaults: Map<string, ShellAssignment> | null;
   /** /etc/ufw/ufw.conf, or null when it does not exist */
   conf: Map<string, ShellAssignment> | null;
-  /** ENABLED=yes in /etc/ufw/ufw.conf: ufw-init loads the rules at boot */
+  /** ENABLED=yes or ENABLED=YES in /etc/ufw/ufw.conf: ufw-init loads the rules at boot (ufwEnabledAtBoot) */
   enabled: boolean;
   /** the rule files ufw restores, per family; files that do not exist are left out */
   rules: Record<Family, IptRuleset>;
@@ -49,6 +49,15 @@ export interface UfwConfig {
 /** ufw's chains: ufw-before-input, ufw-user-input, ufw6-after-output and so on. */
 export const ufwInputChain = (c: string) => /^ufw6?-(before|user|after)-input$/.test(c) || c === 'INPUT';
 export const ufwOutputChain = (c: string) => /^ufw6?-(before|user|after)-output$/.test(c) || c === 'OUTPUT';
+
+/**
+ * Whether ufw's boot script loads the firewall for this ENABLED value: ufw_start in
+ * /lib/ufw/ufw-init-functions (which /lib/ufw/ufw-init runs at boot) compares the sourced ENABLED with the
+ * exact strings "yes" and "YES" only, so "Yes", "yes " or an unset ENABLED leave the firewall unloaded.
+ */
+export function ufwEnabledAtBoot(value: string | undefined): boolean {
+  return value === 'yes' || value === 'YES';
+}
 
 export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
   const d = await facts.text(UFW_DEFAULTS);
@@ -67,7 +76,7 @@ export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) =
     }
     rules[fam] = mergeIptables(sets);
   }
-  return { defaults: d === null ? null : parseShellAssignments(d, UFW_DEFAULTS), conf, enabled: conf?.get('ENABLED')?.value.toLowerCase() === 'yes', rules, ruleFiles };
+  return { defaults: d === null ? null : parseShellAssignments(d, UFW_DEFAULTS), conf, enabled: ufwEnabledAtBoot(conf?.get('ENABLED')?.value), rules, ruleFiles };
 }, [UFW_DEFAULTS, UFW_CONF, ...UFW_RULE_FILES[4], ...UFW_RULE_FILES[6]]);
 
 export interface UfwSysctl {
@@ -308,7 +317,7 @@ export interface FirewallSignals {
   nftablesInstalled: boolean;
   nftablesServiceEnabled: boolean;
   ufwInstalled: boolean;
-  /** ENABLED=yes in /etc/ufw/ufw.conf */
+  /** ENABLED=yes or YES in /etc/ufw/ufw.conf (ufwEnabledAtBoot) */
   ufwEnabled: boolean;
   iptablesPersistentInstalled: boolean;
   /** /etc/iptables/rules.v4 or rules.v6 exists */
@@ -321,7 +330,7 @@ export interface FirewallChoice { name: FirewallName; reason: string; signals: F
  * The benchmark asks for one firewall and gives a section to each. The one in use is the one the system
  * is set up to load at boot, looked at in this order:
  * 1. nftables, when nftables.service is enabled;
- * 2. ufw, when ENABLED=yes in /etc/ufw/ufw.conf;
+ * 2. ufw, when ENABLED=yes or YES in /etc/ufw/ufw.conf;
  * 3. iptables, when iptables-persistent is installed or rules are saved in /etc/iptables;
  * 4. nftables, when only its package is installed;
  * 5. otherwise no firewall is set up, and the ufw section, Ubuntu's own firewall, says what is missing.
@@ -333,7 +342,7 @@ export interface FirewallChoice { name: FirewallName; reason: string; signals: F
 export function chooseFirewall(s: FirewallSignals): FirewallChoice {
   const choose = (name: FirewallName, reason: string): FirewallChoice => ({ name, reason, signals: s });
   if (s.nftablesServiceEnabled) return choose('nftables', 'nftables.service is enabled');
-  if (s.ufwEnabled) return choose('ufw', 'ufw is enabled (ENABLED=yes in /etc/ufw/ufw.conf) and nftables.service is not');
+  if (s.ufwEnabled) return choose('ufw', 'ufw is enabled (ENABLED=yes or YES in /etc/ufw/ufw.conf) and nftables.service is not');
   if (s.iptablesPersistentInstalled || s.iptablesRulesSaved) {
     return choose('iptables', `${s.iptablesPersistentInstalled ? 'iptables-persistent is installed' : 'rules are saved in /etc/iptables'}, and neither nftables.service nor ufw is enabled`);
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
 import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
 import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
-import { chooseFirewall, parseLiveFirewall, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { chooseFirewall, parseLiveFirewall, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
 import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
@@ -20,9 +20,24 @@ describe('KEY=value files', () => {
     expect(parseShellAssignments(fixture('etc/ufw/ufw.conf'), '/etc/ufw/ufw.conf').get('ENABLED')?.value).toBe('no');
   });
   it('lets the last assignment win and drops trailing comments', () => {
-    const d = parseShellAssignments('A=1\n# A=2\nA=3 # three\nB="x y"\n not an assignment\n', '/etc/default/ufw');
+    const d = parseShellAssignments('A=1\n# A=2\nA=3 # three\nB="x y"\n', '/etc/default/ufw');
     expect(d.get('A')).toEqual({ name: 'A', value: '3', file: '/etc/default/ufw', line: 3 });
     expect(d.get('B')?.value).toBe('x y');
+  });
+  it('reads a word as dash does: quotes joined, backslashes, ";" between assignments, a CR kept', () => {
+    const d = parseShellAssignments('A="a\\"b"\nB=a\\ b\nC=x; D="p"\'q\'r\nE=yes\r\n', '/etc/default/ufw');
+    expect(['A', 'B', 'C', 'D', 'E'].map((n) => d.get(n)?.value)).toEqual(['a"b', 'a b', 'x', 'pqr', 'yes\r']);
+    expect(d.get('D')?.line).toBe(3);
+  });
+  it('refuses a line that runs a command or expands, which sh would do', () => {
+    expect(() => parseShellAssignments('A=1\n not an assignment\n', '/etc/default/ufw')).toThrow(/\/etc\/default\/ufw:2 runs a command/);
+    expect(() => parseShellAssignments('ENABLED=yes no\n', '/etc/default/ufw')).toThrow(/followed by a command/);
+    expect(() => parseShellAssignments('IPT_SYSCTL=$DIR/sysctl.conf\n', '/etc/default/ufw')).toThrow(/expands a \$ expression/);
+  });
+  it('counts ufw enabled at boot only for ENABLED=yes or YES, as ufw-init compares it', () => {
+    const enabled = (t: string) => ufwEnabledAtBoot(parseShellAssignments(t, '/etc/ufw/ufw.conf').get('ENABLED')?.value);
+    expect(['ENABLED=yes\n', 'ENABLED="YES"\n', 'ENABLED=Yes\n', "ENABLED='yes '\n", 'ENABLED=no\n', 'ENABLED=yes\r\n', '# ENABLED=yes\n'].map(enabled))
+      .toEqual([true, true, false, false, false, false, false]);
   });
   it('refuses a value whose quoting it cannot read, rather than guess', () => {
     expect(() => parseShellAssignments('DEFAULT_INPUT_POLICY="DROP\n', '/etc/default/ufw')).toThrow(/\/etc\/default\/ufw:1 has an assignment whose quoting cannot be read/);
