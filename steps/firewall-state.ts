@@ -7,7 +7,7 @@ import type { CisWorld } from './support/world.js';
 import { type NftSet, fw, conclude, ufwRunningStatus, famTool } from './support/firewall.js';
 import { baseChains } from '../src/facts/nftables.js';
 import { parseIptables, type Family } from '../src/facts/iptables.js';
-import { runningFirewall, toolOutput, ufwConfig, UFW_CONF } from '../src/facts/firewall.js';
+import { runningFirewall, toolOutput, ufwConfig, UFW_CONF, UFW_DEFAULTS } from '../src/facts/firewall.js';
 import { installedPackages } from '../src/facts/packages.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import { ipv6 } from './support/ipv6.js';
@@ -15,11 +15,12 @@ import { ipv6 } from './support/ipv6.js';
 // ---------------------------------------------------------------------------------------------------
 // ufw enabled, or out of the way
 
-Then('ufw is enabled in \\/etc\\/ufw\\/ufw.conf and active in the running system', async function (this: CisWorld) {
+const UFW_BOOT_FILES = `${UFW_DEFAULTS}, ${UFW_CONF}`;
+
+Then('ufw is enabled at boot and active in the running system', async function (this: CisWorld) {
   const config = await this.fact(ufwConfig);
-  const e = config.conf?.get('ENABLED');
-  this.record(UFW_CONF, config.conf ? (e ? `line ${e.line}: ENABLED=${e.value}` : 'ENABLED is not set') : 'does not exist');
-  if (!config.enabled) this.fail(`ufw is not enabled at boot: ${config.conf ? (e ? `${UFW_CONF}:${e.line} ENABLED=${e.value}` : `ENABLED is not set in ${UFW_CONF}`) : `${UFW_CONF} does not exist`}`);
+  this.record(UFW_BOOT_FILES, config.enabledEvidence);
+  if (!config.enabled) this.fail(`ufw is not enabled at boot: ${config.enabledEvidence}`);
   const live = await this.liveFact(runningFirewall);
   if (!live) return;
   const status = ufwRunningStatus(this, live);
@@ -36,9 +37,8 @@ Then('ufw is not installed, or it is disabled', async function (this: CisWorld) 
   this.record('systemd unit files', describeUnit(unit));
   if (unit.masked) return;
   const config = await this.fact(ufwConfig);
-  const e = config.conf?.get('ENABLED');
-  this.record(UFW_CONF, config.conf ? (e ? `line ${e.line}: ENABLED=${e.value}` : 'ENABLED is not set') : 'does not exist');
-  if (config.enabled) this.fail(`ufw is installed and enabled: ${UFW_CONF}:${e!.line} ENABLED=${e!.value}`);
+  this.record(UFW_BOOT_FILES, config.enabledEvidence);
+  if (config.enabled) this.fail(`ufw is installed and enabled: ${config.enabledEvidence}`);
   const live = await this.liveFact(runningFirewall);
   if (!live) return;
   const status = ufwRunningStatus(this, live);

@@ -5,7 +5,8 @@ Feature: 3.5 Firewall Configuration
   items of the other two do not apply. The firewall in use is the one the administrator set up to load
   at boot, taken in this order:
     1. nftables, when nftables.service is enabled;
-    2. ufw, when ufw is enabled (ENABLED=yes or YES in /etc/ufw/ufw.conf: ufw-init takes no other spelling);
+    2. ufw, when ufw is enabled (ENABLED=yes or YES in /etc/ufw/ufw.conf, or in /etc/default/ufw when
+       ufw.conf sets none, both files present and not empty: ufw-init takes no other spelling);
     3. iptables, when iptables-persistent is installed or rules are saved in /etc/iptables;
     4. nftables, when only the nftables package is installed;
     5. otherwise no firewall is set up, and the ufw section, Ubuntu's own firewall, says what is missing.
@@ -41,11 +42,13 @@ Feature: 3.5 Firewall Configuration
     @id:3.5.1.3 @level:1 @scored
     Scenario: 3.5.1.3 Ensure ufw service is enabled
       ufw filters nothing until it is enabled: its service must start at boot, its configuration must say
-      ENABLED=yes or ENABLED=YES (ufw-init loads nothing for any other value, Yes included), and on a
+      ENABLED=yes or ENABLED=YES (ufw-init loads nothing for any other value, Yes included; ufw.conf's
+      value wins, /etc/default/ufw's counts when ufw.conf sets none, and ufw-init gives up when either
+      file is missing or empty), and on a
       running system ufw must report itself active
       (where the ufw command is absent, ufw is not active: a failure, not an error).
       Then the service "ufw" is enabled
-      And ufw is enabled in /etc/ufw/ufw.conf and active in the running system
+      And ufw is enabled at boot and active in the running system
 
     @id:3.5.1.4 @level:1 @scored
     Scenario: 3.5.1.4 Ensure ufw loopback traffic is configured

@@ -39,8 +39,13 @@ export interface UfwConfig {
   defaults: Map<string, ShellAssignment> | null;
   /** /etc/ufw/ufw.conf, or null when it does not exist */
   conf: Map<string, ShellAssignment> | null;
-  /** ENABLED=yes or ENABLED=YES in /etc/ufw/ufw.conf: ufw-init loads the rules at boot (ufwEnabledAtBoot) */
+  /**
+   * ENABLED=yes or ENABLED=YES in /etc/ufw/ufw.conf (or, when it sets none, in /etc/default/ufw), both files
+   * there and not empty: ufw-init loads the rules at boot (ufwEnabledAtBoot)
+   */
   enabled: boolean;
+  /** where the ENABLED that decided came from (file:line ENABLED=value), or why there is none */
+  enabledEvidence: string;
   /** the rule files ufw restores, per family; files that do not exist are left out */
   rules: Record<Family, IptRuleset>;
   ruleFiles: Record<Family, string[]>;
@@ -57,6 +62,24 @@ export const ufwOutputChain = (c: string) => /^ufw6?-(before|user|after)-output$
  */
 export function ufwEnabledAtBoot(value: string | undefined): boolean {
   return value === 'yes' || value === 'YES';
+}
+
+/**
+ * ENABLED as ufw_start sees it: ufw-init-functions sources /etc/default/ufw and then /etc/ufw/ufw.conf in
+ * one shell, and gives up when either is missing or empty (`[ -s FILE ]`); so ufw.conf's value wins, and
+ * /etc/default/ufw's counts when ufw.conf sets none. Returns the deciding assignment and, for evidence,
+ * where ENABLED came from.
+ */
+function bootEnabled(defaultsText: string | null, confText: string | null,
+  defaults: Map<string, ShellAssignment> | null, conf: Map<string, ShellAssignment> | null): { by?: ShellAssignment; evidence: string } {
+  for (const [file, text] of [[UFW_DEFAULTS, defaultsText], [UFW_CONF, confText]] as const) {
+    if (text === null) return { evidence: `${file} does not exist: ufw-init-functions gives up without loading the firewall` };
+    if (text === '') return { evidence: `${file} is empty: ufw-init-functions gives up without loading the firewall` };
+  }
+  const by = conf?.get('ENABLED') ?? defaults?.get('ENABLED');
+  return by
+    ? { by, evidence: `${by.file}:${by.line} ENABLED=${by.value}${by.file === UFW_DEFAULTS ? ` (${UFW_CONF} sets none)` : ''}` }
+    : { evidence: `ENABLED is set in neither ${UFW_DEFAULTS} nor ${UFW_CONF}` };
 }
 
 export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
@@ -76,7 +99,9 @@ export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) =
     }
     rules[fam] = mergeIptables(sets);
   }
-  return { defaults: d === null ? null : parseShellAssignments(d, UFW_DEFAULTS), conf, enabled: ufwEnabledAtBoot(conf?.get('ENABLED')?.value), rules, ruleFiles };
+  const defaults = d === null ? null : parseShellAssignments(d, UFW_DEFAULTS);
+  const boot = bootEnabled(d, c, defaults, conf);
+  return { defaults, conf, enabled: ufwEnabledAtBoot(boot.by?.value), enabledEvidence: boot.evidence, rules, ruleFiles };
 }, [UFW_DEFAULTS, UFW_CONF, ...UFW_RULE_FILES[4], ...UFW_RULE_FILES[6]]);
 
 export interface UfwSysctl {

@@ -1,11 +1,14 @@
 /** Parsers of the firewall facts, on files of the Ubuntu 18.04 fixture, on real tool output and on malformed input. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureUbuntuBase } from '../support/fixtures.js';
+import { FactStore } from '../../src/facts/store.js';
+import { RootfsTarget } from '../../src/targets/rootfs.js';
 import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
 import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
-import { chooseFirewall, parseLiveFirewall, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { chooseFirewall, parseLiveFirewall, ufwConfig, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
 import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
@@ -34,6 +37,27 @@ describe('KEY=value files', () => {
     expect(() => parseShellAssignments('ENABLED=yes no\n', '/etc/default/ufw')).toThrow(/followed by a command/);
     expect(() => parseShellAssignments('IPT_SYSCTL=$DIR/sysctl.conf\n', '/etc/default/ufw')).toThrow(/expands a \$ expression/);
   });
+  it('takes ENABLED from /etc/default/ufw when ufw.conf sets none, and needs both files there and not empty, as ufw-init-functions sources them', async () => {
+    const enabled = async (defaults: string | null, conf: string | null) => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
+      try {
+        mkdirSync(path.join(root, 'etc/default'), { recursive: true });
+        mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
+        if (defaults !== null) writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
+        if (conf !== null) writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), conf);
+        return (await new FactStore(new RootfsTarget(`rootfs:${root}`, root)).get(ufwConfig)).enabled;
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    };
+    expect(await enabled('IPV6=yes\n', 'ENABLED=yes\n')).toBe(true);
+    expect(await enabled('ENABLED=yes\n', 'LOGLEVEL=low\n')).toBe(true);
+    expect(await enabled('ENABLED=yes\n', 'ENABLED=no\n')).toBe(false);
+    expect(await enabled(null, 'ENABLED=yes\n')).toBe(false);
+    expect(await enabled('', 'ENABLED=yes\n')).toBe(false);
+    expect(await enabled('ENABLED=yes\n', '')).toBe(false);
+  });
+
   it('counts ufw enabled at boot only for ENABLED=yes or YES, as ufw-init compares it', () => {
     const enabled = (t: string) => ufwEnabledAtBoot(parseShellAssignments(t, '/etc/ufw/ufw.conf').get('ENABLED')?.value);
     expect(['ENABLED=yes\n', 'ENABLED="YES"\n', 'ENABLED=Yes\n', "ENABLED='yes '\n", 'ENABLED=no\n', 'ENABLED=yes\r\n', '# ENABLED=yes\n'].map(enabled))
