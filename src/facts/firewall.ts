@@ -119,6 +119,8 @@ export const ufwSysctl = defineFact<UfwSysctl>('ufw-sysctl', async ({ facts }) =
   if (d === null) return { file: null, settings: [] };
   const file = parseShellAssignments(d, UFW_DEFAULTS).get('IPT_SYSCTL')?.value;
   if (!file) return { file: null, settings: [] };
+  // ufw-init-functions runs `sysctl -e -q -p $IPT_SYSCTL` unquoted: blanks split it, wildcards glob it
+  if (/[\s*?[]/.test(file)) throw new CheckError(`${UFW_DEFAULTS}: IPT_SYSCTL=${file} is split or globbed by ufw-init (it is used unquoted): which files it loads is not read here`);
   const t = await facts.text(file);
   return { file, settings: t === null ? [] : parseSysctlConf(t, file) };
 }, [UFW_DEFAULTS, UFW_SYSCTL_DEFAULT]);

@@ -8,7 +8,7 @@ import { FactStore } from '../../src/facts/store.js';
 import { RootfsTarget } from '../../src/targets/rootfs.js';
 import { baseChains, nftLoopbackRules, parseNft } from '../../src/facts/nftables.js';
 import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
-import { chooseFirewall, parseLiveFirewall, ufwConfig, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
+import { chooseFirewall, parseLiveFirewall, ufwConfig, ufwSysctl, ufwEnabledAtBoot, parseUfwStatus, toolOutput, ufwInputChain, ufwOutputChain, LIVE_FIREWALL_COMMAND, type FirewallSignals } from '../../src/facts/firewall.js';
 import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } from '../../src/facts/iptables.js';
 
 const base = ensureUbuntuBase();
@@ -56,6 +56,26 @@ describe('KEY=value files', () => {
     expect(await enabled(null, 'ENABLED=yes\n')).toBe(false);
     expect(await enabled('', 'ENABLED=yes\n')).toBe(false);
     expect(await enabled('ENABLED=yes\n', '')).toBe(false);
+  });
+
+  it('reads the file IPT_SYSCTL names, and refuses a value ufw-init would split or glob', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
+    try {
+      mkdirSync(path.join(root, 'etc/default'), { recursive: true });
+      mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
+      writeFileSync(path.join(root, 'etc/ufw/sysctl.conf'), 'net/ipv4/ip_forward=0\n');
+      const read = (defaults: string) => {
+        writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
+        return new FactStore(new RootfsTarget(`rootfs:${root}`, root)).get(ufwSysctl);
+      };
+      const plain = await read('IPT_SYSCTL=/etc/ufw/sysctl.conf\n');
+      expect(plain.file).toBe('/etc/ufw/sysctl.conf');
+      expect(plain.settings).toHaveLength(1);
+      await expect(read('IPT_SYSCTL="/etc/ufw/sysctl.conf /etc/other.conf"\n')).rejects.toThrow(/split or globbed/);
+      await expect(read('IPT_SYSCTL=/etc/ufw/*.conf\n')).rejects.toThrow(/split or globbed/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('counts ufw enabled at boot only for ENABLED=yes or YES, as ufw-init compares it', () => {
