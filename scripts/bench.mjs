@@ -724,7 +724,12 @@ own time in compliance.json, the package file verification (\`dpkg --verify\` in
 on the target, src/facts/dpkg-verify.ts), which hashes every file the packages installed. In a full audit the
 verification starts with the other reads at the beginning and runs while the other items are checked, so the
 item's own time is only what is left to wait for by its turn; an audit of 6.1.1 alone (\`--only 6.1.1\`) waits
-for all of it. The one-item audit is the start-up of an audit of this machine.`);
+for all of it. **entries walked**: what the walk of the local filesystems (1.1.22 and 6.1.10 to
+6.1.14 share it) went through, from 1.1.22's evidence; this machine's count includes the bench's own cached
+trees under /var/tmp/cis-bdd-bench (the million-file and 300,000-file trees). The walk runs several finds at
+once over the subdirectories of each filesystem and has them send whole only the entries a finding can come
+from (src/targets/host-find.ts, src/facts/filesystem.ts); its cost is one lstat per entry.
+The one-item audit is the start-up of an audit of this machine.`);
 
   add(budgetLines.length, `## Budgets
 

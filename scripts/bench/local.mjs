@@ -22,10 +22,13 @@ export async function localAuditOnce(extra = [], timeoutMs = 30 * 60_000) {
     if (![0, 1, 3].includes(r.code)) throw new Error(`audit of the local host exited ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     const report = JSON.parse(readFileSync(path.join(out, 'compliance.json'), 'utf8'));
     const item = report.items.find((i) => i.id === '6.1.1');
+    // 1.1.22's evidence names how many entries the walk of the local filesystems went through
+    const walk = report.items.find((i) => i.id === '1.1.22')?.evidence?.map((e) => /: (\d+) entries/.exec(e.excerpt ?? '')).find(Boolean);
     return {
       wallMs: r.wallMs, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, durationMs: report.run.durationMs, roundTrips: report.run.roundTrips,
       benchmark: report.benchmark?.id ?? report.benchmark, itemsRun: report.items.filter((i) => i.status !== 'not-selected').length,
       item611Ms: item && item.status !== 'not-selected' ? item.durationMs : null,
+      entriesWalked: walk ? Number(walk[1]) : null,
       // the items that took longest, each its own time in compliance.json
       slowest: report.items.filter((i) => i.status !== 'not-selected').sort((a, b) => b.durationMs - a.durationMs).slice(0, 3).map((i) => ({ id: i.id, ms: i.durationMs })),
     };
@@ -47,7 +50,7 @@ export async function measureLocalHost(runs, log) {
       }
       const m = (f) => median(r.map(f).filter((x) => x != null));
       rows.push({ label, benchmark: r[0].benchmark, itemsRun: r[0].itemsRun, wallMs: m((x) => x.wallMs), durationMs: m((x) => x.durationMs), cpuMs: m((x) => x.cpuMs),
-        roundTrips: m((x) => x.roundTrips), peakRssKb: m((x) => x.peakRssKb), item611Ms: m((x) => x.item611Ms), slowest: r[0].slowest, spread: [Math.min(...r.map((x) => x.wallMs)), Math.max(...r.map((x) => x.wallMs))] });
+        roundTrips: m((x) => x.roundTrips), peakRssKb: m((x) => x.peakRssKb), item611Ms: m((x) => x.item611Ms), entriesWalked: m((x) => x.entriesWalked), slowest: r[0].slowest, spread: [Math.min(...r.map((x) => x.wallMs)), Math.max(...r.map((x) => x.wallMs))] });
     } catch (e) {
       rows.push({ label, error: e.message });
     }
@@ -57,10 +60,10 @@ export async function measureLocalHost(runs, log) {
   return rows;
 }
 
-export const LOCAL_HEADER = ['audit (as root, --no-html)', 'benchmark', 'items run', 'wall', 'wall min–max', 'in-process', 'CPU', '6.1.1', 'round trips', 'peak RSS'];
+export const LOCAL_HEADER = ['audit (as root, --no-html)', 'benchmark', 'items run', 'wall', 'wall min–max', 'in-process', 'CPU', '6.1.1', 'entries walked', 'round trips', 'peak RSS'];
 export function localCells(rows, { fmtMs, fmtInt }) {
   const mb = (kb) => (kb == null ? '—' : `${((kb * 1024) / 1e6).toFixed(0)} MB`);
-  return rows.map((r) => (r.error ? [r.label, `not measured: ${r.error.slice(0, 160)}`, '', '', '', '', '', '', '', '']
+  return rows.map((r) => (r.error ? [r.label, `not measured: ${r.error.slice(0, 160)}`, '', '', '', '', '', '', '', '', '']
     : [r.label, r.benchmark ?? '—', fmtInt(r.itemsRun), fmtMs(r.wallMs), `${fmtMs(r.spread[0])}–${fmtMs(r.spread[1])}`, fmtMs(r.durationMs), fmtMs(r.cpuMs),
-      r.item611Ms == null ? '—' : fmtMs(r.item611Ms), fmtInt(r.roundTrips), mb(r.peakRssKb)]));
+      r.item611Ms == null ? '—' : fmtMs(r.item611Ms), r.entriesWalked == null ? '—' : fmtInt(r.entriesWalked), fmtInt(r.roundTrips), mb(r.peakRssKb)]));
 }
