@@ -15,6 +15,7 @@ import { TargetError, type Target, type TargetLimits, type TraceSink } from './t
 import { BenchmarkChoiceError, openSession, warmUp, withSession, type Selection } from './engine/session.js';
 import { loadBenchmark } from './engine/catalogue.js';
 import { packagePath, packageRoot } from './engine/paths.js';
+import { onContainedCrash } from './engine/crash-scope.js';
 import { featuresDir } from './engine/benchmarks.js';
 import { reportExitCode, type ComplianceReport } from './model/result.js';
 import { buildResult } from './engine/result.js';
@@ -174,6 +175,8 @@ export function auditsInterrupted(): 'SIGINT' | 'SIGTERM' | undefined {
 export async function connectTarget(options: AuditOptions): Promise<Target> {
   const target = openTargetOrUsage(options);
   runningTargets.add(target);
+  // in a fleet's process: an uncaught error of this audit stops its target (src/engine/crash-scope.ts)
+  onContainedCrash(() => target.interrupt('the audit crashed'));
   if (interruptedBy) target.interrupt(interruptedBy);
   const close = target.close.bind(target);
   target.close = async () => { runningTargets.delete(target); await close(); };

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { reportExitCode, type ComplianceReport, type SelectionInfo } from './model/result.js';
 import { headlineCounts, formatScore, type HeadlineCounts } from './model/counts.js';
 import { UsageError } from './engine/usage-error.js';
+import { runContained } from './engine/crash-scope.js';
 import type { AuditOptions } from './api.js';
 
 export interface FleetTarget {
@@ -207,7 +208,8 @@ async function auditHere(t: FleetTarget, dir: string, shared: AuditOptions): Pro
   const started = Date.now();
   const { runAudit, resultPaths, auditsInterrupted } = await import('./api.js');
   try {
-    const result = await runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy });
+    // an uncaught error of this target's audit ends this audit only, as a crash (src/engine/crash-scope.ts)
+    const result = await runContained(() => runAudit({ ...shared, target: t.uri, out: dir, identityFile: t.identity ?? shared.identityFile, policy: t.policy ?? shared.policy }));
     const { formatSummary, reportLaterLine } = await import('./report/summary.js');
     const paths = resultPaths(result);
     // as the target's own `cis-bdd audit --no-html` says it
