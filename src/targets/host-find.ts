@@ -4,7 +4,7 @@
  * an interrupt. Nothing runs on the target.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, opendirSync, type Dir, type OpenDirOptions } from 'node:fs';
 import type { TargetCounters } from './target.js';
 import { TargetError, timedOutMessage } from './target.js';
 import type { WalkStreamParser } from './shell-protocol.js';
@@ -91,18 +91,23 @@ export async function runSplitFind(hostDir: string, prune: string[], parallel: n
   }
 }
 
+/** A start point with more entries than this is walked by the one find: listing it here would cost too much. */
+const MAX_SPLIT_ENTRIES = 10_000;
+
 /**
  * The subdirectories of dir on dir's own filesystem, not pruned, most subdirectories (st_nlink) first;
- * null when the split cannot be exact.
+ * null when the split cannot be exact, or dir holds more than MAX_SPLIT_ENTRIES entries.
  */
 function sameFilesystemSubdirs(dir: string, prune: string[]): string[] | null {
-  let names: Buffer[];
-  let dev: number;
   const found: Array<{ path: string; links: number }> = [];
+  let listing: Dir | undefined;
   try {
-    dev = lstatSync(dir).dev;
-    names = readdirSync(dir, { encoding: 'buffer' });
-    for (const raw of names) {
+    const dev = lstatSync(dir).dev;
+    listing = opendirSync(dir, { encoding: 'buffer' } as unknown as OpenDirOptions);
+    let count = 0;
+    for (let d = listing.readSync(); d; d = listing.readSync()) {
+      if (++count > MAX_SPLIT_ENTRIES) return null;
+      const raw = d.name as unknown as Buffer;
       const name = raw.toString('utf8');
       if (!Buffer.from(name, 'utf8').equals(raw)) return null;
       const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
@@ -112,6 +117,8 @@ function sameFilesystemSubdirs(dir: string, prune: string[]): string[] | null {
     }
   } catch {
     return null;
+  } finally {
+    listing?.closeSync();
   }
   return found.sort((a, b) => b.links - a.links).map((f) => f.path);
 }

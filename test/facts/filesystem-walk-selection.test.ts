@@ -167,6 +167,16 @@ describe('the parallel walk', () => {
     }
   });
 
+  it('walks a start point of more than 10,000 entries with the one find, and the same entries', async () => {
+    const root = build({ dirs: [0o755, 0o755, 0o755, 0o755].map((mode) => ({ mode, uid: UIDS[0], gid: GIDS[0] })), nodes: [] });
+    for (let i = 0; i < 10_001; i++) writeFileSync(path.join(root, `f${i}`), '');
+    writeFileSync(path.join(root, 'd2', 'inner'), '');
+    const single = await scan(root, false);
+    const parallel = await scan(root, false, true);
+    expect(parallel.walked).toBe(1 + 4 + 10_001 + 1);
+    expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
+  });
+
   it('falls back to one find when a name is not UTF-8, and walks the same entries', async () => {
     const root = build({ dirs: [0o755, 0o755, 0o755, 0o755].map((mode) => ({ mode, uid: UIDS[0], gid: GIDS[0] })), nodes: [] });
     const odd = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x6e, 0xff, 0x6d])]);
