@@ -147,8 +147,11 @@ class EnvFileReader {
  * empty value). Throws CheckError where systemd versions differ or the file is broken (see the top).
  */
 export function environmentFileAssignments(text: string, file: string): ShellAssignment[] {
-  if (text.includes('\0')) throw new CheckError(`${file} has a NUL character`);
-  if (text.includes('\uFFFD')) throw new CheckError(`${file} is not valid UTF-8 (or has a replacement character), which systemd refuses`);
+  const bad = /[\0\uFFFD]/.exec(text);
+  if (bad) {
+    const line = text.slice(0, bad.index).split('\n').length;
+    throw new CheckError(`${file}:${line} ${bad[0] === '\0' ? 'has a NUL character' : 'is not valid UTF-8 (or has a replacement character), which systemd refuses'}`);
+  }
   const out: ShellAssignment[] = [];
   const r = new EnvFileReader(text, file);
   for (;;) {

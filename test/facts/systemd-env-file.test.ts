@@ -44,7 +44,7 @@ describe('parseEnvironmentFile', () => {
       expect(() => parseEnvironmentFile(text, '/etc/sysconfig/chronyd'), text).toThrow(CheckError);
       expect(() => parseEnvironmentFile(text, '/etc/sysconfig/chronyd'), text).toThrow(`/etc/sysconfig/chronyd:${line} `);
     }
-    expect(() => parseEnvironmentFile('A=a\0b\n', 'f')).toThrow(CheckError);
-    expect(() => parseEnvironmentFile('A=a\uFFFDb\n', 'f')).toThrow(CheckError);
+    expect(() => parseEnvironmentFile('A=1\nA=a\0b\n', 'f')).toThrow(/^f:2 has a NUL character$/);
+    expect(() => parseEnvironmentFile('A=a\uFFFDb\n', 'f')).toThrow(/^f:1 is not valid UTF-8/);
   });
 });
