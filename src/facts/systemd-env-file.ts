@@ -11,13 +11,15 @@
  * - An unquoted value runs to the end of the line, blanks inside it kept and trailing blanks dropped;
  *   quotes after its first character are ordinary characters; a backslash takes the next character
  *   literally, and a backslash before the end of the line joins the next line.
- * - A value that starts with '...' or "..." may span lines; inside double quotes a backslash quotes
+ * - A value that starts with '...' or "..." may span lines (but see below); inside double quotes a backslash quotes
  *   " \ ` $ and joins lines before a newline. Quoted parts and unquoted text right after them join up.
  * - The last assignment of a name wins; NAME= sets the empty value.
  *
  * Where systemd versions differ or the file is broken, the reader throws CheckError with file:line rather
  * than pick one reading: a comment line ending in a backslash (systemd before 254 continues the comment on
- * the next line, later ones do not), a backslash before any other character inside double quotes (237
+ * the next line, later ones do not), a value with a newline or another control character (only quotes
+ * can hold one: systemd before 239 refuses such a value), a backslash before any other character inside
+ * double quotes (237
  * drops the backslash, 252 keeps it), a backslash inside single quotes (237 reads it as an escape, so
  * \' does not close the quote there; 252 keeps it), a quote left open at the end of the file, a NUL, text that was not
  * valid UTF-8.
@@ -31,6 +33,8 @@ const LINE_END = new Set(['\n', '\r']);
 /** what a backslash quotes inside double quotes, in every systemd version */
 const DQ_ESCAPABLE = new Set(['"', '\\', '`', '$']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** control characters but tab: only quotes can put them in a value */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 class EnvFileReader {
   private i = 0;
@@ -162,7 +166,9 @@ export function environmentFileAssignments(text: string, file: string): ShellAss
     const name = r.key();
     if (name === undefined) continue;
     const value = r.value(line);
-    if (NAME.test(name)) out.push({ name, value, file, line });
+    if (!NAME.test(name)) continue;
+    if (CONTROL.test(value)) r.fail('has a value with a newline or another control character inside quotes, which systemd before 239 refuses (EnvironmentFile= ignores the assignment there) and later versions keep', line);
+    out.push({ name, value, file, line });
   }
 }
 

@@ -23,12 +23,13 @@ describe('parseEnvironmentFile', () => {
     expect(values('# A=1\n  ; A=2\n\nA\n1A=3\nA-B=4\nexport A=5\nA=6\nA=7\nB=\n')).toEqual({ A: '7', B: '' });
   });
 
-  it('joins lines after a backslash and inside quotes, and gives the line an assignment starts on', () => {
-    const m = parseEnvironmentFile('\nA=one \\\n two\nB="x\ny"\nC=z\n', '/etc/sysconfig/ntpd');
+  it('joins lines after a backslash, outside and inside double quotes, and gives the line an assignment starts on', () => {
+    const m = parseEnvironmentFile('\nA=one \\\n two\nB="x\\\ny"\nC=\'p\tq\'\nD=z\n', '/etc/sysconfig/ntpd');
     expect([...m.values()]).toEqual([
       { name: 'A', value: 'one  two', file: '/etc/sysconfig/ntpd', line: 2 },
-      { name: 'B', value: 'x\ny', file: '/etc/sysconfig/ntpd', line: 4 },
-      { name: 'C', value: 'z', file: '/etc/sysconfig/ntpd', line: 6 },
+      { name: 'B', value: 'xy', file: '/etc/sysconfig/ntpd', line: 4 },
+      { name: 'C', value: 'p\tq', file: '/etc/sysconfig/ntpd', line: 6 },
+      { name: 'D', value: 'z', file: '/etc/sysconfig/ntpd', line: 7 },
     ]);
   });
 
@@ -39,6 +40,8 @@ describe('parseEnvironmentFile', () => {
       ["A=1\nB='a\\b'\n", 2],
       ['A=1\nB="open\n', 2],
       ["B='open\n", 1],
+      ['A=1\nB="x\ny"\n', 2],
+      ["A=1\n\nB='x\ry'\n", 3],
     ];
     for (const [text, line] of cases) {
       expect(() => parseEnvironmentFile(text, '/etc/sysconfig/chronyd'), text).toThrow(CheckError);
