@@ -11,18 +11,18 @@
  * - An unquoted value runs to the end of the line, blanks inside it kept and trailing blanks dropped;
  *   quotes after its first character are ordinary characters; a backslash takes the next character
  *   literally, and a backslash before the end of the line joins the next line.
- * - A value that starts with '...' or "..." may span lines (but see below); inside double quotes a backslash quotes
- *   " \ ` $ and joins lines before a newline. Quoted parts and unquoted text right after them join up.
+ * - A value that starts with '...' or "..." may span lines (but see below); inside double quotes a
+ *   backslash quotes " \ ` $ and joins lines before a newline. Quoted parts and unquoted text right after
+ *   them join up.
  * - The last assignment of a name wins; NAME= sets the empty value.
  *
  * Where systemd versions differ or the file is broken, the reader throws CheckError with file:line rather
  * than pick one reading: a comment line ending in a backslash (systemd before 254 continues the comment on
- * the next line, later ones do not), a value with a newline or another control character (only quotes
- * can hold one: systemd before 239 refuses such a value), a backslash before any other character inside
- * double quotes (237
- * drops the backslash, 252 keeps it), a backslash inside single quotes (237 reads it as an escape, so
- * \' does not close the quote there; 252 keeps it), a quote left open at the end of the file, a NUL, text that was not
- * valid UTF-8.
+ * the next line, later ones do not: systemd/systemd#27975); a value with a newline or another control
+ * character (only quotes can hold one; systemd before 239 refuses such a value); a backslash before any
+ * other character inside double quotes (237 drops the backslash, 252 keeps it); a backslash inside single
+ * quotes (237 reads it as an escape, so \' does not close the quote there; 252 keeps it); a quote left open
+ * at the end of the file; a NUL; text that was not valid UTF-8.
  */
 import { CheckError } from '../model/verdict.js';
 import type { ShellAssignment } from './shell-assignments.js';
