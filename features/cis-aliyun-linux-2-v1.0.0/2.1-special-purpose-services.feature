@@ -27,7 +27,8 @@ Feature: 2.1 Special Purpose Services
     needs at least one server or pool to follow. As a network daemon it must give up root's rights:
     the service must start ntpd with "-u ntp:ntp". ntpd.service as packaged passes that option in its
     ExecStart and appends OPTIONS from /etc/sysconfig/ntpd, where a later -u would win, so the command
-    line is read as systemd builds it.
+    line is read as systemd builds it, and the file as systemd reads an EnvironmentFile (no shell: a value
+    keeps its blanks, ; and #, and $ is not expanded).
     Given the package "ntp" is installed, or the item does not apply
     Then the ntp configuration /etc/ntp.conf restricts the IPv4 and the IPv6 default with "kod", "nomodify", "notrap", "nopeer" and "noquery"
     And the ntp configuration /etc/ntp.conf has a "server" or "pool" line
@@ -37,9 +38,10 @@ Feature: 2.1 Special Purpose Services
   Scenario: 2.1.1.3 Ensure chrony is configured
     chrony only keeps good time if it has servers to follow, and as a network daemon it should not keep
     root's rights. /etc/chrony.conf must name at least one server or pool, and the options the chronyd
-    service passes to the daemon, OPTIONS in /etc/sysconfig/chronyd, must name the unprivileged chrony
-    user with -u (the last -u given is the one chronyd uses, and it wins over a user directive of
-    chrony.conf). ACL2 ships the option empty.
+    service passes to the daemon, OPTIONS in /etc/sysconfig/chronyd (read as systemd reads an
+    EnvironmentFile, not as a shell would), must name the unprivileged chrony user with -u (the last -u
+    given is the one chronyd uses, and it wins over a user directive of chrony.conf). ACL2 ships the
+    option empty.
     Given the package "chrony" is installed, or the item does not apply
     Then the chrony configuration /etc/chrony.conf has a "server" or "pool" line
     And the chronyd options OPTIONS in /etc/sysconfig/chronyd include "-u chrony"

@@ -33,7 +33,8 @@ Feature: 2.1 Special Purpose Services
     chrony only keeps good time if it has servers to follow, and as a network daemon it should not run
     with root's rights: Ubuntu builds it to switch to the _chrony user. The configuration must name at
     least one server or pool; the user must not be changed, neither by a user directive in chrony.conf
-    nor by a -u option in /etc/default/chrony (which the service passes to chronyd, and which wins);
+    nor by a -u option in DAEMON_OPTS of /etc/default/chrony (which systemd reads for the service as an
+    EnvironmentFile, not as a shell would, and passes to chronyd, and which wins);
     on a running system every chronyd process must run as _chrony.
     Given the package "chrony" is installed, or the item does not apply
     Then the chrony configuration /etc/chrony/chrony.conf has a "server" or "pool" line

@@ -2,7 +2,8 @@
 import { CheckError } from '../model/verdict.js';
 import { defineFact } from './store.js';
 import { type ConfigLine } from './time-sync-syntax.js';
-import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
+import type { ShellAssignment } from './shell-assignments.js';
+import { parseEnvironmentFile } from './systemd-env-file.js';
 import { orderDropIns } from './timesyncd.js';
 import { parseSystemdIni, type IniSetting } from './systemd-conf.js';
 
@@ -53,7 +54,10 @@ export function initScriptRunAsUser(text: string, file = NTP_INIT_SCRIPT): Shell
   return found;
 }
 
-/** /etc/sysconfig/ntpd: OPTIONS, which ntpd.service of the RPM family passes to ntpd ($OPTIONS). */
+/**
+ * /etc/sysconfig/ntpd: OPTIONS, which ntpd.service of the RPM family passes to ntpd ($OPTIONS). systemd reads
+ * the file (EnvironmentFile=), no shell does, so it is read as systemd reads it (parseEnvironmentFile).
+ */
 export const NTP_SYSCONFIG = '/etc/sysconfig/ntpd';
 /** Where ntpd.service may be, in systemd's order (the first found is the unit), and its drop-in directories. */
 export const NTPD_UNIT_FILES = ['/etc/systemd/system/ntpd.service', '/run/systemd/system/ntpd.service', '/usr/lib/systemd/system/ntpd.service', '/lib/systemd/system/ntpd.service'];
@@ -125,7 +129,7 @@ export interface NtpdService {
   execStart?: IniSetting;
   /** the EnvironmentFile settings in effect (a leading - means "if it exists") */
   environmentFiles: IniSetting[];
-  /** OPTIONS of /etc/sysconfig/ntpd, when that file exists */
+  /** OPTIONS of /etc/sysconfig/ntpd (read as systemd's EnvironmentFile= reads it), when that file exists */
   sysconfigExists: boolean;
   options?: ShellAssignment;
   /** whether $OPTIONS of the ExecStart is filled from /etc/sysconfig/ntpd */
@@ -140,7 +144,7 @@ export interface NtpdService {
 export function ntpdServiceUser(settings: IniSetting[], unitFile: string | undefined, dropIns: string[], sysconfig: string | null): NtpdService {
   const execStart = unitSettingList(settings, 'ExecStart').pop();
   const environmentFiles = unitSettingList(settings, 'EnvironmentFile');
-  const options = sysconfig === null ? undefined : parseShellAssignments(sysconfig, NTP_SYSCONFIG).get('OPTIONS');
+  const options = sysconfig === null ? undefined : parseEnvironmentFile(sysconfig, NTP_SYSCONFIG).get('OPTIONS');
   const optionsUsed = environmentFiles.some((e) => e.value.replace(/^-/, '') === NTP_SYSCONFIG) && sysconfig !== null;
   const base = { unitFile, dropIns, execStart, environmentFiles, sysconfigExists: sysconfig !== null, options, optionsUsed };
   if (!execStart) {

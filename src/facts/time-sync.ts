@@ -11,7 +11,8 @@ import { identities } from './accounts.js';
 import { packageManager } from './packages.js';
 import { defineFact } from './store.js';
 import { type ConfigLine } from './time-sync-syntax.js';
-import { parseShellAssignments, type ShellAssignment } from './shell-assignments.js';
+import type { ShellAssignment } from './shell-assignments.js';
+import { parseEnvironmentFile } from './systemd-env-file.js';
 
 // ---------------------------------------------------------------------------------------------------
 // chrony
@@ -25,7 +26,8 @@ export const CHRONY_DEFAULT_USER = '_chrony';
  * Where a chrony package keeps its files. The Debian family: /etc/chrony/chrony.conf, and the options the
  * chrony service passes to chronyd in DAEMON_OPTS of /etc/default/chrony. The RPM family (CentOS 7, Alibaba
  * Cloud Linux 2): /etc/chrony.conf, and OPTIONS of /etc/sysconfig/chronyd, which chronyd.service reads
- * (EnvironmentFile) and passes to chronyd ($OPTIONS).
+ * (EnvironmentFile) and passes to chronyd ($OPTIONS). Both options files reach chronyd through systemd's
+ * EnvironmentFile=, not a shell, so they are read as systemd reads them (parseEnvironmentFile).
  */
 export interface ChronyLayout {
   family: 'Debian' | 'RPM';
@@ -111,7 +113,7 @@ export interface ChronyConfig {
   /** the options file of the layout, and whether it exists */
   optionsFile: string;
   optionsFileExists: boolean;
-  /** the options variable (DAEMON_OPTS or OPTIONS) that the chrony service passes to chronyd */
+  /** the options variable (DAEMON_OPTS or OPTIONS) that the chrony service passes to chronyd, read as systemd's EnvironmentFile= reads it */
   daemonOptions?: ShellAssignment;
   /** the user chronyd switches to: -u on its command line wins over the user directive, then the built-in default */
   effectiveUser: { name: string; decidedBy: string };
@@ -138,7 +140,7 @@ export const chronyConfig = defineFact<ChronyConfig>('chrony-config', async ({ f
   const conf = texts.get(layout.conf) ?? null;
   const options = texts.get(layout.optionsFile) ?? null;
   const directives = conf === null ? [] : parseChronyConf(conf, layout.conf);
-  const daemonOptions = options === null ? undefined : parseShellAssignments(options, layout.optionsFile).get(layout.optionsVariable);
+  const daemonOptions = options === null ? undefined : parseEnvironmentFile(options, layout.optionsFile).get(layout.optionsVariable);
   return {
     layout,
     layoutBecause: because,

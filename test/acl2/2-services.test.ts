@@ -153,7 +153,10 @@ rootfsItemCases(ACL2, SCOPE, [
   { id: '2.1.1.3', expect: 'pass', given: 'a stray Debian-style /etc/chrony/chrony.conf does not change which file chrony reads', change: (l) => {
     chronydOptions(l, '-u chrony'); l.write('/etc/chrony/chrony.conf', '# not read on ACL2\n');
   } },
-  { id: '2.1.1.3', expect: 'error', given: 'OPTIONS with a quote left open', change: (l) => l.write(CHRONYD_SYSCONFIG, 'OPTIONS="-u chrony\n'), reason: /quoting cannot be read/ },
+  { id: '2.1.1.3', expect: 'error', given: 'OPTIONS with a quote left open', change: (l) => l.write(CHRONYD_SYSCONFIG, 'OPTIONS="-u chrony\n'),
+    reason: /\/etc\/sysconfig\/chronyd:1 has a double quote that is not closed/ },
+  { id: '2.1.1.3', expect: 'pass', given: 'OPTIONS unquoted with blanks, as systemd\'s EnvironmentFile= reads it (a shell would run -u as a command)',
+    change: (l) => l.write(CHRONYD_SYSCONFIG, '# Command-line options for chronyd\nOPTIONS=-4 -u chrony\n') },
   { id: '2.1.1.3', expect: 'not-applicable', given: 'chrony is not installed', change: (l) => removeRpm(l, 'chrony'), alsoChanges: { '2.1.1.1': 'fail' },
     reason: /the package chrony is not installed/ },
 

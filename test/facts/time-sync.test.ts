@@ -10,7 +10,7 @@ import { chooseChronyLayout, chronyEffectiveUser, chronydOptionUser, parseChrony
 import { expandExecStart, initScriptRunAsUser, joinContinuations, ntpDefaultRestrictions, ntpdServiceUser, ntpdUserOption, parseNtpConf, unitSettingList } from '../../src/facts/ntp.js';
 import { orderDropIns, timesyncdSettings } from '../../src/facts/timesyncd.js';
 import { parseSystemdIni } from '../../src/facts/systemd-conf.js';
-import { parseShellAssignments } from '../../src/facts/shell-assignments.js';
+import { parseEnvironmentFile } from '../../src/facts/systemd-env-file.js';
 import { CheckError } from '../../src/model/verdict.js';
 import { repoRoot, ubuntuBase } from '../support/fixtures.js';
 import { NTPD_SERVICE_CENTOS7, NTPD_SYSCONFIG_CENTOS7 } from '../support/acl2-samples.js';
@@ -56,7 +56,7 @@ describe('chrony', () => {
   });
 
   it('reads DAEMON_OPTS from the fixture\'s /etc/default/chrony', () => {
-    const a = parseShellAssignments(fixture('etc/default/chrony'), '/etc/default/chrony');
+    const a = parseEnvironmentFile(fixture('etc/default/chrony'), '/etc/default/chrony');
     expect(a.get('DAEMON_OPTS')).toEqual({ name: 'DAEMON_OPTS', value: '', file: '/etc/default/chrony', line: 6 });
     expect(a.get('SYNC_IN_CONTAINER')?.value).toBe('no');
   });
@@ -65,17 +65,20 @@ describe('chrony', () => {
     const conf = parseChronyConf('user nobody\nuser _chrony\n');
     expect(chronyEffectiveUser(conf).name).toBe('_chrony');
     expect(chronyEffectiveUser(parseChronyConf('user root\n')).decidedBy).toBe('/etc/chrony/chrony.conf:1 user root');
-    const opts = parseShellAssignments('DAEMON_OPTS="-F 1 -u root"\n', '/etc/default/chrony').get('DAEMON_OPTS');
+    const opts = parseEnvironmentFile('DAEMON_OPTS="-F 1 -u root"\n', '/etc/default/chrony').get('DAEMON_OPTS');
     expect(chronyEffectiveUser(conf, opts)).toEqual({ name: 'root', decidedBy: '/etc/default/chrony:1 DAEMON_OPTS="-F 1 -u root" (-u root)' });
     expect(chronydOptionUser('-u a -x -u b')).toBe('b');
     expect(chronydOptionUser('-u')).toBeUndefined();
     expect(() => chronyEffectiveUser(parseChronyConf('user\n'))).toThrow(CheckError);
   });
 
-  it('reads shell assignments with either quoting and a trailing comment; unreadable quoting is an error', () => {
-    const a = parseShellAssignments("A='x y'\nexport B=z # note\nC=\"p\\\"q\"\n", 'f');
-    expect([a.get('A')?.value, a.get('B')?.value, a.get('C')?.value]).toEqual(['x y', 'z', 'p"q']);
-    expect(() => parseShellAssignments('DAEMON_OPTS="-u root\n', 'f')).toThrow(/quoting cannot be read/);
+  it('reads the options file as systemd\'s EnvironmentFile= does: blanks and # kept in a value, export is no assignment; an open quote is an error', () => {
+    const a = parseEnvironmentFile("A='x y'\nexport B=z\nC=\"p\\\"q\"\nDAEMON_OPTS=-F 1 -u root # note\n", 'f');
+    expect([a.get('A')?.value, a.has('B'), a.get('C')?.value]).toEqual(['x y', false, 'p"q']);
+    const opts = a.get('DAEMON_OPTS');
+    expect(opts?.value).toBe('-F 1 -u root # note');
+    expect(chronydOptionUser(opts!.value)).toBe('root');
+    expect(() => parseEnvironmentFile('DAEMON_OPTS="-u root\n', 'f')).toThrow(/f:1 has a double quote that is not closed/);
   });
 
   it('parses the chronyd process list, zombies included', () => {
@@ -90,10 +93,10 @@ describe('chrony on the RPM family', () => {
   it('reads the ACL2 fixture\'s /etc/chrony.conf and the empty OPTIONS of /etc/sysconfig/chronyd', () => {
     const d = parseChronyConf(acl2('etc/chrony.conf'), '/etc/chrony.conf');
     expect(d.filter((x) => x.keyword === 'server').map((x) => x.args[0])).toContain('ntp.cloud.aliyuncs.com');
-    const opts = parseShellAssignments(acl2('etc/sysconfig/chronyd'), '/etc/sysconfig/chronyd').get('OPTIONS');
+    const opts = parseEnvironmentFile(acl2('etc/sysconfig/chronyd'), '/etc/sysconfig/chronyd').get('OPTIONS');
     expect(opts).toEqual({ name: 'OPTIONS', value: '', file: '/etc/sysconfig/chronyd', line: 2 });
     expect(chronyEffectiveUser(d, opts, 'chrony')).toEqual({ name: 'chrony', decidedBy: 'no user directive and no -u option: chronyd\'s built-in default chrony' });
-    const set = parseShellAssignments('OPTIONS="-4 -u chrony"\n', '/etc/sysconfig/chronyd').get('OPTIONS');
+    const set = parseEnvironmentFile('OPTIONS="-4 -u chrony"\n', '/etc/sysconfig/chronyd').get('OPTIONS');
     expect(chronyEffectiveUser(d, set, 'chrony').decidedBy).toBe('/etc/sysconfig/chronyd:1 OPTIONS="-4 -u chrony" (-u chrony)');
   });
 

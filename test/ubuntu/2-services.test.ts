@@ -89,6 +89,9 @@ rootfsItemCases(UBUNTU, ['2.1', '2.2', '2.3'], [
   { id: '2.1.1.3', expect: 'fail', given: '/etc/default/chrony passes -u root, which wins over "user _chrony"', change: (l) => {
     l.edit('/etc/default/chrony', (t) => t.replace('DAEMON_OPTS=""', 'DAEMON_OPTS="-F -1 -u root"')); l.append('/etc/chrony/chrony.conf', 'user _chrony\n');
   }, reason: /\/etc\/default\/chrony:6 DAEMON_OPTS="-F -1 -u root" \(-u root\)/ },
+  { id: '2.1.1.3', expect: 'fail', given: 'DAEMON_OPTS=-F 1 -u root unquoted: systemd\'s EnvironmentFile= keeps the blanks (a shell would run -u as a command)', change: (l) => {
+    l.edit('/etc/default/chrony', (t) => t.replace('DAEMON_OPTS=""', 'DAEMON_OPTS= -F 1 -u root '));
+  }, reason: /\/etc\/default\/chrony:6 DAEMON_OPTS="-F 1 -u root" \(-u root\)/ },
 
   // 2.1.1.4: ntp's restrictions, sources and user
   { id: '2.1.1.4', expect: 'not-applicable', given: 'the fixture: ntp is not installed', change: () => {}, reason: /the package ntp is not installed/ },
