@@ -344,7 +344,7 @@ export interface FirewallSignals {
   nftablesInstalled: boolean;
   nftablesServiceEnabled: boolean;
   ufwInstalled: boolean;
-  /** ENABLED=yes or YES in /etc/ufw/ufw.conf (ufwEnabledAtBoot) */
+  /** ufw loads at boot: ENABLED=yes or YES, from /etc/ufw/ufw.conf or else /etc/default/ufw (UfwConfig.enabled) */
   ufwEnabled: boolean;
   iptablesPersistentInstalled: boolean;
   /** /etc/iptables/rules.v4 or rules.v6 exists */
@@ -357,7 +357,7 @@ export interface FirewallChoice { name: FirewallName; reason: string; signals: F
  * The benchmark asks for one firewall and gives a section to each. The one in use is the one the system
  * is set up to load at boot, looked at in this order:
  * 1. nftables, when nftables.service is enabled;
- * 2. ufw, when ENABLED=yes or YES in /etc/ufw/ufw.conf;
+ * 2. ufw, when it loads at boot (ENABLED=yes or YES, from /etc/ufw/ufw.conf or else /etc/default/ufw);
  * 3. iptables, when iptables-persistent is installed or rules are saved in /etc/iptables;
  * 4. nftables, when only its package is installed;
  * 5. otherwise no firewall is set up, and the ufw section, Ubuntu's own firewall, says what is missing.
@@ -369,7 +369,7 @@ export interface FirewallChoice { name: FirewallName; reason: string; signals: F
 export function chooseFirewall(s: FirewallSignals): FirewallChoice {
   const choose = (name: FirewallName, reason: string): FirewallChoice => ({ name, reason, signals: s });
   if (s.nftablesServiceEnabled) return choose('nftables', 'nftables.service is enabled');
-  if (s.ufwEnabled) return choose('ufw', 'ufw is enabled (ENABLED=yes or YES in /etc/ufw/ufw.conf) and nftables.service is not');
+  if (s.ufwEnabled) return choose('ufw', 'ufw is enabled (ENABLED=yes or YES, from /etc/ufw/ufw.conf or else /etc/default/ufw) and nftables.service is not');
   if (s.iptablesPersistentInstalled || s.iptablesRulesSaved) {
     return choose('iptables', `${s.iptablesPersistentInstalled ? 'iptables-persistent is installed' : 'rules are saved in /etc/iptables'}, and neither nftables.service nor ufw is enabled`);
   }

@@ -1,7 +1,7 @@
 /**
- * Settings in shell variable files (NAME=value lines that a service's start script sources, or that a
- * tool reads the same way): /etc/default/ufw and /etc/ufw/ufw.conf, /etc/default/chrony,
- * /etc/sysconfig/chronyd, /etc/sysconfig/ntpd. One reader for all of them.
+ * Settings in shell variable files (NAME=value lines that a start script sources with the shell):
+ * /etc/default/ufw and /etc/ufw/ufw.conf, which ufw's boot script sources. Files that systemd reads itself
+ * (EnvironmentFile=: the chrony and ntpd options files) have their own reader, src/facts/systemd-env-file.ts.
  *
  * The reader reads the file as `. FILE` in /bin/sh (dash) does, for the part of the shell language such
  * files use: commands made only of assignments (NAME=word ...), `export` of such assignments or of names,
