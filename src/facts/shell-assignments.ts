@@ -10,7 +10,7 @@
  * (another command, `$`, a backtick, `~`, a redirection, `&`, `|`, parentheses, an unterminated quote),
  * is an error, never a guess. test/facts/shell-assignments-differential.test.ts compares it with dash.
  */
-import { CheckError } from '../model/verdict.js';
+import { TextCursor, VARIABLE_NAME } from './text-cursor.js';
 
 export interface ShellAssignment { name: string; value: string; file: string; line: number }
 
@@ -23,26 +23,8 @@ const ENDS_WORD = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
 /** the characters a backslash quotes inside double quotes (a backslash before a newline removes both) */
 const DQ_ESCAPABLE = new Set(['$', '`', '"', '\\']);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-class Reader {
-  private i = 0;
-  line = 1;
-  constructor(private readonly text: string, private readonly file: string) {}
-
-  fail(why: string, line = this.line): never {
-    const excerpt = this.text.split('\n')[line - 1]?.slice(0, 80) ?? '';
-    throw new CheckError(`${this.file}:${line} ${why}: ${JSON.stringify(excerpt)}`);
-  }
-
-  get done(): boolean { return this.i >= this.text.length; }
-  get next(): string { return this.text[this.i]; }
-  take(): string {
-    const c = this.text[this.i++];
-    if (c === '\n') this.line++;
-    return c;
-  }
-
+class Reader extends TextCursor {
   /** a backslash before a newline (outside single quotes) joins the lines: both characters go */
   private continuation(): boolean {
     if (this.text[this.i] !== '\\' || this.text[this.i + 1] !== '\n') return false;
@@ -151,7 +133,7 @@ export function parseShellAssignments(text: string, file: string): Map<string, S
       for (const w of words.slice(1)) {
         const a = assignment(w);
         if (a && !w.glob) set(a, w.line);
-        else if (!(w.plain === w.value.length && NAME.test(w.value))) r.fail('has an export argument that is not NAME or NAME=word', w.line);
+        else if (!(w.plain === w.value.length && VARIABLE_NAME.test(w.value))) r.fail('has an export argument that is not NAME or NAME=word', w.line);
       }
       continue;
     }

@@ -25,6 +25,7 @@
  * at the end of the file; a NUL; text that was not valid UTF-8.
  */
 import { CheckError } from '../model/verdict.js';
+import { TextCursor, VARIABLE_NAME } from './text-cursor.js';
 import type { ShellAssignment } from './shell-assignments.js';
 
 const BLANK = new Set([' ', '\t']);
@@ -32,29 +33,10 @@ const BLANK = new Set([' ', '\t']);
 const LINE_END = new Set(['\n', '\r']);
 /** what a backslash quotes inside double quotes, in every systemd version */
 const DQ_ESCAPABLE = new Set(['"', '\\', '`', '$']);
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** control characters but tab: only quotes can put them in a value */
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
-class EnvFileReader {
-  private i = 0;
-  /** the line of the file, counted in newlines (as an editor shows it) */
-  line = 1;
-  constructor(private readonly text: string, private readonly file: string) {}
-
-  fail(why: string, line = this.line): never {
-    const excerpt = this.text.split('\n')[line - 1]?.slice(0, 80) ?? '';
-    throw new CheckError(`${this.file}:${line} ${why}: ${JSON.stringify(excerpt)}`);
-  }
-
-  get done(): boolean { return this.i >= this.text.length; }
-  get next(): string { return this.text[this.i]; }
-  take(): string {
-    const c = this.text[this.i++];
-    if (c === '\n') this.line++;
-    return c;
-  }
-
+class EnvFileReader extends TextCursor {
   /** a comment runs to the end of the line; one that ends in an odd number of backslashes is read differently by systemd versions */
   comment(): void {
     const start = this.line;
@@ -166,7 +148,7 @@ export function environmentFileAssignments(text: string, file: string): ShellAss
     const name = r.key();
     if (name === undefined) continue;
     const value = r.value(line);
-    if (!NAME.test(name)) continue;
+    if (!VARIABLE_NAME.test(name)) continue;
     if (CONTROL.test(value)) r.fail('has a value with a newline or another control character inside quotes, which systemd before 239 refuses (EnvironmentFile= ignores the assignment there) and later versions keep', line);
     out.push({ name, value, file, line });
   }
