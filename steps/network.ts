@@ -1,7 +1,7 @@
 /**
  * Steps about network protocols and network kernel parameters: whether IPv6 is disabled, wireless
  * interfaces, and kernel parameters checked only while IPv6 is enabled or whose persistent configuration
- * includes the file ufw applies when it starts (IPT_SYSCTL in /etc/default/ufw), as the Ubuntu
+ * includes the file ufw applies when it starts (IPT_SYSCTL in /etc/default/ufw, or ufw.conf when it sets one), as the Ubuntu
  * benchmark's audit reads it. The plain kernel parameter steps are in kernel.ts.
  */
 import { Given, Then, type DataTable } from '@cucumber/cucumber';

@@ -5,7 +5,7 @@ Feature: 3.3 Network Parameters (Host and Router)
   its persistent configuration, the files in /etc/sysctl.d and the other sysctl directories in
   systemd-sysctl's order (by file name, a name in /etc hiding the same name further down),
   /etc/sysctl.conf at the place of its link /etc/sysctl.d/99-sysctl.conf (a file sorting after the link
-  wins over it), and the file ufw applies each time it starts (IPT_SYSCTL in /etc/default/ufw), which
+  wins over it), and the file ufw applies each time it starts (IPT_SYSCTL in /etc/default/ufw, or ufw.conf when it sets one), which
   overrides the others. Some file must set the expected value and no file may set another. On an offline
   root filesystem only the persistent part is checked. IPv6 parameters are checked only while IPv6 is
   enabled (see 3.1.1 for how that is decided). Kernel parameters belong to the host: on a container

@@ -64,28 +64,34 @@ export function ufwEnabledAtBoot(value: string | undefined): boolean {
   return value === 'yes' || value === 'YES';
 }
 
+/** /etc/default/ufw and /etc/ufw/ufw.conf, each parsed (null when missing), read once for ufwBootVariable. */
+interface UfwBootFiles { defaults: Map<string, ShellAssignment> | null; conf: Map<string, ShellAssignment> | null; gaveUp?: string }
+
+function ufwBootFiles(defaultsText: string | null, confText: string | null): UfwBootFiles {
+  const missing = (file: string, text: string | null) => (text === null ? `${file} does not exist` : text === '' ? `${file} is empty` : undefined);
+  const gone = missing(UFW_DEFAULTS, defaultsText) ?? missing(UFW_CONF, confText);
+  const parse = (text: string | null, file: string) => (text === null ? null : parseShellAssignments(text, file));
+  return { defaults: parse(defaultsText, UFW_DEFAULTS), conf: parse(confText, UFW_CONF), gaveUp: gone && `${gone}: ufw-init-functions gives up without loading the firewall` };
+}
+
 /**
- * ENABLED as ufw_start sees it: ufw-init-functions sources /etc/default/ufw and then /etc/ufw/ufw.conf in
- * one shell, and gives up when either is missing or empty (`[ -s FILE ]`); so ufw.conf's value wins, and
- * /etc/default/ufw's counts when ufw.conf sets none. Returns the deciding assignment and, for evidence,
- * where ENABLED came from.
+ * A variable as ufw's boot script sees it: ufw-init-functions sources /etc/default/ufw and then
+ * /etc/ufw/ufw.conf in one shell, and gives up when either is missing or empty (`[ -s FILE ]`); so
+ * ufw.conf's value wins, and /etc/default/ufw's counts when ufw.conf sets none. Returns the deciding
+ * assignment and, for evidence, where the value came from (or why there is none).
  */
-function bootEnabled(defaultsText: string | null, confText: string | null,
-  defaults: Map<string, ShellAssignment> | null, conf: Map<string, ShellAssignment> | null): { by?: ShellAssignment; evidence: string } {
-  for (const [file, text] of [[UFW_DEFAULTS, defaultsText], [UFW_CONF, confText]] as const) {
-    if (text === null) return { evidence: `${file} does not exist: ufw-init-functions gives up without loading the firewall` };
-    if (text === '') return { evidence: `${file} is empty: ufw-init-functions gives up without loading the firewall` };
-  }
-  const by = conf?.get('ENABLED') ?? defaults?.get('ENABLED');
+function ufwBootVariable(name: string, files: UfwBootFiles): { by?: ShellAssignment; evidence: string } {
+  if (files.gaveUp) return { evidence: files.gaveUp };
+  const by = files.conf?.get(name) ?? files.defaults?.get(name);
   return by
-    ? { by, evidence: `${by.file}:${by.line} ENABLED=${by.value}${by.file === UFW_DEFAULTS ? ` (${UFW_CONF} sets none)` : ''}` }
-    : { evidence: `ENABLED is set in neither ${UFW_DEFAULTS} nor ${UFW_CONF}` };
+    ? { by, evidence: `${by.file}:${by.line} ${name}=${by.value}${by.file === UFW_DEFAULTS ? ` (${UFW_CONF} sets none)` : ''}` }
+    : { evidence: `${name} is set in neither ${UFW_DEFAULTS} nor ${UFW_CONF}` };
 }
 
 export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
   const d = await facts.text(UFW_DEFAULTS);
   const c = await facts.text(UFW_CONF);
-  const conf = c === null ? null : parseShellAssignments(c, UFW_CONF);
+  const files = ufwBootFiles(d, c);
   const rules = {} as Record<Family, IptRuleset>;
   const ruleFiles = {} as Record<Family, string[]>;
   for (const fam of [4, 6] as Family[]) {
@@ -99,31 +105,30 @@ export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) =
     }
     rules[fam] = mergeIptables(sets);
   }
-  const defaults = d === null ? null : parseShellAssignments(d, UFW_DEFAULTS);
-  const boot = bootEnabled(d, c, defaults, conf);
-  return { defaults, conf, enabled: ufwEnabledAtBoot(boot.by?.value), enabledEvidence: boot.evidence, rules, ruleFiles };
+  const boot = ufwBootVariable('ENABLED', files);
+  return { defaults: files.defaults, conf: files.conf, enabled: ufwEnabledAtBoot(boot.by?.value), enabledEvidence: boot.evidence, rules, ruleFiles };
 }, [UFW_DEFAULTS, UFW_CONF, ...UFW_RULE_FILES[4], ...UFW_RULE_FILES[6]]);
 
 export interface UfwSysctl {
-  /** the file IPT_SYSCTL names in /etc/default/ufw; null when ufw is not configured */
+  /** the file IPT_SYSCTL names as ufw's boot script sees it (ufwBootVariable); null when there is none */
   file: string | null;
   settings: SysctlSetting[];
 }
 
 /**
- * The kernel parameters ufw sets each time it starts (the file named by IPT_SYSCTL in /etc/default/ufw),
- * after the boot-time sysctl configuration: a value there overrides the one in /etc/sysctl.d.
+ * The kernel parameters ufw sets each time it starts (the file IPT_SYSCTL names, set in /etc/default/ufw
+ * or overridden in ufw.conf), after the boot-time sysctl configuration: a value there overrides the one in
+ * /etc/sysctl.d. None when ufw's boot script gives up (either file missing or empty).
  */
 export const ufwSysctl = defineFact<UfwSysctl>('ufw-sysctl', async ({ facts }) => {
-  const d = await facts.text(UFW_DEFAULTS);
-  if (d === null) return { file: null, settings: [] };
-  const file = parseShellAssignments(d, UFW_DEFAULTS).get('IPT_SYSCTL')?.value;
+  const boot = ufwBootVariable('IPT_SYSCTL', ufwBootFiles(await facts.text(UFW_DEFAULTS), await facts.text(UFW_CONF)));
+  const file = boot.by?.value;
   if (!file) return { file: null, settings: [] };
   // ufw-init-functions runs `sysctl -e -q -p $IPT_SYSCTL` unquoted: blanks split it, wildcards glob it
-  if (/[\s*?[]/.test(file)) throw new CheckError(`${UFW_DEFAULTS}: IPT_SYSCTL=${file} is split or globbed by ufw-init (it is used unquoted): which files it loads is not read here`);
+  if (/[\s*?[]/.test(file)) throw new CheckError(`${boot.by!.file}: IPT_SYSCTL=${file} is split or globbed by ufw-init (it is used unquoted): which files it loads is not read here`);
   const t = await facts.text(file);
   return { file, settings: t === null ? [] : parseSysctlConf(t, file) };
-}, [UFW_DEFAULTS, UFW_SYSCTL_DEFAULT]);
+}, [UFW_DEFAULTS, UFW_CONF, UFW_SYSCTL_DEFAULT]);
 
 // ---------------------------------------------------------------------------------------------------
 // nftables boot configuration

@@ -1,4 +1,5 @@
 /** Parsers of the firewall facts, on files of the Ubuntu 18.04 fixture, on real tool output and on malformed input. */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,12 +59,46 @@ describe('KEY=value files', () => {
     expect(await enabled('ENABLED=yes\n', '')).toBe(false);
   });
 
+  it('sees ENABLED and IPT_SYSCTL as dash does after sourcing both files the way ufw-init-functions does', async () => {
+    const cases: Array<[string | null, string | null]> = [
+      ['ENABLED=no\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n', 'ENABLED=yes\n'],
+      ['ENABLED=yes\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n', 'LOGLEVEL=low\n'],
+      ['IPT_SYSCTL=/etc/ufw/sysctl.conf\n', 'ENABLED=YES\nIPT_SYSCTL=/etc/ufw/other.conf\n'],
+      ['IPT_SYSCTL=/etc/ufw/sysctl.conf\n', 'ENABLED=Yes\n'],
+      ['ENABLED=yes\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n', ''],
+      ['', 'ENABLED=yes\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n'],
+      [null, 'ENABLED=yes\nIPT_SYSCTL=/etc/ufw/sysctl.conf\n'],
+      ['IPT_SYSCTL=/etc/ufw/sysctl.conf\n', null],
+    ];
+    // ufw-init-functions' loop: each file must be there and not empty, else it stops; both sourced in order
+    const script = 'for s in "$1/etc/default/ufw" "$1/etc/ufw/ufw.conf"; do if [ -s "$s" ]; then . "$s"; else exit 1; fi; done; printf "%s|%s" "$ENABLED" "$IPT_SYSCTL"';
+    for (const [defaults, conf] of cases) {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
+      try {
+        mkdirSync(path.join(root, 'etc/default'), { recursive: true });
+        mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
+        if (defaults !== null) writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
+        if (conf !== null) writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), conf);
+        const sh = spawnSync('/bin/sh', ['-c', script, 'sh', root], { encoding: 'utf8', env: { PATH: '' }, timeout: 10_000 });
+        const [enabled, sysctlFile] = sh.status === 0 ? sh.stdout.split('|') : ['', ''];
+        const facts = new FactStore(new RootfsTarget(`rootfs:${root}`, root));
+        const label = JSON.stringify([defaults, conf]);
+        expect((await facts.get(ufwConfig)).enabled, label).toBe(enabled === 'yes' || enabled === 'YES');
+        expect((await facts.get(ufwSysctl)).file, label).toBe(sysctlFile || null);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }
+  });
+
   it('reads the file IPT_SYSCTL names, and refuses a value ufw-init would split or glob', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
     try {
       mkdirSync(path.join(root, 'etc/default'), { recursive: true });
       mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
       writeFileSync(path.join(root, 'etc/ufw/sysctl.conf'), 'net/ipv4/ip_forward=0\n');
+      // ufw's boot script needs ufw.conf too (there and not empty) before it reads IPT_SYSCTL
+      writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), 'ENABLED=yes\n');
       const read = (defaults: string) => {
         writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
         return new FactStore(new RootfsTarget(`rootfs:${root}`, root)).get(ufwSysctl);
