@@ -99,7 +99,7 @@ let modules: Promise<{ core: AllureCore; Awesome: AwesomePluginModule['default']
  * Allure's packages as the `allure` package (the project's dependency) resolves them, so the engine and
  * the plugin are always the versions that release was built and tested with.
  */
-function loadAllure() {
+export function loadAllure() {
   modules ??= (async () => {
     const fromAllure = createRequire(createRequire(import.meta.url).resolve('allure'));
     const load = async <T>(name: string): Promise<T> => (await import(pathToFileURL(fromAllure.resolve(name)).href)) as T;
@@ -159,7 +159,9 @@ async function withoutGit<T>(fn: () => Promise<T>): Promise<T> {
 /** What must not be left anywhere in the report's code: the analytics hosts and the gtag() API. */
 export const ANALYTICS_PATTERN = /googletagmanager|google-analytics|\bgtag\s*\(/i;
 
-const SCRIPT_ELEMENT = /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi;
+/** a script element's opening tag (its attributes captured) and, searched for after it, its closing tag */
+const SCRIPT_OPEN = /<script\b([^>]*)>/gi;
+const SCRIPT_CLOSE = /<\/script\s*>/gi;
 const LINK_ELEMENT = /<link\b[^>]*>/gi;
 const NOSCRIPT_ELEMENT = /<noscript\b[^>]*>[\s\S]*?<\/noscript\s*>/gi;
 const SRC_ATTRIBUTE = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
@@ -179,28 +181,51 @@ const STRING_LITERAL = /"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*
  * Remove the analytics tags from an HTML page: external scripts loaded from the analytics hosts, inline
  * scripts that set up gtag, and any <link> (preconnect, prefetch) or <noscript> fallback pointing at those
  * hosts. Scripts inlined as data: URIs (the report's application bundle) are left as they are; they are
- * checked afterwards. Attribute order, quoting and whitespace do not matter.
+ * checked afterwards. Attribute order, quoting and whitespace do not matter. `removed` says what went, the
+ * start of each tag as asText gives it (the page read one character per byte gives back its UTF-8 text).
  */
-export function stripAnalyticsTags(html: string): { html: string; removed: string[] } {
+export function stripAnalyticsTags(html: string, asText: (tag: string) => string = (tag) => tag): { html: string; removed: string[] } {
   const removed: string[] = [];
   const drop = (tag: string) => {
-    removed.push(tag.replace(/\s+/g, ' ').slice(0, 120));
+    removed.push(asText(tag).replace(/\s+/g, ' ').slice(0, 120));
     return '';
   };
-  let out = html.replace(SCRIPT_ELEMENT, (tag: string, attributes: string, body: string) => {
-    const m = SRC_ATTRIBUTE.exec(attributes);
-    const src = m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
-    if (src.trim().toLowerCase().startsWith('data:')) return tag;
-    if (ANALYTICS_HOSTS.test(src) || ANALYTICS_HOSTS.test(body)) return drop(tag);
-    // the report's own inline scripts carry data in strings (names, CI job and branch names, base64
-    // results): only the code around them can tell a gtag setup. Taking the strings out cannot make an
-    // identifier appear, so a script without one anywhere (the results' megabytes) is not rewritten to look.
-    if (!ANALYTICS_IDENTIFIERS.test(body)) return tag;
-    return ANALYTICS_IDENTIFIERS.test(body.replace(STRING_LITERAL, '""')) ? drop(tag) : tag;
-  });
-  out = out.replace(LINK_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
-  out = out.replace(NOSCRIPT_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
+  // Each script element is its opening tag and the first closing tag after it. Only a script that goes is
+  // copied: a fleet's page is one string of a hundred megabytes or more, nearly all of it in one script.
+  const open = new RegExp(SCRIPT_OPEN);
+  const close = new RegExp(SCRIPT_CLOSE);
+  const kept: string[] = [];
+  let from = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    close.lastIndex = open.lastIndex;
+    const end = close.exec(html);
+    if (!end) break; // no closing tag after this one: no script element after it either
+    open.lastIndex = close.lastIndex;
+    if (!isAnalyticsScript(m[1], html.slice(m.index + m[0].length, end.index))) continue;
+    kept.push(html.slice(from, m.index));
+    drop(html.slice(m.index, close.lastIndex));
+    from = close.lastIndex;
+  }
+  let out = kept.length ? kept.join('') + html.slice(from) : html;
+  // a <link> or <noscript> goes only for an analytics host in it: with none anywhere, none goes
+  if (ANALYTICS_HOSTS.test(out)) {
+    out = out.replace(LINK_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
+    out = out.replace(NOSCRIPT_ELEMENT, (tag) => (ANALYTICS_HOSTS.test(tag) ? drop(tag) : tag));
+  }
   return { html: out, removed };
+}
+
+/** An external script loaded from an analytics host, or an inline one that sets up gtag; never a script inlined as a data: URI. */
+function isAnalyticsScript(attributes: string, body: string): boolean {
+  const m = SRC_ATTRIBUTE.exec(attributes);
+  const src = m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
+  if (src.trim().toLowerCase().startsWith('data:')) return false;
+  if (ANALYTICS_HOSTS.test(src) || ANALYTICS_HOSTS.test(body)) return true;
+  // the report's own inline scripts carry data in strings (names, CI job and branch names, base64
+  // results): only the code around them can tell a gtag setup. Taking the strings out cannot make an
+  // identifier appear, so a script without one anywhere (the results' megabytes) is not rewritten to look.
+  if (!ANALYTICS_IDENTIFIERS.test(body)) return false;
+  return ANALYTICS_IDENTIFIERS.test(body.replace(STRING_LITERAL, '""'));
 }
 
 /**
@@ -217,10 +242,14 @@ export async function removeAnalytics(reportDir: string): Promise<{ removed: str
     if (isAttachment(rel)) continue;
     let text: string;
     if (/\.html?$/i.test(file)) {
-      // a page is read once: stripped, written back if a tag went, and the stripped text checked
-      const result = stripAnalyticsTags(await fs.readFile(file, 'utf8'));
+      // A page is read once: stripped, written back if a tag went, and the stripped text checked. It is read
+      // as every other file is, one character per byte (latin1): the tags and the patterns are ASCII, bytes
+      // come back out exactly as they went in, and a page of a hundred megabytes is one byte a character in
+      // memory rather than two. Whitespace and line ends outside ASCII (U+00A0, U+2028, ...) are then not
+      // whitespace to the patterns; HTML's tags take only ASCII whitespace.
+      const result = stripAnalyticsTags(await fs.readFile(file, 'latin1'), (tag) => Buffer.from(tag, 'latin1').toString('utf8'));
       if (result.removed.length) {
-        await fs.writeFile(file, result.html);
+        await fs.writeFile(file, result.html, 'latin1');
         removed.push(...result.removed.map((tag) => `${rel}: ${tag}`));
       }
       text = result.html;
