@@ -139,9 +139,12 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
   const { setActiveProgress } = await import('../report/progress.js');
   setActiveProgress(progress);
   const signals = onInterrupt();
+  let htmlThread: import('../report/allure-html-thread.js').AllureHtmlThread | undefined;
   try {
     if (values.baseline) await (await import('../report/diff.js')).loadAuditFile(values.baseline); // bad input stops before the audit
     const { runAudit } = await api();
+    // the HTML report's thread loads Allure while the audit runs
+    if (!values['no-html'] && common.allureResults !== false) htmlThread = (await import('../report/allure-html-thread.js')).startAllureHtmlThread();
     progress.phaseWhenItemsStart(`auditing ${shownTarget(common.target)}`);
     const result = await runAudit(common);
     progress.end(`audited ${result.report.items.filter((i) => i.status !== 'not-selected').length} items of ${result.report.benchmark.id}`);
@@ -149,10 +152,9 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     const paths = (await api()).resultPaths(result);
     if (values['no-html'] && result.allureResultsDir) {
       paths.push((await import('../report/summary.js')).reportLaterLine(result.outDir));
-    } else if (result.allureResultsDir) {
+    } else if (result.allureResultsDir && htmlThread) {
       try {
-        const { generateAllureHtml } = await import('../report/allure-html.js');
-        const html = await generateAllureHtml(result.allureResultsDir, path.join(result.outDir, 'allure-report'), result.report);
+        const html = await htmlThread.generate(result.allureResultsDir, path.join(result.outDir, 'allure-report'), result.report);
         paths.push(`Allure report: ${html}`);
       } catch (e) {
         paths.push(`Allure report: not generated (${(e as Error).message})`);
@@ -179,6 +181,7 @@ async function auditOne(common: import('../api.js').AuditOptions, values: AuditV
     }
     return usageExit(e);
   } finally {
+    await htmlThread?.close();
     setActiveProgress(undefined);
     signals.remove();
   }
