@@ -32,7 +32,7 @@ import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfi
 import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
 import { cpuParts, PARTS } from './bench/profile.mjs';
-import { LOCAL_HEADER, localCells, measureLocalHost } from './bench/local.mjs';
+import { LOCAL_HEADER, localCells, measureLocalHost, packageFileFloor } from './bench/local.mjs';
 import { measureNodeLines } from './bench/node-lines.mjs';
 import { HTML_BUDGET, HTML_DOC, HTML_HEADER, htmlBudgets, htmlCells, measureHtml } from './bench/html.mjs';
 
@@ -102,6 +102,8 @@ let nodeLines = null;
 let million = null;
 /** the local-host rows (scripts/bench/local.mjs), or null when skipped */
 let localRows = null;
+/** what 6.1.1 must hash on this machine and how fast one CPU hashes (scripts/bench/local.mjs), or null */
+let packageFloor = null;
 /** the HTML report rows (scripts/bench/html.mjs), or null when skipped */
 let htmlRows = null;
 /** CPU profiles of the rootfs audits by part: key `${fixture}${mode}` → { full, one, itemsRun } */
@@ -527,7 +529,16 @@ function remainingCosts() {
   }
   for (const l of localRows ?? []) {
     if (l.error || !l.slowest?.length || (l.itemsRun ?? 0) <= 1) continue; // the one-item audit is start-up: in the rootfs rows
-    out.push(`${l.label}: ${l.slowest.map((x) => `${x.id} (${fmtMs(x.ms)})`).join(', ')}, the items that took longest (1.1.22 is the walk of every local filesystem, 6.1.1 the verification of every package file; they run side by side).`);
+    const alone = (id) => localRows.find((x) => !x.error && x.label.includes(`--only ${id} `));
+    const verify = alone('6.1.1');
+    const walk = alone('1.1.22');
+    const parts = [];
+    if (verify) {
+      const floor = packageFloor ? ` (it hashes ${fmtInt(packageFloor.files)} package files, ${fmtBytes(packageFloor.bytes)}: at ${fmtInt(Math.round(packageFloor.md5BytesPerSecond / 1e6))} MB/s of MD5 on one CPU, that alone is at least ${fmtMs(packageFloor.floorMs)} of wall time on ${packageFloor.cpus} CPUs)` : '';
+      parts.push(`6.1.1 alone takes ${fmtMs(verify.wallMs)}${floor}`);
+    }
+    if (walk) parts.push(`1.1.22 alone ${fmtMs(walk.wallMs)} (the walk of ${walk.entriesWalked == null ? 'the local filesystems' : `${fmtInt(walk.entriesWalked)} entries`})`);
+    out.push(`${l.label}: ${parts.length ? `${parts.join('; ')}; in the full audit the two run side by side on the same CPUs. ` : ''}The items that took longest: ${l.slowest.map((x) => `${x.id} (${fmtMs(x.ms)})`).join(', ')} (an item's own time is what was left to wait for by its turn).`);
   }
   for (const f of fleet ?? []) {
     if (f.error) continue;
@@ -729,7 +740,11 @@ for all of it. **entries walked**: what the walk of the local filesystems (1.1.2
 trees under /var/tmp/cis-bdd-bench (the million-file and 300,000-file trees). The walk runs several finds at
 once over the subdirectories of each filesystem and has them send whole only the entries a finding can come
 from (src/targets/host-find.ts, src/facts/filesystem.ts); its cost is one lstat per entry.
-The one-item audit is the start-up of an audit of this machine.`);
+The one-item audit is the start-up of an audit of this machine; the audits of 6.1.1 alone and of 1.1.22 alone
+are the two costs the full audit runs side by side.${packageFloor ? ` The installed packages' md5sums lists name
+${fmtInt(packageFloor.files)} files of ${fmtBytes(packageFloor.bytes)} on this machine, each of which the verification hashes; one CPU here
+computes MD5 at ${fmtInt(Math.round(packageFloor.md5BytesPerSecond / 1e6))} MB/s (node's crypto), so hashing them takes at least ${fmtMs(packageFloor.floorMs)} of wall time
+on its ${packageFloor.cpus} CPUs, whatever does it.` : ''}`);
 
   add(budgetLines.length, `## Budgets
 
@@ -830,7 +845,10 @@ async function main() {
   if (want('million')) await measureMillion();
   if (want('oscap')) await measureOscap();
   if (want('fleet')) await measureFleet();
-  if (want('local')) localRows = await measureLocalHost(RUNS, log);
+  if (want('local')) {
+    localRows = await measureLocalHost(RUNS, log);
+    packageFloor = packageFileFloor();
+  }
   if (want('node-lines')) await measureNodeLinesPart();
   if (want('html')) htmlRows = await measureHtml(RUNS, log);
 
