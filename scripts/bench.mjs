@@ -32,7 +32,7 @@ import { DATASTREAMS, ensureOpenscap, findDatastream, listProfiles, pickCisProfi
 import { fleetRun, FLEET_MODES, startFleet } from './bench/fleet.mjs';
 import { mdTable, textTable } from './bench/report.mjs';
 import { cpuParts, PARTS } from './bench/profile.mjs';
-import { LOCAL_HEADER, localCells, measureLocalHost, packageFileFloor } from './bench/local.mjs';
+import { benchTreeEntries, LOCAL_HEADER, localCells, measureLocalHost, packageFileFloor } from './bench/local.mjs';
 import { measureNodeLines } from './bench/node-lines.mjs';
 import { HTML_BUDGET, HTML_DOC, HTML_HEADER, htmlBudgets, htmlCells, measureHtml } from './bench/html.mjs';
 
@@ -104,6 +104,8 @@ let million = null;
 let localRows = null;
 /** what 6.1.1 must hash on this machine and how fast one CPU hashes (scripts/bench/local.mjs), or null */
 let packageFloor = null;
+/** entries of the bench's own cached trees, which the walk of this machine goes through too */
+let benchEntries = null;
 /** the HTML report rows (scripts/bench/html.mjs), or null when skipped */
 let htmlRows = null;
 /** CPU profiles of the rootfs audits by part: key `${fixture}${mode}` → { full, one, itemsRun } */
@@ -537,7 +539,7 @@ function remainingCosts() {
       const floor = packageFloor ? ` (it hashes ${fmtInt(packageFloor.files)} package files, ${fmtBytes(packageFloor.bytes)}: at ${fmtInt(Math.round(packageFloor.md5BytesPerSecond / 1e6))} MB/s of MD5 on one CPU, that alone is at least ${fmtMs(packageFloor.floorMs)} of wall time on ${packageFloor.cpus} CPUs)` : '';
       parts.push(`6.1.1 alone takes ${fmtMs(verify.wallMs)}${floor}`);
     }
-    if (walk) parts.push(`1.1.22 alone ${fmtMs(walk.wallMs)} (the walk of ${walk.entriesWalked == null ? 'the local filesystems' : `${fmtInt(walk.entriesWalked)} entries`})`);
+    if (walk) parts.push(`1.1.22 alone ${fmtMs(walk.wallMs)} (the walk of ${walk.entriesWalked == null ? 'the local filesystems' : `${fmtInt(walk.entriesWalked)} entries`}${benchEntries ? `, ${fmtInt(benchEntries)} of them the bench's own cached trees` : ''})`);
     out.push(`${l.label}: ${parts.length ? `${parts.join('; ')}; in the full audit the two run side by side on the same CPUs. ` : ''}The items that took longest: ${l.slowest.map((x) => `${x.id} (${fmtMs(x.ms)})`).join(', ')} (an item's own time is what was left to wait for by its turn).`);
   }
   for (const f of fleet ?? []) {
@@ -737,7 +739,7 @@ verification starts with the other reads at the beginning and runs while the oth
 item's own time is only what is left to wait for by its turn; an audit of 6.1.1 alone (\`--only 6.1.1\`) waits
 for all of it. **entries walked**: what the walk of the local filesystems (1.1.22 and 6.1.10 to
 6.1.14 share it) went through, from 1.1.22's evidence; this machine's count includes the bench's own cached
-trees under /var/tmp/cis-bdd-bench (the million-file and 300,000-file trees). The walk runs several finds at
+trees under ${path.dirname(MILLION_DIR)} (the million-file and 300,000-file trees${benchEntries ? `: ${fmtInt(benchEntries)} entries` : ''}). The walk runs several finds at
 once over the subdirectories of each filesystem and has them send whole only the entries a finding can come
 from (src/targets/host-find.ts, src/facts/filesystem.ts); its cost is one lstat per entry.
 The one-item audit is the start-up of an audit of this machine; the audits of 6.1.1 alone and of 1.1.22 alone
@@ -848,6 +850,7 @@ async function main() {
   if (want('local')) {
     localRows = await measureLocalHost(RUNS, log);
     packageFloor = packageFileFloor();
+    benchEntries = benchTreeEntries(path.dirname(MILLION_DIR));
   }
   if (want('node-lines')) await measureNodeLinesPart();
   if (want('html')) htmlRows = await measureHtml(RUNS, log);

@@ -7,6 +7,7 @@
  * audit reads root-only files.
  * Reading only: an audit never writes to its target.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -109,4 +110,17 @@ export function localCells(rows, { fmtMs, fmtInt }) {
   return rows.map((r) => (r.error ? [r.label, `not measured: ${r.error.slice(0, 160)}`, '', '', '', '', '', '', '', '', '']
     : [r.label, r.benchmark ?? '—', fmtInt(r.itemsRun), fmtMs(r.wallMs), `${fmtMs(r.spread[0])}–${fmtMs(r.spread[1])}`, fmtMs(r.durationMs), fmtMs(r.cpuMs),
       r.item611Ms == null ? '—' : fmtMs(r.item611Ms), r.entriesWalked == null ? '—' : fmtInt(r.entriesWalked), fmtInt(r.roundTrips), mb(r.peakRssKb)]));
+}
+
+/**
+ * How many of the entries a walk of this machine goes through are the bench's own cached trees (the
+ * million-file and 300,000-file trees under DIR), counted as the walk counts them (find, not crossing
+ * into other filesystems); null when there are none.
+ */
+export function benchTreeEntries(dir) {
+  try {
+    return execFileSync('find', [dir, '-xdev', '-printf', '.'], { maxBuffer: 1 << 30 }).length;
+  } catch {
+    return null;
+  }
 }
