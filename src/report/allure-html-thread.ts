@@ -2,11 +2,11 @@
  * The Allure HTML report of one audit, made in a worker thread that starts with the audit.
  *
  * Loading Allure's modules (its engine, the awesome plugin, their markdown and template libraries) costs
- * about a quarter of a second of CPU, and an audit on a machine with more than one CPU leaves a CPU
- * mostly idle while it waits for the target. The thread loads them then, so that once the audit is done
- * only the rendering is left to wait for. The report is the one `generateAllureHtml` makes on the main
- * thread (the same function runs in the thread), and an error in the thread, or the thread ending, is
- * the report's error, never the audit's.
+ * about a quarter of a second of CPU, and an audit leaves CPU time idle while it waits for the target.
+ * The thread loads them then, giving way to the audit (src/report/allure-html-worker.ts), so that once
+ * the audit is done mostly the rendering is left to wait for. The report is the one `generateAllureHtml`
+ * makes on the main thread (the same function runs in the thread), and an error in the thread, or the
+ * thread ending, is the report's error, never the audit's.
  */
 import { Worker } from 'node:worker_threads';
 import type { ComplianceReport } from '../model/result.js';
@@ -44,7 +44,7 @@ export function startAllureHtmlThread(): AllureHtmlThread {
       return Promise.race([answer, end]).finally(() => worker.unref());
     },
     async close() {
-      ended ??= 'closed';
+      ended ??= "the report's thread was closed before the report was made";
       await worker.terminate();
     },
   };
