@@ -9,6 +9,7 @@ import type { CisWorld } from './support/world.js';
 import { describeSocket, listeningSockets, socketTables } from '../src/facts/listening-sockets.js';
 import { describeUnit, systemdUnits } from '../src/facts/systemd-units.js';
 import { serviceDisableFix } from '../src/remediation/templates.js';
+import { byCodeUnits } from '../src/model/text.js';
 
 const MAX_LISTED = 60;
 const unitName = (s: string) => (/\.[a-z]+$/.test(s) ? s : `${s}.service`);
@@ -42,7 +43,7 @@ Given('the service and socket units enabled at boot', async function (this: CisW
   const units = await this.fact(systemdUnits);
   const enabled = [...units.units.values()]
     .filter((u) => /\.(service|socket)$/.test(u.name) && u.enabledBy.length && !u.masked)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byCodeUnits(a.name, b.name));
   // an instance (getty@tty1.service) has no file of its own: its template (getty@.service) provides it
   const hasTemplate = (name: string) => Boolean(units.state(name.replace(/@[^.]+\./, '@.')).path);
   const masked = [...units.units.values()].filter((u) => u.masked).map((u) => u.name).sort();

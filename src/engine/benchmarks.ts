@@ -13,6 +13,7 @@ import {
   BENCHMARK_ID, familyDistance, typeProblem, writtenFor,
   type BenchmarkManifest, type OsIdentity, type OsReleaseRule, type TailoringDecl,
 } from '../model/benchmark.js';
+import { byCodeUnits } from '../model/text.js';
 
 const MANIFEST = 'benchmark.json';
 const TAILORING_TYPES = ['integer', 'string', 'string-list', 'boolean'];
@@ -56,7 +57,7 @@ function load(): Map<string, BenchmarkManifest> {
 
 /** Every benchmark known, by id. */
 export function benchmarkManifests(): BenchmarkManifest[] {
-  return [...load().values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...load().values()].sort((a, b) => byCodeUnits(a.id, b.id));
 }
 
 export function benchmarkIds(): string[] {
@@ -99,7 +100,7 @@ export function knownFamilies(): string[] {
 
 /** The values a policy for this benchmark may tailor. */
 export function tailoringDeclarations(benchmarkId: string): TailoringDecl[] {
-  return [...benchmarkManifest(benchmarkId).tailoring].sort((a, b) => a.name.localeCompare(b.name));
+  return [...benchmarkManifest(benchmarkId).tailoring].sort((a, b) => byCodeUnits(a.name, b.name));
 }
 
 export function tailoringDecl(benchmarkId: string, name: string): TailoringDecl | undefined {

@@ -14,6 +14,7 @@ import { UsageError } from './usage-error.js';
 import { closest } from './did-you-mean.js';
 import { policyTagExpression } from '../policy/apply.js';
 import type { Policy } from '../policy/policy.js';
+import { byCodeUnits } from '../model/text.js';
 
 // gherkin and messages load when a selection is checked, not with every module that imports this one
 const require = createRequire(import.meta.url);
@@ -104,7 +105,7 @@ export function knownTagsLine(benchmarkId: string): string {
     }
   }
   const parts: string[] = [];
-  for (const [family, values] of [...byFamily].sort((a, b) => a[1].size - b[1].size || a[0].localeCompare(b[0]))) {
+  for (const [family, values] of [...byFamily].sort((a, b) => a[1].size - b[1].size || byCodeUnits(a[0], b[0]))) {
     if (values.size <= 6) parts.push(...[...values].sort());
     else parts.push(`${family}${family === '@id:' ? '<item id>' : family === '@section:' ? '<section id>' : '<value>'}`);
   }

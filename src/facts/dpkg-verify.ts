@@ -19,6 +19,7 @@
  */
 import { CheckError } from '../model/verdict.js';
 import type { ExecResult } from '../targets/target.js';
+import { byCodeUnits } from '../model/text.js';
 
 /** The plain command, as it always ran: the fallback, and the name of the check in the evidence. */
 export const DPKG_VERIFY_FULL_SCRIPT = 'dpkg --verify 2>/dev/null; echo "exit=$?" >&2';
@@ -141,8 +142,7 @@ export function readBatchedOutput(text: string): BatchedOutput {
 
 /** Sort dpkg --verify lines by path (then by the line), the order the evidence lists them in. */
 export function sortVerifyLines<T extends { path: string; line: string }>(changes: T[]): T[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...changes].sort((a, b) => cmp(a.path, b.path) || cmp(a.line, b.line));
+  return [...changes].sort((a, b) => byCodeUnits(a.path, b.path) || byCodeUnits(a.line, b.line));
 }
 
 export interface DpkgVerifyRun {

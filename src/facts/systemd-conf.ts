@@ -6,6 +6,7 @@
  * comments; the last assignment of a setting wins.
  */
 import { CheckError } from '../model/verdict.js';
+import { byCodeUnits } from '../model/text.js';
 
 export interface SystemdSetting { key: string; value: string; file: string; line: number }
 
@@ -57,5 +58,5 @@ export function orderSystemdDropins(paths: string[], dirs: string[]): string[] {
     const have = byName.get(name);
     if (!have || rank(p) < rank(have)) byName.set(name, p);
   }
-  return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  return [...byName.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([, p]) => p);
 }

@@ -125,3 +125,12 @@ function capLength(text: string, maxLine: number, maxLength: number): string {
 export function shellWord(s: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * The order of strings that `Array.prototype.sort()` gives them (by UTF-16 code units): the same on every
+ * machine, where `localeCompare` follows the auditing machine's locale (and its first call loads a
+ * collator, some milliseconds of every run's start).
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

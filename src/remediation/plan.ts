@@ -11,6 +11,7 @@ import type { Change, Remediation } from '../model/remediation.js';
 import { applyEdits, unifiedDiff } from './edits.js';
 import { TEMP_SUFFIX } from './run-record.js';
 import { cannotUndo } from './comparison.js';
+import { byCodeUnits } from '../model/text.js';
 
 export interface PlannedItem {
   id: string;
@@ -142,7 +143,7 @@ function commandsFor(target: Target, c: Change, manager: string | null): string[
 export function directoriesToCreate(paths: string[], nodes: Map<string, FileNode>): string[] {
   const needed = paths.filter((p) => nodes.get(p)?.type !== 'missing').flatMap(ancestorsOf);
   return [...new Set(needed)].filter((d) => nodes.get(d)?.type === 'missing')
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+    .sort((a, b) => a.split('/').length - b.split('/').length || byCodeUnits(a, b));
 }
 
 /**

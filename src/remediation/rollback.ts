@@ -11,6 +11,7 @@ import { UsageError } from '../api.js';
 import { crashPoint } from './fault-injection.js';
 import { setFileAttributes } from './apply.js';
 import { backupDirOf, fromRecordNode, latestRun, listRuns, readRecord, RecordError, RUN_ID, timeOfRunId, writeRecord } from './run-record.js';
+import { byCodeUnits } from '../model/text.js';
 
 export interface RollbackReport {
   runId: string;
@@ -76,7 +77,7 @@ export async function rollbackRun(target: Target, runId: string): Promise<Rollba
   for (const t of leftTemps) await target.writeNode({ path: t.path, type: 'missing' });
   // directories the run created, deepest first; one that now holds something the run did not put there stays
   const removedDirectories: string[] = [];
-  const dirs = [...(record.createdDirectories ?? [])].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
+  const dirs = [...(record.createdDirectories ?? [])].sort((a, b) => b.split('/').length - a.split('/').length || byCodeUnits(b, a));
   const kept: string[] = [];
   for (const d of dirs) {
     // the directories above one that stays are not empty either

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { FileNode, Target } from '../targets/target.js';
 import { shellQuote } from '../targets/target.js';
 import { crashPoint } from './fault-injection.js';
+import { byCodeUnits } from '../model/text.js';
 
 export const BACKUP_ROOT = '/var/lib/cis-bdd/runs';
 /** The suffix under which every target kind writes a file before renaming it into place (src/targets). */
@@ -190,5 +191,5 @@ export async function listRuns(target: Target): Promise<RunSummary[]> {
  */
 export function latestRun(runs: RunSummary[]): RunSummary | undefined {
   const time = (r: RunSummary) => { const t = Date.parse(r.createdAt); return Number.isFinite(t) ? t : 0; };
-  return runs.filter((r) => r.state !== 'rolled-back').sort((a, b) => time(b) - time(a) || b.runId.localeCompare(a.runId))[0];
+  return runs.filter((r) => r.state !== 'rolled-back').sort((a, b) => time(b) - time(a) || byCodeUnits(b.runId, a.runId))[0];
 }

@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComplianceItem, ComplianceReport, RunHookFailure, ScenarioRecord, StepRecord, VerdictMessage } from '../model/result.js';
-import { safeText } from '../model/text.js';
+import { byCodeUnits, safeText } from '../model/text.js';
 import { presentItem, type AllureResultLike } from './allure-item.js';
 
 const PROJECT = 'cis-bdd';
@@ -84,7 +84,7 @@ function verdictOf(item: ComplianceItem, report: ComplianceReport): VerdictMessa
 function baseResult(record: ScenarioRecord, item: ComplianceItem | undefined, report: ComplianceReport | undefined, dir: string): AllureResultLike & Record<string, unknown> {
   const uri = record.uri.split(path.sep).join('/');
   const fullName = `${PROJECT}:${uri}#${record.name}`;
-  const params = [...record.parameters].sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value))
+  const params = [...record.parameters].sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a.value, b.value))
     .map((p) => `${p.name}:${p.value}`).join(',');
   const steps = record.steps.map((st) => allureStep(st, dir));
   const worst = ['failed', 'broken', 'passed', 'skipped'].find((s) => steps.some((st) => st.status === s)) ?? 'passed';
