@@ -26,11 +26,11 @@
 import type { Change, Remediation } from '../model/remediation.js';
 import { escapeMountField, type MountEntry } from '../facts/mounts.js';
 import { RESTRICTING_FLAGS, withMountFlag, withoutNoauto, type RestrictingFlag } from '../facts/mount-options.js';
+import { commentOutLines, editFile, ensureLine, reEscape, remediation, rootFile, setKey } from './templates.js';
 
 export const FSTAB = '/etc/fstab';
-const ROOT_FILE = { mode: 0o644, uid: 0, gid: 0 };
+const ROOT_FILE = rootFile(0o644);
 
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A regular expression (source) matching the /etc/fstab lines that mount on `path`, trailing slashes
@@ -55,13 +55,13 @@ const isEtcUnit = (e: MountEntry) => !e.line && !e.systemdOwn && e.file.startsWi
 /** The change that makes the boot configuration of `e` mount it with `options`. */
 export function bootMountChange(e: MountEntry, options: readonly string[]): Change {
   if (isEtcUnit(e)) {
-    return { kind: 'edit-file', path: e.file, edits: [{ op: 'key-value-set', key: 'Options', value: options.join(','), separator: '=' }] };
+    return editFile(e.file, [setKey('Options', options.join(','), '=')]);
   }
   // the new line, then every other line for the mount point commented out: the one read, and any line an
   // earlier fix of the same run wrote
   const line = fstabLine(e, options);
-  const edits = [{ op: 'ensure-line' as const, line }, { op: 'comment-out' as const, pattern: fstabLinesFor(e.mountpoint, line) }];
-  return e.line && e.file === FSTAB ? { kind: 'edit-file', path: FSTAB, edits } : { kind: 'edit-file', path: FSTAB, edits, create: ROOT_FILE };
+  const edits = [ensureLine(line), commentOutLines(fstabLinesFor(e.mountpoint, line))];
+  return editFile(FSTAB, edits, e.line && e.file === FSTAB ? undefined : ROOT_FILE);
 }
 
 function where(e: MountEntry): string {
@@ -78,16 +78,16 @@ export function ownMountOptions(e: MountEntry): string[] {
 /** Mount `e` with `flag` from the next boot on (systemd's own mount: with every restricting option). */
 export function bootOptionFix(e: MountEntry, flag: RestrictingFlag): Remediation {
   const options = e.systemdOwn ? withMountFlag(ownMountOptions(e), flag) : withMountFlag(e.options, flag);
-  return {
-    summary: `mount ${e.mountpoint} with ${flag} at boot: ${where(e)} gets the options ${options.join(',')} (in force after a reboot or mount -o remount,${flag} ${e.mountpoint})`,
-    changes: [bootMountChange(e, options)],
-  };
+  return remediation(
+    `mount ${e.mountpoint} with ${flag} at boot: ${where(e)} gets the options ${options.join(',')} (in force after a reboot or mount -o remount,${flag} ${e.mountpoint})`,
+    [bootMountChange(e, options)],
+  );
 }
 
 /** Mount `e` at boot: the same entry without noauto. */
 export function noautoFix(e: MountEntry): Remediation {
   const options = withoutNoauto(e.options);
-  return { summary: `mount ${e.mountpoint} at boot: ${where(e)} without noauto (options ${options.join(',') || 'defaults'})`, changes: [bootMountChange(e, options)] };
+  return remediation(`mount ${e.mountpoint} at boot: ${where(e)} without noauto (options ${options.join(',') || 'defaults'})`, [bootMountChange(e, options)]);
 }
 
 /**
@@ -97,10 +97,10 @@ export function noautoFix(e: MountEntry): Remediation {
 export function configureOwnMountFix(e: MountEntry): Remediation {
   const options = ownMountOptions(e);
   const added = options.filter((o) => !e.options.includes(o));
-  return {
-    summary: `configure ${e.mountpoint} in ${FSTAB} as systemd mounts it (${e.options.join(',')})${added.length ? ` with ${added.join(', ')} added` : ''}: options ${options.join(',')}`,
-    changes: [{ kind: 'edit-file', path: FSTAB, edits: [{ op: 'ensure-line', line: fstabLine(e, options) }], create: ROOT_FILE }],
-  };
+  return remediation(
+    `configure ${e.mountpoint} in ${FSTAB} as systemd mounts it (${e.options.join(',')})${added.length ? ` with ${added.join(', ')} added` : ''}: options ${options.join(',')}`,
+    [editFile(FSTAB, [ensureLine(fstabLine(e, options))], ROOT_FILE)],
+  );
 }
 
 /** Directories that can be a memory-backed tmpfs instead of a partition (their content need not survive a reboot). */

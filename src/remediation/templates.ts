@@ -8,7 +8,7 @@
  * - a kernel parameter (cis-bdd's sysctl drop-in, or the running kernel) and a module set not to load;
  * - packages removed or installed, modes and owners of files, services enabled, disabled or started.
  * A fix that combines kinds (a drop-in and a rewritten line in another file) is made of the parts below
- * (an edit, one change) with `remediation`. Mount options have builders of their own (mount-fixes.ts).
+ * (an edit, one change) with `remediation`. Mount options have builders of their own (mount-fixes.ts), made of these parts.
  */
 import type { Change, FileEdit, Remediation } from '../model/remediation.js';
 
@@ -23,7 +23,8 @@ export const rootFile = (mode: number): Creation => ({ mode, uid: 0, gid: 0 });
 
 export type Separator = ' ' | ' = ' | '=';
 
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` as a regular expression source that matches it literally. */
+export const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // ---------------------------------------------------------------- parts: edits of a file
 
