@@ -6,7 +6,7 @@
  */
 // first: it must run before cucumber-expressions loads (see the module)
 import './engine/match-indices.js';
-import type { IRunConfiguration } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSupport, runCucumber, type IRunConfiguration } from '@cucumber/cucumber/api';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -72,34 +72,20 @@ export { UsageError };
 /** The headline counts and score every report prints (README: Counts and score). */
 export { headlineCounts, cisCatView, formatScore, type HeadlineCounts } from './model/counts.js';
 
-type Steps = { runConfiguration: IRunConfiguration; support: unknown; runCucumber: typeof import('@cucumber/cucumber/api').runCucumber };
-let supportCache: Promise<Steps> | undefined;
+let supportCache: Promise<{ runConfiguration: IRunConfiguration; support: unknown }> | undefined;
 
-/**
- * Load cucumber and the step definitions once per process; later runs reuse them. A run starts this
- * before it connects to its target and waits for it only when its scenarios are about to run, so that
- * loading (a quarter of a second of CPU) happens while the target is reached and the first reads are
- * on their way.
- */
-function loadSteps(): Promise<Steps> {
+/** Load the step definitions once per process; later runs reuse them. */
+function loadSteps(): Promise<{ runConfiguration: IRunConfiguration; support: unknown }> {
   supportCache ??= (async () => {
     const cwd = packageRoot();
-    const { loadConfiguration, loadSupport, runCucumber } = await import('@cucumber/cucumber/api');
     const { runConfiguration } = await loadConfiguration({
       file: false,
       provided: { paths: [], import: ['dist/steps/**/*.js'] },
     }, { cwd });
     const support = await loadSupport(runConfiguration, { cwd });
-    return { runConfiguration, support, runCucumber };
+    return { runConfiguration, support };
   })();
   return supportCache;
-}
-
-/** loadSteps, started now: its error, if any, is met where the run waits for it. */
-function startLoadingSteps(): Promise<Steps> {
-  const steps = loadSteps();
-  steps.catch(() => undefined);
-  return steps;
 }
 
 export function selectionTags(sel: Selection, policy?: Policy): string | undefined {
@@ -142,7 +128,6 @@ export async function loadPolicyChecked(file: string): Promise<Policy> {
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   await prepareOutDir(options.out);
-  startLoadingSteps();
   const target = await connectTarget(options);
   try {
     return await auditTarget(target, options);
@@ -206,7 +191,7 @@ export async function connectTarget(options: AuditOptions): Promise<Target> {
 
 /** Audit a connected target (left open: hardening audits, changes and audits again). */
 export async function auditTarget(target: Target, options: AuditOptions): Promise<AuditResult> {
-  const steps = startLoadingSteps();
+  const { runConfiguration, support } = await loadSteps();
   const policy = options.policy ? await loadPolicyChecked(options.policy) : undefined;
   assertNoPolicyConflict(policy, options);
   const outDir = path.resolve(options.out);
@@ -243,8 +228,6 @@ export async function auditTarget(target: Target, options: AuditOptions): Promis
     const tagExpression = selectionTags(session.selection, policy) ?? '';
     // only the feature files with a selected scenario: cucumber need not parse the others
     const files = featureFilesSelecting(session.benchmarkId, tagExpression, session.selection.only);
-    // cucumber and the step library, loading since the run began (while the target was reached and the reads above went out)
-    const { runConfiguration, support, runCucumber } = await steps;
     const messages = new RunMessages();
     // the session is this run's alone: another audit may run at once in this process (a fleet)
     await withSession(session, () => runCucumber({
