@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TargetError, type Target } from '../targets/target.js';
 import { FactStore } from '../facts/store.js';
+import '../facts/all.js'; // every fact registered before a session's first read (see the module)
 import { osRelease, type OsRelease } from '../facts/os-release.js';
 import { benchmarkIds, benchmarksWrittenFor, closestByFamily, knownFamilies } from './benchmarks.js';
 import { pathsNamedInFeatures } from './feature-paths.js';
