@@ -156,8 +156,15 @@ async function withoutGit<T>(fn: () => Promise<T>): Promise<T> {
 // ---------------------------------------------------------------------------------------------------
 // Analytics
 
+/**
+ * JavaScript's white space and line ends, as they appear in a file read one character per byte (as the
+ * report's files and inlined payloads are checked): ASCII ones as themselves, the others (U+00A0, U+FEFF,
+ * U+1680, U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) as their UTF-8 bytes.
+ */
+const JS_SPACE = String.raw`(?:\s|\xc2\xa0|\xef\xbb\xbf|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80)`;
+
 /** What must not be left anywhere in the report's code: the analytics hosts and the gtag() API. */
-export const ANALYTICS_PATTERN = /googletagmanager|google-analytics|\bgtag\s*\(/i;
+export const ANALYTICS_PATTERN = new RegExp(String.raw`googletagmanager|google-analytics|\bgtag${JS_SPACE}*\(`, 'i');
 
 /** a script element's opening tag (its attributes captured) and, searched for after it, its closing tag */
 const SCRIPT_OPEN = /<script\b([^>]*)>/gi;

@@ -107,4 +107,15 @@ describe('removeAnalytics on a report directory', () => {
     expect(removed).toEqual(expected.removed.map((tag) => `index.html: ${tag}`));
     expect(removed.join('\n')).toContain('rapport généré, 报告');
   });
+
+  it('refuses a file that calls gtag with white space outside ASCII before the parenthesis (a file is read one character per byte)', async () => {
+    const { removeAnalytics } = await generator();
+    for (const space of ['\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028']) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-strip-'));
+      scratch.push(dir);
+      writeFileSync(path.join(dir, 'index.html'), '<!DOCTYPE html><html><body><p>report</p></body></html>');
+      writeFileSync(path.join(dir, 'app.js'), `window.x = 1; gtag${space}("config", "G-X");`);
+      await expect(removeAnalytics(dir), JSON.stringify(space)).rejects.toThrow(/app\.js.*gtag/);
+    }
+  });
 });
