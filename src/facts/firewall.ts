@@ -64,15 +64,18 @@ export function ufwEnabledAtBoot(value: string | undefined): boolean {
   return value === 'yes' || value === 'YES';
 }
 
-/** /etc/default/ufw and /etc/ufw/ufw.conf, each parsed (null when missing), read once for ufwBootVariable. */
+/** /etc/default/ufw and /etc/ufw/ufw.conf, each parsed (null when missing), for ufwBootVariable. */
 interface UfwBootFiles { defaults: Map<string, ShellAssignment> | null; conf: Map<string, ShellAssignment> | null; gaveUp?: string }
 
-function ufwBootFiles(defaultsText: string | null, confText: string | null): UfwBootFiles {
+/** The two files ufw's boot script sources, read and parsed once per run for ufwConfig and ufwSysctl. */
+const ufwBootFiles = defineFact<UfwBootFiles>('ufw-boot-files', async ({ facts }) => {
+  const defaultsText = await facts.text(UFW_DEFAULTS);
+  const confText = await facts.text(UFW_CONF);
   const missing = (file: string, text: string | null) => (text === null ? `${file} does not exist` : text === '' ? `${file} is empty` : undefined);
   const gone = missing(UFW_DEFAULTS, defaultsText) ?? missing(UFW_CONF, confText);
   const parse = (text: string | null, file: string) => (text === null ? null : parseShellAssignments(text, file));
   return { defaults: parse(defaultsText, UFW_DEFAULTS), conf: parse(confText, UFW_CONF), gaveUp: gone && `${gone}: ufw-init-functions gives up without loading the firewall` };
-}
+}, [UFW_DEFAULTS, UFW_CONF]);
 
 /**
  * A variable as ufw's boot script sees it: ufw-init-functions sources /etc/default/ufw and then
@@ -89,9 +92,7 @@ function ufwBootVariable(name: string, files: UfwBootFiles): { by?: ShellAssignm
 }
 
 export const ufwConfig = defineFact<UfwConfig>('ufw-config', async ({ facts }) => {
-  const d = await facts.text(UFW_DEFAULTS);
-  const c = await facts.text(UFW_CONF);
-  const files = ufwBootFiles(d, c);
+  const files = await facts.get(ufwBootFiles);
   const rules = {} as Record<Family, IptRuleset>;
   const ruleFiles = {} as Record<Family, string[]>;
   for (const fam of [4, 6] as Family[]) {
@@ -121,7 +122,7 @@ export interface UfwSysctl {
  * /etc/sysctl.d. None when ufw's boot script gives up (either file missing or empty).
  */
 export const ufwSysctl = defineFact<UfwSysctl>('ufw-sysctl', async ({ facts }) => {
-  const boot = ufwBootVariable('IPT_SYSCTL', ufwBootFiles(await facts.text(UFW_DEFAULTS), await facts.text(UFW_CONF)));
+  const boot = ufwBootVariable('IPT_SYSCTL', await facts.get(ufwBootFiles));
   const file = boot.by?.value;
   if (!file) return { file: null, settings: [] };
   // ufw-init-functions runs `sysctl -e -q -p $IPT_SYSCTL` unquoted: blanks split it, wildcards glob it

@@ -15,6 +15,20 @@ import { loopbackRules, mergeIptables, parseIptables, portSpec, ruleNamesPort } 
 const base = ensureUbuntuBase();
 const fixture = (p: string) => readFileSync(path.join(base, p), 'utf8');
 
+/** A scratch root with /etc/default/ufw and /etc/ufw/ufw.conf as given (null: the file is not there), for fn. */
+async function withUfwFiles<T>(defaults: string | null, conf: string | null, fn: (root: string) => Promise<T>): Promise<T> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
+  try {
+    mkdirSync(path.join(root, 'etc/default'), { recursive: true });
+    mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
+    if (defaults !== null) writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
+    if (conf !== null) writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), conf);
+    return await fn(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('KEY=value files', () => {
   it('reads /etc/default/ufw and /etc/ufw/ufw.conf of the fixture, without quotes', () => {
     const d = parseShellAssignments(fixture('etc/default/ufw'), '/etc/default/ufw');
@@ -39,18 +53,8 @@ describe('KEY=value files', () => {
     expect(() => parseShellAssignments('IPT_SYSCTL=$DIR/sysctl.conf\n', '/etc/default/ufw')).toThrow(/expands a \$ expression/);
   });
   it('takes ENABLED from /etc/default/ufw when ufw.conf sets none, and needs both files there and not empty, as ufw-init-functions sources them', async () => {
-    const enabled = async (defaults: string | null, conf: string | null) => {
-      const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
-      try {
-        mkdirSync(path.join(root, 'etc/default'), { recursive: true });
-        mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
-        if (defaults !== null) writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
-        if (conf !== null) writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), conf);
-        return (await new FactStore(new RootfsTarget(`rootfs:${root}`, root)).get(ufwConfig)).enabled;
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
-    };
+    const enabled = (defaults: string | null, conf: string | null) =>
+      withUfwFiles(defaults, conf, async (root) => (await new FactStore(new RootfsTarget(`rootfs:${root}`, root)).get(ufwConfig)).enabled);
     expect(await enabled('IPV6=yes\n', 'ENABLED=yes\n')).toBe(true);
     expect(await enabled('ENABLED=yes\n', 'LOGLEVEL=low\n')).toBe(true);
     expect(await enabled('ENABLED=yes\n', 'ENABLED=no\n')).toBe(false);
@@ -73,21 +77,14 @@ describe('KEY=value files', () => {
     // ufw-init-functions' loop: each file must be there and not empty, else it stops; both sourced in order
     const script = 'for s in "$1/etc/default/ufw" "$1/etc/ufw/ufw.conf"; do if [ -s "$s" ]; then . "$s"; else exit 1; fi; done; printf "%s|%s" "$ENABLED" "$IPT_SYSCTL"';
     for (const [defaults, conf] of cases) {
-      const root = mkdtempSync(path.join(os.tmpdir(), 'cis-bdd-ufw-'));
-      try {
-        mkdirSync(path.join(root, 'etc/default'), { recursive: true });
-        mkdirSync(path.join(root, 'etc/ufw'), { recursive: true });
-        if (defaults !== null) writeFileSync(path.join(root, 'etc/default/ufw'), defaults);
-        if (conf !== null) writeFileSync(path.join(root, 'etc/ufw/ufw.conf'), conf);
+      await withUfwFiles(defaults, conf, async (root) => {
         const sh = spawnSync('/bin/sh', ['-c', script, 'sh', root], { encoding: 'utf8', env: { PATH: '' }, timeout: 10_000 });
         const [enabled, sysctlFile] = sh.status === 0 ? sh.stdout.split('|') : ['', ''];
         const facts = new FactStore(new RootfsTarget(`rootfs:${root}`, root));
         const label = JSON.stringify([defaults, conf]);
         expect((await facts.get(ufwConfig)).enabled, label).toBe(enabled === 'yes' || enabled === 'YES');
         expect((await facts.get(ufwSysctl)).file, label).toBe(sysctlFile || null);
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
+      });
     }
   });
 
