@@ -66,8 +66,9 @@ describe('an SSH server refusing channels', () => {
       return limitedCli(auditArgs(port, tmp()), { timeoutSeconds: 180 });
     });
     console.log(`channels refused from the start: ${describeRun(run)}; stderr: ${run.stderr.trim()}`);
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    // the message names the run's stderr, so that a failure in CI says what the CLI printed
+    expect(run.code, `exit ${run.code}; stderr: ${run.stderr}`).toBe(2);
+    expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
     expect(run.stderr).toMatch(/target unreachable: .*cannot be read: the SSH server refused a channel/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 240_000);
@@ -90,6 +91,6 @@ describe('an SSH server refusing channels', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(report.items.some((i) => i.status === 'pass' || i.status === 'fail')).toBe(true);
     // failures were measured too, but an item in error keeps a failing run at 1 and a passing one at 3
-    expect([1, 3]).toContain(run.code);
+    expect([1, 3], `exit ${run.code}; stderr: ${run.stderr}`).toContain(run.code);
   }, 360_000);
 });
