@@ -6,14 +6,14 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 
-// XML 1.0 allows tab, newline, carriage return, and U+0020 and above except surrogates and U+FFFE/U+FFFF
+// XML 1.0 allows tab, newline, carriage return, and U+0020 and above except U+FFFE/U+FFFF and surrogates
+// that are not a pair (a high one followed by a low one is one character above U+FFFF)
 // eslint-disable-next-line no-control-regex
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text any XML 1.0 file can carry: characters outside XML's range become a visible \uXXXX. */
 export function xmlText(s: string): string {
-  // a surrogate pair is a valid character; a lone surrogate is not
-  return s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g, (c) => (c.length === 2 ? c : c.replace(NOT_XML, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`)));
+  return s.replace(NOT_XML, (x) => `\\u${x.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const builder = new XMLBuilder({
