@@ -44,16 +44,18 @@ export function runFind(args: string[], parser: WalkStreamParser, counters: Targ
  * is walked by a find of its own (-mindepth 1), at most `parallel` at a time, the ones with the most
  * subdirectories first. The entries are those of one `find DIR -xdev`: -xdev keeps each find on the
  * directory's filesystem, a subdirectory on another one (a mount point) is listed but not walked, and the
- * pruned paths are passed to every find. Falls back to the one find when the split could change what is
+ * pruned paths are passed to every find. Small subdirectories share a find (find takes several start
+ * points), so that a tree of twenty top-level directories costs a few process starts, not twenty: each one
+ * is a fork of this process. Falls back to the one find when the split could change what is
  * walked: a name that is not UTF-8 (it could not be passed on exactly), prune paths with wildcards, a
  * directory that cannot be listed.
  *
- * `argsFor(start, depth)` gives the find arguments for one start point: depth 'top' for the directory
- * itself (-maxdepth 1), 'below' for a subdirectory (-mindepth 1), 'all' for the one find.
+ * `argsFor(starts, depth)` gives the find arguments for its start points: depth 'top' for the directory
+ * itself (-maxdepth 1), 'below' for subdirectories (-mindepth 1), 'all' for the one find.
  * Resolves to the number of entries walked.
  */
 export async function runSplitFind(hostDir: string, prune: string[], parallel: number,
-  argsFor: (start: string, depth: 'top' | 'below' | 'all') => string[],
+  argsFor: (starts: string[], depth: 'top' | 'below' | 'all') => string[],
   parserFor: () => WalkStreamParser, counters: TargetCounters, timeoutMs: number, running?: Set<() => void>): Promise<number> {
   // one deadline for the whole walk, as for the one find; the first find to fail stops the others
   const deadline = Date.now() + timeoutMs;
@@ -61,17 +63,17 @@ export async function runSplitFind(hostDir: string, prune: string[], parallel: n
   const killAll = () => { for (const kill of mine) kill(); };
   running?.add(killAll);
   let failed = false;
-  const one = async (start: string, depth: 'top' | 'below' | 'all') => {
+  const one = async (starts: string[], depth: 'top' | 'below' | 'all') => {
     const left = deadline - Date.now();
     if (left <= 0) throw new TargetError(timedOutMessage(timeoutMs, 'walking the filesystem'), 'timeout');
     const parser = parserFor();
-    await runFind(argsFor(start, depth), parser, counters, left, mine);
+    await runFind(argsFor(starts, depth), parser, counters, left, mine);
     return parser.walked;
   };
   try {
     const subdirs = parallel > 1 && !prune.some((p) => /[*?[\\]/.test(p)) ? sameFilesystemSubdirs(hostDir, prune) : null;
-    if (!subdirs || subdirs.length < 2) return await one(hostDir, 'all');
-    const queue = [...subdirs];
+    if (!subdirs || subdirs.length < 2) return await one([hostDir], 'all');
+    const queue = batches(subdirs, parallel * BATCHES_PER_FIND);
     let walked = 0;
     const worker = async (first?: () => Promise<number>) => {
       try {
@@ -84,11 +86,32 @@ export async function runSplitFind(hostDir: string, prune: string[], parallel: n
         throw e;
       }
     };
-    await Promise.all([worker(() => one(hostDir, 'top')), ...Array.from({ length: parallel - 1 }, () => worker())]);
+    await Promise.all([worker(() => one([hostDir], 'top')), ...Array.from({ length: parallel - 1 }, () => worker())]);
     return walked;
   } finally {
     running?.delete(killAll);
   }
+}
+
+/** How many finds' worth of batches the subdirectories are cut into, per find run at once (for balance). */
+const BATCHES_PER_FIND = 3;
+
+/**
+ * The subdirectories (most subdirectories first) cut into about `count` batches of similar weight by
+ * their subdirectory counts: a heavy one alone, light ones together, in the order given.
+ */
+export function batches(subdirs: Array<{ path: string; links: number }>, count: number): string[][] {
+  const share = subdirs.reduce((n, s) => n + s.links, 0) / count;
+  const out: string[][] = [];
+  let current: string[] = [];
+  let weight = 0;
+  for (const s of subdirs) {
+    if (current.length && weight + s.links > share) { out.push(current); current = []; weight = 0; }
+    current.push(s.path);
+    weight += s.links;
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 /** A start point with more entries than this is walked by the one find: listing it here would cost too much. */
@@ -98,7 +121,7 @@ const MAX_SPLIT_ENTRIES = 10_000;
  * The subdirectories of dir on dir's own filesystem, not pruned, most subdirectories (st_nlink) first;
  * null when the split cannot be exact, or dir holds more than MAX_SPLIT_ENTRIES entries.
  */
-function sameFilesystemSubdirs(dir: string, prune: string[]): string[] | null {
+function sameFilesystemSubdirs(dir: string, prune: string[]): Array<{ path: string; links: number }> | null {
   const found: Array<{ path: string; links: number }> = [];
   let listing: Dir | undefined;
   try {
@@ -120,5 +143,5 @@ function sameFilesystemSubdirs(dir: string, prune: string[]): string[] | null {
   } finally {
     listing?.closeSync();
   }
-  return found.sort((a, b) => b.links - a.links).map((f) => f.path);
+  return found.sort((a, b) => b.links - a.links);
 }

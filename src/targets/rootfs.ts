@@ -332,8 +332,8 @@ export class RootfsTarget implements Target {
       const timeoutMs = this.limits.timeoutMs * WALK_TIMEOUT_FACTOR;
       if (options.parallel && options.maxDepth === undefined && options.minDepth === undefined) {
         // several finds at once, over the subdirectories of the start point (host-find.ts)
-        const argsFor = (start: string, depth: 'top' | 'below' | 'all') => findArgs({
-          ...options, roots: [start.slice(prefix.length) || '/'], ...(depth === 'top' ? { maxDepth: 1 } : depth === 'below' ? { minDepth: 1 } : {}),
+        const argsFor = (starts: string[], depth: 'top' | 'below' | 'all') => findArgs({
+          ...options, roots: starts.map((start) => start.slice(prefix.length) || '/'), ...(depth === 'top' ? { maxDepth: 1 } : depth === 'below' ? { minDepth: 1 } : {}),
         }, prefix);
         walked += await runSplitFind(host, (options.prune ?? []).map((p) => prefix + p), WALK_PARALLEL, argsFor, parser, this.counters, timeoutMs, this.running);
       } else {

@@ -10,7 +10,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScanCollector, classifyEntry, walkSelection } from '../../src/facts/filesystem.js';
+import { batches } from '../../src/targets/host-find.js';
 import { RootfsTarget } from '../../src/targets/rootfs.js';
+import { ensureUbuntuBase } from '../support/fixtures.js';
 import { findArgs, walkScript, WalkStreamParser } from '../../src/targets/shell-protocol.js';
 import type { WalkEntry, WalkOptions } from '../../src/targets/target.js';
 
@@ -187,6 +189,40 @@ describe('the parallel walk', () => {
     expect(parallel.walked).toBe(single.walked);
     expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
     expect(single.walked).toBe(1 + 4 + 2);
+  });
+});
+
+describe('the parallel walk, in batches of subdirectories', () => {
+  it('cuts the subdirectories into batches of similar weight, each once, in order, a heavy one alone', () => {
+    const subdirs = [{ path: '/usr', links: 40 }, { path: '/etc', links: 30 }, { path: '/lib', links: 12 },
+      ...['/var', '/bin', '/boot', '/dev', '/home', '/mnt', '/opt', '/root', '/run', '/sbin', '/srv', '/tmp'].map((p) => ({ path: p, links: 3 }))];
+    const got = batches(subdirs, 6);
+    expect(got.flat()).toEqual(subdirs.map((s) => s.path));
+    expect(got[0]).toEqual(['/usr']);
+    expect(got[1]).toEqual(['/etc']);
+    expect(got.length).toBeLessThanOrEqual(7);
+    expect(got.length).toBeLessThan(subdirs.length);
+    fc.assert(fc.property(fc.array(fc.nat({ max: 500 }), { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (links, count) => {
+      const dirs = links.map((l, i) => ({ path: `/d${i}`, links: l + 2 })).sort((a, b) => b.links - a.links);
+      const out = batches(dirs, count);
+      expect(out.flat()).toEqual(dirs.map((d) => d.path));
+      expect(out.every((b) => b.length > 0)).toBe(true);
+      // a batch goes over its share only with its first directory
+      const share = dirs.reduce((n, d) => n + d.links, 0) / count;
+      const weight = new Map(dirs.map((d) => [d.path, d.links]));
+      for (const b of out) if (b.length > 1) expect(b.reduce((n, p) => n + weight.get(p)!, 0)).toBeLessThanOrEqual(share);
+    }), { seed: 20261208, numRuns: 2_000 });
+  });
+
+  it('walks the Ubuntu 18.04 fixture (twenty top-level directories) to the same entries as one find, with and without prune paths', async () => {
+    const root = ensureUbuntuBase();
+    for (const prune of [[], ['/usr/share', '/var']]) {
+      const single = await scan(root, false, false, prune);
+      const parallel = await scan(root, false, true, prune);
+      expect(parallel.walked).toBe(single.walked);
+      expect(single.walked).toBeGreaterThan(1_000);
+      expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
+    }
   });
 });
 
