@@ -72,6 +72,9 @@ export { UsageError };
 /** The headline counts and score every report prints (README: Counts and score). */
 export { headlineCounts, cisCatView, formatScore, type HeadlineCounts } from './model/counts.js';
 
+/** The step library, compiled (npm install builds it), relative to the package root. */
+const STEP_FILES = ['dist/steps/**/*.js'];
+
 let supportCache: Promise<{ runConfiguration: IRunConfiguration; support: unknown }> | undefined;
 
 /** Load the step definitions once per process; later runs reuse them. */
@@ -80,9 +83,14 @@ function loadSteps(): Promise<{ runConfiguration: IRunConfiguration; support: un
     const cwd = packageRoot();
     const { runConfiguration } = await loadConfiguration({
       file: false,
-      provided: { paths: [], import: ['dist/steps/**/*.js'] },
+      provided: { paths: [], import: STEP_FILES },
     }, { cwd });
-    const support = await loadSupport(runConfiguration, { cwd });
+    const loaded = await loadSupport(runConfiguration, { cwd });
+    // A loaded library keeps the coordinates it came from (every step file by name). runCucumber only
+    // resolves them again (a glob of each name, for its log); the one pattern they came from costs one.
+    // Cucumber's parallel workers would import from them by name: with workers, they stay as they are.
+    const support = runConfiguration.runtime.parallel > 0 ? loaded
+      : { ...loaded, originalCoordinates: { ...loaded.originalCoordinates, importPaths: STEP_FILES } };
     return { runConfiguration, support };
   })();
   return supportCache;
