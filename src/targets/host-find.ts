@@ -96,19 +96,26 @@ export async function runSplitFind(hostDir: string, prune: string[], parallel: n
 /** How many finds' worth of batches the subdirectories are cut into, per find run at once (for balance). */
 const BATCHES_PER_FIND = 3;
 
+/** The most bytes of start points one find is given (Linux takes 2 MiB of arguments and environment). */
+const MAX_BATCH_BYTES = 128 * 1024;
+
 /**
  * The subdirectories (most subdirectories first) cut into about `count` batches of similar weight by
- * their subdirectory counts: a heavy one alone, light ones together, in the order given.
+ * their subdirectory counts: a heavy one alone, light ones together, in the order given; a batch also
+ * ends before its paths pass MAX_BATCH_BYTES (a start point of thousands of subdirectories).
  */
-export function batches(subdirs: Array<{ path: string; links: number }>, count: number): string[][] {
+export function batches(subdirs: Array<{ path: string; links: number }>, count: number, maxBytes = MAX_BATCH_BYTES): string[][] {
   const share = subdirs.reduce((n, s) => n + s.links, 0) / count;
   const out: string[][] = [];
   let current: string[] = [];
   let weight = 0;
+  let bytes = 0;
   for (const s of subdirs) {
-    if (current.length && weight + s.links > share) { out.push(current); current = []; weight = 0; }
+    const size = Buffer.byteLength(s.path) + 1;
+    if (current.length && (weight + s.links > share || bytes + size > maxBytes)) { out.push(current); current = []; weight = 0; bytes = 0; }
     current.push(s.path);
     weight += s.links;
+    bytes += size;
   }
   if (current.length) out.push(current);
   return out;

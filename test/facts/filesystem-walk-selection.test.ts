@@ -212,6 +212,23 @@ describe('the parallel walk, in batches of subdirectories', () => {
       const weight = new Map(dirs.map((d) => [d.path, d.links]));
       for (const b of out) if (b.length > 1) expect(b.reduce((n, p) => n + weight.get(p)!, 0)).toBeLessThanOrEqual(share);
     }), { seed: 20261208, numRuns: 2_000 });
+    // thousands of light subdirectories (a /home of many accounts): no find gets more than the byte cap
+    const many = Array.from({ length: 5_000 }, (_, i) => ({ path: `/home/${'u'.repeat(200)}${i}`, links: 2 }));
+    const capped = batches(many, 6, 64 * 1024);
+    expect(capped.flat()).toEqual(many.map((d) => d.path));
+    for (const b of capped) expect(b.reduce((n, p) => n + Buffer.byteLength(p) + 1, 0)).toBeLessThanOrEqual(64 * 1024);
+    expect(capped.length).toBeGreaterThan(6);
+  });
+
+  it('walks 3,000 subdirectories of long names (hundreds of start points to a find) to the same entries as one find', async () => {
+    const root = build({ dirs: [], nodes: [] });
+    for (let i = 0; i < 3_000; i++) writeFileSync(path.join(root, `${'d'.repeat(120)}${i}`), '');
+    for (let i = 0; i < 3_000; i++) mkdirSync(path.join(root, `${'s'.repeat(120)}${i}`));
+    writeFileSync(path.join(root, `${'s'.repeat(120)}7`, 'inner'), '');
+    const single = await scan(root, false);
+    const parallel = await scan(root, false, true);
+    expect(parallel.walked).toBe(single.walked);
+    expect(sortedPaths(parallel.sent)).toEqual(sortedPaths(single.sent));
   });
 
   it('walks the Ubuntu 18.04 fixture (twenty top-level directories) to the same entries as one find, with and without prune paths', async () => {
