@@ -22,11 +22,11 @@
 import { createRequire, Module } from 'node:module';
 
 const nativeExec = RegExp.prototype.exec;
-const withIndices = new WeakMap<RegExp, RegExp>();
-const prefixes = new WeakMap<RegExp, string | null>();
+/** What is worked out once per expression: its literal prefix, and its copy with the `d` flag once needed. */
+const known = new WeakMap<RegExp, { prefix: string | null; withIndices?: RegExp }>();
 
 /** Characters that end a literal prefix: they open or close a construct, or quantify what precedes them. */
-const SYNTAX = new Set(['.', '[', ']', '(', ')', '{', '}', '|', '?', '*', '+', '$', '^', '\\']);
+const SYNTAX = new Set(['.', '[', ']', '(', ')', '{', '}', '|', '?', '*', '+', '$', '^']);
 /** Quantifiers that let the character before them be absent (or, for `{`, may: it is treated as one). */
 const OPTIONAL_AFTER = new Set(['?', '*', '{']);
 
@@ -80,14 +80,14 @@ function hasTopLevelAlternative(src: string): boolean {
 /** `regexp.exec(string)` with `indices` on the result, as regexp-match-indices' default export does. */
 export function execWithIndices(regexp: RegExp, string: string): RegExpExecArray | null {
   if (regexp.hasIndices) return nativeExec.call(regexp, string);
-  let prefix = prefixes.get(regexp);
-  if (prefix === undefined) {
-    prefix = requiredPrefix(regexp);
-    prefixes.set(regexp, prefix);
+  let entry = known.get(regexp);
+  if (!entry) {
+    entry = { prefix: requiredPrefix(regexp) };
+    known.set(regexp, entry);
   }
-  if (prefix !== null && typeof string === 'string') {
+  if (entry.prefix !== null && typeof string === 'string') {
     // (requiredPrefix is null for global and sticky expressions: exec would move their lastIndex)
-    if (!string.startsWith(prefix)) return null;
+    if (!string.startsWith(entry.prefix)) return null;
     // a text that begins with the prefix nearly always matches: run only the copy with indices (each
     // expression run is compiled by V8 on its first use, and most are used once a run)
   } else if (!regexp.global && !regexp.sticky) {
@@ -96,11 +96,7 @@ export function execWithIndices(regexp: RegExp, string: string): RegExpExecArray
     const plain = nativeExec.call(regexp, string);
     if (plain === null) return null;
   }
-  let d = withIndices.get(regexp);
-  if (!d) {
-    d = new RegExp(regexp.source, `${regexp.flags}d`);
-    withIndices.set(regexp, d);
-  }
+  const d = entry.withIndices ??= new RegExp(regexp.source, `${regexp.flags}d`);
   d.lastIndex = regexp.lastIndex;
   const result = nativeExec.call(d, string);
   // a global or sticky expression advances lastIndex; keep the caller's expression in step

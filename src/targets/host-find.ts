@@ -40,13 +40,14 @@ export function runFind(args: string[], parser: WalkStreamParser, counters: Targ
 
 /**
  * One walk of a host directory as several finds at once, for a walk of a whole tree (no depth limit): one
- * find lists the directory and its own entries (-maxdepth 1), and each subdirectory on the same filesystem
- * is walked by a find of its own (-mindepth 1), at most `parallel` at a time, the ones with the most
- * subdirectories first. The entries are those of one `find DIR -xdev`: -xdev keeps each find on the
- * directory's filesystem, a subdirectory on another one (a mount point) is listed but not walked, and the
- * pruned paths are passed to every find. Small subdirectories share a find (find takes several start
- * points), so that a tree of twenty top-level directories costs a few process starts, not twenty: each one
- * is a fork of this process. Falls back to the one find when the split could change what is
+ * find lists the directory and its own entries (-maxdepth 1), and the subdirectories on the same
+ * filesystem are walked below it (-mindepth 1) by finds given them in batches (`batches`: a heavy one
+ * alone, light ones together as several start points of one find, so that a tree of twenty top-level
+ * directories costs a few process starts, each a fork of this process, not twenty), at most `parallel`
+ * finds at a time, the subdirectories with the most subdirectories first. The entries are those of one
+ * `find DIR -xdev`: -xdev keeps each find on the directory's filesystem, a subdirectory on another one (a
+ * mount point) is listed but not walked, and the pruned paths are passed to every find. Falls back to the
+ * one find when the split could change what is
  * walked: a name that is not UTF-8 (it could not be passed on exactly), prune paths with wildcards, a
  * directory that cannot be listed.
  *
